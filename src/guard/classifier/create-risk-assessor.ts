@@ -154,6 +154,9 @@ export function createRiskAssessor(model: GuardModel): RiskAssessor {
       attacks: Array.from(attacks.keys()),
       reasons,
       language,
+      // TEMPORARY until the mechanism and emergency heads are trained (guard v2): no mechanism, no emergency.
+      mechanism: null,
+      emergency: 0,
     };
     if (decodedText !== undefined) assessment.decodedText = decodedText;
     return assessment;

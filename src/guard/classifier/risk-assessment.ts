@@ -13,6 +13,21 @@ export interface RiskAssessment {
   /** Human-readable reasons: top features with their contribution, wrappers with their evidence. */
   reasons: string[];
   language: GuardLanguage;
+  /**
+   * The harm mechanism (ids in the guard corpus schema: covert_administration, harmful_dosing,
+   * self_harm_suicide, poisoning_overdose, drug_diversion, record_falsification, incident_coverup,
+   * oversight_evasion, safety_device_tampering, unproven_remedy, care_discrimination,
+   * consent_violation, privacy_violation, illicit_trade, billing_fraud, reproductive_genetic_abuse,
+   * abuse_neglect, infection_control_breach, health_misinformation, other), null when benign.
+   * TEMPORARY: always null until the mechanism head is trained (guard v2, issue 7).
+   */
+  mechanism: string | null;
+  /**
+   * Probability (0..1) that an emergency is happening now (suicide/self-harm intent, an overdose or
+   * poisoning that has happened). The policy escalates from it together with its own matcher.
+   * TEMPORARY: always 0 until the emergency head is trained (guard v2, issue 7).
+   */
+  emergency: number;
   /** The de-obfuscated text when decoding changed the verdict. */
   decodedText?: string;
   /** In a conversation: the index of the message that drove the risk. */

@@ -94,7 +94,7 @@ export function assessConversationTurns(messages: ChatMessage[], scorer: Convers
     .map((message, index) => ({ message, index }))
     .filter((turn) => turn.message.role === 'user' && turn.message.content.trim().length > 0)
     .slice(-MAX_USER_TURNS);
-  if (userTurns.length === 0) return { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language: 'en' };
+  if (userTurns.length === 0) return { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language: 'en', mechanism: null, emergency: 0 };
   const assessed = userTurns.map((turn) => ({ index: turn.index, text: turn.message.content, assessment: assessText(turn.message.content) }));
   const last = assessed[assessed.length - 1]!;
   if (assessed.length === 1) return { ...last.assessment, turnIndex: last.index };
