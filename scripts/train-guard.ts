@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainGuardModel } from '../src/guard/classifier/training/train-guard-model.js';
+import { trainGuardModel } from '../training/guard/train-guard-model.js';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'held-out-model': { type: 'boolean' } },

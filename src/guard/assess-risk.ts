@@ -7,7 +7,7 @@ import type { ChatMessage } from '../core/chat.js';
 import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-assessor.js';
 import { readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
-import { assessConversationTurns } from './detect/assess-conversation-turns.js';
+import { assessConversationTurns } from './classifier/assess-conversation-turns.js';
 
 export type { RiskAssessment } from './classifier/risk-assessment.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatMessage } from '../../src/core/chat.js';
 import { assessConversation, assessText } from '../../src/guard/assess-risk.js';
-import { driftsToHarmfulIntent, refersBack } from '../../src/guard/detect/assess-conversation-turns.js';
-import { isFlagged } from '../../src/guard/classifier/is-flagged.js';
+import { driftsToHarmfulIntent, refersBack } from '../../src/guard/classifier/assess-conversation-turns.js';
+import { isFlagged } from '../../src/guard/is-flagged.js';
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });
 const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assessText } from '../../src/guard/assess-risk.js';
-import { isFlagged } from '../../src/guard/classifier/is-flagged.js';
+import { isFlagged } from '../../src/guard/is-flagged.js';
 
 // Round 4 (docs/guard-classifier.md): the asker's perspective, not the cue word, decides. These texts are
 // not in the training data (the generated perspective contrasts use other wordings).

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { DataFormatError, InvalidRequestError } from '../../core/errors.js';
 import { assessConversation, assessText } from '../../guard/assess-risk.js';
 import { evaluateLabeledItems, formatLabeledEvaluation, parseLabeledJsonl } from '../../guard/classifier/evaluate-labeled-items.js';
-import { trainGuardModel } from '../../guard/classifier/training/train-guard-model.js';
+import { isFlagged } from '../../guard/is-flagged.js';
 
 interface TrainFlags {
   dataDir: string;
@@ -22,7 +22,28 @@ interface EvalFlags {
   json?: boolean;
 }
 
-function runTrain(flags: TrainFlags): void {
+/** The training code's entry point (training/guard/train-guard-model.ts), typed here without importing it. */
+type TrainGuardModel = (options: { dataDir: string; outDir?: string; seed?: number; log?: (line: string) => void }) => unknown;
+
+/**
+ * Training is build-time code outside src/ (training/guard/), not shipped in dist: it is loaded only
+ * inside this action, from a source checkout run with tsx (`npm run train:guard` does the same).
+ */
+async function loadTrainer(): Promise<TrainGuardModel> {
+  const location = new URL('../../../training/guard/train-guard-model.js', import.meta.url).href;
+  try {
+    const loaded = (await import(location)) as { trainGuardModel?: unknown };
+    if (typeof loaded.trainGuardModel === 'function') return loaded.trainGuardModel as TrainGuardModel;
+  } catch (error) {
+    throw new InvalidRequestError('`safemed guard train` needs the training code of a source checkout (training/guard/), which is not part of the installed package.', {
+      cause: error,
+      fix: 'Run it from a clone of the repository: `npm run train:guard` or `node --import tsx src/cli/main.ts guard train`.',
+    });
+  }
+  throw new InvalidRequestError('training/guard/train-guard-model.ts does not export trainGuardModel.', { fix: 'Restore training/guard/ from git.' });
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
   const dataDir = resolve(flags.dataDir);
   if (!existsSync(dataDir)) {
     throw new InvalidRequestError(`The training data folder ${dataDir} does not exist.`, {
@@ -32,6 +53,7 @@ function runTrain(flags: TrainFlags): void {
   }
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed)) throw new InvalidRequestError(`--seed must be an integer, got ${flags.seed}.`, { param: 'seed', fix: 'Pass e.g. --seed 20261124.' });
+  const trainGuardModel = await loadTrainer();
   const started = Date.now();
   trainGuardModel({
     dataDir,
@@ -56,7 +78,7 @@ function runEval(flags: EvalFlags): void {
       fix: 'Each line must be {"id","text"|"messages","label":"harmful"|"benign","dimension"?,"language"?}.',
     });
   }
-  const evaluation = evaluateLabeledItems(items, { assessText, assessConversation });
+  const evaluation = evaluateLabeledItems(items, { assessText, assessConversation }, isFlagged);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...evaluation, badLines }, null, 2)}\n`);
   } else {

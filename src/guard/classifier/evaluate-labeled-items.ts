@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../../core/chat.js';
 import { detectLanguage } from '../detect/detect-language.js';
-import { isFlagged } from './is-flagged.js';
 import type { RiskAssessment } from './risk-assessment.js';
 
 const messageSchema = z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string() });
@@ -100,6 +99,8 @@ function finish(counts: ReturnType<typeof emptyCounts>): ConfusionFigures {
 export function evaluateLabeledItems(
   items: LabeledItem[],
   assess: { assessText(text: string): RiskAssessment; assessConversation(messages: ChatMessage[]): RiskAssessment },
+  /** The policy's decision, injected so that the classifier does not depend on the policy. */
+  isFlagged: (assessment: RiskAssessment) => boolean,
 ): LabeledEvaluation {
   const overall = emptyCounts();
   const byDimension = new Map<string, ReturnType<typeof emptyCounts>>();

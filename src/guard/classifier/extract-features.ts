@@ -5,7 +5,8 @@
  * distinct feature gets the value 1/sqrt(count), so long texts do not accumulate evidence by length.
  */
 import { intentCueFeatures } from './intent-cues.js';
-import { isHanCharacter, normalizeText } from './normalize-text.js';
+import { isHanCharacter } from '../detect/detect-language.js';
+import { normalizeText } from './normalize-text.js';
 
 export interface TextFeatures {
   /** 32-bit FNV-1a hashes of the feature names (one per distinct feature). */

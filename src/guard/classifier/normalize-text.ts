@@ -20,14 +20,3 @@ export function normalizeText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
-
-/** True for a Chinese (Han) character (CJK unified ideographs, extension A, compatibility, extensions B+). */
-export function isHanCharacter(character: string): boolean {
-  const code = character.codePointAt(0) ?? 0;
-  return (
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0x20000 && code <= 0x3134f)
-  );
-}

@@ -1,5 +1,4 @@
 /** Rough language of a text from its script: Chinese (Han) vs English (Latin) vs other. */
-import { isHanCharacter } from '../classifier/normalize-text.js';
 
 export type GuardLanguage = 'en' | 'zh' | 'other';
 
@@ -25,4 +24,15 @@ export function mixesLanguages(text: string): boolean {
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
   const latinWords = (text.match(/[a-z]{3,}/gi) ?? []).length;
   return han >= 8 && latinWords >= 6;
+}
+
+/** True for a Chinese (Han) character (CJK unified ideographs, extension A, compatibility, extensions B+). */
+export function isHanCharacter(character: string): boolean {
+  const code = character.codePointAt(0) ?? 0;
+  return (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0x20000 && code <= 0x3134f)
+  );
 }
