@@ -1,0 +1,197 @@
+/**
+ * `safemed chat --server`: asks a running SafeMed server, or any OpenAI-compatible API, over the
+ * project's one upstream transport (`sendUpstreamRequest`: timeouts, retries before the first byte,
+ * keep-alive). Answers go through the reasoning normaliser, so a plain server's
+ * `<think>…</think><answer>…</answer>` is split like SafeMed's own `reasoning_content`.
+ */
+import { z } from 'zod';
+import { normalizeBaseUrl } from '../../backends/openai-compatible/create-openai-compatible-backend.js';
+import { readSseEvents } from '../../backends/openai-compatible/read-sse-events.js';
+import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type UpstreamResponseHandle } from '../../backends/openai-compatible/send-upstream-request.js';
+import { createChannelNormalizer, normalizeChannels } from '../../backends/reasoning-normalizer.js';
+import type { ChatMessage, GenerationSettings, StreamPart } from '../../core/chat.js';
+import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
+import type { Ask, ChatAnswer, ChatCallbacks, ChatSession } from './chat-session-types.js';
+
+export interface ServerSessionOptions {
+  server: string;
+  apiKey: string | undefined;
+  servedModelName: string | undefined;
+  stream: boolean;
+  settings: GenerationSettings;
+  /** Per-attempt time limit until headers, then between chunks (default 600 s). */
+  timeoutMs?: number;
+}
+
+const usageSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
+const reasoningFields = { reasoning_content: z.string().nullish(), reasoning: z.string().nullish(), thinking: z.string().nullish() };
+const modelsSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
+const completionSchema = z.object({
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullish(), ...reasoningFields }), finish_reason: z.string().nullish() })).min(1),
+  usage: usageSchema.nullish(),
+  safemed: z.unknown().optional(),
+});
+const chunkSchema = z.object({
+  choices: z.array(z.object({ delta: z.object({ content: z.string().nullish(), ...reasoningFields }).nullish(), finish_reason: z.string().nullish() })).optional(),
+  usage: usageSchema.nullish(),
+  safemed: z.unknown().optional(),
+  error: z.object({ message: z.string().optional() }).optional(),
+});
+
+type ReasoningCarrier = { reasoning_content?: string | null | undefined; reasoning?: string | null | undefined; thinking?: string | null | undefined };
+const reasoningOf = (value: ReasoningCarrier | null | undefined): string | null => value?.reasoning_content ?? value?.reasoning ?? value?.thinking ?? null;
+
+function emit(parts: StreamPart[], callbacks: ChatCallbacks, answer: { reasoning: string; answer: string }): void {
+  for (const part of parts) {
+    if (part.type === 'reasoning-delta') {
+      answer.reasoning += part.text;
+      callbacks.onReasoning(part.text);
+    } else if (part.type === 'text-delta') {
+      answer.answer += part.text;
+      callbacks.onAnswer(part.text);
+    }
+  }
+}
+
+function malformed(baseUrl: string, what: string, cause?: unknown): BackendError {
+  return new BackendError(`The server at ${baseUrl} sent ${what} that is not an OpenAI-compatible response.`, {
+    url: baseUrl,
+    status: 502,
+    code: 'upstream_malformed',
+    cause,
+    fix: 'Check --server: it must point at `safemed serve` or another OpenAI-compatible API.',
+  });
+}
+
+/** A transport error in the words of a chat user: a refused key is not an unreachable server. */
+function explain(error: unknown, baseUrl: string): unknown {
+  if (!(error instanceof BackendError)) return error;
+  if (error.status === 401 || error.status === 403) {
+    return new BackendError(`The server at ${baseUrl} refused the API key (HTTP ${error.status}).`, {
+      url: baseUrl,
+      status: error.status,
+      cause: error,
+      fix: 'Pass the key the server was started with: --api-key <key> or $SAFEMED_API_KEY.',
+    });
+  }
+  if (error.code === 'upstream_unreachable') {
+    return new BackendError(`Cannot reach the server at ${baseUrl}.`, {
+      url: baseUrl,
+      status: error.status,
+      cause: error,
+      fix: 'Start it with `safemed serve --model <uri>`, or check --server.',
+    });
+  }
+  return error;
+}
+
+export async function createServerSession(options: ServerSessionOptions): Promise<ChatSession> {
+  if (!/^https?:\/\/[^/]/.test(options.server)) {
+    throw new ConfigError(`--server "${options.server}" is not an http(s) URL.`, { key: 'server', fix: 'Example: --server http://127.0.0.1:8000' });
+  }
+  const baseUrl = normalizeBaseUrl(options.server, 'server');
+  const agent = createUpstreamAgent(baseUrl);
+  const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const send = async (path: string, method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined): Promise<UpstreamResponseHandle> => {
+    try {
+      return await sendUpstreamRequest({
+        url: `${baseUrl}${path}`,
+        method,
+        ...(body === undefined ? {} : { body }),
+        headers,
+        ...(signal ? { signal } : {}),
+        timeoutMs,
+        maxRetries: 1,
+        sleep: defaultSleep,
+        random: Math.random,
+        agent,
+      });
+    } catch (error) {
+      throw explain(error, baseUrl);
+    }
+  };
+  const readJson = async (handle: UpstreamResponseHandle, what: string): Promise<unknown> => {
+    try {
+      return await handle.response.json();
+    } catch (error) {
+      throw error instanceof SyntaxError ? malformed(baseUrl, what, error) : handle.failure(error);
+    } finally {
+      handle.done();
+    }
+  };
+
+  let model = options.servedModelName;
+  if (model === undefined) {
+    const listed = modelsSchema.safeParse(await readJson(await send('/models', 'GET', undefined, AbortSignal.timeout(10_000)), 'a model list'));
+    if (!listed.success) throw malformed(baseUrl, 'a model list');
+    model = listed.data.data[0]?.id ?? 'safemed-r1';
+  }
+  const requestBody = (messages: ChatMessage[], stream: boolean) => ({
+    model,
+    messages: messages.map((message) => ({ role: message.role, content: message.content })),
+    ...(options.settings.maxTokens !== undefined ? { max_tokens: options.settings.maxTokens } : {}),
+    ...(options.settings.temperature !== undefined ? { temperature: options.settings.temperature } : {}),
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+
+  const ask: Ask = async (messages, callbacks, signal) => {
+    if (!options.stream) {
+      const parsed = completionSchema.safeParse(await readJson(await send('/chat/completions', 'POST', requestBody(messages, false), signal), 'an answer'));
+      if (!parsed.success) throw malformed(baseUrl, 'an answer', parsed.error);
+      const choice = parsed.data.choices[0]!;
+      const split = normalizeChannels({ content: choice.message.content ?? null, reasoning: reasoningOf(choice.message) });
+      callbacks.onReasoning(split.reasoning);
+      callbacks.onAnswer(split.answer);
+      return {
+        reasoning: split.reasoning,
+        answer: split.answer,
+        usage: parsed.data.usage ?? null,
+        finish_reason: choice.finish_reason ?? null,
+        ...(parsed.data.safemed !== undefined ? { safemed: parsed.data.safemed } : {}),
+      };
+    }
+    const handle = await send('/chat/completions', 'POST', requestBody(messages, true), signal);
+    const normalizer = createChannelNormalizer();
+    const result: ChatAnswer = { reasoning: '', answer: '', usage: null, finish_reason: null };
+    let finished = false;
+    try {
+      for await (const data of readSseEvents(handle.response.body)) {
+        handle.touch();
+        if (data.trim() === '[DONE]') {
+          finished = true;
+          break;
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(data);
+        } catch (error) {
+          throw malformed(baseUrl, 'a stream event', error);
+        }
+        const chunk = chunkSchema.safeParse(json);
+        if (!chunk.success) throw malformed(baseUrl, 'a stream event', chunk.error);
+        if (chunk.data.error) throw new BackendError(`The server at ${baseUrl} reported an error mid-answer: ${chunk.data.error.message ?? 'unknown'}.`, { url: baseUrl, status: 502 });
+        for (const choice of chunk.data.choices ?? []) {
+          emit(normalizer.push({ content: choice.delta?.content ?? null, reasoning: reasoningOf(choice.delta) }), callbacks, result);
+          if (choice.finish_reason) result.finish_reason = choice.finish_reason;
+        }
+        if (chunk.data.usage) result.usage = chunk.data.usage;
+        if (chunk.data.safemed !== undefined) result.safemed ??= chunk.data.safemed;
+      }
+      emit(normalizer.end(), callbacks, result);
+    } catch (error) {
+      if (signal.aborted) throw new TimeoutError('The answer was stopped.', { cause: error });
+      throw error instanceof BackendError ? error : handle.failure(error);
+    } finally {
+      handle.done(finished);
+    }
+    return result;
+  };
+  return {
+    ask,
+    close: () => {
+      agent.destroy();
+      return Promise.resolve();
+    },
+  };
+}
