@@ -1,20 +1,23 @@
 /**
- * `npm run train:guard`: rebuilds assets/guard/ from ../shared/data (training time only).
+ * `npm run train:guard`: regenerates data/guard/corpus/generated/ and rebuilds assets/guard/ from
+ * ../shared/data and the guard corpus (training time only; the code is in training/guard/).
  * Options: --data-dir <dir> (default ../shared/data), --out <dir> (default assets/guard), --seed <n>,
- * --held-out-model (write the phase-1 leave-one-source-out model instead of the final one; for analysis).
+ * --corpus-only (regenerate the generated corpus and print its totals, no training).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildGeneratedCorpus } from '../training/guard/build-generated-corpus.js';
 import { trainGuardModel } from '../training/guard/train-guard-model.js';
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'held-out-model': { type: 'boolean' } },
+  options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'corpus-only': { type: 'boolean' } },
 });
 const started = Date.now();
-trainGuardModel({
-  dataDir: resolve(values['data-dir'] ?? '../shared/data'),
-  outDir: resolve(values.out ?? 'assets/guard'),
-  seed: values.seed === undefined ? 20261124 : Number(values.seed),
-  finalModel: values['held-out-model'] !== true,
-  log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`),
-});
+const log = (line: string): void => {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+};
+const seed = values.seed === undefined ? 20261124 : Number(values.seed);
+buildGeneratedCorpus(seed, log);
+if (values['corpus-only'] !== true) {
+  trainGuardModel({ dataDir: resolve(values['data-dir'] ?? '../shared/data'), outDir: resolve(values.out ?? 'assets/guard'), seed, log });
+}
