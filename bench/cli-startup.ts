@@ -1,0 +1,83 @@
+/**
+ * CLI start-up time, before and after, side by side: each git ref is exported (`git archive`) into a
+ * temporary folder, built with the project's TypeScript (`tsconfig.build.json`, node_modules linked
+ * from this checkout), and `node dist/cli/main.js <command>` is timed N times per command (wall clock,
+ * spawn to exit, alternating between the two builds so machine load hits both alike).
+ *
+ *   node --import tsx bench/cli-startup.ts [--before <ref>] [--after <ref>] [--runs 15]
+ *
+ * Defaults: --before a8d488e (before the CLI loaded its commands lazily), --after HEAD.
+ * Prints min / median / max in ms per command and build, and the target (300 ms).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    before: { type: 'string', default: 'a8d488e' },
+    after: { type: 'string', default: 'HEAD' },
+    runs: { type: 'string', default: '15' },
+  },
+});
+const runs = Number(values.runs);
+const repository = resolve(import.meta.dirname, '..');
+const commands: string[][] = [['--help'], ['guard', 'check', 'hi'], ['model', 'info', '--help']];
+const TARGET_MS = 300;
+
+function run(command: string, args: string[], cwd: string, input?: Buffer): Buffer {
+  const result = spawnSync(command, args, { cwd, input, maxBuffer: 512 * 1024 * 1024 });
+  if (result.status !== 0 && command !== process.execPath) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.toString()}`);
+  }
+  return result.stdout;
+}
+
+/** Exports `ref` and builds it; returns the folder holding dist/cli/main.js. */
+function build(ref: string): string {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-startup-'));
+  const archive = run('git', ['archive', '--format=tar', ref], repository);
+  run('tar', ['-x', '-C', folder], folder, archive);
+  symlinkSync(join(repository, 'node_modules'), join(folder, 'node_modules'), 'dir');
+  // tsc emits even when another part of the tree has type errors; only dist/ matters here.
+  spawnSync(process.execPath, [join(repository, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: folder });
+  return folder;
+}
+
+function timeOnce(folder: string, args: string[]): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [join(folder, 'dist/cli/main.js'), ...args], { cwd: folder, env: { ...process.env, NO_COLOR: '1' } });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0) throw new Error(`safemed ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
+  return elapsed;
+}
+
+const stats = (samples: number[]) => {
+  const sorted = [...samples].sort((left, right) => left - right);
+  return { min: sorted[0] ?? NaN, median: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted.at(-1) ?? NaN };
+};
+
+const builds = [
+  { label: `before (${values.before})`, folder: build(values.before) },
+  { label: `after (${values.after})`, folder: build(values.after) },
+];
+try {
+  console.log(`safemed CLI start-up, ${runs} runs per command and build, node ${process.version}; wall ms min / median / max`);
+  console.log(`| command | ${builds.map((entry) => entry.label).join(' | ')} |`);
+  console.log(`|---|${builds.map(() => '---:').join('|')}|`);
+  for (const args of commands) {
+    const samples = builds.map(() => [] as number[]);
+    for (const entry of builds) timeOnce(entry.folder, args); // warm the file cache
+    for (let index = 0; index < runs; index += 1) builds.forEach((entry, which) => samples[which]!.push(timeOnce(entry.folder, args)));
+    const cells = samples.map((list) => {
+      const { min, median, max } = stats(list);
+      return `${min.toFixed(0)} / **${median.toFixed(0)}** / ${max.toFixed(0)}`;
+    });
+    console.log(`| \`safemed ${args.join(' ')}\` | ${cells.join(' | ')} |`);
+  }
+  console.log(`target: ≤ ${TARGET_MS} ms wall (median). Load average now: ${(await import('node:os')).loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+} finally {
+  for (const entry of builds) rmSync(entry.folder, { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+/**
+ * The actions of `safemed model ...` (loaded only when one runs): make the tiny test GGUF, inspect a
+ * GGUF, fetch an `hf:` model into the cache.
+ */
+import cliProgress from 'cli-progress';
+import { resolve } from 'node:path';
+import type { GgufSummary } from '../../backends/llama/inspect-gguf-file.js';
+import { writeTinyGguf } from '../../backends/tiny-gguf.js';
+import { ConfigError } from '../../core/errors.js';
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
+    throw new ConfigError(`--seed must be an integer between 0 and 4294967295 (got "${value}").`, { key: 'seed', fix: 'Example: --seed 7' });
+  }
+  return seed;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+export function formatGgufSummary(summary: GgufSummary): string {
+  const rows: Array<[string, string]> = [
+    ['file', summary.path],
+    ['name', summary.name ?? '(none)'],
+    ['architecture', summary.architecture],
+    ['context length', String(summary.contextLength)],
+    ['layers', String(summary.blockCount)],
+    ['embedding width', String(summary.embeddingLength)],
+    ['vocabulary size', String(summary.vocabularySize)],
+    ['tokenizer', summary.tokenizerModel],
+    ['chat template', summary.hasChatTemplate ? 'yes' : 'no'],
+    ['tensors', String(summary.tensorCount)],
+    ['GGUF version', String(summary.ggufVersion)],
+    ['file size', `${formatBytes(summary.fileSizeBytes)} (${summary.fileSizeBytes} bytes)`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** A cli-progress bar as a backend `onProgress` callback (for `hf:` downloads); `stop()` when done. */
+export function createDownloadProgress(stream: NodeJS.WriteStream = process.stderr): {
+  onProgress: (event: { label: string; done: number; total?: number }) => void;
+  stop: () => void;
+} {
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    onProgress: (event) => {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { stream, format: `${event.label} [{bar}] {percentage}% | {value}/{total} bytes`, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(event.total ?? 0, 0);
+      }
+      if (event.total !== undefined) bar.setTotal(event.total);
+      bar.update(event.done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+export async function runMakeTiny(out: string, options: { seed: string }): Promise<void> {
+  const seed = parseSeed(options.seed);
+  const path = resolve(out);
+  await writeTinyGguf(path, { seed });
+  process.stdout.write(`wrote ${path} (seed ${seed})\n`);
+}
+
+export async function runModelInfo(file: string, options: { json?: boolean }): Promise<void> {
+  const { inspectGgufFile } = await import('../../backends/llama/inspect-gguf-file.js'); // node-llama-cpp's GGUF reader
+  const summary = await inspectGgufFile(file);
+  process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatGgufSummary(summary)}\n`);
+}
+
+export async function runModelPull(uri: string, options: { cacheDir?: string }): Promise<void> {
+  if (!uri.startsWith('hf:')) throw new ConfigError(`"${uri}" is not an hf: model.`, { key: 'uri', fix: 'Example: safemed model pull hf:<user>/<repo>/<file.gguf>' });
+  const { resolveHfModel } = await import('../../backends/llama/resolve-hf-model.js');
+  const progress = createDownloadProgress();
+  try {
+    const path = await resolveHfModel(uri.slice(3), { onProgress: progress.onProgress, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+    progress.stop();
+    process.stdout.write(`${path}\n`);
+  } finally {
+    progress.stop();
+  }
+}
