@@ -16,6 +16,7 @@ const scripts = [
   'gateway-overhead.ts',
   'guard-serve.ts',
   'eval-throughput.ts',
+  'redteam-throughput.ts',
 ];
 
 const manifest = JSON.parse(readFileSync(join(benchFolder, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

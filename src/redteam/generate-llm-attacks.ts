@@ -5,6 +5,7 @@
  * reported as failures with their reason — never silently dropped. Runs on the evaluation engine's
  * bounded pool and rate limiter.
  */
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { Backend } from '../core/backend.js';
 import { describeError } from '../core/errors.js';
@@ -143,6 +144,7 @@ export interface GenerateLlmAttacksOptions {
 
 export async function generateLlmAttacks(options: GenerateLlmAttacksOptions): Promise<{ attacks: AttackRecord[]; failures: AttackerFailure[] }> {
   const results = new Map<AttackerTask, AttackRecord | AttackerFailure>();
+  setMaxListeners(0, options.signal); // one listener per call in flight, not a leak
   options.progress.start('attacks', options.tasks.length, 0);
   await runPool(
     options.tasks,

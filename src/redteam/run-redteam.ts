@@ -9,6 +9,7 @@
  * Adaptive mode asks an attacker to rewrite a resisted attack, up to `maxRounds` rounds.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Backend } from '../core/backend.js';
 import type { ChatMessage, SafetyVerdict } from '../core/chat.js';
@@ -91,6 +92,8 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RunRedteam
   const sleep = options.sleep ?? defaultSleep;
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // Every attack in flight listens on the run's signal (target call, judges, timeouts): not a leak.
+  setMaxListeners(0, signal);
   const threshold = options.successThreshold ?? 4;
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 1000;
