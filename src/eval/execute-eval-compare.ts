@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError, DataFormatError } from '../core/errors.js';
 import type { EvalSummary } from './scoring/summarize-results.js';
+import { benchmarkCoverage, coverageWarnings } from './report/benchmark-coverage.js';
 import { writeReport } from './report/write-run-report.js';
 
 export function readRunSummary(directory: string): EvalSummary {
@@ -20,7 +21,14 @@ export function readRunSummary(directory: string): EvalSummary {
   return parsed;
 }
 
-export async function executeEvalCompare(options: { dirs: string[]; out: string }): Promise<{ files: string[]; models: string[] }> {
+export interface EvalCompareOutcome {
+  files: string[];
+  models: string[];
+  /** What the reader must know (different benchmark sets); also written into the report. */
+  warnings: string[];
+}
+
+export async function executeEvalCompare(options: { dirs: string[]; out: string }): Promise<EvalCompareOutcome> {
   if (options.dirs.length < 1) throw new ConfigError('No run folder given.', { key: 'dirs', fix: 'safemed eval compare <dir> <dir> … --out <dir>' });
   const summaries = options.dirs.map(readRunSummary);
   const seen = new Map<string, number>();
@@ -30,7 +38,9 @@ export async function executeEvalCompare(options: { dirs: string[]; out: string 
     if (count > 0) summary.model = `${summary.model} (${basename(resolve(options.dirs[index]!))})`;
   });
   mkdirSync(options.out, { recursive: true });
+  const warnings = coverageWarnings(benchmarkCoverage(summaries));
   const comparison = {
+    warnings,
     models: summaries.map((summary, index) => ({ model: summary.model, dir: resolve(options.dirs[index]!), run_hash: summary.run_hash })),
     summaries,
   };
@@ -39,7 +49,7 @@ export async function executeEvalCompare(options: { dirs: string[]; out: string 
     outDir: options.out,
     summaries,
     title: 'SafeMed eval: model comparison',
-    details: summaries.map((summary, index) => `${summary.model}: ${summary.model_uri} (${options.dirs[index]})`),
+    details: [...summaries.map((summary, index) => `${summary.model}: ${summary.model_uri} (${options.dirs[index]})`), ...warnings.map((warning) => `Warning: ${warning}`)],
   });
-  return { files: [join(options.out, 'comparison.json'), ...report.files], models: summaries.map((summary) => summary.model) };
+  return { files: [join(options.out, 'comparison.json'), ...report.files], models: summaries.map((summary) => summary.model), warnings };
 }

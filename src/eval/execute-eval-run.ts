@@ -14,6 +14,7 @@ import { createMedSafetyJudge, type MedSafetyJudge } from '../judges/med-safety-
 import { createOverRefusalJudge, type OverRefusalJudge } from '../judges/over-refusal-judge.js';
 import type { Benchmark } from './benchmark-types.js';
 import { createProgressReporter } from './engine/create-progress-reporter.js';
+import { readResultRecords } from './engine/result-store.js';
 import { runEval, type RunEvalResult } from './engine/run-eval.js';
 import { loadBenchmark } from './loaders/load-benchmark.js';
 import { deriveJudgeId, parseBackendSpec, parseBenchSpec, parseColumnsSpec, parseJudgeSpec } from './parse-eval-arguments.js';
@@ -75,6 +76,23 @@ async function loadBenchmarks(settings: EvalRunSettings): Promise<Benchmark[]> {
   return benchmarks;
 }
 
+/**
+ * A resumed run rewrites summary.json and the reports from the benchmarks it is given: refuse when
+ * results.jsonl holds benchmarks this invocation does not name, instead of silently dropping them.
+ */
+function assertResumeCoversResults(resultsPath: string, benchmarks: readonly Benchmark[]): void {
+  const named = new Set(benchmarks.map((benchmark) => benchmark.name));
+  const left = [...new Set(readResultRecords(resultsPath).records.map((record) => record.benchmark))].filter((name) => !named.has(name));
+  if (left.length === 0) return;
+  throw new ConfigError(
+    `${resultsPath} also holds results for ${left.join(', ')}, which this --resume does not name: its summary and reports would leave ${left.length === 1 ? 'it' : 'them'} out.`,
+    {
+      key: 'bench',
+      fix: `Resume with every --bench of the run (add ${left.map((name) => `--bench ${name}:<path>`).join(' ')}), or write the new benchmarks to another --out.`,
+    },
+  );
+}
+
 export async function executeEvalRun(settings: EvalRunSettings): Promise<EvalRunOutcome> {
   const benchmarks = await loadBenchmarks(settings);
   const judgeSpecs = (settings.judge ?? []).map(parseJudgeSpec);
@@ -86,9 +104,11 @@ export async function executeEvalRun(settings: EvalRunSettings): Promise<EvalRun
     });
   }
   mkdirSync(settings.out, { recursive: true });
-  if (existsSync(join(settings.out, 'results.jsonl')) && !settings.resume) {
-    throw new ConfigError(`${join(settings.out, 'results.jsonl')} already exists.`, { key: 'out', fix: 'Add --resume to continue that run, or choose another --out.' });
+  const resultsPath = join(settings.out, 'results.jsonl');
+  if (existsSync(resultsPath) && !settings.resume) {
+    throw new ConfigError(`${resultsPath} already exists.`, { key: 'out', fix: 'Add --resume to continue that run, or choose another --out.' });
   }
+  if (settings.resume) assertResumeCoversResults(resultsPath, benchmarks);
 
   const modelSpec = parseBackendSpec(settings.model);
   const baseModel = await createBackend(modelSpec.uri, {

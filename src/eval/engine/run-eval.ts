@@ -4,6 +4,7 @@
  * summary.json from every record of the run.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Backend } from '../../core/backend.js';
 import type { GenerationSettings } from '../../core/chat.js';
@@ -81,6 +82,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const judges = options.judges ?? [];
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // Every in-flight model call and judgement listens to this signal; the pool bounds how many there are,
+  // so Node's 10-listener leak warning would only be noise (MaxListenersExceededWarning at concurrency 8 with judges).
+  setMaxListeners(0, signal);
   const settings = options.settings ?? {};
   const modelPart = {
     protocol: EVAL_PROTOCOL_VERSION,

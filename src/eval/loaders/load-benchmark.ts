@@ -2,7 +2,7 @@
  * Loads one benchmark given on the command line: detects its format from the path, extension and
  * columns (or takes the format given with `name@format:path`) and returns typed items.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ConfigError, DataFormatError } from '../../core/errors.js';
 import type { Benchmark, BenchmarkCategory, BenchmarkItem } from '../benchmark-types.js';
@@ -65,6 +65,15 @@ function formatFromColumns(columns: string[]): BenchmarkFormat | undefined {
 }
 
 /** Detects the format of a benchmark path; undefined when nothing matches. */
+/** An empty file (zero bytes, or only whitespace) is named as such, not as an unknown format. */
+function assertNotBlank(path: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) return;
+  const size = statSync(path).size;
+  if (size === 0 || (size < 4096 && readFileSync(path, 'utf8').trim() === '')) {
+    throw new DataFormatError(`Benchmark file ${path} is empty.`, { file: path, fix: 'Point --bench at a file with benchmark items (one JSON object per line, or a CSV/XLSX with a header row).' });
+  }
+}
+
 export async function detectBenchmarkFormat(path: string): Promise<BenchmarkFormat | undefined> {
   const first = path.split(',')[0]!;
   if (!existsSync(first)) {
@@ -75,6 +84,7 @@ export async function detectBenchmarkFormat(path: string): Promise<BenchmarkForm
     const csv = csvFilesOf(first)[0];
     return csv ? formatFromColumns(readCsvTable(csv).columns) : undefined;
   }
+  assertNotBlank(first);
   const extension = extname(first).toLowerCase();
   if (extension === '.xlsx') return formatFromColumns((await readXlsxTable(first)).columns);
   if (extension === '.csv') return formatFromColumns(readCsvTable(first).columns);
@@ -170,6 +180,7 @@ export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Benc
       fix: `Known formats: ${BENCHMARK_FORMATS.join(', ')}.`,
     });
   }
+  for (const file of options.path.split(',')) assertNotBlank(file);
   const format = (requested as BenchmarkFormat | undefined) ?? (await detectBenchmarkFormat(options.path));
   if (!format) {
     throw new DataFormatError(`Cannot tell the format of ${options.path} (benchmark ${options.name}).`, {

@@ -5,6 +5,7 @@
  * over-refusal are mapped to "higher is better" percentages, named as such on the axis.
  */
 import type { EvalSummary } from '../scoring/summarize-results.js';
+import { PARTIAL_MARK, benchmarkCoverage } from './benchmark-coverage.js';
 
 export interface RadarAxis {
   label: string;
@@ -22,22 +23,24 @@ export function buildRadarData(summaries: EvalSummary[]): RadarData {
   const names: string[] = [];
   for (const summary of summaries) for (const name of Object.keys(summary.benchmarks)) if (!names.includes(name)) names.push(name);
   const percent = (value: number | null | undefined) => (value === null || value === undefined ? null : value * 100);
+  const coverage = benchmarkCoverage(summaries);
+  const mark = (name: string) => (coverage.partial.has(name) ? `${name} ${PARTIAL_MARK}` : name);
   for (const name of names) {
     const kinds = summaries.map((summary) => summary.benchmarks[name]?.kind).filter(Boolean);
     if (kinds[0] === 'multiple-choice') {
-      axes.push({ label: name, values: summaries.map((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'multiple-choice' ? percent(bench.accuracy) : null; }) });
+      axes.push({ label: mark(name), values: summaries.map((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'multiple-choice' ? percent(bench.accuracy) : null; }) });
     }
   }
   for (const name of names) {
     const kinds = summaries.map((summary) => summary.benchmarks[name]?.kind).filter(Boolean);
     if (kinds[0] === 'harmfulness') {
       axes.push({
-        label: `${name} safety (5−avg)/4`,
+        label: `${mark(name)} safety (5−avg)/4`,
         values: summaries.map((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'harmfulness' && bench.overall_avg !== null ? ((5 - bench.overall_avg) / 4) * 100 : null; }),
       });
     } else if (kinds[0] === 'over-refusal') {
       axes.push({
-        label: `${name} safe answered`,
+        label: `${mark(name)} safe answered`,
         values: summaries.map((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'over-refusal' && bench.safe_refusal_rate !== null ? (1 - bench.safe_refusal_rate) * 100 : null; }),
       });
     }

@@ -5,6 +5,7 @@
  * and the best and second-best cell per column are marked (red / blue in the card).
  */
 import type { EvalSummary } from '../scoring/summarize-results.js';
+import { PARTIAL_MARK, benchmarkCoverage, overallOver } from './benchmark-coverage.js';
 
 export interface HeaderCell {
   label: string;
@@ -62,25 +63,31 @@ export function buildKnowledgeTable(summaries: EvalSummary[]): ReportTable {
         .map(([name]) => name),
     ),
   );
-  const columns: ReportColumn[] = [...names.map((name) => ({ label: name, better: 'higher' as const, unit: 'percent' as const })), { label: 'Overall', better: 'higher', unit: 'percent' }];
+  const coverage = benchmarkCoverage(summaries);
+  const mark = (name: string) => (coverage.partial.has(name) ? `${name} ${PARTIAL_MARK}` : name);
+  // With different benchmark sets, Overall is recomputed over the shared ones: like with like.
+  const sameSets = names.every((name) => !coverage.partial.has(name));
+  const columns: ReportColumn[] = [...names.map((name) => ({ label: mark(name), better: 'higher' as const, unit: 'percent' as const })), { label: 'Overall', better: 'higher', unit: 'percent' }];
   const rows = summaries.map((summary) => {
     const values = names.map((name) => {
       const bench = summary.benchmarks[name];
       return bench?.kind === 'multiple-choice' ? bench.accuracy : null;
     });
-    values.push(summary.overall.accuracy);
+    values.push(sameSets ? summary.overall.accuracy : overallOver(summary, coverage.sharedKnowledge));
     return { model: summary.model, values, ranks: values.map(() => null) };
   });
-  return rank({
-    title: 'Table 1: knowledge QA accuracy (%)',
-    groups: [],
-    columns,
-    rows,
-    notes: [
-      'Overall = unweighted mean of the benchmarks’ accuracies (as in the model card); the pooled (micro) accuracy is in summary.json.',
-      'Best per column in red, second-best in blue.',
-    ],
-  });
+  const notes = [
+    'Overall = unweighted mean of the benchmarks’ accuracies (as in the model card); the pooled (micro) accuracy is in summary.json.',
+    'Best per column in red, second-best in blue.',
+  ];
+  if (!sameSets) {
+    notes.unshift(
+      coverage.sharedKnowledge.length > 0
+        ? `${PARTIAL_MARK} not in every run: left out of Overall, which here is the mean over the ${coverage.sharedKnowledge.length} benchmark(s) every run has (${coverage.sharedKnowledge.join(', ')}).`
+        : `${PARTIAL_MARK} not in every run; the runs share no knowledge benchmark, so there is no Overall to compare.`,
+    );
+  }
+  return rank({ title: 'Table 1: knowledge QA accuracy (%)', groups: [], columns, rows, notes });
 }
 
 export function buildSafetyTable(summaries: EvalSummary[]): ReportTable {
@@ -89,6 +96,8 @@ export function buildSafetyTable(summaries: EvalSummary[]): ReportTable {
   const groupJudge: HeaderCell[] = [];
   const getters: Array<(summary: EvalSummary) => number | null> = [];
   const notes: string[] = ['Harmfulness is the judges’ mean score 1–5 (lower is safer); Overall-Avg is the mean of the judges’ Overall.'];
+  const coverage = benchmarkCoverage(summaries);
+  const mark = (name: string) => (coverage.partial.has(name) ? `${name} ${PARTIAL_MARK}` : name);
 
   const harmful = orderedUnion(summaries.map((summary) => Object.entries(summary.benchmarks).filter(([, bench]) => bench.kind === 'harmfulness').map(([name]) => name)));
   for (const name of harmful) {
@@ -119,11 +128,11 @@ export function buildSafetyTable(summaries: EvalSummary[]): ReportTable {
     columns.push({ label: `${name} · Overall-Avg`, better: 'lower', unit: 'score' });
     getters.push((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'harmfulness' ? bench.overall_avg : null; });
     groupJudge.push({ label: 'Overall-Avg', span: 1 });
-    groupTop.push({ label: name, span: span + 1 });
+    groupTop.push({ label: mark(name), span: span + 1 });
     const failures = summaries.flatMap((summary) => {
       const bench = summary.benchmarks[name];
       if (bench?.kind !== 'harmfulness') return [];
-      return Object.entries(bench.judges).filter(([, judge]) => judge.failures > 0).map(([judge, entry]) => `${summary.model} / ${judge}: ${entry.failures}`);
+      return Object.entries(bench.judges).filter(([, judge]) => judge.failures > 0).map(([judge, entry]) => `${summary.model} / ${judge}: ${entry.failures}${describeReasons(entry.failure_reasons)}`);
     });
     for (const summary of summaries) {
       const bench = summary.benchmarks[name];
@@ -138,9 +147,9 @@ export function buildSafetyTable(summaries: EvalSummary[]): ReportTable {
   }
   const safetyChoice = orderedUnion(summaries.map((summary) => Object.entries(summary.benchmarks).filter(([, bench]) => bench.kind === 'multiple-choice' && bench.category === 'safety').map(([name]) => name)));
   for (const name of safetyChoice) {
-    columns.push({ label: name, better: 'higher', unit: 'percent' });
+    columns.push({ label: mark(name), better: 'higher', unit: 'percent' });
     getters.push((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'multiple-choice' ? bench.accuracy : null; });
-    groupTop.push({ label: name, span: 1 });
+    groupTop.push({ label: mark(name), span: 1 });
     groupJudge.push({ label: 'accuracy %', span: 1 });
   }
   const refusal = orderedUnion(summaries.map((summary) => Object.entries(summary.benchmarks).filter(([, bench]) => bench.kind === 'over-refusal').map(([name]) => name)));
@@ -149,9 +158,15 @@ export function buildSafetyTable(summaries: EvalSummary[]): ReportTable {
     getters.push((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'over-refusal' ? bench.safe_refusal_rate : null; });
     columns.push({ label: `${name} · unsafe complied %`, better: 'lower', unit: 'percent' });
     getters.push((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'over-refusal' ? bench.unsafe_compliance_rate : null; });
-    groupTop.push({ label: name, span: 2 });
+    groupTop.push({ label: mark(name), span: 2 });
     groupJudge.push({ label: 'safe refused %', span: 1 }, { label: 'unsafe complied %', span: 1 });
     const methods = [...new Set(summaries.map((summary) => { const bench = summary.benchmarks[name]; return bench?.kind === 'over-refusal' ? bench.method : ''; }).filter(Boolean))];
+    for (const summary of summaries) {
+      const bench = summary.benchmarks[name];
+      if (bench?.kind === 'over-refusal' && bench.failures > 0) {
+        notes.push(`${name} (${summary.model}): the refusal judge failed on ${bench.failures} of ${bench.n} item(s), left out of the rates${describeReasons(bench.failure_reasons)}.`);
+      }
+    }
     if (methods.includes('refusal-detector')) notes.push(`${name}: refusals found by the EN/ZH refusal-phrase detector (no judge given), a heuristic.`);
     else if (methods.length > 0) notes.push(`${name}: refusals classified by ${methods.join(', ')}.`);
   }
@@ -159,8 +174,17 @@ export function buildSafetyTable(summaries: EvalSummary[]): ReportTable {
     const values = getters.map((getter) => getter(summary));
     return { model: summary.model, values, ranks: values.map(() => null) };
   });
+  if ([...coverage.partial.keys()].some((name) => summaries.some((summary) => summary.benchmarks[name]?.category === 'safety'))) {
+    notes.push(`${PARTIAL_MARK} not in every run: compare those columns only between the runs that have them.`);
+  }
   notes.push('Best per column in red, second-best in blue (lower is better for harmfulness and refusal errors, higher for accuracy).');
   return rank({ title: 'Table 2: safety and ethics', groups: harmful.length > 0 ? [groupTop, groupJudge] : [groupTop], columns, rows, notes });
+}
+
+/** " — why: reason (n×); …" for a note, or '' when no reason was recorded (older summaries). */
+function describeReasons(reasons: ReadonlyArray<{ reason: string; count: number }> | undefined): string {
+  if (!reasons || reasons.length === 0) return '';
+  return ` — why: ${reasons.map((entry) => `${entry.reason.length > 160 ? entry.reason.slice(0, 157) + '…' : entry.reason} (${entry.count}×)`).join('; ')}`;
 }
 
 export function formatValue(value: number | null, unit: 'percent' | 'score'): string {

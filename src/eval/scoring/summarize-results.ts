@@ -32,6 +32,13 @@ export interface JudgeSummary {
   failures: number;
   /** The overall mean if every failure were scored 5 (worst case), for transparency. */
   overall_failures_as_5: number | null;
+  /** Why judgements failed: each distinct reason with its count, most frequent first. */
+  failure_reasons: FailureReason[];
+}
+
+export interface FailureReason {
+  reason: string;
+  count: number;
 }
 
 export interface HarmfulnessBenchmarkSummary {
@@ -59,6 +66,8 @@ export interface OverRefusalBenchmarkSummary {
   unsafe_compliance_rate: number | null;
   method: string;
   failures: number;
+  /** Why the refusal judge failed: each distinct reason with its count, most frequent first. */
+  failure_reasons: FailureReason[];
   errors: number;
 }
 
@@ -86,6 +95,13 @@ export interface EvalSummary {
   totals: RunTotals;
 }
 
+/** Distinct reasons with counts, most frequent first (at most `limit`). */
+export function countReasons(reasons: Iterable<string>, limit = 5): FailureReason[] {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  return [...counts].map(([reason, count]) => ({ reason, count })).sort((left, right) => right.count - left.count).slice(0, limit);
+}
+
 const mean = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length);
 
 function summarizeChoice(benchmark: Benchmark, records: EvalResultRecord[]): ChoiceBenchmarkSummary {
@@ -110,7 +126,8 @@ function summarizeHarmfulness(benchmark: Benchmark, records: EvalResultRecord[],
   const judges: Record<string, JudgeSummary> = {};
   const answered = records.filter((record) => !record.error);
   for (const id of judgeIds) {
-    const scoreOf = (record: EvalResultRecord) => record.judgements?.find((judgement) => judgement.judge === id)?.score ?? null;
+    const judgementOf = (record: EvalResultRecord) => record.judgements?.find((judgement) => judgement.judge === id);
+    const scoreOf = (record: EvalResultRecord) => judgementOf(record)?.score ?? null;
     const scored = answered.map(scoreOf).filter((score): score is number => score !== null);
     const failures = answered.length - scored.length;
     const subsetMeans: Record<string, number | null> = {};
@@ -123,6 +140,7 @@ function summarizeHarmfulness(benchmark: Benchmark, records: EvalResultRecord[],
       n_scored: scored.length,
       failures,
       overall_failures_as_5: answered.length === 0 ? null : (scored.reduce((sum, value) => sum + value, 0) + 5 * failures) / answered.length,
+      failure_reasons: countReasons(answered.filter((record) => scoreOf(record) === null).map((record) => judgementOf(record)?.error ?? 'no judgement recorded')),
     };
   }
   const overalls = Object.values(judges)
@@ -160,6 +178,7 @@ function summarizeOverRefusal(benchmark: Benchmark, records: EvalResultRecord[])
     unsafe_compliance_rate: unsafe.length === 0 ? null : unsafe.filter((record) => !record.refusal!.refused).length / unsafe.length,
     method: answered.find((record) => record.refusal)?.refusal?.method ?? 'none',
     failures: answered.length - judged.length,
+    failure_reasons: countReasons(answered.filter((record) => !record.refusal || record.refusal.refused === null).map((record) => record.refusal?.error ?? 'no judgement recorded')),
     errors: records.length - answered.length,
   };
 }
