@@ -22,9 +22,12 @@ if (files.length === 0) {
   console.error(`No test files matched ${filters.join(', ') || 'test/**/*.test.ts'}.`);
   process.exit(1);
 }
+// --disable-warning=ExperimentalWarning: on Node 20, node:test's own mock timers (t.mock.timers, used to
+// drive the SSE writer's flush timer) print "The MockTimers API is an experimental feature" into the
+// test output; it is the test harness talking about itself, not something a user of SafeMed causes.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  ['--disable-warning=ExperimentalWarning', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
