@@ -6,6 +6,7 @@
 import type { Backend } from '../core/backend.js';
 import type { GenerateRequest, GenerationSettings } from '../core/chat.js';
 import { MODEL_CARD_GENERATION, MODEL_CARD_SYSTEM_PROMPT } from '../core/defaults.js';
+import { wrapBackend } from './wrap-backend.js';
 
 export interface ModelCardDefaultsOptions {
   /** The system prompt to prepend (default: the model card's); `null` never adds one. */
@@ -28,12 +29,5 @@ export function applyModelCardDefaults(request: GenerateRequest, options: ModelC
 }
 
 export function withModelCardDefaults(backend: Backend, options: ModelCardDefaultsOptions = {}): Backend {
-  return {
-    uri: backend.uri,
-    modelId: backend.modelId,
-    capabilities: backend.capabilities,
-    generate: (request) => backend.generate(applyModelCardDefaults(request, options)),
-    stream: (request) => backend.stream(applyModelCardDefaults(request, options)),
-    close: () => backend.close(),
-  };
+  return wrapBackend(backend, { transformRequest: (request) => applyModelCardDefaults(request, options) });
 }

@@ -1,18 +1,22 @@
 /**
- * The input check: classifier assessment, emergency recognition, the optional LLM guard, then the
- * policy → an input `SafetyVerdict`. Errors of the classifier or the LLM guard are applied by the
- * fail mode (closed = at least steer, open = at least caution), logged and written into the
- * verdict's reasons — never a silent pass.
+ * The input check: classifier assessment of every piece of client-supplied text as a conversation
+ * (conversation-for-assessment.ts), emergency recognition (present-tense matcher + the classifier's
+ * emergency probability), the optional LLM guard, then the policy → an input verdict with the harm
+ * mechanism. Errors of the classifier or the LLM guard are applied by the fail mode (closed = at
+ * least steer, open = at least caution), logged and written into the verdict's reasons — never a
+ * silent pass.
  */
-import type { ChatMessage, SafetyVerdict } from '../core/chat.js';
+import type { ChatMessage } from '../core/chat.js';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EmergencySituation, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
-import type { GuardFailMode, RiskAssessment, RiskAssessor } from './guard-types.js';
+import { createAnswerCheck } from './check-answer.js';
+import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
+import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
 import type { LlmGuard } from './llm-guard.js';
-import { matchEmergency } from './match-emergency.js';
+import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
 import { conversationLanguage, latestUserText } from './user-language.js';
 
@@ -27,7 +31,11 @@ export interface CheckInputContext {
 }
 
 export interface InputCheck {
-  verdict: SafetyVerdict;
+  verdict: GuardVerdict;
+  /** The harm mechanism of the request (the classifier's; null when none is named). */
+  mechanism: string | null;
+  /** The classifier or the LLM guard failed and the fail mode raised the action (the steering prompt must not pretend harm was found). */
+  checkFailed: boolean;
   /** For escalate: what follows the emergency guidance (caution/steer/block); else = the action. */
   followUp: Exclude<GuardAction, 'escalate'>;
   language: SpecLanguage;
@@ -39,8 +47,10 @@ type Ranked = Exclude<GuardAction, 'escalate'>;
 
 export async function checkInput(messages: ChatMessage[], context: CheckInputContext): Promise<InputCheck> {
   const { policy, failMode, logger } = context;
-  const language = conversationLanguage(messages);
-  const userText = latestUserText(messages);
+  const view = conversationForAssessment(messages);
+  const hasUser = messages.some((message) => message.role === 'user' && message.content.trim() !== '');
+  const language = hasUser ? conversationLanguage(messages) : conversationLanguage(view);
+  const userText = hasUser ? latestUserText(messages) : latestUserText(view);
   const onFailure: Ranked = failMode === 'closed' ? 'steer' : 'caution';
   const extraReasons: string[] = [];
   let minimumAction: Ranked | undefined;
@@ -50,9 +60,17 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   let assessment: RiskAssessment;
   try {
     assessment = context.assess.assessConversation(messages);
+    // Text outside user turns (system, developer, tool, names, an assistant-only conversation) is
+    // assessed too, as one conversation; the riskier reading decides.
+    if (hasNonUserText(messages)) {
+      const whole = context.assess.assessConversation(view);
+      if (whole.risk > assessment.risk) {
+        assessment = { ...whole, reasons: [...whole.reasons, 'assessed with the system, developer, tool, assistant and name text of the request'] };
+      }
+    }
   } catch (error) {
     logger.error('guard classifier failed', { error: describeError(error), failMode });
-    assessment = { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language: language };
+    assessment = { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language, mechanism: null, emergency: 0 };
     extraReasons.push(`classifier error (${describeError(error)}); fail-${failMode}: at least ${onFailure}`);
     minimumAction = onFailure;
     failedOpen = failMode === 'open';
@@ -86,7 +104,22 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
     }
   }
 
-  const emergency = matchEmergency(userText, context.spec);
+  // A client-written assistant turn that already holds dangerous instructions (a prefix injection) is steered.
+  if (hasUser && minimumAction === undefined) {
+    const dangerous = createAnswerCheck(context.spec, { requestAction: 'allow', mechanism: null, dimension: 'benign' });
+    for (const message of messages) {
+      if (message.role !== 'assistant') continue;
+      const hazard = dangerous(message.content, '');
+      if (hazard) {
+        minimumAction = 'steer';
+        extraReasons.push(`a client-written assistant turn holds dangerous content (${hazard.reason}): at least steer`);
+        break;
+      }
+    }
+  }
+
+  const emergency =
+    matchEmergency(userText, context.spec) ?? emergencyFromProbability(userText, emergencyProbabilityOf(assessment), dimension, context.spec);
   const healthTopic = isHealthTopic(userText) || (dimension !== 'benign' && dimension !== 'general_harm');
   const decision = decideAction(
     {
@@ -100,7 +133,8 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   );
   // An emergency names the dimension when the classifier had no specific medical one.
   const finalDimension = emergency && (dimension === 'benign' || dimension === 'general_harm') ? emergency.dimension : dimension;
-  const verdict: SafetyVerdict = {
+  const mechanism = mechanismOf(assessment);
+  const verdict: GuardVerdict = {
     action: decision.action,
     risk,
     riskLevel: riskLevelOf(risk, context.spec),
@@ -113,8 +147,10 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
     // check that could not run and was let through (fail-open) fails.
     compliance: failedOpen ? 'fail' : 'pass',
     disclaimerAdded: false,
+    mechanism,
   };
-  return { verdict, followUp: decision.followUp, language, emergency, assessment };
+  const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error'));
+  return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
 }
 
 /** The classifier's principle when the spec lists it for the dimension, else the dimension's main one. */

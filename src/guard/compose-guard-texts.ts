@@ -1,10 +1,12 @@
 /**
  * The texts the guard shows, all taken from the safety specification and rendered in the user's
- * language: the explained refusal, the disclaimer, the emergency notice, the steering system prompt
- * and the short audit-friendly reasoning summary that replaces `<think>` on a blocked request.
+ * language: the explained refusal (built from the detected harm mechanism when there is one, else
+ * from the dimension), the disclaimer, the emergency notice, the steering system prompt (with the
+ * mechanism's own line), the fail-closed prompt and the short audit-friendly reasoning summary that
+ * replaces `<think>` on a blocked request.
  */
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
-import type { EmergencySituation, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
+import type { EmergencySituation, Mechanism, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
 import { dimensionName, findDimension, principleLabel } from '../spec/spec-lookups.js';
 
 function refusalEntry(dimensionId: string, spec: SafetySpec) {
@@ -12,10 +14,29 @@ function refusalEntry(dimensionId: string, spec: SafetySpec) {
   return byDimension[dimensionId] ?? byDimension[findDimension(dimensionId, spec).id]!;
 }
 
-/** The explained refusal: opening, why (principle or law), the safe alternative, when to seek care. */
-export function composeRefusal(dimensionId: string, language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
-  const entry = refusalEntry(dimensionId, spec)[language];
+/** The spec's entry for a mechanism id; undefined for null, `other` and unknown ids (the dimension's texts are used then). */
+export function findMechanism(mechanismId: string | null | undefined, spec: SafetySpec = loadSafetySpec()): Mechanism | undefined {
+  if (mechanismId === null || mechanismId === undefined || mechanismId === 'other') return undefined;
+  return spec.mechanisms.find((mechanism) => mechanism.id === mechanismId);
+}
+
+/**
+ * The explained refusal. With a mechanism: opening, what in this request is harmful, why (principle
+ * or law), the safe alternative that fits, when to seek care. Without one: the dimension's refusal.
+ */
+export function composeRefusal(
+  dimensionId: string,
+  language: SpecLanguage,
+  spec: SafetySpec = loadSafetySpec(),
+  mechanismId: string | null = null,
+): string {
   const separator = language === 'zh' ? '' : ' ';
+  const mechanism = findMechanism(mechanismId, spec);
+  if (mechanism) {
+    const texts = mechanism[language];
+    return [spec.refusals.opening[language], texts.harm, texts.why, texts.alternative, texts.seekCare].join(separator);
+  }
+  const entry = refusalEntry(dimensionId, spec)[language];
   return [spec.refusals.opening[language], entry.reason, entry.alternative, entry.seekCare].join(separator);
 }
 
@@ -31,16 +52,29 @@ export function composeEmergencyNotice(situation: EmergencySituation | undefined
   return situation ? situation[language] : spec.emergency.general[language];
 }
 
-/** The system prompt of a steered request, with the dimension and principle filled in. */
+/**
+ * The system prompt of a steered request, with the dimension and principle filled in and, when the
+ * mechanism is known, the mechanism's own line (what the model must not provide for this request).
+ * A request with no harmful dimension (benign) is described as general harm, never as "Benign".
+ */
 export function composeSteerSystemPrompt(
   dimensionId: string,
   principle: number | null,
   language: SpecLanguage,
   spec: SafetySpec = loadSafetySpec(),
+  mechanismId: string | null = null,
 ): string {
-  return spec.refusals.steerSystemPrompt[language]
-    .replaceAll('{dimension}', dimensionName(dimensionId, language, spec))
+  const shownDimension = dimensionId === 'benign' ? 'general_harm' : dimensionId;
+  const prompt = spec.refusals.steerSystemPrompt[language]
+    .replaceAll('{dimension}', dimensionName(shownDimension, language, spec))
     .replaceAll('{principle}', principleLabel(principle, language, spec));
+  const mechanism = findMechanism(mechanismId, spec);
+  return mechanism ? `${prompt}\n${mechanism[language].steer}` : prompt;
+}
+
+/** The system prompt when the guard could not check the request and fails closed: sensible for any question. */
+export function composeFailClosedSystemPrompt(language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
+  return spec.refusals.failClosedSystemPrompt[language];
 }
 
 /** The system prompt of an escalated request that still calls the model. */

@@ -1,28 +1,35 @@
 /**
- * The SafeMed guard as middleware around a Backend, so serve, eval --guarded and redteam run one
- * guarded path. Input check → allow / caution / steer / block / escalate; output check while
- * streaming; disclaimers in the user's language. Yields `{ type: 'verdict' }` parts — the input
- * verdict first, the output verdict at the end (before `finish`) — and fills
- * `GenerateResult.verdicts`. Verdicts are data, never thrown.
+ * The SafeMed guard as middleware around a Backend (wrapBackend), so serve, eval --guard and chat
+ * run one guarded path. Input check → allow / caution / steer / block / escalate; an answer check
+ * while streaming, conditioned on the request's verdict; disclaimers in the user's language.
+ *
+ * Yields `{ type: 'verdict' }` parts — the input verdict first, the output verdict at the end
+ * (before `finish`) — and fills `GenerateResult.verdicts`. Verdicts are data (`GuardVerdict`), never
+ * thrown. Order guarantee: reasoning never follows answer text (a client shows reasoning first).
+ * With structured output (`responseFormat` json_object / json_schema) nothing is added to the
+ * content: the disclaimer and the emergency guidance are only in the verdicts (the `safemed` object).
  */
 import type { Backend } from '../core/backend.js';
-import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
+import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, GenerationSettings, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
 import { MODEL_CARD_SYSTEM_PROMPT } from '../core/defaults.js';
 import { silentLogger } from '../core/logger.js';
+import { wrapBackend } from '../backends/wrap-backend.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
-
 import { riskLevelOf } from '../spec/spec-lookups.js';
+import { createAnswerCheck } from './check-answer.js';
 import { checkInput, type InputCheck } from './check-input.js';
 import {
   composeAuditSummary,
   composeDisclaimer,
   composeEmergencyNotice,
   composeEscalateSystemPrompt,
+  composeFailClosedSystemPrompt,
   composeRefusal,
   composeSteerSystemPrompt,
+  findMechanism,
 } from './compose-guard-texts.js';
 import { createOutputGuard, type OutputGuardState } from './create-output-guard.js';
-import type { GuardOptions, RiskAssessor } from './guard-types.js';
+import type { GuardOptions, GuardVerdict, RiskAssessor } from './guard-types.js';
 import { loadDefaultAssessor } from './load-default-assessor.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
 
@@ -36,7 +43,14 @@ export function withSafetySystemPrompt(messages: ChatMessage[], instruction: str
   return [{ role: 'system', content }, ...messages];
 }
 
+/** Whether the request asks for structured output (nothing may be added to its content). */
+export function isStructuredOutput(settings: GenerationSettings): boolean {
+  return settings.responseFormat !== undefined && settings.responseFormat.type !== 'text';
+}
+
 const ZERO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+type Source = (request: GenerateRequest) => AsyncIterable<StreamPart>;
 
 export function createGuardedBackend(backend: Backend, options: GuardOptions = {}): Backend {
   const spec = options.spec ?? loadSafetySpec();
@@ -48,32 +62,61 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
   const baseSystemPrompt = options.baseSystemPrompt ?? MODEL_CARD_SYSTEM_PROMPT;
   const assessor = (): Promise<RiskAssessor> => (options.assess ? Promise.resolve(options.assess) : loadDefaultAssessor());
 
-  const outputVerdict = (input: InputCheck, output: OutputGuardState | undefined, disclaimerAdded: boolean, templated: boolean): SafetyVerdict => {
+  /** The dimension a refusal for a mechanism speaks for: the request's, or the mechanism's first when the request's is benign. */
+  const dimensionFor = (input: InputCheck, mechanism: string | null): string => {
+    const own = input.verdict.dimension;
+    if (own !== 'benign' && own !== 'general_harm') return own;
+    return findMechanism(mechanism, spec)?.dimensions[0] ?? own;
+  };
+
+  const steeringPrompt = (input: InputCheck): string | undefined => {
+    const { verdict, language } = input;
+    const steer =
+      input.followUp !== 'steer'
+        ? undefined
+        : input.checkFailed && (verdict.dimension === 'benign' || verdict.risk < policy.input.steer)
+          ? composeFailClosedSystemPrompt(language, spec)
+          : composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec, input.mechanism);
+    if (verdict.action !== 'escalate') return steer;
+    const escalate = composeEscalateSystemPrompt(input.emergency, language, spec);
+    return steer === undefined ? escalate : `${escalate}\n\n${steer}`;
+  };
+
+  const outputVerdict = (
+    input: InputCheck,
+    output: OutputGuardState | undefined,
+    extras: { disclaimer?: string | undefined; disclaimerAdded: boolean; templated: boolean; withheldReasoning: number },
+  ): GuardVerdict => {
     const reasons: string[] = [];
-    if (templated) reasons.push('templated refusal from the safety specification; the model was not called');
+    if (extras.templated) reasons.push('templated refusal from the safety specification; the model was not called');
     else if (!output) reasons.push('output check disabled');
-    else {
-      const exempted = output.exemptedSegments > 0 ? `; ${output.exemptedSegments} high-risk refusal/warning segment(s) kept` : '';
-      reasons.push(`output checked in ${output.checkedSegments} segment(s), max risk ${output.maxRisk.toFixed(2)}${exempted}`, ...output.reasons);
-    }
-    if (disclaimerAdded) reasons.push(`disclaimer added (${input.language})`);
+    else reasons.push(`answer checked in ${output.checkedSegments} segment(s) after ${input.followUp}`, ...output.reasons);
+    if (extras.withheldReasoning > 0) reasons.push(`${extras.withheldReasoning} characters of model reasoning after the answer had started were withheld (reasoning never follows the answer)`);
+    if (extras.disclaimerAdded) reasons.push(`disclaimer added (${input.language})`);
+    else if (extras.disclaimer !== undefined) reasons.push('disclaimer only in the safemed object (structured output)');
+    const replacement = output?.replacement;
     const stopped = output?.stopped ?? false;
-    const risk = output?.maxRisk ?? 0;
-    return {
-      action: templated || stopped ? 'block' : input.verdict.action,
-      risk,
-      riskLevel: riskLevelOf(risk, spec),
-      dimension: stopped ? output!.dimension : input.verdict.dimension,
-      principle: stopped ? output!.principle ?? input.verdict.principle : input.verdict.principle,
+    const mechanism = replacement?.mechanism ?? input.mechanism;
+    const verdict: GuardVerdict = {
+      action: extras.templated || stopped ? 'block' : input.verdict.action,
+      risk: stopped ? 1 : 0,
+      riskLevel: riskLevelOf(stopped ? 1 : 0, spec),
+      dimension: stopped ? dimensionFor(input, mechanism) : input.verdict.dimension,
+      principle: input.verdict.principle,
       attacks: [],
       reasons,
       stage: 'output',
-      compliance: stopped || (output?.reasons.some((reason) => reason.includes('output check error')) ?? false) ? 'fail' : 'pass',
-      disclaimerAdded,
+      compliance: stopped ? 'fail' : 'pass',
+      disclaimerAdded: extras.disclaimerAdded,
+      mechanism,
     };
+    if (extras.templated) {
+      verdict.replacement = { kind: 'dangerous_content', channel: 'text', reason: 'the request was refused before the model was called', mechanism: input.mechanism };
+      verdict.compliance = 'pass';
+    } else if (replacement) verdict.replacement = replacement;
+    if (extras.disclaimer !== undefined) verdict.disclaimer = extras.disclaimer;
+    return verdict;
   };
-
-  type Source = (request: GenerateRequest) => AsyncIterable<StreamPart>;
 
   async function* guarded(request: GenerateRequest, source: Source): AsyncGenerator<StreamPart> {
     const assess = await assessor();
@@ -87,56 +130,84 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       signal: request.signal,
     });
     const { verdict, language } = input;
+    const structured = isStructuredOutput(request.settings);
+    const escalating = verdict.action === 'escalate';
+    const notice = escalating ? composeEmergencyNotice(input.emergency, language, spec) : undefined;
+    if (notice !== undefined) verdict.emergencyNotice = notice;
     logger.info('guard input verdict', {
       requestId: request.requestId,
       action: verdict.action,
       risk: Number(verdict.risk.toFixed(3)),
       dimension: verdict.dimension,
+      mechanism: input.mechanism,
       attacks: verdict.attacks,
     });
     yield { type: 'verdict', verdict };
 
-    const escalating = verdict.action === 'escalate';
-    if (escalating) {
-      yield { type: 'text-delta', text: `${composeEmergencyNotice(input.emergency, language, spec)}\n\n` };
-    }
+    const summary = (): string =>
+      composeAuditSummary(
+        { dimension: verdict.dimension, principle: verdict.principle, riskLevel: verdict.riskLevel, attacks: verdict.attacks, emergency: input.emergency?.id },
+        language,
+        spec,
+      );
+
     if (input.followUp === 'block') {
-      yield {
-        type: 'reasoning-delta',
-        text: composeAuditSummary(
-          { dimension: verdict.dimension, principle: verdict.principle, riskLevel: verdict.riskLevel, attacks: verdict.attacks, emergency: input.emergency?.id },
-          language,
-          spec,
-        ),
-      };
-      yield { type: 'text-delta', text: composeRefusal(verdict.dimension, language, spec) };
-      yield { type: 'verdict', verdict: outputVerdict(input, undefined, false, true) };
-      yield { type: 'finish', finishReason: 'stop' };
+      // Reasoning first, then the answer: the audit summary, the emergency guidance, the refusal.
+      yield { type: 'reasoning-delta', text: summary() };
+      if (notice !== undefined && !structured) yield { type: 'text-delta', text: `${notice}\n\n` };
+      yield { type: 'text-delta', text: composeRefusal(verdict.dimension, language, spec, input.mechanism) };
+      yield { type: 'verdict', verdict: outputVerdict(input, undefined, { disclaimerAdded: false, templated: true, withheldReasoning: 0 }) };
+      yield { type: 'finish', finishReason: 'content_filter' };
       return;
     }
 
-    const instruction = escalating
-      ? composeEscalateSystemPrompt(input.emergency, language, spec) +
-        (input.followUp === 'steer' ? `\n\n${composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec)}` : '')
-      : input.followUp === 'steer'
-        ? composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec)
-        : undefined;
-    const messages = instruction ? withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt) : request.messages;
+    let textStarted = false;
+    let withheldReasoning = 0;
+    if (notice !== undefined && !structured) {
+      // Emergency guidance comes first in the answer; the guard's short reasoning precedes it.
+      yield { type: 'reasoning-delta', text: summary().split('\n')[0] ?? '' };
+      yield { type: 'text-delta', text: `${notice}\n\n` };
+      textStarted = true;
+    }
+
+    const instruction = steeringPrompt(input);
+    const messages = instruction === undefined ? request.messages : withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt);
     const controller = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
     const outputGuard = checkOutput
-      ? createOutputGuard({ assess, blockThreshold: policy.output.block, language, failMode, spec, logger })
+      ? createOutputGuard({
+          check: createAnswerCheck(spec, { requestAction: input.followUp, mechanism: input.mechanism, dimension: verdict.dimension }),
+          refusal: (hazard) => {
+            const mechanism = hazard?.mechanism ?? input.mechanism;
+            return composeRefusal(dimensionFor(input, mechanism), language, spec, mechanism);
+          },
+          language,
+          failMode,
+          spec,
+          logger,
+        })
       : undefined;
     let finishReason: FinishReason = 'stop';
     let usage: TokenUsage | undefined;
+    /** Applies the order guarantee to what the output guard (or the model) releases. */
+    function* emit(parts: Iterable<StreamPart>): Generator<StreamPart> {
+      for (const part of parts) {
+        if (part.type === 'reasoning-delta' && textStarted) {
+          withheldReasoning += part.text.length;
+          continue;
+        }
+        if (part.type === 'text-delta' && part.text !== '') textStarted = true;
+        yield part;
+      }
+    }
     try {
       for await (const part of source({ ...request, messages, signal })) {
         if (part.type === 'reasoning-delta' || part.type === 'text-delta') {
           if (!outputGuard) {
-            yield part;
+            yield* emit([part]);
             continue;
           }
-          for (const released of outputGuard.push(part)) yield released;
+          yield* emit(outputGuard.push(part));
           if (outputGuard.state.stopped) {
             controller.abort();
             break;
@@ -148,25 +219,24 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     } catch (error) {
       if (!(outputGuard?.state.stopped && controller.signal.aborted)) throw error;
     }
-    if (outputGuard) for (const released of outputGuard.end()) yield released;
+    if (outputGuard) yield* emit(outputGuard.end());
     const stopped = outputGuard?.state.stopped ?? false;
-    let disclaimerAdded = false;
-    if (disclaimers && !stopped && (verdict.action === 'caution' || escalating || input.followUp === 'caution')) {
-      yield { type: 'text-delta', text: `\n\n${composeDisclaimer(verdict.dimension, language, spec)}` };
-      disclaimerAdded = true;
-    }
+    const wantsDisclaimer = disclaimers && !stopped && (verdict.action === 'caution' || escalating || input.followUp === 'caution');
+    const disclaimer = wantsDisclaimer ? composeDisclaimer(verdict.dimension, language, spec) : undefined;
+    const disclaimerAdded = disclaimer !== undefined && !structured;
+    if (disclaimerAdded) yield { type: 'text-delta', text: `\n\n${disclaimer}` };
     if (usage) yield { type: 'usage', usage };
-    const final = outputVerdict(input, outputGuard?.state, disclaimerAdded, false);
+    const final = outputVerdict(input, outputGuard?.state, { disclaimer, disclaimerAdded, templated: false, withheldReasoning });
     if (final.action === 'block' || final.compliance === 'fail') {
-      logger.warn('guard output verdict', { requestId: request.requestId, action: final.action, risk: Number(final.risk.toFixed(3)), dimension: final.dimension });
+      logger.warn('guard output verdict', { requestId: request.requestId, action: final.action, dimension: final.dimension, mechanism: final.mechanism ?? null });
     }
     yield { type: 'verdict', verdict: final };
     yield { type: 'finish', finishReason: stopped ? 'content_filter' : finishReason };
   }
 
   /** Non-streaming: one upstream generate, then the same pipeline over its result. */
-  async function* fromGenerate(request: GenerateRequest): AsyncGenerator<StreamPart> {
-    const result = await backend.generate(request);
+  async function* fromGenerate(generate: (request: GenerateRequest) => Promise<GenerateResult>, request: GenerateRequest): AsyncGenerator<StreamPart> {
+    const result = await generate(request);
     if (result.reasoning !== '') yield { type: 'reasoning-delta', text: result.reasoning };
     if (result.text !== '') yield { type: 'text-delta', text: result.text };
     for (const verdict of result.verdicts) yield { type: 'verdict', verdict };
@@ -174,19 +244,13 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     yield { type: 'finish', finishReason: result.finishReason };
   }
 
-  return {
-    uri: backend.uri,
-    modelId: backend.modelId,
-    capabilities: backend.capabilities,
-    stream: (request) => guarded(request, (inner) => backend.stream(inner)),
-    async generate(request) {
-      return collectGenerateResult(guarded(request, fromGenerate));
-    },
+  return wrapBackend(backend, {
+    wrapStream: ({ request, doStream }) => guarded(request, doStream),
+    wrapGenerate: ({ request, doGenerate }) => collectGenerateResult(guarded(request, (inner) => fromGenerate(doGenerate, inner))),
     close: async () => {
-      await backend.close();
       await options.llmGuard?.close();
     },
-  };
+  });
 }
 
 /** Collects a stream of parts into a GenerateResult (verdicts in order). */
@@ -205,4 +269,3 @@ export async function collectGenerateResult(parts: AsyncIterable<StreamPart>): P
   }
   return { reasoning, text, finishReason, usage, verdicts };
 }
-

@@ -1,44 +1,40 @@
 /**
- * The output guard: checks the model's reasoning and answer with the classifier while they stream.
- * Text is held back until a sentence boundary, then each sentence (with a little preceding context)
- * is assessed; safe sentences are released, and the first unsafe one stops the output: nothing
- * after it is released, and the spec's refusal replaces it.
+ * The output guard: checks the model's reasoning and answer while they stream, with a check made
+ * for answers (check-answer.ts), conditioned on the request's verdict. Text is held back until a
+ * sentence boundary; each sentence is checked (with the one before it) and released when it is
+ * sound. The first sentence that fires is never released: the output stops there and the
+ * replacement (a notice and the refusal for the mechanism found) follows what was released.
+ *
+ * Linear in the answer's length: the boundary scan never looks at a character twice, the held-back
+ * window is bounded (`maxPendingChars`; a longer run without a boundary is cut at a space), and each
+ * check reads at most two segments.
  */
 import type { StreamPart } from '../core/chat.js';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
-import { composeRefusal } from './compose-guard-texts.js';
-import type { GuardFailMode, RiskAssessor } from './guard-types.js';
-import { isSafetyStatement } from './is-safety-statement.js';
+import type { AnswerCheck, AnswerHazard } from './check-answer.js';
+import type { GuardFailMode, OutputReplacement } from './guard-types.js';
 
 export interface OutputGuardOptions {
-  assess: RiskAssessor;
-  /** Risk at or above which a sentence stops the output (policy.output.block). */
-  blockThreshold: number;
+  check: AnswerCheck;
   language: SpecLanguage;
   failMode: GuardFailMode;
   spec: SafetySpec;
   logger: Logger;
-  /** Characters of already released text given to the classifier as context (default 300). */
-  contextChars?: number;
-  /** Cut a sentence-less run of text after this many characters (default 400). */
+  /** The refusal that replaces the answer from the cut on (composed for the hazard's mechanism). */
+  refusal(hazard: AnswerHazard | undefined): string;
+  /** The longest run held back without a sentence boundary; cut at a space beyond it (default 400). */
   maxPendingChars?: number;
-  /** Shortest segment checked on its own (default 12 characters). */
+  /** Shortest segment checked on its own (default 12 characters); shorter ones join the next. */
   minSegmentChars?: number;
 }
 
 export interface OutputGuardState {
   stopped: boolean;
-  /** The channel in which the unsafe text appeared. */
-  stoppedIn?: 'reasoning' | 'text';
-  maxRisk: number;
-  /** Dimension of the riskiest sentence. */
-  dimension: string;
-  principle: number | null;
+  /** Set when the output was stopped: why, where, and which mechanism. */
+  replacement?: OutputReplacement;
   checkedSegments: number;
-  /** High-risk segments let through because they are refusals, warnings or restate the request. */
-  exemptedSegments: number;
   reasons: string[];
 }
 
@@ -52,121 +48,164 @@ export interface OutputGuard {
 
 type Channel = 'reasoning' | 'text';
 
-const BOUNDARY = /[.!?。！？；;…\n]+["'”’)\]）】]*\s*/g;
+const BOUNDARY_CHARACTERS = new Set(['.', '!', '?', '。', '！', '？', '；', ';', '…', '\n']);
+const CLOSING_CHARACTERS = new Set(['"', "'", '”', '’', ')', ']', '）', '】', '」', '』']);
+const isDigit = (character: string | undefined): boolean => character !== undefined && character >= '0' && character <= '9';
+const isSpace = (character: string | undefined): boolean => character === ' ' || character === '\t' || character === '\r';
 
-/** Index just after the first sentence boundary in `text` (with at least `minimum` characters before it), or -1. */
-function firstBoundary(text: string, minimum: number): number {
-  for (const match of text.matchAll(BOUNDARY)) {
-    // A "." between digits ("2.5 mg") is not a boundary.
-    if (match[0].startsWith('.') && /\d/.test(text[match.index - 1] ?? '') && /\d/.test(text[match.index + 1] ?? '')) continue;
-    const after = match.index + match[0].length;
-    if (after >= minimum) return after;
+interface ChannelBuffer {
+  /** Held-back text: `text.slice(start)` is not yet released. */
+  text: string;
+  start: number;
+  /** Index up to which `text` has been scanned for a boundary without finding one that ends a segment. */
+  scanned: number;
+  /** The last released segment (context for the next check). */
+  previous: string;
+  released: number;
+}
+
+const emptyBuffer = (): ChannelBuffer => ({ text: '', start: 0, scanned: 0, previous: '', released: 0 });
+
+/**
+ * Scans `buffer.text` from `buffer.scanned` up to `limit` for the end of a segment at least
+ * `minimum` characters long. Returns the index just after the boundary run (closing quotes and
+ * spaces included), or -1; every character is scanned once across calls (`buffer.scanned`).
+ */
+function findSegmentEnd(buffer: ChannelBuffer, limit: number, minimum: number): number {
+  const { text } = buffer;
+  let index = buffer.scanned;
+  while (index < limit) {
+    const character = text[index] as string;
+    if (!BOUNDARY_CHARACTERS.has(character)) {
+      index += 1;
+      continue;
+    }
+    // "2.5 mg": a dot between digits is no boundary. At the very end we cannot know yet: wait.
+    if (character === '.' && isDigit(text[index - 1])) {
+      if (index + 1 >= text.length) break;
+      if (isDigit(text[index + 1])) {
+        index += 1;
+        continue;
+      }
+    }
+    let end = index + 1;
+    while (end < text.length && (BOUNDARY_CHARACTERS.has(text[end] as string) || CLOSING_CHARACTERS.has(text[end] as string))) end += 1;
+    while (end < text.length && isSpace(text[end])) end += 1;
+    if (end - buffer.start >= minimum) {
+      buffer.scanned = end;
+      return end;
+    }
+    index = end;
   }
+  buffer.scanned = index;
   return -1;
 }
 
 export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
-  const contextChars = options.contextChars ?? 300;
-  const maxPending = options.maxPendingChars ?? 400;
-  // Very short "sentences" ("1.", "Dr.") are checked together with what follows.
+  const maxPending = Math.max(32, options.maxPendingChars ?? 400);
   const minSegmentChars = options.minSegmentChars ?? 12;
-  const pending: Record<Channel, string> = { reasoning: '', text: '' };
-  const released: Record<Channel, string> = { reasoning: '', text: '' };
-  const state: OutputGuardState = { stopped: false, maxRisk: 0, dimension: 'benign', principle: null, checkedSegments: 0, exemptedSegments: 0, reasons: [] };
+  const buffers: Record<Channel, ChannelBuffer> = { reasoning: emptyBuffer(), text: emptyBuffer() };
+  const state: OutputGuardState = { stopped: false, checkedSegments: 0, reasons: [] };
 
   const partOf = (channel: Channel, text: string): StreamPart =>
     channel === 'reasoning' ? { type: 'reasoning-delta', text } : { type: 'text-delta', text };
 
-  /** The refusal always goes to the answer channel, after whatever answer text was released. */
-  const replacement = (): StreamPart[] => {
-    const refusal = composeRefusal(state.dimension, options.language, options.spec);
-    const lead = released.text.trim() === '' ? '' : '\n\n';
-    return [{ type: 'text-delta', text: `${lead}${refusal}` }];
+  /** The notice and the refusal always go to the answer channel, after whatever answer text was released. */
+  const replacement = (hazard: AnswerHazard | undefined): StreamPart[] => {
+    const lead = buffers.text.released === 0 ? '' : '\n\n';
+    const notice = buffers.text.released === 0 && buffers.reasoning.released === 0 ? '' : `${options.spec.refusals.outputReplaced[options.language]}\n\n`;
+    return [{ type: 'text-delta', text: `${lead}${notice}${options.refusal(hazard)}` }];
   };
 
-  /**
-   * Checks one segment; returns whether it may be released. The segment is unsafe when it scores
-   * at or above the threshold on its own, or when it tips safe preceding context over it (a harmful
-   * continuation split over sentences). Refusals, warnings and restatements of the request are kept.
-   */
-  const check = (channel: Channel, segment: string): boolean => {
-    if (segment.trim() === '') return true;
-    const context = released[channel].slice(-contextChars);
+  /** Checks one segment; returns the hazard, or undefined when it may be released. Errors follow the fail mode. */
+  const check = (channel: Channel, segment: string): { hazard?: AnswerHazard; unsafe: boolean } => {
+    if (segment.trim() === '') return { unsafe: false };
     state.checkedSegments += 1;
     try {
-      const alone = options.assess.assessText(segment);
-      let worst = alone;
-      if (alone.risk < options.blockThreshold && context.trim() !== '') {
-        const combined = options.assess.assessText(context + segment);
-        if (combined.risk >= options.blockThreshold && options.assess.assessText(context).risk < options.blockThreshold) worst = combined;
-      }
-      const safetyStatement = isSafetyStatement(segment);
-      if (worst.risk > state.maxRisk && !safetyStatement) {
-        state.maxRisk = worst.risk;
-        state.dimension = worst.dimension;
-        state.principle = worst.principle;
-      }
-      if (worst.risk < options.blockThreshold) return true;
-      if (safetyStatement) {
-        state.exemptedSegments += 1;
-        return true;
-      }
-      state.reasons.push(
-        `unsafe ${channel} (risk ${worst.risk.toFixed(2)} >= ${options.blockThreshold}, ${worst.dimension}): output stopped and replaced by the refusal`,
-      );
-      return false;
+      const hazard = options.check(segment, buffers[channel].previous);
+      if (!hazard) return { unsafe: false };
+      state.reasons.push(`unsafe ${channel} (${hazard.kind === 'compliance' ? 'complied with the harmful part' : 'dangerous content'}: ${hazard.reason}); output stopped and replaced`);
+      state.replacement = { kind: hazard.kind, channel, reason: hazard.reason, mechanism: hazard.mechanism };
+      return { hazard, unsafe: true };
     } catch (error) {
       options.logger.error('output check failed', { error: describeError(error), failMode: options.failMode });
       state.reasons.push(`output check error (${describeError(error)}); fail-${options.failMode}`);
-      return options.failMode === 'open';
+      if (options.failMode === 'open') return { unsafe: false };
+      state.replacement = { kind: 'check_error', channel, reason: 'the output check failed and the guard fails closed', mechanism: null };
+      return { unsafe: true };
     }
   };
 
-  const releaseUpTo = (channel: Channel, cut: number): StreamPart[] => {
-    const segment = pending[channel].slice(0, cut);
-    pending[channel] = pending[channel].slice(cut);
-    if (!check(channel, segment)) {
+  /** Releases `buffer.text.slice(start, end)` after checking it. */
+  const release = (channel: Channel, end: number): StreamPart[] => {
+    const buffer = buffers[channel];
+    const segment = buffer.text.slice(buffer.start, end);
+    buffer.start = end;
+    const verdict = check(channel, segment);
+    if (verdict.unsafe) {
       state.stopped = true;
-      state.stoppedIn = channel;
-      pending.reasoning = '';
-      pending.text = '';
-      return replacement();
+      buffers.reasoning = emptyBuffer();
+      buffers.text.text = '';
+      buffers.text.start = 0;
+      buffers.text.scanned = 0;
+      return replacement(verdict.hazard);
     }
-    released[channel] += segment;
+    buffer.previous = segment;
+    buffer.released += segment.length;
     return segment === '' ? [] : [partOf(channel, segment)];
+  };
+
+  /** Releases every complete segment of a channel; keeps at most `maxPending` characters held back. */
+  const drain = (channel: Channel): StreamPart[] => {
+    const out: StreamPart[] = [];
+    const buffer = buffers[channel];
+    while (!state.stopped) {
+      const limit = Math.min(buffer.text.length, buffer.start + maxPending);
+      let end = findSegmentEnd(buffer, limit, minSegmentChars);
+      if (end < 0 && buffer.text.length - buffer.start > maxPending) {
+        // A long run without a boundary: cut at the last space in the window's second half.
+        const space = buffer.text.lastIndexOf(' ', buffer.start + maxPending);
+        end = space > buffer.start + maxPending / 2 ? space + 1 : buffer.start + maxPending;
+        buffer.scanned = end;
+      }
+      if (end < 0) break;
+      out.push(...release(channel, end));
+    }
+    if (!state.stopped && buffer.start > 0) {
+      buffer.text = buffer.text.slice(buffer.start);
+      buffer.scanned -= buffer.start;
+      buffer.start = 0;
+    }
+    return out;
+  };
+
+  const flush = (channel: Channel): StreamPart[] => {
+    const buffer = buffers[channel];
+    const out = drain(channel);
+    if (!state.stopped && buffer.text.length > buffer.start) out.push(...release(channel, buffer.text.length));
+    if (!state.stopped) buffers[channel] = { ...emptyBuffer(), previous: buffer.previous, released: buffer.released };
+    return out;
   };
 
   return {
     state,
     push(part) {
-      if (state.stopped) return [];
+      if (state.stopped || part.text === '') return [];
       const channel: Channel = part.type === 'reasoning-delta' ? 'reasoning' : 'text';
       const out: StreamPart[] = [];
-      // The answer starts: the reasoning held back so far is complete, check it first.
-      if (channel === 'text' && pending.reasoning !== '') {
-        out.push(...releaseUpTo('reasoning', pending.reasoning.length));
+      // The answer starts: the reasoning held back so far is complete, check and release it first.
+      if (channel === 'text' && buffers.reasoning.text.length > buffers.reasoning.start) {
+        out.push(...flush('reasoning'));
         if (state.stopped) return out;
       }
-      pending[channel] += part.text;
-      // Release sentence by sentence, so each is checked with its own context.
-      while (!state.stopped) {
-        let cut = firstBoundary(pending[channel], minSegmentChars);
-        if (cut < 0 && pending[channel].length > maxPending) {
-          const space = pending[channel].lastIndexOf(' ', maxPending);
-          cut = space > maxPending / 2 ? space + 1 : maxPending;
-        }
-        if (cut <= 0) break;
-        out.push(...releaseUpTo(channel, cut));
-      }
+      buffers[channel].text += part.text;
+      out.push(...drain(channel));
       return out;
     },
     end() {
       if (state.stopped) return [];
-      const out: StreamPart[] = [];
-      for (const channel of ['reasoning', 'text'] as const) {
-        if (pending[channel] !== '') out.push(...releaseUpTo(channel, pending[channel].length));
-        if (state.stopped) break;
-      }
+      const out = flush('reasoning');
+      if (!state.stopped) out.push(...flush('text'));
       return out;
     },
   };

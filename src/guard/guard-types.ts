@@ -1,8 +1,9 @@
 /**
- * Types shared by the guard's files: the classifier's `RiskAssessment` (contracts.md), the small
- * injectable assessor interface, and `GuardOptions`, the options of `createGuardedBackend`.
+ * Types shared by the guard's files: the classifier's `RiskAssessment`, the one injectable
+ * `RiskAssessor` interface, the guard's verdict (`GuardVerdict`, a `SafetyVerdict` with what the
+ * client is told) and `GuardOptions`, the options of `createGuardedBackend`.
  */
-import type { ChatMessage } from '../core/chat.js';
+import type { ChatMessage, SafetyVerdict } from '../core/chat.js';
 import type { Logger } from '../core/logger.js';
 import type { SafetySpec } from '../spec/safety-spec-schema.js';
 import type { LlmGuard } from './llm-guard.js';
@@ -11,10 +12,51 @@ import type { RiskAssessment } from './classifier/risk-assessment.js';
 
 export type { RiskAssessment };
 
-/** The classifier as the guard sees it; tests inject deterministic ones. */
+/**
+ * The classifier as the guard sees it (the default is the trained classifier in assess-risk.ts);
+ * tests inject deterministic ones. This is the guard's only assessor interface.
+ */
 export interface RiskAssessor {
   assessConversation(messages: ChatMessage[]): RiskAssessment;
   assessText(text: string): RiskAssessment;
+}
+
+/** The harm mechanism the classifier recognised (null until trained or when none applies). */
+export function mechanismOf(assessment: RiskAssessment): string | null {
+  return assessment.mechanism;
+}
+
+/** The classifier's probability that the text describes an emergency happening now (0 until trained). */
+export function emergencyProbabilityOf(assessment: RiskAssessment): number {
+  return Number.isFinite(assessment.emergency) ? assessment.emergency : 0;
+}
+
+/** Why an answer was cut and replaced (on the output verdict). */
+export interface OutputReplacement {
+  /** `dangerous_content`: plainly dangerous instructions after allow/caution; `compliance`: the model
+   * gave the harmful part of a steered request; `check_error`: the output check failed (fail-closed). */
+  kind: 'dangerous_content' | 'compliance' | 'check_error';
+  /** The channel in which the text was found. */
+  channel: 'reasoning' | 'text';
+  /** One sentence for the client, e.g. "the answer gave instructions for covert administration". */
+  reason: string;
+  /** The mechanism the removed text served, when known. */
+  mechanism: string | null;
+}
+
+/**
+ * A verdict as the guard yields it: a `SafetyVerdict` plus what the `safemed` response object shows
+ * the client. The extra fields are optional so every `SafetyVerdict` consumer keeps working.
+ */
+export interface GuardVerdict extends SafetyVerdict {
+  /** The harm mechanism of the request (input) or of the removed text (output). */
+  mechanism?: string | null;
+  /** Set on the output verdict when the answer was replaced or cut. */
+  replacement?: OutputReplacement;
+  /** The disclaimer text; with structured output it is only here, never in the content. */
+  disclaimer?: string;
+  /** The emergency guidance; with structured output it is only here, never in the content. */
+  emergencyNotice?: string;
 }
 
 export type GuardFailMode = 'open' | 'closed';

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { SafetyVerdict } from '../core/chat.js';
 import { ConfigError, describeError } from '../core/errors.js';
 import { DIMENSION_IDS, type EmergencySituation } from '../spec/safety-spec-schema.js';
-import type { RiskAssessment } from './guard-types.js';
+import type { RiskAssessment } from './classifier/risk-assessment.js';
 
 export type GuardAction = SafetyVerdict['action'];
 type RankedAction = Exclude<GuardAction, 'escalate'>;

@@ -1,22 +1,23 @@
 /**
  * Middleware that redacts PHI from every message before it leaves for the backend (`--redact-upstream`):
- * for third-party upstreams that must not receive names, phone numbers or record numbers.
+ * for third-party upstreams that must not receive names, phone numbers or record numbers. Both the
+ * content and the optional `name` field of each message are redacted.
  */
 import type { Backend } from '../core/backend.js';
-import type { GenerateRequest } from '../core/chat.js';
+import type { ChatMessage, GenerateRequest } from '../core/chat.js';
+import { wrapBackend } from '../backends/wrap-backend.js';
 import { redactPhi } from './redact-phi.js';
 
-export function withRedactedUpstream(backend: Backend, redact: (text: string) => string = redactPhi): Backend {
-  const redacted = (request: GenerateRequest): GenerateRequest => ({
-    ...request,
-    messages: request.messages.map((message) => ({ ...message, content: redact(message.content) })),
+export function redactMessages(messages: readonly ChatMessage[], redact: (text: string) => string = redactPhi): ChatMessage[] {
+  return messages.map((message) => {
+    const redacted: ChatMessage = { ...message, content: redact(message.content) };
+    if (message.name !== undefined) redacted.name = redact(message.name);
+    return redacted;
   });
-  return {
-    uri: backend.uri,
-    modelId: backend.modelId,
-    capabilities: backend.capabilities,
-    generate: (request) => backend.generate(redacted(request)),
-    stream: (request) => backend.stream(redacted(request)),
-    close: () => backend.close(),
-  };
+}
+
+export function withRedactedUpstream(backend: Backend, redact: (text: string) => string = redactPhi): Backend {
+  return wrapBackend(backend, {
+    transformRequest: (request): GenerateRequest => ({ ...request, messages: redactMessages(request.messages, redact) }),
+  });
 }

@@ -1,4 +1,10 @@
+/**
+ * The `safemed` object added to a chat completion (and to the final stream chunk): what the guard
+ * decided, in snake_case as in the OpenAI wire format. Built from the guard's verdicts
+ * (src/guard/guard-types.ts `GuardVerdict`); plain `SafetyVerdict`s work too.
+ */
 import type { SafetyVerdict } from '../core/chat.js';
+import type { GuardVerdict } from '../guard/guard-types.js';
 
 /** One verdict as JSON (snake_case, as in the OpenAI wire format). */
 export interface VerdictJson {
@@ -11,57 +17,105 @@ export interface VerdictJson {
   compliance: SafetyVerdict['compliance'];
   disclaimer_added: boolean;
   reasons: string[];
+  /** The harm mechanism (input: of the request; output: of the removed text), null when none. */
+  mechanism: string | null;
+}
+
+/** What happened to the answer: replaced or cut by the guard, and why. */
+export interface OutputJson {
+  /** The output check's action: `block` when the answer was replaced or cut, else the request's action. */
+  action: SafetyVerdict['action'];
+  replaced: boolean;
+  /** Why the answer was replaced (null when it was not). */
+  reason: string | null;
+  /** dangerous_content | compliance | check_error (null when not replaced). */
+  kind: string | null;
 }
 
 /** The `safemed` object added to a response (and to the final stream chunk) when the backend produced verdicts. */
 export interface SafemedResponseObject extends VerdictJson {
+  /** Present when the output was checked: whether the answer was replaced or cut, and why. */
+  output?: OutputJson;
+  /** The disclaimer for this answer; with `response_format` set it is here only, never in the content. */
+  disclaimer?: string;
+  /** The emergency guidance of an escalation; with `response_format` set it is here only. */
+  emergency?: string;
   /** Every verdict, in the order the guard produced them (input check first). */
   verdicts: Array<VerdictJson & { stage: SafetyVerdict['stage'] }>;
 }
 
-const ACTION_SEVERITY: Record<SafetyVerdict['action'], number> = { allow: 0, caution: 1, steer: 2, escalate: 3, block: 4 };
+/** Escalation is the strongest action of an exchange: an escalated request answered with a refusal is still an escalation. */
+const ACTION_SEVERITY: Record<SafetyVerdict['action'], number> = { allow: 0, caution: 1, steer: 2, block: 3, escalate: 4 };
 const LEVEL_SEVERITY: Record<SafetyVerdict['riskLevel'], number> = { low: 0, medium: 1, high: 2 };
 
+const guardFields = (verdict: SafetyVerdict): Partial<GuardVerdict> => verdict as Partial<GuardVerdict>;
+
+function toVerdictJson(verdict: SafetyVerdict): VerdictJson {
+  return {
+    action: verdict.action,
+    risk_level: verdict.riskLevel,
+    risk: verdict.risk,
+    dimension: verdict.dimension,
+    principle: verdict.principle,
+    attacks: verdict.attacks,
+    compliance: verdict.compliance,
+    disclaimer_added: verdict.disclaimerAdded,
+    reasons: verdict.reasons,
+    mechanism: guardFields(verdict).mechanism ?? null,
+  };
+}
+
 /**
- * Summarises verdicts: the decisive verdict is the one with the most severe action (the later one on
- * a tie); risk and risk level are the maxima, attacks and reasons the union, compliance fails if any
- * verdict failed, and `disclaimer_added` is true if any stage added one. Undefined when there are none.
+ * Summarises verdicts: the decisive verdict is the one with the strongest action (escalate > block >
+ * steer > caution > allow; the later one on a tie); risk and risk level are the maxima, attacks and
+ * reasons the union, compliance fails if any verdict failed, and `disclaimer_added` is true if any
+ * stage added one. `output` describes the last output-stage verdict. Undefined when there are none.
  */
 export function toSafemedResponseObject(verdicts: readonly SafetyVerdict[]): SafemedResponseObject | undefined {
-  if (verdicts.length === 0) return undefined;
-  let decisive = verdicts[0]!;
+  const first = verdicts[0];
+  if (first === undefined) return undefined;
+  let decisive = first;
   let risk = 0;
   let level: SafetyVerdict['riskLevel'] = 'low';
   const attacks = new Set<string>();
   const reasons = new Set<string>();
+  let output: SafetyVerdict | undefined;
+  let disclaimer: string | undefined;
+  let emergency: string | undefined;
+  let mechanism: string | null = null;
   for (const verdict of verdicts) {
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY[decisive.action]) decisive = verdict;
     risk = Math.max(risk, verdict.risk);
     if (LEVEL_SEVERITY[verdict.riskLevel] > LEVEL_SEVERITY[level]) level = verdict.riskLevel;
     for (const attack of verdict.attacks) attacks.add(attack);
     for (const reason of verdict.reasons) reasons.add(reason);
+    const extra = guardFields(verdict);
+    if (verdict.stage === 'output') output = verdict;
+    disclaimer = extra.disclaimer ?? disclaimer;
+    emergency = extra.emergencyNotice ?? emergency;
+    mechanism = extra.mechanism ?? mechanism;
   }
-  return {
-    action: decisive.action,
+  const object: SafemedResponseObject = {
+    ...toVerdictJson(decisive),
     risk_level: level,
     risk,
-    dimension: decisive.dimension,
-    principle: decisive.principle,
     attacks: [...attacks],
     compliance: verdicts.some((verdict) => verdict.compliance === 'fail') ? 'fail' : 'pass',
     disclaimer_added: verdicts.some((verdict) => verdict.disclaimerAdded),
     reasons: [...reasons],
-    verdicts: verdicts.map((verdict) => ({
-      stage: verdict.stage,
-      action: verdict.action,
-      risk_level: verdict.riskLevel,
-      risk: verdict.risk,
-      dimension: verdict.dimension,
-      principle: verdict.principle,
-      attacks: verdict.attacks,
-      compliance: verdict.compliance,
-      disclaimer_added: verdict.disclaimerAdded,
-      reasons: verdict.reasons,
-    })),
+    mechanism: guardFields(decisive).mechanism ?? mechanism,
+    verdicts: verdicts.map((verdict) => ({ stage: verdict.stage, ...toVerdictJson(verdict) })),
   };
+  if (output) {
+    const replacement = guardFields(output).replacement;
+    object.output = {
+      action: output.action,
+      replaced: replacement !== undefined,
+      reason: replacement?.reason ?? null,
+      kind: replacement?.kind ?? null,
+    };
+  }
+  if (disclaimer !== undefined) object.disclaimer = disclaimer;
+  if (emergency !== undefined) object.emergency = emergency;
+  return object;
 }

@@ -47,6 +47,32 @@ export const ATTACK_IDS = [
 
 export type AttackId = (typeof ATTACK_IDS)[number];
 
+/** Harm mechanisms: how a request would cause harm (PLAN.md corpus schema; mechanisms.yaml). */
+export const MECHANISM_IDS = [
+  'covert_administration',
+  'harmful_dosing',
+  'self_harm_suicide',
+  'poisoning_overdose',
+  'drug_diversion',
+  'record_falsification',
+  'incident_coverup',
+  'oversight_evasion',
+  'safety_device_tampering',
+  'unproven_remedy',
+  'care_discrimination',
+  'consent_violation',
+  'privacy_violation',
+  'illicit_trade',
+  'billing_fraud',
+  'reproductive_genetic_abuse',
+  'abuse_neglect',
+  'infection_control_breach',
+  'health_misinformation',
+  'other',
+] as const;
+
+export type MechanismId = (typeof MECHANISM_IDS)[number];
+
 export const SPEC_LANGUAGES = ['en', 'zh'] as const;
 export type SpecLanguage = (typeof SPEC_LANGUAGES)[number];
 
@@ -121,6 +147,49 @@ export const emergencySituationSchema = z
   })
   .strict();
 
+export const mechanismTextSchema = z.object({ harm: text, why: text, alternative: text, seekCare: text, steer: text }).strict();
+
+export const mechanismSchema = z
+  .object({
+    id: z.enum(MECHANISM_IDS),
+    name: text,
+    nameZh: text,
+    dimensions: z.array(z.enum(DIMENSION_IDS)).min(1),
+    en: mechanismTextSchema,
+    zh: mechanismTextSchema,
+  })
+  .strict();
+
+/** A regular expression given as text; it must compile (checked when the spec loads). */
+const pattern = text.refine(
+  (source) => {
+    try {
+      new RegExp(source, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+const answerRuleSchema = z
+  .object({
+    allOf: z.array(text).min(1),
+    reason: text,
+    /** Fire even when the sentence reads as a prohibition (the cue itself contains the negation). */
+    prohibitionsCount: z.boolean().default(false),
+  })
+  .strict();
+
+export const answerSignalsSchema = z
+  .object({
+    cues: z.record(z.string().regex(/^[a-z][A-Za-z]*$/), z.array(pattern).min(1)),
+    dangerous: z.array(answerRuleSchema.extend({ id: text, mechanism: z.enum(MECHANISM_IDS) }).strict()).min(1),
+    compliance: z.partialRecord(z.enum(MECHANISM_IDS), z.array(answerRuleSchema).min(1)),
+  })
+  .strict();
+
 export const safetySpecIndexSchema = z
   .object({
     name: text,
@@ -136,6 +205,8 @@ export const safetySpecIndexSchema = z
         refusals: text,
         disclaimers: text,
         emergency: text,
+        mechanisms: text,
+        answerSignals: text,
       })
       .strict(),
   })
@@ -165,6 +236,10 @@ export const safetySpecSchema = z
       .object({
         opening: bilingual,
         steerSystemPrompt: bilingual,
+        /** The steering prompt when the guard could not check the request and fails closed (no harm was detected). */
+        failClosedSystemPrompt: bilingual,
+        /** Shown before the refusal when the output guard cut an answer. */
+        outputReplaced: bilingual,
         escalateSystemPrompt: bilingual,
         byDimension: byDimension(z.object({ en: refusalTextSchema, zh: refusalTextSchema }).strict()),
       })
@@ -173,6 +248,8 @@ export const safetySpecSchema = z
       .object({ default: bilingual, researchUse: bilingual, byDimension: byDimension(bilingual) })
       .strict(),
     emergency: z.object({ general: bilingual, situations: z.array(emergencySituationSchema).min(1) }).strict(),
+    mechanisms: z.array(mechanismSchema),
+    answerSignals: answerSignalsSchema,
   })
   .strict()
   .superRefine((spec, context) => {
@@ -191,6 +268,15 @@ export const safetySpecSchema = z
         context.addIssue({ code: 'custom', message: `rubrics.harmfulness.judgeTemplate lacks ${placeholder}` });
       }
     }
+    expectEvery('mechanisms', MECHANISM_IDS, spec.mechanisms.map((mechanism) => mechanism.id));
+    const cues = new Set(Object.keys(spec.answerSignals.cues));
+    const rules = [...spec.answerSignals.dangerous, ...Object.values(spec.answerSignals.compliance).flat()];
+    for (const rule of rules) {
+      for (const cue of rule.allOf) {
+        if (!cues.has(cue)) context.addIssue({ code: 'custom', message: `answerSignals: rule "${rule.reason}" uses the unknown cue "${cue}"` });
+      }
+    }
+    if (!cues.has('prohibition')) context.addIssue({ code: 'custom', message: 'answerSignals.cues must define "prohibition"' });
     const levels = [...spec.rubrics.riskLevels].sort((left, right) => left.min - right.min);
     if (levels[0]?.min !== 0 || levels.at(-1)?.max !== 1 || levels.some((level, index) => index > 0 && level.min !== levels[index - 1]?.max)) {
       context.addIssue({ code: 'custom', message: 'rubrics.riskLevels must tile [0, 1] without gaps' });
@@ -206,3 +292,5 @@ export type RiskLevelDefinition = SafetySpec['rubrics']['riskLevels'][number];
 export type CotCriterion = SafetySpec['rubrics']['cotCriteria'][number];
 export type RefusalText = z.infer<typeof refusalTextSchema>;
 export type EmergencySituation = SafetySpec['emergency']['situations'][number];
+export type Mechanism = SafetySpec['mechanisms'][number];
+export type AnswerSignals = SafetySpec['answerSignals'];

@@ -4,7 +4,20 @@ import type { ChatMessage, GenerateRequest, StreamPart } from '../../src/core/ch
 import type { RiskAssessment, RiskAssessor } from '../../src/guard/guard-types.js';
 
 export function assessment(overrides: Partial<RiskAssessment> = {}): RiskAssessment {
-  return { risk: 0.05, dimension: 'benign', principle: null, attacks: [], reasons: [], language: 'en', ...overrides };
+  return { risk: 0.05, dimension: 'benign', principle: null, attacks: [], reasons: [], language: 'en', mechanism: null, emergency: 0, ...overrides };
+}
+
+/** An assessor that flags any conversation in which some message contains the marker (for the all-roles input check). */
+export function markerAssessor(marker: string, flagged: Partial<RiskAssessment>): RiskAssessor & { conversations: ChatMessage[][] } {
+  const conversations: ChatMessage[][] = [];
+  return {
+    conversations,
+    assessConversation: (messages: ChatMessage[]) => {
+      conversations.push(messages);
+      return messages.some((message) => message.content.includes(marker)) ? assessment(flagged) : assessment({ risk: 0.02 });
+    },
+    assessText: (text: string) => (text.includes(marker) ? assessment(flagged) : assessment({ risk: 0.02 })),
+  };
 }
 
 /** An assessor whose conversation verdict is fixed and whose text verdict flags a marker word. */

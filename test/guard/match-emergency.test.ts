@@ -32,3 +32,33 @@ test('a keyword with nobody present (other than suicidality) is not an emergency
   assert.equal(matchEmergency('overdose'), undefined);
   assert.equal(matchEmergency('She has no chest pain today'), undefined);
 });
+
+test('present-tense, first-person paraphrases escalate: intent now, means at hand, an ingestion that happened', () => {
+  for (const text of [
+    "I've been thinking about ending my life and I have a bottle of pills next to me.",
+    'I took 30 tablets an hour ago',
+    'I swallowed all of my pills',
+    'My toddler swallowed some of my iron pills',
+    'we think our son drank bleach',
+    '我吃了一整瓶安眠药',
+    '孩子误吞了纽扣电池',
+    '我不想活了',
+  ]) {
+    assert.ok(matchEmergency(text), text);
+  }
+});
+
+test('informational, clinician, hypothetical and past-tense texts are answered, not escalated', () => {
+  for (const text of [
+    'What acetaminophen level calls for N-acetylcysteine?',
+    'My patient took 30 tablets of paracetamol; when should I start NAC?',
+    'What happens if someone took 30 tablets of ibuprofen?',
+    'My brother overdosed two years ago and is doing better now. How can I support him?',
+    'How does naloxone work?',
+    '布洛芬一次吃多少？',
+    '我想死你了，什么时候回来',
+    'I took two ibuprofen this morning, can I drink coffee?',
+  ]) {
+    assert.equal(matchEmergency(text), undefined, text);
+  }
+});
