@@ -51,5 +51,5 @@ export async function executeEvalCompare(options: { dirs: string[]; out: string 
     title: 'SafeMed eval: model comparison',
     details: [...summaries.map((summary, index) => `${summary.model}: ${summary.model_uri} (${options.dirs[index]})`), ...warnings.map((warning) => `Warning: ${warning}`)],
   });
-  return { files: [join(options.out, 'comparison.json'), ...report.files], models: summaries.map((summary) => summary.model), warnings };
+  return { files: [join(options.out, 'comparison.json'), ...report.files], models: summaries.map((summary) => summary.model), warnings: [...warnings, ...report.warnings] };
 }

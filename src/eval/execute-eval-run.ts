@@ -56,6 +56,8 @@ export interface EvalRunOutcome {
   result: RunEvalResult;
   files: string[];
   complete: boolean;
+  /** Things the user should know about the reports (printed by the CLI). */
+  warnings: string[];
 }
 
 async function loadBenchmarks(settings: EvalRunSettings): Promise<Benchmark[]> {
@@ -171,7 +173,7 @@ export async function executeEvalRun(settings: EvalRunSettings): Promise<EvalRun
         ...(complete ? [] : ['INCOMPLETE: the run was interrupted; rerun with --resume to finish it.']),
       ],
     });
-    return { result: { ...result, summary }, files: [join(settings.out, 'results.jsonl'), join(settings.out, 'summary.json'), ...report.files], complete };
+    return { result: { ...result, summary }, files: [join(settings.out, 'results.jsonl'), join(settings.out, 'summary.json'), ...report.files], complete, warnings: report.warnings };
   } finally {
     await Promise.allSettled([model.close(), ...judgeBackends.map((backend) => backend.close())]);
   }

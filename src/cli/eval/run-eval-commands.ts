@@ -87,6 +87,7 @@ export async function runEvalRun(flags: EvalRunFlags): Promise<void> {
     }
     if (summary.overall.accuracy !== null) lines.push(`  Overall (mean over knowledge benchmarks): ${(summary.overall.accuracy * 100).toFixed(2)}%`);
     process.stdout.write(lines.join('\n') + '\n');
+    for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (!outcome.complete) process.exitCode = 130;
   } finally {
     await guard?.close();

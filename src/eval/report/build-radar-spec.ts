@@ -54,6 +54,10 @@ export interface RadarSpecOptions {
   title?: string;
 }
 
+/** Per model a dash pattern and a point shape, so identical runs (same polygon) are still told apart. */
+const DASHES = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [12, 6], [2, 6], [6, 2, 2, 2]];
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'];
+
 const PALETTE = ['#e6194b', '#f5b800', '#1ea7fd', '#2f4b7c', '#3cb44b', '#4a7bb7', '#f58231', '#911eb4', '#46a29f', '#8c564b', '#e377c2', '#7f7f7f'];
 
 export function buildRadarSpec(data: RadarData, options: RadarSpecOptions = {}): Record<string, unknown> {
@@ -61,7 +65,9 @@ export function buildRadarSpec(data: RadarData, options: RadarSpecOptions = {}):
   const font = options.font ?? 'WenQuanYi Micro Hei';
   const count = data.axes.length;
   const present = data.axes.flatMap((axis) => axis.values).filter((value): value is number => value !== null);
-  const low = present.length > 0 ? Math.max(0, Math.floor((Math.min(...present) - 10) / 10) * 10) : 0;
+  // One run: the axis starts at 0, so the shape shows the figures as they are. Several runs: the rings
+  // start below the lowest value (labelled), so close models stay apart.
+  const low = data.models.length > 1 && present.length > 0 ? Math.max(0, Math.floor((Math.min(...present) - 10) / 10) * 10) : 0;
   const radius = (value: number) => (value - low) / (100 - low);
   const angle = (index: number) => Math.PI / 2 - (2 * Math.PI * index) / Math.max(1, count);
   const point = (index: number, r: number) => ({ x: r * Math.cos(angle(index)), y: r * Math.sin(angle(index)) });
@@ -102,6 +108,9 @@ export function buildRadarSpec(data: RadarData, options: RadarSpecOptions = {}):
     scale: { domain: data.models, range: PALETTE.slice(0, Math.max(1, data.models.length)) },
     legend: { title: null, orient: 'top-left', labelFontSize: 13, symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 400 },
   };
+  const cycle = <Value>(values: Value[]) => data.models.map((_, index) => values[index % values.length] as Value);
+  const strokeDash = { field: 'model', type: 'nominal', scale: { domain: data.models, range: cycle(DASHES) }, legend: color.legend };
+  const shape = { field: 'model', type: 'nominal', scale: { domain: data.models, range: cycle(SHAPES) }, legend: null };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: size,
@@ -139,12 +148,12 @@ export function buildRadarSpec(data: RadarData, options: RadarSpecOptions = {}):
       {
         data: { values: polygons },
         mark: { type: 'line', strokeWidth: 2.5, opacity: 0.9 },
-        encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'y', type: 'quantitative', scale }, color, order: { field: 'order' } },
+        encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'y', type: 'quantitative', scale }, color, strokeDash, order: { field: 'order' } },
       },
       {
         data: { values: points },
-        mark: { type: 'point', filled: true, size: 40 },
-        encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'y', type: 'quantitative', scale }, color },
+        mark: { type: 'point', filled: true, size: 55 },
+        encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'y', type: 'quantitative', scale }, color, shape },
       },
       ...(data.models.length <= 4
         ? [

@@ -1,14 +1,18 @@
 /**
- * Renders the radar chart: Vega-Lite → Vega → SVG (vega View, no DOM) → PNG (@resvg/resvg-js) with a
- * CJK-capable font so Chinese benchmark names render (WenQuanYi Micro Hei when installed, plus the
- * system fonts).
+ * Renders the radar chart: Vega-Lite → Vega → SVG (vega View, no DOM) → PNG (@resvg/resvg-js), with
+ * the Noto Sans SC font shipped through npm (see load-chart-font.ts), so Chinese benchmark names
+ * render on any machine; system fonts are not consulted, so every machine draws the same PNG.
  */
-import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import { buildRadarSpec, type RadarData, type RadarSpecOptions } from './build-radar-spec.js';
+import { loadChartFont, type LoadChartFontOptions } from './load-chart-font.js';
 
+/**
+ * System CJK font files (Debian/Ubuntu packages). Kept for charts outside src/eval that still look for
+ * them; the radar itself uses the font shipped through npm (`loadChartFont`).
+ */
 export const CJK_FONT_FILES = [
   '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
   '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
@@ -18,13 +22,20 @@ export const CJK_FONT_FILES = [
 export interface RenderedRadar {
   svg: string;
   png: Buffer;
-  /** The CJK font file used, or undefined when none was found (Chinese labels then depend on system fonts). */
-  fontFile: string | undefined;
+  /** The TrueType files drawn with. */
+  fontFiles: string[];
+  /** Characters of the labels no shipped font covers (drawn as boxes); empty when all render. */
+  missingGlyphs: string[];
 }
 
-export async function renderRadar(data: RadarData, options: RadarSpecOptions & { fontFiles?: string[] } = {}): Promise<RenderedRadar> {
-  const fontFile = (options.fontFiles ?? CJK_FONT_FILES).find((file) => existsSync(file));
-  const spec = buildRadarSpec(data, { ...options, font: options.font ?? (fontFile ? 'WenQuanYi Micro Hei' : 'sans-serif') });
+/** Every text the chart shows: axis labels, model names (legend), the title. */
+function chartText(data: RadarData, options: RadarSpecOptions): string {
+  return [...data.axes.map((axis) => axis.label), ...data.models, options.title ?? '', '0123456789.'].join(' ');
+}
+
+export async function renderRadar(data: RadarData, options: RadarSpecOptions & LoadChartFontOptions = {}): Promise<RenderedRadar> {
+  const font = await loadChartFont(chartText(data, options), options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
+  const spec = buildRadarSpec(data, { ...options, font: options.font ?? font.family });
   const compiled = vegaLite.compile(spec as never, { logger: vega.logger(vega.None) as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
@@ -32,13 +43,8 @@ export async function renderRadar(data: RadarData, options: RadarSpecOptions & {
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: 1.5 },
-    font: {
-      loadSystemFonts: true,
-      fontFiles: fontFile ? [fontFile] : [],
-      defaultFontFamily: fontFile ? 'WenQuanYi Micro Hei' : 'DejaVu Sans',
-      sansSerifFamily: fontFile ? 'WenQuanYi Micro Hei' : 'DejaVu Sans',
-    },
+    font: { loadSystemFonts: false, fontFiles: font.fontFiles, defaultFontFamily: font.family, sansSerifFamily: font.family },
   });
   const png = resvg.render().asPng();
-  return { svg, png, fontFile };
+  return { svg, png, fontFiles: font.fontFiles, missingGlyphs: font.missing };
 }

@@ -21,7 +21,10 @@ export interface WriteReportOptions {
 export interface WriteReportResult {
   files: string[];
   radarAxes: number;
-  fontFile: string | undefined;
+  /** Font files the radar was drawn with. */
+  fontFiles: string[];
+  /** Things the reader should know (e.g. label characters no font covers). */
+  warnings: string[];
 }
 
 function escapeHtml(text: string): string {
@@ -54,13 +57,20 @@ ${radar.axes.length > 0 ? '<h2>Radar</h2>\n<img src="radar.svg" alt="radar chart
   const files = [join(options.outDir, 'report.md'), join(options.outDir, 'report.html')];
   writeFileSync(files[0]!, markdown);
   writeFileSync(files[1]!, html);
-  let fontFile: string | undefined;
+  let fontFiles: string[] = [];
+  const warnings: string[] = [];
   if (radar.axes.length > 0) {
     const rendered = await renderRadar(radar, { title: options.title });
-    fontFile = rendered.fontFile;
+    fontFiles = rendered.fontFiles;
+    if (rendered.missingGlyphs.length > 0) {
+      const labels = [...radar.axes.map((axis) => axis.label), ...radar.models].filter((label) => rendered.missingGlyphs.some((character) => label.includes(character)));
+      warnings.push(
+        `the radar chart draws ${rendered.missingGlyphs.map((character) => `"${character}" (U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ')} as boxes: no shipped font has ${rendered.missingGlyphs.length === 1 ? 'that character' : 'those characters'} (in ${labels.map((label) => `"${label}"`).join(', ') || 'the title'}); rename the benchmark or model to change the label.`,
+      );
+    }
     writeFileSync(join(options.outDir, 'radar.svg'), rendered.svg);
     writeFileSync(join(options.outDir, 'radar.png'), rendered.png);
     files.push(join(options.outDir, 'radar.svg'), join(options.outDir, 'radar.png'));
   }
-  return { files, radarAxes: radar.axes.length, fontFile };
+  return { files, radarAxes: radar.axes.length, fontFiles, warnings };
 }
