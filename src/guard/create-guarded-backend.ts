@@ -9,6 +9,7 @@
  * With structured output (`responseFormat` json_object / json_schema) nothing is added to the
  * content: the disclaimer and the emergency guidance are only in the verdicts (the `safemed` object).
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Backend } from '../core/backend.js';
 import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, GenerationSettings, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
 import { MODEL_CARD_SYSTEM_PROMPT } from '../core/defaults.js';
@@ -47,6 +48,9 @@ export function withSafetySystemPrompt(messages: ChatMessage[], instruction: str
 export function isStructuredOutput(settings: GenerationSettings): boolean {
   return settings.responseFormat !== undefined && settings.responseFormat.type !== 'text';
 }
+
+/** Deltas longer than this are checked in slices, yielding to the event loop between them. */
+const SLICE_CHARS = 8192;
 
 const ZERO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
@@ -207,7 +211,12 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
             yield* emit([part]);
             continue;
           }
-          yield* emit(outputGuard.push(part));
+          // A huge delta is checked in slices, letting other requests run in between (no freeze).
+          for (let offset = 0; offset < part.text.length && !outputGuard.state.stopped; offset += SLICE_CHARS) {
+            if (offset > 0) await setImmediate();
+            const text = part.text.length <= SLICE_CHARS ? part.text : part.text.slice(offset, offset + SLICE_CHARS);
+            yield* emit(outputGuard.push({ ...part, text }));
+          }
           if (outputGuard.state.stopped) {
             controller.abort();
             break;

@@ -101,6 +101,12 @@ function findSegmentEnd(buffer: ChannelBuffer, limit: number, minimum: number): 
   return -1;
 }
 
+/** Index just after the last space in text[from, to), or `to` when there is none (bounded: never scans before `from`). */
+function lastSpaceCut(text: string, from: number, to: number): number {
+  for (let index = to - 1; index > from; index -= 1) if (text[index] === ' ') return index + 1;
+  return to;
+}
+
 export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const maxPending = Math.max(32, options.maxPendingChars ?? 400);
   const minSegmentChars = options.minSegmentChars ?? 12;
@@ -164,8 +170,7 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
       let end = findSegmentEnd(buffer, limit, minSegmentChars);
       if (end < 0 && buffer.text.length - buffer.start > maxPending) {
         // A long run without a boundary: cut at the last space in the window's second half.
-        const space = buffer.text.lastIndexOf(' ', buffer.start + maxPending);
-        end = space > buffer.start + maxPending / 2 ? space + 1 : buffer.start + maxPending;
+        end = lastSpaceCut(buffer.text, buffer.start + maxPending / 2, buffer.start + maxPending);
         buffer.scanned = end;
       }
       if (end < 0) break;

@@ -1,10 +1,21 @@
 /**
- * ONE contract every backend must meet, run against the embedded llama.cpp backend on the tiny GGUF
- * and against the OpenAI-compatible backend on the scripted upstream.
+ * ONE contract every backend must meet, run against every backend — the embedded llama.cpp backend
+ * on the tiny GGUF (`llama:` and `hf:` over a loopback hub), the OpenAI-compatible backend on the
+ * scripted upstream (`vllm:` and `openai:`) — and against every wrapper: the model-card defaults,
+ * PHI redaction towards the upstream, and the guarded backend. A guarded backend also yields
+ * `verdict` parts (an input verdict first, an output verdict before `finish`); the contract ignores
+ * them for ordering and checks them separately.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createBackend } from '../../src/backends/registry.js';
+import { withModelCardDefaults } from '../../src/backends/with-model-card-defaults.js';
+import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
+import { withRedactedUpstream } from '../../src/guard/with-redacted-upstream.js';
 import type { Backend } from '../../src/core/backend.js';
 import type { GenerateRequest, StreamPart } from '../../src/core/chat.js';
 import { BackendError, isAbortError } from '../../src/core/errors.js';
@@ -17,6 +28,11 @@ interface BackendUnderTest {
 }
 
 type BackendFactory = () => Promise<BackendUnderTest>;
+
+interface ContractOptions {
+  /** The backend is guarded: it yields verdict parts and fills `verdicts`. */
+  guarded?: boolean;
+}
 
 const ask = (settings: GenerateRequest['settings'] = {}, signal?: AbortSignal): GenerateRequest => ({
   messages: [
@@ -43,7 +59,9 @@ function textOf(parts: StreamPart[]): { reasoning: string; text: string } {
   return { reasoning, text };
 }
 
-export function runBackendContract(name: string, factory: BackendFactory): void {
+const withoutVerdicts = (parts: StreamPart[]): StreamPart[] => parts.filter((part) => part.type !== 'verdict');
+
+export function runBackendContract(name: string, factory: BackendFactory, options: ContractOptions = {}): void {
   describe(`backend contract: ${name}`, () => {
     let subject: BackendUnderTest;
     before(async () => {
@@ -67,12 +85,18 @@ export function runBackendContract(name: string, factory: BackendFactory): void 
       assert.ok(result.usage.completionTokens > 0);
       assert.equal(result.usage.totalTokens, result.usage.promptTokens + result.usage.completionTokens);
       assert.ok(['stop', 'length'].includes(result.finishReason));
-      assert.deepEqual(result.verdicts, []);
+      if (options.guarded) assert.deepEqual(result.verdicts.map((verdict) => verdict.stage), ['input', 'output']);
+      else assert.deepEqual(result.verdicts, []);
     });
 
     test('stream yields deltas, then usage, then exactly one finish; same text as generate', async () => {
       assert.equal(subject.backend.capabilities.streaming, true);
-      const parts = await collect(subject.backend.stream(ask()));
+      const all = await collect(subject.backend.stream(ask()));
+      if (options.guarded) {
+        assert.equal(all[0]?.type, 'verdict', 'the input verdict comes first');
+        assert.equal(all.at(-2)?.type, 'verdict', 'the output verdict comes just before finish');
+      } else assert.ok(!all.some((part) => part.type === 'verdict'));
+      const parts = withoutVerdicts(all);
       const finishes = parts.filter((part) => part.type === 'finish');
       assert.equal(finishes.length, 1);
       assert.equal(parts[parts.length - 1]?.type, 'finish');
@@ -169,6 +193,55 @@ runBackendContract('vllm (scripted upstream)', async () => {
     cleanup: async () => {
       await backend.close();
       await upstream.close();
+    },
+  };
+});
+
+/** A scripted OpenAI-compatible upstream behind a backend URI scheme; `wrap` applies a wrapper. */
+function scriptedSubject(scheme: 'vllm' | 'openai', wrap: (backend: Backend) => Backend = (backend) => backend): BackendFactory {
+  return async () => {
+    const upstream = await startScriptedUpstream(({ body }) => {
+      const structured = body.structured_outputs ?? body.response_format;
+      if (structured) return { content: '{"safe": true}' };
+      const seed = typeof body.seed === 'number' ? ` (seed ${body.seed})` : '';
+      return { reasoning: 'Adults: at most 4 g a day.', content: `Up to 1 g every 4-6 hours${seed}.`, usage: { prompt_tokens: 20, completion_tokens: 9 } };
+    });
+    const inner = await createBackend(`${scheme}:${upstream.baseURL}`, { env: {} });
+    const backend = wrap(inner);
+    return {
+      backend,
+      cleanup: async () => {
+        await backend.close();
+        await upstream.close();
+      },
+    };
+  };
+}
+
+runBackendContract('openai (scripted upstream)', scriptedSubject('openai'));
+runBackendContract('withModelCardDefaults(vllm)', scriptedSubject('vllm', (backend) => withModelCardDefaults(backend)));
+runBackendContract('withRedactedUpstream(vllm)', scriptedSubject('vllm', (backend) => withRedactedUpstream(backend)));
+runBackendContract('guarded(withModelCardDefaults(vllm))', scriptedSubject('vllm', (backend) => createGuardedBackend(withModelCardDefaults(backend))), { guarded: true });
+
+runBackendContract('hf (tiny GGUF from a loopback hub)', async () => {
+  const model = await readFile(await tinyModelPath());
+  const hub = createServer((request, response) => {
+    if (request.url === '/someone/tiny-GGUF/resolve/main/tiny.gguf') {
+      response.writeHead(200, { 'content-length': String(model.length), 'content-type': 'application/octet-stream' });
+      response.end(model);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+  const { port } = hub.address() as { port: number };
+  const cacheDir = await mkdtemp(join(tmpdir(), 'safemed-hf-contract-'));
+  const backend = await createBackend('hf:someone/tiny-GGUF/tiny.gguf', { cacheDir, hfEndpoint: `http://127.0.0.1:${port}`, threads: 1, contextSize: 1024 });
+  return {
+    backend,
+    cleanup: async () => {
+      await backend.close();
+      await new Promise((resolve) => hub.close(resolve));
     },
   };
 });
