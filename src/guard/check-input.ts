@@ -131,9 +131,18 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
     },
     policy,
   );
+  // Below the caution threshold nothing harmful was found: the classifier's nearest dimension is a
+  // topic guess ("布洛芬一次吃多少？" near justice_access), not a finding, so the verdict (and the
+  // disclaimer chosen from it) says benign; the guess stays in the reasons.
+  const lowRisk = risk < policy.input.caution && attacks.size === 0 && minimumAction === undefined;
+  if (lowRisk && dimension !== 'benign') {
+    extraReasons.push(`classifier's nearest dimension ${dimension} at risk ${risk.toFixed(2)} is below the caution threshold: reported as benign`);
+    dimension = 'benign';
+    principle = null;
+  }
   // An emergency names the dimension when the classifier had no specific medical one.
   const finalDimension = emergency && (dimension === 'benign' || dimension === 'general_harm') ? emergency.dimension : dimension;
-  const mechanism = mechanismOf(assessment);
+  const mechanism = lowRisk ? null : mechanismOf(assessment);
   const verdict: GuardVerdict = {
     action: decision.action,
     risk,

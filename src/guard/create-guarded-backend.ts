@@ -19,16 +19,8 @@ import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import { riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
 import { checkInput, type InputCheck } from './check-input.js';
-import {
-  composeAuditSummary,
-  composeDisclaimer,
-  composeEmergencyNotice,
-  composeEscalateSystemPrompt,
-  composeFailClosedSystemPrompt,
-  composeRefusal,
-  composeSteerSystemPrompt,
-  findMechanism,
-} from './compose-guard-texts.js';
+import { composeGuardInstruction } from './compose-guard-instruction.js';
+import { composeAuditSummary, composeDisclaimer, composeEmergencyNotice, composeRefusal, findMechanism } from './compose-guard-texts.js';
 import { createOutputGuard, type OutputGuardState } from './create-output-guard.js';
 import type { GuardOptions, GuardVerdict, RiskAssessor } from './guard-types.js';
 import { loadDefaultAssessor } from './load-default-assessor.js';
@@ -71,19 +63,6 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     const own = input.verdict.dimension;
     if (own !== 'benign' && own !== 'general_harm') return own;
     return findMechanism(mechanism, spec)?.dimensions[0] ?? own;
-  };
-
-  const steeringPrompt = (input: InputCheck): string | undefined => {
-    const { verdict, language } = input;
-    const steer =
-      input.followUp !== 'steer'
-        ? undefined
-        : input.checkFailed && (verdict.dimension === 'benign' || verdict.risk < policy.input.steer)
-          ? composeFailClosedSystemPrompt(language, spec)
-          : composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec, input.mechanism);
-    if (verdict.action !== 'escalate') return steer;
-    const escalate = composeEscalateSystemPrompt(input.emergency, language, spec);
-    return steer === undefined ? escalate : `${escalate}\n\n${steer}`;
   };
 
   const outputVerdict = (
@@ -174,7 +153,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       textStarted = true;
     }
 
-    const instruction = steeringPrompt(input);
+    const instruction = composeGuardInstruction(input, policy.input.steer, spec);
     const messages = instruction === undefined ? request.messages : withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt);
     const controller = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;

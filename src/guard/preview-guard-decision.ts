@@ -8,7 +8,8 @@ import { silentLogger } from '../core/logger.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import type { SpecLanguage } from '../spec/safety-spec-schema.js';
 import { checkInput } from './check-input.js';
-import { composeDisclaimer, composeEmergencyNotice, composeEscalateSystemPrompt, composeRefusal, composeSteerSystemPrompt } from './compose-guard-texts.js';
+import { composeGuardInstruction } from './compose-guard-instruction.js';
+import { composeDisclaimer, composeEmergencyNotice, composeRefusal } from './compose-guard-texts.js';
 import type { GuardOptions } from './guard-types.js';
 import { loadDefaultAssessor } from './load-default-assessor.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
@@ -28,9 +29,10 @@ export interface GuardPreview {
 
 export async function previewGuardDecision(messages: ChatMessage[], options: GuardOptions = {}, signal?: AbortSignal): Promise<GuardPreview> {
   const spec = options.spec ?? loadSafetySpec();
+  const policy = options.policy ?? DEFAULT_GUARD_POLICY;
   const input = await checkInput(messages, {
     assess: options.assess ?? (await loadDefaultAssessor()),
-    policy: options.policy ?? DEFAULT_GUARD_POLICY,
+    policy,
     llmGuard: options.llmGuard,
     failMode: options.failMode ?? 'closed',
     spec,
@@ -41,15 +43,11 @@ export async function previewGuardDecision(messages: ChatMessage[], options: Gua
   const preview: GuardPreview = { verdict, language };
   if (verdict.action === 'escalate') preview.emergency = composeEmergencyNotice(input.emergency, language, spec);
   if (input.followUp === 'block') {
-    preview.refusal = composeRefusal(verdict.dimension, language, spec);
+    preview.refusal = composeRefusal(verdict.dimension, language, spec, input.mechanism);
     return preview;
   }
-  if (verdict.action === 'escalate') {
-    preview.steerSystemPrompt = composeEscalateSystemPrompt(input.emergency, language, spec);
-    if (input.followUp === 'steer') preview.steerSystemPrompt += `\n\n${composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec)}`;
-  } else if (input.followUp === 'steer') {
-    preview.steerSystemPrompt = composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec);
-  }
+  const instruction = composeGuardInstruction(input, policy.input.steer, spec);
+  if (instruction !== undefined) preview.steerSystemPrompt = instruction;
   if ((options.disclaimers ?? true) && (verdict.action === 'caution' || verdict.action === 'escalate' || input.followUp === 'caution')) {
     preview.disclaimer = composeDisclaimer(verdict.dimension, language, spec);
   }
