@@ -22,8 +22,8 @@ export function buildHeatmapSpec(cells: HeatmapCell[], title: string, font: stri
   const values = cells.map((cell) => ({ ...cell, label: cell.asr === null ? '–' : `${Math.round(cell.asr * 100)}%` }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, font, fontSize: 14 },
-    config: { font, axis: { labelFont: font, titleFont: font, labelLimit: 260 }, legend: { labelFont: font, titleFont: font } },
+    title: { text: title, font, fontSize: 14, anchor: 'start' },
+    config: { font, axis: { labelFont: font, titleFont: font, labelLimit: 400 }, legend: { labelFont: font, titleFont: font } },
     data: { values },
     width: { step: 34 },
     height: { step: 26 },
