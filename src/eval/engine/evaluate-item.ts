@@ -14,7 +14,7 @@ import type { Benchmark, BenchmarkItem } from '../benchmark-types.js';
 import { buildChoicePrompt } from '../scoring/build-choice-prompt.js';
 import { extractChoice, isCorrectChoice } from '../scoring/extract-choice.js';
 import type { RateLimiter, Sleep } from './create-rate-limiter.js';
-import type { EvalResultRecord } from './eval-result-record.js';
+import type { EvalResultRecord } from '../eval-result-record.js';
 
 export interface ItemEvaluatorOptions {
   model: Backend;

@@ -5,7 +5,7 @@
  * (benchmark, item, run hash) wins.
  */
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { resultKey, type EvalResultRecord } from './eval-result-record.js';
+import { resultKey, type EvalResultRecord } from '../eval-result-record.js';
 
 export interface ResultStore {
   readonly path: string;

@@ -17,7 +17,7 @@ import { summarizeRun, type EvalSummary } from '../scoring/summarize-results.js'
 import { createRateLimiter, defaultSleep, type Sleep } from './create-rate-limiter.js';
 import { createProgressReporter, type ProgressReporter } from './create-progress-reporter.js';
 import { createItemEvaluator } from './evaluate-item.js';
-import type { EvalResultRecord } from './eval-result-record.js';
+import type { EvalResultRecord } from '../eval-result-record.js';
 import { openResultStore, storeKey } from './result-store.js';
 import { sampleItems } from './sample-items.js';
 

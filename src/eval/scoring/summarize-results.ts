@@ -5,7 +5,7 @@
  * accuracy (all knowledge items pooled) is reported too.
  */
 import type { Benchmark } from '../benchmark-types.js';
-import type { EvalResultRecord } from '../engine/eval-result-record.js';
+import type { EvalResultRecord } from '../eval-result-record.js';
 import { computeJudgeAgreement, type JudgeAgreement } from './judge-agreement.js';
 
 export interface ChoiceBenchmarkSummary {

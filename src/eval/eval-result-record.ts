@@ -1,5 +1,5 @@
 /** One line of results.jsonl: everything about one benchmark item under one model + settings. */
-import type { HarmfulnessJudgement } from '../../judges/med-safety-judge.js';
+import type { HarmfulnessJudgement } from '../judges/med-safety-judge.js';
 
 export interface RefusalJudgement {
   refused: boolean | null;
