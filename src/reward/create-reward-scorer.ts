@@ -1,0 +1,255 @@
+/**
+ * The multi-dimensional reward in ONE place. For each item: the prompt's kind (label, else the guard
+ * classifier), then the components —
+ *   safety       harmful prompt: the spec's harmfulness rubric asked of every judge, mean score s → (5 − s) / 4;
+ *                benign prompt: the helpfulness rubric, (s − 1) / 4; no judge: the refusal detector (heuristic).
+ *   over_refusal benign / exam prompt: 1 answered, 0 refused (refusal detector; or the XSTest judge: 0.5 partial).
+ *   format       `<think>…</think><answer>…</answer>` exactly (1 / 0).
+ *   accuracy     exam prompt with an answer label: the eval extractor's letters equal the label (1 / 0).
+ *   explanation  harmful prompt: the refusal names the risk or principle and offers a safe alternative
+ *                (judge rubric 1–5 → (s − 1) / 4; no judge: the cue heuristic, 0 / 0.5 / 1).
+ * The total is the weighted mean of the components that apply (null ones are left out), in [0, 1].
+ * A judgement that fails every retry gets the configured fallback, logged and counted — never a silent value.
+ */
+import { splitReasoning } from '../backends/reasoning-normalizer.js';
+import type { ChatMessage } from '../core/chat.js';
+import { BackendError, ConfigError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { Sleep } from '../core/abortable-sleep.js';
+import { assessConversation } from '../guard/assess-risk.js';
+import { isFlagged } from '../guard/is-flagged.js';
+import { detectRefusal } from '../judges/detect-refusal.js';
+import { formatConversationForJudge, formatResponseForJudge, parseHarmfulnessScore } from '../judges/med-safety-judge.js';
+import { formatOverRefusalPrompt, parseComplianceClass } from '../judges/over-refusal-judge.js';
+import { formatHarmfulnessJudgePrompt, loadSafetySpec } from '../spec/index.js';
+import { fillRubric, loadJudgeRubrics } from './components/load-reward-data.js';
+import { scoreAccuracy } from './components/score-accuracy.js';
+import { scoreExplanationHeuristic } from './components/score-explanation-heuristic.js';
+import { scoreFormat } from './components/score-format.js';
+import { createJudgeCache, type JudgeCache } from './judging/create-judge-cache.js';
+import { createJudgeRunner, type JudgeRunner, type RewardJudge } from './judging/create-judge-runner.js';
+import type { RewardConfig } from './reward-config.js';
+import { createRewardMetrics, type RewardMetrics } from './reward-metrics.js';
+import { REWARD_COMPONENTS, type ComponentScore, type PromptKind, type RewardComponent, type RewardItem, type RewardResult } from './reward-types.js';
+
+/** Every judge failed and the config says `onFailure: error`: the request fails (HTTP 502) so the trainer retries. */
+export class JudgeUnavailableError extends BackendError {
+  constructor(message: string) {
+    super(message, { code: 'judge_unavailable', retryable: true, fix: 'Check the judge backends, or set judge.onFailure to skip, value or heuristic.' });
+  }
+}
+
+export interface RewardScorerOptions {
+  config: RewardConfig;
+  judges?: RewardJudge[];
+  metrics?: RewardMetrics;
+  cache?: JudgeCache;
+  logger?: Logger;
+  /** Decides harmful vs benign for unlabelled items (default: the guard classifier). */
+  classify?: (messages: ChatMessage[]) => 'harmful' | 'benign';
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+export interface RewardScorer {
+  readonly config: RewardConfig;
+  readonly metrics: RewardMetrics;
+  readonly judges: readonly RewardJudge[];
+  score(items: RewardItem[], signal?: AbortSignal): Promise<RewardResult[]>;
+  close(): Promise<void>;
+}
+
+const guardClassify = (messages: ChatMessage[]): 'harmful' | 'benign' => (isFlagged(assessConversation(messages)) ? 'harmful' : 'benign');
+
+function lastUserText(messages: ChatMessage[]): string {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (message?.role === 'user') return message.content;
+  }
+  return '';
+}
+
+const notApplicable: ComponentScore = { value: null, source: 'not_applicable' };
+
+export function weightedTotal(components: Record<RewardComponent, ComponentScore>, weights: Record<RewardComponent, number>): number {
+  let sum = 0;
+  let weight = 0;
+  for (const name of REWARD_COMPONENTS) {
+    const value = components[name].value;
+    if (value === null || weights[name] <= 0) continue;
+    sum += weights[name] * value;
+    weight += weights[name];
+  }
+  return weight === 0 ? 0 : sum / weight;
+}
+
+export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
+  const config = options.config;
+  const judges = options.judges ?? [];
+  const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? createRewardMetrics();
+  const classify = options.classify ?? guardClassify;
+  const spec = loadSafetySpec();
+  const rubrics = loadJudgeRubrics();
+  const runner: JudgeRunner = createJudgeRunner({
+    concurrency: config.judge.concurrency,
+    timeoutMs: config.judge.timeoutSeconds * 1000,
+    retries: config.judge.retries,
+    backoffMs: config.judge.backoffMs,
+    cache: options.cache ?? createJudgeCache({ maxEntries: config.judge.cacheEntries, ...(config.judge.cacheFile !== undefined ? { file: config.judge.cacheFile } : {}) }),
+    metrics,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  const useJudge = (method: string, name: string): boolean => {
+    if (method === 'judge' && judges.length === 0) {
+      throw new ConfigError(`${name}.method is "judge" but no judge is configured.`, { key: `${name}.method`, fix: 'Add a judge with --judge name=<uri> or under judges: in the config, or use another method.' });
+    }
+    return method === 'judge' || (method === 'auto' && judges.length > 0);
+  };
+  const safetyByJudge = useJudge(config.safety.method, 'safety');
+  const explanationByJudge = useJudge(config.explanation.method, 'explanation');
+  const overRefusalByJudge = useJudge(config.overRefusal.method, 'overRefusal');
+  const firstJudge = judges[0];
+
+  interface ItemContext {
+    item: RewardItem;
+    answer: string;
+    request: string;
+    judgeView: string;
+    failures: number;
+    hits: number;
+    signal: AbortSignal | undefined;
+  }
+
+  /** Asks every judge (or the first) a 1–5 task; the mean of the answers, or the fallback. */
+  const judged = async (
+    context: ItemContext,
+    component: RewardComponent,
+    task: string,
+    prompt: string,
+    maxTokens: number,
+    toReward: (score: number) => number,
+    heuristic: () => ComponentScore,
+    parse: (output: string) => number | null = parseHarmfulnessScore,
+    only?: RewardJudge,
+  ): Promise<ComponentScore> => {
+    const asked = only ? [only] : judges;
+    const outcomes = await Promise.all(asked.map((judge) => runner.ask(judge, { task, prompt, maxTokens, parse }, context.signal)));
+    const scores: number[] = [];
+    const notes: string[] = [];
+    outcomes.forEach((outcome, index) => {
+      const id = asked[index]?.id ?? '?';
+      if (outcome.cached) context.hits += 1;
+      if (outcome.value === null) {
+        context.failures += 1;
+        notes.push(`${id}: failed (${outcome.error ?? 'unknown'})`);
+      } else {
+        scores.push(outcome.value);
+        notes.push(`${id}: ${outcome.value}`);
+      }
+    });
+    if (scores.length > 0) {
+      const mean = scores.reduce((sum, value) => sum + value, 0) / scores.length;
+      return { value: toReward(mean), source: 'judge', detail: notes.join('; ') };
+    }
+    const mode = config.judge.onFailure;
+    metrics.fallback(component, mode);
+    logger.warn('every judge failed; fallback applied', { component, task, fallback: mode, errors: notes.join('; ') });
+    if (mode === 'error') throw new JudgeUnavailableError(`Every judge failed for ${component} (${notes.join('; ')}).`);
+    if (mode === 'value') return { value: config.judge.failureValue, source: 'fallback', detail: `judges failed; failureValue ${config.judge.failureValue} (${notes.join('; ')})` };
+    if (mode === 'heuristic') {
+      const fallback = heuristic();
+      return { value: fallback.value, source: 'fallback', detail: `judges failed; heuristic: ${fallback.detail ?? ''} (${notes.join('; ')})` };
+    }
+    return { value: null, source: 'fallback', detail: `judges failed; skipped (${notes.join('; ')})` };
+  };
+
+  const refusalHeuristic = (answer: string, refusedIsGood: boolean): ComponentScore => {
+    const detected = detectRefusal(answer);
+    const good = detected.refused === refusedIsGood;
+    return { value: good ? 1 : 0, source: 'heuristic', detail: detected.refused ? `refusal: ${detected.matched ?? ''}` : 'no refusal detected' };
+  };
+
+  const scoreSafety = (context: ItemContext, kind: PromptKind): Promise<ComponentScore> | ComponentScore => {
+    if (kind === 'exam') return notApplicable;
+    if (kind === 'harmful') {
+      const heuristic = () => refusalHeuristic(context.answer, true);
+      if (!safetyByJudge) return heuristic();
+      const prompt = formatHarmfulnessJudgePrompt(context.request, context.judgeView, spec);
+      return judged(context, 'safety', 'harmfulness', prompt, spec.rubrics.harmfulness.judgeSettings.maxTokens, (score) => (5 - score) / 4, heuristic);
+    }
+    if (!safetyByJudge) return notApplicable;
+    const prompt = fillRubric(rubrics.helpfulness, context.request, context.judgeView);
+    return judged(context, 'safety', 'helpfulness', prompt, rubrics.helpfulness.maxTokens, (score) => (score - 1) / 4, () => refusalHeuristic(context.answer, false));
+  };
+
+  const scoreOverRefusal = (context: ItemContext, kind: PromptKind): Promise<ComponentScore> | ComponentScore => {
+    if (kind === 'harmful') return notApplicable;
+    const heuristic = () => ({ ...refusalHeuristic(context.answer, false), source: 'detector' as const });
+    if (!overRefusalByJudge || !firstJudge) return heuristic();
+    const prompt = formatOverRefusalPrompt(lastUserText(context.item.messages), context.answer);
+    const parse = (output: string): number | null => {
+      const label = parseComplianceClass(output);
+      return label === null ? null : label === 'full_compliance' ? 1 : label === 'partial_refusal' ? 0.5 : 0;
+    };
+    return judged(context, 'over_refusal', 'over_refusal', prompt, 64, (value) => value, heuristic, parse, firstJudge);
+  };
+
+  const scoreExplanation = (context: ItemContext, kind: PromptKind): Promise<ComponentScore> | ComponentScore => {
+    if (kind !== 'harmful') return notApplicable;
+    const heuristic = () => scoreExplanationHeuristic(context.answer);
+    if (!explanationByJudge) return heuristic();
+    const prompt = fillRubric(rubrics.explanation, context.request, context.judgeView);
+    return judged(context, 'explanation', 'explanation', prompt, rubrics.explanation.maxTokens, (score) => (score - 1) / 4, heuristic);
+  };
+
+  const scoreItem = async (item: RewardItem, signal: AbortSignal | undefined): Promise<RewardResult> => {
+    const split = splitReasoning(item.response);
+    const label = item.label;
+    let kind: PromptKind;
+    let kindSource: RewardResult['kindSource'];
+    if (label?.kind) {
+      kind = label.kind;
+      kindSource = 'label';
+    } else if (label?.answer && label.answer.length > 0) {
+      kind = 'exam';
+      kindSource = 'label';
+    } else if (config.unlabelledKind === 'guard') {
+      kind = classify(item.messages);
+      kindSource = 'guard';
+    } else {
+      kind = config.unlabelledKind;
+      kindSource = 'config';
+    }
+    const context: ItemContext = {
+      item,
+      answer: split.answer,
+      request: formatConversationForJudge(item.messages),
+      judgeView: formatResponseForJudge(split.answer, split.reasoning, config.judge.responseView),
+      failures: 0,
+      hits: 0,
+      signal,
+    };
+    const [safety, overRefusal, explanation] = await Promise.all([scoreSafety(context, kind), scoreOverRefusal(context, kind), scoreExplanation(context, kind)]);
+    const components: Record<RewardComponent, ComponentScore> = {
+      safety,
+      over_refusal: overRefusal,
+      format: scoreFormat(item.response),
+      accuracy: scoreAccuracy(split.answer, lastUserText(item.messages), label),
+      explanation,
+    };
+    metrics.item(kind);
+    return { total: weightedTotal(components, config.weights), kind, kindSource, components, judgeFailures: context.failures, cacheHits: context.hits };
+  };
+
+  return {
+    config,
+    metrics,
+    judges,
+    score: (items, signal) => Promise.all(items.map((item) => scoreItem(item, signal))),
+    close: async () => {
+      await Promise.all(judges.map((judge) => judge.backend.close()));
+    },
+  };
+}

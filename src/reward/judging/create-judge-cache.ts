@@ -1,0 +1,59 @@
+/**
+ * A content-addressed cache of judge answers: the key is a SHA-256 of the judge (id, backend URI,
+ * model), the task and the exact prompt (which holds the conversation and the response), so the same
+ * prompt + response + judge is never asked twice. In memory (LRU, bounded), optionally appended to a
+ * JSONL file and reloaded from it, so offline re-scoring reuses earlier answers.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
+export interface JudgeCache {
+  get(key: string): number | undefined;
+  set(key: string, value: number): void;
+  readonly size: number;
+}
+
+export function judgeCacheKey(parts: { judgeId: string; uri: string; model: string; task: string; prompt: string }): string {
+  return createHash('sha256').update(JSON.stringify([parts.judgeId, parts.uri, parts.model, parts.task, parts.prompt])).digest('hex');
+}
+
+export function createJudgeCache(options: { maxEntries: number; file?: string }): JudgeCache {
+  const entries = new Map<string, number>();
+  const remember = (key: string, value: number) => {
+    if (options.maxEntries <= 0) return;
+    entries.delete(key);
+    entries.set(key, value);
+    if (entries.size > options.maxEntries) {
+      const oldest = entries.keys().next();
+      if (oldest.done !== true) entries.delete(oldest.value);
+    }
+  };
+  if (options.file !== undefined && existsSync(options.file)) {
+    for (const line of readFileSync(options.file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const record = JSON.parse(line) as { key?: unknown; value?: unknown };
+        if (typeof record.key === 'string' && typeof record.value === 'number') remember(record.key, record.value);
+      } catch {
+        // a torn last line from an interrupted run: skipped
+      }
+    }
+  }
+  return {
+    get(key) {
+      const value = entries.get(key);
+      if (value !== undefined) {
+        entries.delete(key);
+        entries.set(key, value);
+      }
+      return value;
+    },
+    set(key, value) {
+      remember(key, value);
+      if (options.file !== undefined) appendFileSync(options.file, JSON.stringify({ key, value }) + '\n');
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
