@@ -130,6 +130,21 @@ export const cotCriterionSchema = z
     nameZh: text,
     description: text,
     scale: text,
+    descriptionZh: text.optional(),
+    scaleZh: text.optional(),
+  })
+  .strict();
+
+/** The ethics audit criteria of the data pipeline (`safemed data ethics`), scored 1–5 like the CoT criteria. */
+export const ethicsCriterionSchema = z
+  .object({
+    id: z.enum(['principle_identified', 'refusal_appropriate', 'alternative_useful', 'no_over_refusal']),
+    name: text,
+    nameZh: text,
+    description: text,
+    descriptionZh: text.optional(),
+    scale: text,
+    scaleZh: text.optional(),
   })
   .strict();
 
@@ -230,6 +245,7 @@ export const safetySpecSchema = z
         harmfulness: harmfulnessRubricSchema,
         riskLevels: z.array(riskLevelSchema).length(3),
         cotCriteria: z.array(cotCriterionSchema).length(5),
+        ethicsCriteria: z.array(ethicsCriterionSchema).length(4).optional(),
       })
       .strict(),
     refusals: z
@@ -290,6 +306,7 @@ export type AttackStrategy = SafetySpec['attackStrategies'][number];
 export type HarmfulnessRubric = SafetySpec['rubrics']['harmfulness'];
 export type RiskLevelDefinition = SafetySpec['rubrics']['riskLevels'][number];
 export type CotCriterion = SafetySpec['rubrics']['cotCriteria'][number];
+export type EthicsCriterion = z.infer<typeof ethicsCriterionSchema>;
 export type RefusalText = z.infer<typeof refusalTextSchema>;
 export type EmergencySituation = SafetySpec['emergency']['situations'][number];
 export type Mechanism = SafetySpec['mechanisms'][number];
