@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
+import type { RedteamGenerateSettings, RedteamRunSettings } from '../../redteam/execute-redteam.js';
+import { createGuardFromFlags, type GuardFlags } from '../create-guard-from-flags.js';
 import { numberOption } from '../parse-number-flag.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -35,48 +37,12 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
 }
 
-interface GenerateFlags {
-  seeds: string[];
-  strategies: string;
-  languages: string;
-  perSeed: number;
-  turns?: number;
-  attacker?: string;
-  attackerApiKey?: string;
-  seed: number;
-  out: string;
-  concurrency: number;
-  rate?: string;
-  retries: number;
-  timeout: number;
-  progress?: string;
-}
+/** The flags of `generate` as commander gives them: the settings, with raw rate / timeout / progress. */
+type GenerateFlags = Omit<RedteamGenerateSettings, 'rate' | 'timeoutMs' | 'progress' | 'signal'> & { rate?: string; timeout: number; progress?: string };
 
-interface RunFlags {
-  target: string;
-  guard: string;
-  attacks: string;
-  judge?: string[];
-  judgeApiKey?: string;
-  upstreamApiKey?: string;
-  successThreshold: number;
-  adaptive?: boolean;
-  attacker?: string;
-  attackerApiKey?: string;
-  maxRounds: number;
-  out: string;
-  concurrency: number;
-  rate?: string;
-  limit?: number;
-  resume?: boolean;
-  timeout: number;
-  retries: number;
-  progress?: string;
-  guardLlm?: string;
-  guardLlmMode?: string;
-  guardFail?: string;
-  guardConfig?: string;
-}
+/** The flags of `run`: the settings, with raw guard / rate / timeout / progress, and the guard's flags. */
+type RunFlags = Omit<RedteamRunSettings, 'guard' | 'judge' | 'adaptive' | 'resume' | 'rate' | 'timeoutMs' | 'progress' | 'wrapGuard' | 'guardCheck' | 'guardHashExtras' | 'signal'> &
+  GuardFlags & { guard: string; judge?: string[]; adaptive?: boolean; resume?: boolean; rate?: string; timeout: number; progress?: string };
 
 export function registerRedteamCommand(program: Command): void {
   const redteam = program.command('redteam').description('Red-team a model, a guarded deployment or the guard: healthcare attacks with the model card strategies, attack success rates, exports for training.');
@@ -160,24 +126,9 @@ export function registerRedteamCommand(program: Command): void {
     .option('--guard-config <yaml>', 'guard policy file (docs/guard.md)')
     .action(async (flags: RunFlags) => {
       if (flags.guard !== 'on' && flags.guard !== 'off') throw new ConfigError(`--guard must be on or off, got "${flags.guard}".`, { key: '--guard', fix: '--guard on' });
-      const [{ executeRedteamRun }, { createGuardFromSettings, guardSettingsSchema }, { previewGuardDecision }] = await Promise.all([
-        import('../../redteam/execute-redteam.js'),
-        import('../../guard/create-guard-from-settings.js'),
-        import('../../guard/preview-guard-decision.js'),
-      ]);
+      const [{ executeRedteamRun }, { previewGuardDecision }] = await Promise.all([import('../../redteam/execute-redteam.js'), import('../../guard/preview-guard-decision.js')]);
       const usesGuard = flags.guard === 'on' || flags.target === 'guard';
-      const parsed = guardSettingsSchema.safeParse({
-        guard: usesGuard,
-        ...(flags.guardLlm ? { guardLlm: flags.guardLlm } : {}),
-        ...(flags.guardLlmMode ? { guardLlmMode: flags.guardLlmMode } : {}),
-        ...(flags.guardFail ? { guardFail: flags.guardFail } : {}),
-        ...(flags.guardConfig ? { guardConfig: flags.guardConfig } : {}),
-      });
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ConfigError(`Invalid guard setting ${String(issue?.path[0] ?? 'guard')}: ${issue?.message ?? 'invalid'}.`, { key: 'guard', fix: 'See safemed redteam run --help.' });
-      }
-      const setup = await createGuardFromSettings(parsed.data);
+      const { setup, hashExtras } = await createGuardFromFlags(flags, usesGuard, 'safemed redteam run');
       const interrupt = interruptSignal();
       try {
         const rate = await parseRateFlag(flags.rate);
@@ -211,7 +162,7 @@ export function registerRedteamCommand(program: Command): void {
                 },
               }
             : {}),
-          guardHashExtras: usesGuard ? { guardLlm: parsed.data.guardLlm ?? null, guardLlmMode: parsed.data.guardLlmMode, guardFail: parsed.data.guardFail, guardConfig: parsed.data.guardConfig ?? null } : {},
+          guardHashExtras: hashExtras,
           signal: interrupt.signal,
         });
         const { summary, result } = outcome;
