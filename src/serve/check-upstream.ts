@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { normalizeBaseUrl } from '../backends/openai-compatible/create-openai-compatible-backend.js';
-import { BackendError, ConfigError, describeError } from '../core/errors.js';
+import { defaultSleep, sendUpstreamRequest } from '../backends/openai-compatible/send-upstream-request.js';
+import { BackendError, ConfigError, TimeoutError, describeError } from '../core/errors.js';
 
 export interface CheckBackendTargetOptions {
   apiKey?: string;
@@ -28,33 +29,43 @@ export async function checkBackendTarget(uri: string, options: CheckBackendTarge
   if (scheme !== 'openai' && scheme !== 'vllm') return;
   const baseUrl = normalizeBaseUrl(target, scheme);
   const timeoutMs = options.timeoutMs ?? 5000;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
-  let response: Response;
+  // The project's one upstream transport (send-upstream-request.ts), without retries: a start-up check.
+  let status: number;
   try {
-    response = await fetch(`${baseUrl}/models`, {
+    const handle = await sendUpstreamRequest({
+      url: `${baseUrl}/models`,
+      method: 'GET',
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
-      signal: AbortSignal.any(signals),
+      ...(options.signal ? { signal: options.signal } : {}),
+      timeoutMs,
+      maxRetries: 0,
+      sleep: defaultSleep,
+      random: Math.random,
     });
+    status = handle.response.status;
+    handle.done();
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? describeError(error);
-    throw new BackendError(`Cannot reach the upstream at ${baseUrl} (GET /models: ${cause}, ${timeoutMs} ms timeout).`, {
-      url: baseUrl,
-      cause: error,
-      fix: `Start the upstream server, or correct --model ${scheme}:<base-url>.`,
-    });
+    if (error instanceof BackendError && error.status !== undefined && error.code === 'upstream_error') status = error.status;
+    else {
+      const cause = error instanceof TimeoutError ? 'no answer' : ((error as { cause?: { code?: string } }).cause?.code ?? describeError(error));
+      throw new BackendError(`Cannot reach the upstream at ${baseUrl} (GET /models: ${cause}, ${timeoutMs} ms timeout).`, {
+        url: baseUrl,
+        cause: error,
+        fix: `Start the upstream server, or correct --model ${scheme}:<base-url>.`,
+      });
+    }
   }
-  await response.body?.cancel();
-  if (response.status === 401 || response.status === 403) {
-    throw new BackendError(`The upstream at ${baseUrl} refused the API key (HTTP ${response.status}).`, {
+  if (status === 401 || status === 403) {
+    throw new BackendError(`The upstream at ${baseUrl} refused the API key (HTTP ${status}).`, {
       url: baseUrl,
-      status: response.status,
+      status,
       fix: 'Pass the upstream key with --upstream-api-key or $SAFEMED_UPSTREAM_API_KEY.',
     });
   }
-  if (!response.ok) {
-    throw new BackendError(`The upstream at ${baseUrl} answered GET /models with HTTP ${response.status}.`, {
+  if (status < 200 || status >= 300) {
+    throw new BackendError(`The upstream at ${baseUrl} answered GET /models with HTTP ${status}.`, {
       url: baseUrl,
-      status: response.status,
+      status,
       fix: `Check that ${baseUrl} is an OpenAI-compatible API (the base URL usually ends in /v1).`,
     });
   }

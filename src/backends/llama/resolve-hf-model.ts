@@ -9,6 +9,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackendError, ConfigError } from '../../core/errors.js';
+import { defaultSleep, sendUpstreamRequest, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
 
 export interface ResolveHfModelOptions {
   /** Default: $SAFEMED_CACHE_DIR, else ~/.cache/safemed/models. */
@@ -88,45 +89,52 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
       fix: `Download ${url} elsewhere and run with llama:<path-to-file.gguf> (or copy it to ${destination}).`,
     });
 
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  let timer = setTimeout(() => controller.abort(Object.assign(new Error('connect timeout'), { name: 'TimeoutError' })), options.connectTimeoutMs ?? 10_000);
+  // The project's one upstream transport (redirects to the CDN followed, the token dropped off-origin).
+  // Its timer runs until the headers (connect timeout), then as the idle timeout between chunks.
+  const connect = new AbortController();
+  const connectTimer = setTimeout(() => connect.abort(Object.assign(new Error('connect timeout'), { name: 'TimeoutError' })), options.connectTimeoutMs ?? 10_000);
   const headers: Record<string, string> = {};
   if (env.HF_TOKEN) headers.authorization = `Bearer ${env.HF_TOKEN}`;
   const partial = `${destination}.partial`;
+  let handle: UpstreamResponseHandle;
   try {
-    let response: Response;
-    try {
-      response = await fetch(url, { headers, signal: controller.signal, redirect: 'follow' });
-    } catch (error) {
-      throw failure(reasonOf(controller.signal.aborted ? controller.signal.reason : error), error);
+    handle = await sendUpstreamRequest({
+      url,
+      method: 'GET',
+      headers,
+      signal: options.signal ? AbortSignal.any([options.signal, connect.signal]) : connect.signal,
+      timeoutMs: options.idleTimeoutMs ?? 60_000,
+      maxRetries: 0,
+      sleep: defaultSleep,
+      random: Math.random,
+    });
+  } catch (error) {
+    if (error instanceof BackendError && error.code === 'upstream_error' && error.status !== undefined) {
+      const status = error.status;
+      const hint = status === 401 || status === 403 ? 'access denied; set $HF_TOKEN' : status === 404 ? 'no such file' : 'server error';
+      throw failure(`HTTP ${status}, ${hint}`, undefined, status);
     }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
-      const hint = response.status === 401 || response.status === 403 ? 'access denied; set $HF_TOKEN' : response.status === 404 ? 'no such file' : 'server error';
-      throw failure(`HTTP ${response.status}, ${hint}`, undefined, response.status);
-    }
-    const total = Number(response.headers.get('content-length')) || undefined;
+    throw failure(reasonOf(connect.signal.aborted ? connect.signal.reason : error), error);
+  } finally {
+    clearTimeout(connectTimer);
+  }
+  try {
+    const length = handle.response.headers['content-length'];
+    const total = Number(length) || undefined;
     await mkdir(dirname(destination), { recursive: true });
     const output = createWriteStream(partial);
     let done = 0;
     const label = `hf:${target}`;
     try {
-      const reader = response.body.getReader();
-      for (;;) {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(Object.assign(new Error('idle timeout'), { name: 'TimeoutError' })), options.idleTimeoutMs ?? 60_000);
-        let chunk: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          throw failure(`interrupted after ${done} bytes: ${reasonOf(controller.signal.aborted ? controller.signal.reason : error)}`, error);
+      try {
+        for await (const chunk of handle.response.body as AsyncIterable<Buffer>) {
+          handle.touch();
+          done += chunk.length;
+          if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', resolve));
+          options.onProgress?.({ label, done, ...(total !== undefined ? { total } : {}) });
         }
-        if (chunk.done) break;
-        done += chunk.value.length;
-        if (!output.write(chunk.value)) await new Promise<void>((resolve) => output.once('drain', resolve));
-        options.onProgress?.({ label, done, ...(total !== undefined ? { total } : {}) });
+      } catch (error) {
+        throw failure(`interrupted after ${done} bytes: ${reasonOf(handle.failure(error))}`, error);
       }
       await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
     } catch (error) {
@@ -141,7 +149,6 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
     await rename(partial, destination);
     return destination;
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    handle.done(true);
   }
 }
