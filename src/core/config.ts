@@ -60,10 +60,22 @@ export function resolveSettings<Schema extends z.ZodObject<z.ZodRawShape>>(
     const key = String(issue?.path[0] ?? '');
     const source = sources.find((candidate) => candidate.key === key);
     const where = origin.get(key) ?? (source ? `${source.flag} / $${source.env}` : key);
-    throw new ConfigError(`Invalid setting ${where}: ${issue?.message ?? 'invalid value'}.`, {
+    throw new ConfigError(`Invalid setting ${where}: ${describeIssue(issue, merged[key])}.`, {
       key,
       fix: source ? `Set it with ${source.flag}, $${source.env} or "${source.key}" in the config file.` : undefined,
     });
   }
   return parsed.data;
+}
+
+/**
+ * zod's message in a user's words: a value that is not a number says so with the value ("\"two\" is not
+ * a number"), never "expected number, received NaN".
+ */
+function describeIssue(issue: z.core.$ZodIssue | undefined, value: unknown): string {
+  if (!issue) return 'invalid value';
+  if (issue.code === 'invalid_type' && issue.expected === 'number') {
+    return `${JSON.stringify(typeof value === 'string' ? value : String(value))} is not a number`;
+  }
+  return issue.message;
 }

@@ -31,3 +31,10 @@ test('an unknown config-file key is rejected with the list of known keys', () =>
     (error: unknown) => error instanceof ConfigError && error.message.includes('"prot"') && (error.fix ?? '').includes('host, port'),
   );
 });
+
+test('a value that is not a number says so with the value (never "received NaN")', () => {
+  assert.throws(
+    () => resolveSettings(schema, sources, { flags: { port: 'two' }, env: {}, file: {} }),
+    (error: unknown) => error instanceof ConfigError && error.message === 'Invalid setting --port: "two" is not a number.',
+  );
+});
