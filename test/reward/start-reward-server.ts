@@ -1,0 +1,23 @@
+/** Starts a reward server on 127.0.0.1:0 the way `safemed reward serve` builds it (the main server's HTTP edge). */
+import { createRewardHttpEdge } from '../../src/cli/commands/reward.js';
+import { createRewardScorer, type RewardScorerOptions } from '../../src/reward/create-reward-scorer.js';
+import { parseRewardConfig, type RewardConfigInput } from '../../src/reward/reward-config.js';
+import { createRewardServer } from '../../src/reward/server/create-reward-server.js';
+
+export async function startRewardServer(config: RewardConfigInput = {}, options: Partial<RewardScorerOptions> & { apiKeys?: string[] } = {}) {
+  const scorer = createRewardScorer({ config: parseRewardConfig(config), classify: () => 'benign', sleep: () => Promise.resolve(), ...options });
+  const server = createRewardServer({ scorer, edge: createRewardHttpEdge(), port: 0, ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}) });
+  const { url } = await server.listen();
+  return {
+    url,
+    scorer,
+    post: async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    },
+    close: async () => {
+      await server.close();
+      await scorer.close();
+    },
+  };
+}
