@@ -7,6 +7,7 @@ import { registerChatCommand } from './commands/chat.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerGuardCommand } from './commands/guard.js';
 import { registerModelCommand } from './commands/model.js';
+import { registerRewardCommand } from './commands/reward.js';
 import { registerRedteamCommand } from './commands/redteam.js';
 // Each command group registers itself; keep this list sorted.
 // (command registrations are added below by each area)
@@ -24,6 +25,7 @@ registerEvalCommand(program);
 registerGuardCommand(program);
 registerModelCommand(program);
 registerRedteamCommand(program);
+registerRewardCommand(program);
 registerServeCommand(program);
 
 // register: end
