@@ -1,0 +1,99 @@
+/**
+ * The reports page's routes, over run folders found by findReportRuns and read and drawn by the
+ * eval and red-team modules themselves:
+ *   GET api/reports                           the runs (eval and red team)
+ *   GET api/reports/eval?run=<id>&run=<id>    Table 1, Table 2 (best / second marked) and the radar SVG
+ *   GET api/reports/redteam?run=<id>&run=…    each run's summary and ASR heatmap SVG, for side-by-side
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { readRunSummary } from '../eval/execute-eval-compare.js';
+import { benchmarkCoverage, coverageWarnings } from '../eval/report/benchmark-coverage.js';
+import { buildRadarData } from '../eval/report/build-radar-spec.js';
+import { buildKnowledgeTable, buildSafetyTable } from '../eval/report/build-report-tables.js';
+import { renderRadar } from '../eval/report/render-radar.js';
+import { renderAsrHeatmap } from '../redteam/render-asr-heatmap.js';
+import type { RedteamSummary } from '../redteam/summarize-redteam.js';
+import { heatmapCells } from '../redteam/write-redteam-report.js';
+import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import { clientError } from '../serve/error-response.js';
+import { findReportRuns, type ReportRun } from './find-report-runs.js';
+import { sendJson } from './send-json.js';
+
+export interface ReportsApiOptions {
+  /** The runs folder; undefined = no reports configured. */
+  runsDir?: string;
+}
+
+function pickRuns(runsDir: string, query: URLSearchParams, kind: ReportRun['kind']): ReportRun[] {
+  const wanted = query.getAll('run');
+  if (wanted.length === 0) throw clientError(400, 'invalid_request', 'Name at least one run: ?run=<id>.', 'run');
+  if (wanted.length > 12) throw clientError(400, 'invalid_request', 'At most 12 runs at once.', 'run');
+  const runs = findReportRuns(runsDir).filter((run) => run.kind === kind);
+  return wanted.map((id) => {
+    const run = runs.find((candidate) => candidate.id === id);
+    if (!run) throw clientError(404, 'not_found', `No ${kind} run ${JSON.stringify(id.slice(0, 100))} under the runs folder.`, 'run');
+    return run;
+  });
+}
+
+function svgDataUrl(svg: string): string {
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+}
+
+export function createReportsApi(options: ReportsApiOptions) {
+  const cache = new Map<string, unknown>();
+  return async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): Promise<number> => {
+    if (request.method !== 'GET') throw clientError(405, 'method_not_allowed', 'Use GET.');
+    const runsDir = options.runsDir;
+    if (route === 'reports') {
+      const runs = runsDir === undefined ? [] : findReportRuns(runsDir).map(({ directory: _directory, ...run }) => run);
+      return sendJson(response, 200, { configured: runsDir !== undefined, runs });
+    }
+    if (runsDir === undefined) throw clientError(404, 'not_configured', 'No runs folder: start serve with --console-runs <dir>.');
+    if (route === 'reports/eval') {
+      const runs = pickRuns(runsDir, query, 'eval');
+      const key = `eval:${runs.map((run) => run.id).join('\n')}`;
+      let body = cache.get(key);
+      if (body === undefined) {
+        const summaries = runs.map((run) => readRunSummary(run.directory));
+        const seen = new Map<string, number>();
+        summaries.forEach((summary, index) => {
+          const count = seen.get(summary.model) ?? 0;
+          seen.set(summary.model, count + 1);
+          if (count > 0) summary.model = `${summary.model} (${runs[index]?.id ?? index})`;
+        });
+        const radar = await renderRadar(buildRadarData(summaries));
+        body = {
+          runs: runs.map((run) => run.id),
+          models: summaries.map((summary) => summary.model),
+          tables: [buildKnowledgeTable(summaries), buildSafetyTable(summaries)],
+          warnings: coverageWarnings(benchmarkCoverage(summaries)),
+          radar: svgDataUrl(radar.svg),
+        };
+        cache.set(key, body);
+      }
+      return sendJson(response, 200, body);
+    }
+    if (route === 'reports/redteam') {
+      const runs = pickRuns(runsDir, query, 'redteam');
+      const spec = loadSafetySpec();
+      const result = [];
+      for (const run of runs) {
+        const summary = JSON.parse(readFileSync(join(run.directory, 'summary.json'), 'utf8')) as RedteamSummary;
+        const file = join(run.directory, 'heatmap.svg');
+        let heatmap = cache.get(`heatmap:${run.id}`) as string | undefined;
+        if (heatmap === undefined) {
+          const svg = existsSync(file) ? readFileSync(file, 'utf8') : (await renderAsrHeatmap(heatmapCells(summary, spec), `Attack success rate — ${summary.target}`)).svg;
+          heatmap = svgDataUrl(svg);
+          cache.set(`heatmap:${run.id}`, heatmap);
+        }
+        result.push({ id: run.id, summary, heatmap });
+      }
+      const strategies = Object.fromEntries(spec.attackStrategies.map((strategy) => [strategy.id, { en: strategy.name, zh: strategy.nameZh }]));
+      return sendJson(response, 200, { runs: result, strategies });
+    }
+    throw clientError(404, 'not_found', 'Unknown console route.');
+  };
+}
