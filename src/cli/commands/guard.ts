@@ -3,7 +3,7 @@
  * conversation or a JSONL file, without calling a model. The guard loads in the action.
  */
 import type { Command } from 'commander';
-import type { GuardFlags } from '../guard/run-guard-commands.js';
+import type { GuardFlags } from '../create-guard-from-flags.js';
 import { registerGuardTrainingCommands } from './guard-training.js';
 
 const actions = () => import('../guard/run-guard-commands.js');

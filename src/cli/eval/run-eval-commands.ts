@@ -5,7 +5,8 @@
 import { ConfigError } from '../../core/errors.js';
 import { executeEvalCompare } from '../../eval/execute-eval-compare.js';
 import { executeEvalRun, type EvalRunSettings } from '../../eval/execute-eval-run.js';
-import { createGuardFromSettings, guardSettingsSchema, type GuardSetup } from '../../guard/create-guard-from-settings.js';
+import type { GuardSetup } from '../../guard/create-guard-from-settings.js';
+import { createGuardFromFlags, type GuardFlags } from '../create-guard-from-flags.js';
 
 /** The flags of `eval run` as commander hands them over: the settings' own names where they match. */
 export type EvalRunFlags = Pick<EvalRunSettings, 'model' | 'label' | 'upstreamApiKey' | 'bench' | 'columns' | 'judge' | 'judgeApiKey' | 'out' | 'concurrency' | 'rate' | 'limit' | 'seed' | 'retries'> & {
@@ -15,15 +16,11 @@ export type EvalRunFlags = Pick<EvalRunSettings, 'model' | 'label' | 'upstreamAp
   timeout: number;
   resume?: boolean;
   guard?: boolean;
-  guardLlm?: string;
-  guardLlmMode?: string;
-  guardFail?: string;
-  guardConfig?: string;
   systemPrompt?: string | false;
   temperature?: number;
   maxTokens?: number;
   progress?: string;
-};
+} & GuardFlags;
 
 export async function runEvalRun(flags: EvalRunFlags): Promise<void> {
   if (flags.refusal !== 'judge' && flags.refusal !== 'detector') throw new ConfigError(`--refusal must be judge or detector, got "${flags.refusal}".`, { key: '--refusal', fix: '--refusal detector' });
@@ -59,22 +56,12 @@ export async function runEvalRun(flags: EvalRunFlags): Promise<void> {
   };
   let guard: GuardSetup | undefined;
   if (settings.guard) {
-    const parsed = guardSettingsSchema.safeParse({
-      guard: true,
-      ...(flags.guardLlm ? { guardLlm: flags.guardLlm } : {}),
-      ...(flags.guardLlmMode ? { guardLlmMode: flags.guardLlmMode } : {}),
-      ...(flags.guardFail ? { guardFail: flags.guardFail } : {}),
-      ...(flags.guardConfig ? { guardConfig: flags.guardConfig } : {}),
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`Invalid guard setting --${String(issue?.path[0] ?? 'guard').replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase())}: ${issue?.message ?? 'invalid'}.`, { key: 'guard', fix: 'See safemed eval run --help.' });
-    }
     // The same guard construction `serve --guard` uses.
-    guard = await createGuardFromSettings(parsed.data);
-    const setup = guard;
+    const built = await createGuardFromFlags(flags, true, 'safemed eval run');
+    const setup = built.setup;
+    guard = setup;
     settings.wrapGuard = (backend) => setup.wrap(backend);
-    settings.guardHashExtras = { guardLlm: parsed.data.guardLlm ?? null, guardLlmMode: parsed.data.guardLlmMode, guardFail: parsed.data.guardFail, guardConfig: parsed.data.guardConfig ?? null };
+    settings.guardHashExtras = built.hashExtras;
   }
   try {
     const outcome = await executeEvalRun(settings);

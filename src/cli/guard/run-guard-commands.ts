@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { ChatMessage } from '../../core/chat.js';
+import type { GuardFlags } from '../create-guard-from-flags.js';
 import { resolveSettings } from '../../core/config.js';
 import { DataFormatError, InvalidRequestError, describeError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
@@ -18,12 +19,6 @@ import { chatMessagesSchema, scanGuardLine } from '../../guard/scan-guard-input.
 import { loadSafetySpec } from '../../spec/load-safety-spec.js';
 import { dimensionName, principleLabel } from '../../spec/spec-lookups.js';
 
-export interface GuardFlags {
-  guardLlm?: string;
-  guardLlmMode?: string;
-  guardFail?: string;
-  guardConfig?: string;
-}
 
 async function guardOptionsFrom(flags: GuardFlags): Promise<{ options: GuardOptions; close(): Promise<void> }> {
   const settings = resolveSettings(guardSettingsSchema, GUARD_SETTING_SOURCES, {
