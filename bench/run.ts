@@ -17,6 +17,7 @@ const scripts = [
   'guard-serve.ts',
   'eval-throughput.ts',
   'redteam-throughput.ts',
+  'data-dedup.ts',
 ];
 
 const manifest = JSON.parse(readFileSync(join(benchFolder, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

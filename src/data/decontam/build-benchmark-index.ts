@@ -25,8 +25,17 @@ export interface BenchmarkIndex {
   n: number;
   table: NgramTable;
   items: BenchmarkItemRef[];
-  /** Window lengths below n present among short items. */
-  shortLengths: number[];
+  /**
+   * Items shorter than n tokens (at least `minShort`): their first `minShort` tokens → item, and the
+   * item's length and whole-sequence key, so a match is confirmed on the whole item.
+   */
+  shortTable: NgramTable;
+  minShort: number;
+  shortLength: Int32Array;
+  shortHigh: Uint32Array;
+  shortLow: Uint32Array;
+  /** The benchmark item of each short entry. */
+  shortItem: Int32Array;
   files: Array<{ file: string; benchmark: string; format: string; items: number }>;
   skipped: Array<{ file: string; reason: string }>;
   /** Items with fewer than `minShort` tokens (not indexed). */
@@ -53,9 +62,10 @@ export async function buildBenchmarkIndex(specs: string[], options: { n?: number
   const items: BenchmarkItemRef[] = [];
   const files: BenchmarkIndex['files'] = [];
   const skipped: BenchmarkIndex['skipped'] = [];
-  const shortLengths = new Set<number>();
   let tooShort = 0;
   const table = createNgramTable(1 << 20);
+  const shortTable = createNgramTable(1024);
+  const short: Array<{ item: number; length: number; high: number; low: number }> = [];
   for (const text of specs) {
     const spec = parseBenchSpec(text);
     const root = spec.path;
@@ -79,11 +89,32 @@ export async function buildBenchmarkIndex(specs: string[], options: { n?: number
         const index = items.length;
         items.push({ benchmark: name, file: basename(file), item_id: item.id, excerpt: (item.kind === 'multiple-choice' ? item.question : item.prompt).slice(0, 120) });
         windows.load(tokens);
-        const length = Math.min(n, tokens.length);
-        if (length < n) shortLengths.add(length);
-        windows.windows(length, (_start, high, low) => table.add(high, low, index));
+        if (tokens.length < n) {
+          windows.window(0, tokens.length);
+          short.push({ item: index, length: tokens.length, high: windows.high, low: windows.low });
+          windows.window(0, minShort);
+          shortTable.add(windows.high, windows.low, short.length - 1);
+          continue;
+        }
+        for (let start = 0; start + n <= tokens.length; start += 1) {
+          windows.window(start, n);
+          table.add(windows.high, windows.low, index);
+        }
       }
     }
   }
-  return { n, table, items, shortLengths: [...shortLengths].sort((left, right) => left - right), files, skipped, tooShort };
+  return {
+    n,
+    table,
+    items,
+    shortTable,
+    minShort,
+    shortLength: Int32Array.from(short.map((entry) => entry.length)),
+    shortHigh: Uint32Array.from(short.map((entry) => entry.high)),
+    shortLow: Uint32Array.from(short.map((entry) => entry.low)),
+    shortItem: Int32Array.from(short.map((entry) => entry.item)),
+    files,
+    skipped,
+    tooShort,
+  };
 }

@@ -63,15 +63,30 @@ export async function decontaminateItems(options: DecontamOptions): Promise<Deco
     const tokens = hashTokens(text);
     windows.load(tokens);
     hits.clear();
-    const visit = (length: number) => (start: number, high: number, low: number) => {
-      const item = index.table.get(high, low);
-      if (item === -1) return;
+    const count = windows.count;
+    for (let start = 0; start + index.n <= count; start += 1) {
+      windows.window(start, index.n);
+      const item = index.table.get(windows.high, windows.low);
+      if (item === -1) continue;
       const hit = hits.get(item);
       if (hit) hit.count += 1;
-      else hits.set(item, { count: 1, start, length });
-    };
-    windows.windows(index.n, visit(index.n));
-    for (const length of index.shortLengths) windows.windows(length, visit(length));
+      else hits.set(item, { count: 1, start, length: index.n });
+    }
+    if (index.shortLength.length > 0) {
+      for (let start = 0; start + index.minShort <= count; start += 1) {
+        windows.window(start, index.minShort);
+        const entry = index.shortTable.get(windows.high, windows.low);
+        if (entry === -1) continue;
+        const length = index.shortLength[entry] as number;
+        if (start + length > count) continue;
+        windows.window(start, length);
+        if (windows.high !== index.shortHigh[entry] || windows.low !== index.shortLow[entry]) continue;
+        const item = index.shortItem[entry] as number;
+        const hit = hits.get(item);
+        if (hit) hit.count += 1;
+        else hits.set(item, { count: 1, start, length });
+      }
+    }
     const matched = [...hits.entries()].filter(([, hit]) => hit.count >= minMatches).sort((left, right) => right[1].count - left[1].count || left[0] - right[0]);
     if (matched.length === 0) {
       kept.write(record);

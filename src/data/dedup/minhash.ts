@@ -10,11 +10,11 @@ import type { TokenHashes } from './hash-tokens.js';
 export interface ShingleSettings {
   /** Words per shingle for mostly non-CJK text (default 3). */
   word: number;
-  /** Characters per shingle for mostly CJK text (default 5). */
+  /** Characters per shingle for mostly CJK text (default 3). */
   char: number;
 }
 
-export const DEFAULT_SHINGLES: ShingleSettings = { word: 3, char: 5 };
+export const DEFAULT_SHINGLES: ShingleSettings = { word: 3, char: 3 };
 
 export interface MinHasher {
   readonly permutations: number;
@@ -34,19 +34,22 @@ export function createMinHasher(permutations: number, shingles: ShingleSettings,
   return {
     permutations,
     sign(tokens, target, offset) {
-      minimum.fill(0xffffffff);
+      const minima = minimum;
+      const a = multipliers;
+      const b = offsets;
+      const h1 = tokens.h1;
+      minima.fill(0xffffffff);
       const k = tokens.cjk * 2 > tokens.length ? shingles.char : shingles.word;
       const count = Math.max(1, tokens.length - k + 1);
       const width = Math.min(k, tokens.length);
       for (let start = 0; start < count; start += 1) {
         let shingle = 0x9747b28c;
-        for (let index = 0; index < width; index += 1) shingle = Math.imul(shingle ^ (tokens.h1[start + index] ?? 0), 0x9e3779b1) + index;
+        for (let index = 0; index < width; index += 1) shingle = Math.imul(shingle ^ (h1[start + index] as number), 0x9e3779b1) + index;
+        shingle = Math.imul(shingle ^ (shingle >>> 15), 0x2c1b3c6d);
         for (let permutation = 0; permutation < permutations; permutation += 1) {
-          let value = Math.imul(shingle ^ (offsets[permutation] ?? 0), multipliers[permutation] ?? 1);
-          value ^= value >>> 15;
-          value = Math.imul(value, 0x2c1b3c6d);
-          value = (value ^ (value >>> 12)) >>> 0;
-          if (value < (minimum[permutation] ?? 0)) minimum[permutation] = value;
+          let value = Math.imul(shingle ^ (b[permutation] as number), a[permutation] as number);
+          value = (value ^ (value >>> 16)) >>> 0;
+          if (value < (minima[permutation] as number)) minima[permutation] = value;
         }
       }
       target.set(minimum, offset);
@@ -71,15 +74,19 @@ function integrate(f: (x: number) => number, low: number, high: number): number 
   return area;
 }
 
-/** LSH bands × rows for a threshold: minimises the false positive + false negative areas. */
-export function lshParameters(threshold: number, permutations: number): { bands: number; rows: number } {
+/**
+ * LSH bands × rows for a threshold: minimises the weighted false positive + false negative areas.
+ * Recall is weighted up (0.1 / 0.9): every candidate pair is confirmed on its signatures anyway, so
+ * an extra candidate costs one comparison while a missed pair is a duplicate left in the set.
+ */
+export function lshParameters(threshold: number, permutations: number, weights = { falsePositive: 0.1, falseNegative: 0.9 }): { bands: number; rows: number } {
   let best = { bands: 1, rows: permutations, error: Number.POSITIVE_INFINITY };
   for (let bands = 1; bands <= permutations; bands += 1) {
     const maxRows = Math.floor(permutations / bands);
     for (let rows = 1; rows <= maxRows; rows += 1) {
       const falsePositive = integrate((s) => 1 - (1 - s ** rows) ** bands, 0, threshold);
       const falseNegative = integrate((s) => 1 - (1 - (1 - s ** rows) ** bands), threshold, 1);
-      const error = 0.5 * falsePositive + 0.5 * falseNegative;
+      const error = weights.falsePositive * falsePositive + weights.falseNegative * falseNegative;
       if (error < best.error) best = { bands, rows, error };
     }
   }
