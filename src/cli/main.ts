@@ -8,6 +8,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerGuardCommand } from './commands/guard.js';
 import { registerModelCommand } from './commands/model.js';
 import { registerRewardCommand } from './commands/reward.js';
+import { registerTrainCommand } from './commands/train.js';
 import { registerRedteamCommand } from './commands/redteam.js';
 // Each command group registers itself; keep this list sorted.
 // (command registrations are added below by each area)
@@ -27,6 +28,7 @@ registerModelCommand(program);
 registerRedteamCommand(program);
 registerRewardCommand(program);
 registerServeCommand(program);
+registerTrainCommand(program);
 
 // register: end
 
