@@ -19,6 +19,7 @@ import { createProgressReporter, type ProgressReporter } from './create-progress
 import { createItemEvaluator } from './evaluate-item.js';
 import type { EvalResultRecord } from '../eval-result-record.js';
 import { openResultStore, storeKey } from './result-store.js';
+import { runPool } from './run-pool.js';
 import { sampleItems } from './sample-items.js';
 
 /** Bumped whenever prompts or scoring change in a way that makes old results incomparable. */
@@ -61,19 +62,6 @@ export interface RunEvalResult {
 
 export function hashRunSettings(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-
-/** Runs `worker` over `items` with at most `concurrency` in flight. */
-async function runPool<Item>(items: Item[], concurrency: number, worker: (item: Item) => Promise<void>, signal: AbortSignal): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-    while (next < items.length && !signal.aborted) {
-      const item = items[next]!;
-      next += 1;
-      await worker(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
