@@ -11,6 +11,7 @@
  * The total is the weighted mean of the components that apply (null ones are left out), in [0, 1].
  * A judgement that fails every retry gets the configured fallback, logged and counted — never a silent value.
  */
+import { setMaxListeners } from 'node:events';
 import { splitReasoning } from '../backends/reasoning-normalizer.js';
 import type { ChatMessage } from '../core/chat.js';
 import { BackendError, ConfigError } from '../core/errors.js';
@@ -247,7 +248,11 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     config,
     metrics,
     judges,
-    score: (items, signal) => Promise.all(items.map((item) => scoreItem(item, signal))),
+    score: (items, signal) => {
+      // One batch signal fans out to every judge call of every item (each adds an abort listener).
+      if (signal) setMaxListeners(0, signal);
+      return Promise.all(items.map((item) => scoreItem(item, signal)));
+    },
     close: async () => {
       await Promise.all(judges.map((judge) => judge.backend.close()));
     },
