@@ -6,7 +6,8 @@
  *
  *   node --import tsx bench/cli-startup.ts [--before <ref>] [--after <ref>] [--runs 15]
  *
- * Defaults: --before a8d488e (before the CLI loaded its commands lazily), --after HEAD.
+ * Defaults: --before a8d488e (before the CLI loaded its commands lazily), --after HEAD; `worktree`
+ * stands for the checkout as it is, uncommitted changes included.
  * Prints min / median / max in ms per command and build, and the target (300 ms).
  */
 import { spawnSync } from 'node:child_process';
@@ -35,10 +36,13 @@ function run(command: string, args: string[], cwd: string, input?: Buffer): Buff
   return result.stdout;
 }
 
-/** Exports `ref` and builds it; returns the folder holding dist/cli/main.js. */
+/** Exports `ref` (or, for `worktree`, the checkout as it is now) and builds it; returns the folder holding dist/cli/main.js. */
 function build(ref: string): string {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-startup-'));
-  const archive = run('git', ['archive', '--format=tar', ref], repository);
+  const archive =
+    ref === 'worktree'
+      ? run('bash', ['-c', 'git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null'], repository)
+      : run('git', ['archive', '--format=tar', ref], repository);
   run('tar', ['-x', '-C', folder], folder, archive);
   symlinkSync(join(repository, 'node_modules'), join(folder, 'node_modules'), 'dir');
   // tsc emits even when another part of the tree has type errors; only dist/ matters here.

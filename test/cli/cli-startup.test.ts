@@ -1,0 +1,64 @@
+// The CLI's start-up stays light: registering a command group imports no heavy package (each action
+// loads its implementation when it runs), and help text states each default once.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import { registerChatCommand } from '../../src/cli/commands/chat.js';
+import { registerEvalCommand } from '../../src/cli/commands/eval.js';
+import { registerModelCommand } from '../../src/cli/commands/model.js';
+
+/** Packages that cost 100 ms to 600 ms to import (measured with bench/cli-startup.ts). */
+const HEAVY = ['node-llama-cpp', 'exceljs', 'vega', 'vega-lite', '@resvg/resvg-js', 'better-sqlite3', 'openai', 'cli-progress', 'yaml', 'csv-parse'];
+
+/** Packages a module loads at import time, following its static (non-type) relative imports. */
+function staticPackages(entry: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    for (const match of code.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
+      const specifier = match[1]!;
+      if (specifier.startsWith('.')) {
+        const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
+        if (existsSync(target)) visit(target);
+      } else if (!specifier.startsWith('node:')) {
+        packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      }
+    }
+  };
+  visit(resolve(entry));
+  return packages;
+}
+
+test('registering chat, eval, guard check/scan and model imports no heavy package', () => {
+  for (const file of ['chat', 'eval', 'model'].map((name) => join('src/cli/commands', `${name}.ts`))) {
+    const heavy = [...staticPackages(file)].filter((name) => HEAVY.includes(name) || name === 'zod');
+    assert.deepEqual(heavy, [], `${file} loads ${heavy.join(', ')} before any action runs`);
+  }
+  // guard.ts registers guard training too (another module); its own check/scan part stays lazy.
+  const guardOwn = readFileSync('src/cli/commands/guard.ts', 'utf8');
+  assert.doesNotMatch(guardOwn, /^import (?!type)[^;]*from '\.\.\/\.\.\/(guard|spec)\//m);
+});
+
+test('help states every default once (no "(default 8) (default: 8)")', () => {
+  const program = new Command('safemed');
+  registerChatCommand(program);
+  registerEvalCommand(program);
+  registerModelCommand(program);
+  const helps: string[] = [];
+  const collect = (command: Command) => {
+    helps.push(command.helpInformation());
+    command.commands.forEach(collect);
+  };
+  collect(program);
+  for (const help of helps) {
+    for (const option of help.split(/\n {2}(?=-)/)) {
+      const defaults = option.match(/\(default/g) ?? [];
+      assert.ok(defaults.length <= 1, `doubled default in:\n${option}`);
+    }
+  }
+  assert.ok(helps.some((help) => help.includes('--concurrency <n>')));
+});
