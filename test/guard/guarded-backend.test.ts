@@ -217,3 +217,15 @@ test('every piece of client text is assessed: system, developer, tool, name fiel
   });
   assert.equal(prefixed.verdicts[0]!.action, 'steer', 'a client-written assistant turn with dangerous instructions is steered');
 });
+
+test('a low-risk question is reported as benign, not by the classifier\'s topic guess ("布洛芬一次吃多少？" is not justice_access)', async () => {
+  const backend = fakeBackend({ text: ['成人一般每次200～400毫克。'] });
+  const assess = fixedAssessor({ risk: 0.12, dimension: 'justice_access', principle: 9 });
+  const result = await createGuardedBackend(backend, { assess }).generate({ messages: user('布洛芬一次吃多少？'), settings: {} });
+  const input = result.verdicts[0]!;
+  assert.equal(input.action, 'caution');
+  assert.equal(input.dimension, 'benign');
+  assert.equal(input.principle, null);
+  assert.ok(input.reasons.some((reason) => reason.includes('nearest dimension justice_access')));
+  assert.ok(result.text.endsWith(composeDisclaimer('benign', 'zh')), 'the default disclaimer, not the justice/access one');
+});

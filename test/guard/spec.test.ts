@@ -79,3 +79,30 @@ test('an invalid spec folder fails with a ConfigError naming the problem', () =>
   writeFileSync(join(folder, 'spec.yaml'), 'name: x\nversion: one\n');
   assert.throws(() => readSafetySpec({ folder }), (error: unknown) => error instanceof ConfigError && /version|description|updated|files/.test(error.message));
 });
+
+test('every harm mechanism has its refusal pieces and steering line in both languages; answer signals compile', async () => {
+  const { MECHANISM_IDS } = await import('../../src/spec/safety-spec-schema.js');
+  const spec = loadSafetySpec();
+  assert.deepEqual(new Set(spec.mechanisms.map((mechanism) => mechanism.id)), new Set(MECHANISM_IDS));
+  for (const mechanism of spec.mechanisms) {
+    for (const key of ['harm', 'why', 'alternative', 'seekCare', 'steer'] as const) {
+      assert.match(mechanism.zh[key], /[\u4e00-\u9fff]/, `${mechanism.id} zh ${key} is Chinese`);
+      assert.doesNotMatch(mechanism.en[key], /[\u4e00-\u9fff]/, `${mechanism.id} en ${key} is English`);
+    }
+    for (const dimension of mechanism.dimensions) assert.ok(DIMENSION_IDS.includes(dimension), `${mechanism.id}: ${dimension}`);
+  }
+  for (const sources of Object.values(spec.answerSignals.cues)) for (const source of sources) assert.doesNotThrow(() => new RegExp(source, 'iu'));
+  assert.match(spec.refusals.failClosedSystemPrompt.en, /could not be completed/);
+  assert.doesNotMatch(spec.refusals.failClosedSystemPrompt.en, /\{dimension\}/);
+});
+
+test('a rule that names an unknown cue or a bad expression is rejected when the spec loads', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-spec-signals-'));
+  cpSync(resolvePackagePath('src', 'spec', 'data'), folder, { recursive: true });
+  const path = join(folder, 'answer-signals.yaml');
+  const original = readFileSync(path, 'utf8');
+  writeFileSync(path, original.replace('allOf: [administer, covert, instruct]', 'allOf: [administer, notACue]'));
+  assert.throws(() => readSafetySpec({ folder }), (error) => error instanceof ConfigError && /unknown cue "notACue"/.test(error.message));
+  writeFileSync(path, original.replace("- '\\bdoctor[- ]shop\\w*", "- '(unclosed"));
+  assert.throws(() => readSafetySpec({ folder }), (error) => error instanceof ConfigError && /not a valid regular expression/.test(error.message));
+});
