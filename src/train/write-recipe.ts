@@ -47,7 +47,10 @@ const BUILDERS: Record<TrainEngine, (context: RecipeContext) => Promise<EngineRe
 
 function readme(context: RecipeContext, recipe: EngineRecipe, records: number): string {
   const keys = loadEngineKeys(context.engine);
-  const rows = Object.entries(context.settings).map(([name, setting]) => `| ${name} | \`${String(setting.value)}\` | ${setting.origin === 'card' ? 'model card' : setting.origin === 'flag' ? 'your flag' : 'SafeMed default'} | ${setting.note} |`);
+  const grpoOnly = new Set(['groupSize', 'klCoefficient', 'rolloutTemperature', 'maxPromptLength', 'maxResponseLength']);
+  const rows = Object.entries(context.settings)
+    .filter(([name]) => context.stage === 'grpo' || !grpoOnly.has(name))
+    .map(([name, setting]) => `| ${name} | \`${String(setting.value)}\` | ${setting.origin === 'card' ? 'model card' : setting.origin === 'flag' ? 'your flag' : 'SafeMed default'} | ${setting.note} |`);
   const reward =
     context.stage === 'grpo'
       ? [
@@ -71,7 +74,7 @@ function readme(context: RecipeContext, recipe: EngineRecipe, records: number): 
     '',
     '## Files',
     '',
-    ...recipe.dataFiles.map((file) => `- \`${file}\`: training data`),
+    ...recipe.dataFiles.map((file) => `- \`${file}\`: ${file.endsWith('dataset_info.json') ? 'the LLaMA-Factory dataset registry' : 'training data'}`),
     ...recipe.files.map((file) => `- \`${file.path}\``),
     '',
     '## Run',

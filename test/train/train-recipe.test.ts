@@ -51,7 +51,7 @@ test('LLaMA-Factory SFT: YAML and dataset_info.json parse back, only documented 
   assert.ok(executable(join(out, 'run_single_node.sh')));
   const readme = readFileSync(join(out, 'README.md'), 'utf8');
   assert.match(readme, /\| base \| `Qwen\/Qwen3-32B` \| model card \|/);
-  assert.match(readme, /\| groupSize \| `8` \| SafeMed default \|/);
+  assert.doesNotMatch(readme, /groupSize/, 'an SFT recipe lists no GRPO values');
 });
 
 test('verl GRPO: parquet rows read back, dev split becomes val, overrides and YAML use documented keys only', async () => {
@@ -61,7 +61,7 @@ test('verl GRPO: parquet rows read back, dev split becomes val, overrides and YA
   const val = await readBackExport(join(out, 'data', 'val.parquet'), 'verl');
   assert.deepEqual([train.length, val.length], [2, 1]);
   assert.equal((train[0]!.reward_model as { ground_truth: string }).ground_truth, '{"kind":"exam","answer":"B"}');
-  const yaml = parse(readFileSync(join(out, 'safemed-grpo-grpo.yaml'), 'utf8')) as Record<string, unknown>;
+  const yaml = parse(readFileSync(join(out, 'safemed-grpo.yaml'), 'utf8')) as Record<string, unknown>;
   const keys = documented('verl', 'keys');
   for (const key of flattenKeys(yaml)) assert.ok(keys.has(key), `undocumented verl key ${key}`);
   const script = readFileSync(join(out, 'run_single_node.sh'), 'utf8');
@@ -71,6 +71,9 @@ test('verl GRPO: parquet rows read back, dev split becomes val, overrides and YA
   assert.match(script, /actor_rollout_ref\.rollout\.n=16/);
   assert.match(script, /SAFEMED_REWARD_URL:-http:\/\/reward:8700/);
   assert.ok(existsSync(join(out, 'safemed_reward.py')));
+  const readme = readFileSync(join(out, 'README.md'), 'utf8');
+  assert.match(readme, /\| groupSize \| `16` \| your flag \|/);
+  assert.match(readme, /\| klCoefficient \| `0\.001` \| SafeMed default \|/);
 });
 
 test('OpenRLHF GRPO: dotted and flat flag styles, each only documented flags, remote URL → /get_reward', async () => {
@@ -99,7 +102,7 @@ test('MS-Swift SFT and GRPO, TRL SFT and GRPO: only documented flags / fields; d
 
     const trl = mkdtempSync(join(tmpdir(), `recipe-trl-${stage}-`));
     await writeRecipe({ stage, engine: 'trl', data: [data], gpus: 4, nodes: 2, outDir: trl, rewardUrl: 'http://reward:8700' });
-    const config = parse(readFileSync(join(trl, `safemed-${stage}-${stage}.yaml`), 'utf8')) as Record<string, unknown>;
+    const config = parse(readFileSync(join(trl, `safemed-${stage}.yaml`), 'utf8')) as Record<string, unknown>;
     const fields = documented('trl', stage);
     for (const key of Object.keys(config).filter((key) => key !== 'model' && key !== 'data')) assert.ok(fields.has(key), `undocumented TRL field ${key}`);
     assert.equal((await readBackExport(join(trl, 'data', `safemed-${stage}.jsonl`), 'trl')).length, 3);

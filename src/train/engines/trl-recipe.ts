@@ -69,7 +69,7 @@ export async function buildTrlRecipe(context: RecipeContext): Promise<EngineReci
           vllm_gpu_memory_utilization: 0.4,
           log_completions: true,
         };
-  const configFile = `${context.name}-${stage}.yaml`;
+  const configFile = `${context.name}.yaml`;
   assertDocumentedKeys('trl', stage, Object.keys(config), configFile);
   const scriptFile = stage === 'sft' ? 'train_sft.py' : 'train_grpo.py';
   const environment = stage === 'grpo' ? rewardEnvironment(context.rewardUrl) : [];

@@ -83,7 +83,7 @@ export async function buildVerlRecipe(context: RecipeContext): Promise<EngineRec
   ];
   assertDocumentedKeys('verl', 'keys', overrides.map(([key]) => key), 'the verl overrides');
   const command = ['python3 -m verl.trainer.main_ppo \\', overrides.map(([key, value]) => `  ${key}=${shellQuote(hydraValue(value))}`).join(' \\\n')].join('\n');
-  const yamlFile = `${context.name}-grpo.yaml`;
+  const yamlFile = `${context.name}.yaml`;
   return {
     files: [
       {
