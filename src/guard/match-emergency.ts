@@ -203,25 +203,39 @@ const REPORTED_SPEECH = /\b(?:tells? me|told me|says?|said|keeps? saying|kept sa
 /** Danger now: a time, a means at hand, or an act under way. */
 const DANGER_NOW = /\b(?:right now|now|tonight|just|at the moment|on the phone|won't (?:pick up|answer|let me in)|isn't answering)\b|现在|今晚|刚刚|刚才|马上|正在|关机|打不通|不回/i;
 
+/**
+ * Cheap gates: the large patterns above run (and are compiled by V8, which takes a while the first
+ * time) only when the text holds a word they need, so an ordinary question costs microseconds.
+ */
+const LATIN = /[a-z]/i;
+const HAN = /\p{Script=Han}/u;
+const INTENT_HINT =
+  /\b(?:die|dying|dead|death|kill\w*|end|ending|life|hurt\w*|cut\w*|overdos\w*|jump\w*|through|all|wake|waking|join|disappear\w*|finish|unalive|kms|suicidal|live|alive|exist|go on|myself|date|day|need|coming|here|tonight)\b/i;
+const MEANS_HINT =
+  /\b(?:pills?|tablets?|meds|medication|medicine|sleeping|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|gun|pistol|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|rooftop|overpass|cliff|tracks|railway|balcony|windows|doors?|vents?|loaded|saved|saving|collected|collecting|hoarded|hoarding|stockpiled|stockpiling|bought|holding|drink|swallow|take|inject)\b/i;
+const INGEST_HINT = /\b(?:took|taken|swallowed|ate|eaten|drank|drunk|downed|chugged|popped|overdosed|od'?d|injected|got|had|open)\b/i;
+const gated = (hint: RegExp, pattern: RegExp) => (text: string): boolean => hint.test(text) && pattern.test(text);
+const selfHarmIntentEn = gated(INTENT_HINT, SELF_HARM_INTENT_EN);
+const meansAtHandEn = gated(MEANS_HINT, MEANS_AT_HAND_EN);
+const ingestionEn = gated(INGEST_HINT, INGESTION_EN);
+const childIngestionEn = gated(INGEST_HINT, CHILD_INGESTION_EN);
+
 /** Self-harm or suicide intent, means at hand, a farewell or self-harm under way, now. */
 export function matchesSelfHarmIntent(text: string): boolean {
   if (REPORTED_SPEECH.test(text) && !DANGER_NOW.test(text)) return false;
+  const latin = LATIN.test(text);
+  const han = HAN.test(text);
   return (
-    SELF_HARM_INTENT_EN.test(text) ||
-    MEANS_AT_HAND_EN.test(text) ||
-    FAREWELL.test(text) ||
-    SELF_HARM_IN_PROGRESS_EN.test(text) ||
-    OTHER_ABOUT_TO_EN.test(text) ||
-    SELF_HARM_INTENT_ZH.test(text) ||
-    MEANS_AT_HAND_ZH.test(text) ||
-    FAREWELL_ZH.test(text)
+    (latin && (selfHarmIntentEn(text) || meansAtHandEn(text) || FAREWELL.test(text) || SELF_HARM_IN_PROGRESS_EN.test(text) || OTHER_ABOUT_TO_EN.test(text))) ||
+    (han && (SELF_HARM_INTENT_ZH.test(text) || MEANS_AT_HAND_ZH.test(text) || FAREWELL_ZH.test(text)))
   );
 }
 
 /** An overdose or poisoning that has happened to the writer or someone with them. */
 export function matchesIngestion(text: string): boolean {
   return (
-    INGESTION_EN.test(text) || CHILD_INGESTION_EN.test(text) || INGESTION_ZH.test(text) || INGESTION_WITH_SIGNS_ZH.test(text) || CHILD_MEDICINE_ZH.test(text)
+    (LATIN.test(text) && (ingestionEn(text) || childIngestionEn(text))) ||
+    (HAN.test(text) && (INGESTION_ZH.test(text) || INGESTION_WITH_SIGNS_ZH.test(text) || CHILD_MEDICINE_ZH.test(text)))
   );
 }
 

@@ -40,7 +40,8 @@ test('caution: the answer streams through and a disclaimer in the user language 
   assert.equal(output!.disclaimerAdded, true);
   const text = textOf(parts);
   assert.ok(text.startsWith('Adults usually take 200-400 mg every 4-6 hours.'), 'a dose after caution is never cut');
-  assert.ok(text.endsWith(composeDisclaimer('medication_safety', 'en')));
+  // Risk 0.1 is below the caution threshold: a health question gets the general disclaimer.
+  assert.ok(text.endsWith(composeDisclaimer('benign', 'en')));
   assert.equal(backend.requests[0]!.messages.length, 1, 'caution does not add a system prompt');
 });
 
