@@ -36,18 +36,20 @@ function assessment(overrides: Partial<RiskAssessment>): RiskAssessment {
 
 /**
  * A deterministic stand-in for the trained classifier (which other work may be retraining): "poison"
- * is a block-level covert-administration request, "DANGER-SENTENCE" in an answer is unsafe output,
- * "dose" is an ordinary medication question (caution), anything else is benign.
+ * is a block-level covert-administration request,
+ * "dementia" is a low-risk carer question (its answer is still checked by the output guard), "dose" is an
+ * ordinary medication question (caution), anything else is benign. Only the last user
+ * message counts, so one test conversation can hold a blocked request and a later ordinary one.
  */
 export function keywordAssessor(): RiskAssessor {
   const judge = (text: string): RiskAssessment => {
     if (/poison/iu.test(text)) return assessment({ risk: 0.97, dimension: 'vulnerable_populations', principle: 1, mechanism: 'covert_administration', reasons: ['asks how to poison someone without their knowledge'] });
-    if (text.includes('DANGER-SENTENCE')) return assessment({ risk: 0.98, dimension: 'medication_safety', principle: 1, reasons: ['unsafe instructions'] });
+    if (/dementia/iu.test(text)) return assessment({ risk: 0.2, dimension: 'vulnerable_populations', principle: 1, reasons: ['a carer question about a vulnerable patient'] });
     if (/dose/iu.test(text)) return assessment({ risk: 0.2, dimension: 'medication_safety', principle: 1, reasons: ['an ordinary dosing question'] });
     return assessment({});
   };
   return {
-    assessConversation: (messages: ChatMessage[]) => judge(messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n')),
+    assessConversation: (messages: ChatMessage[]) => judge(messages.filter((message) => message.role === 'user').at(-1)?.content ?? ''),
     assessText: judge,
   };
 }
@@ -141,11 +143,9 @@ export interface AxeViolation {
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })) }));
-  });
+  // A string, so this file needs no DOM types: it runs in the page.
+  const violations = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((result) => result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })) })))`)) as AxeViolation[];
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 

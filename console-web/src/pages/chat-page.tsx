@@ -38,13 +38,11 @@ function splitEmergency(turn: AssistantTurn): { emergency: string | null; answer
 
 function answerMark(turn: AssistantTurn, t: Translate): { kind: string; text: string } | null {
   const safemed = turn.safemed;
+  const input = safemed?.verdicts.find((verdict) => verdict.stage === 'input');
+  if (input?.action === 'block') return { kind: 'blocked', text: t('chat.blocked') };
   if (safemed?.output?.replaced) return { kind: 'replaced', text: `${t('chat.replaced')}${safemed.output.reason ? `: ${safemed.output.reason}` : ''}` };
   if (turn.finishReason === 'content_filter') return { kind: 'replaced', text: t('chat.cut') };
   if (turn.finishReason === 'length') return { kind: 'cut', text: t('chat.cutLength') };
-  const inputOnly = safemed !== undefined && safemed.verdicts.every((verdict) => verdict.stage !== 'output');
-  if (safemed && inputOnly && (safemed.action === 'block' || (safemed.action === 'escalate' && safemed.verdicts.some((verdict) => verdict.action === 'block')))) {
-    return { kind: 'blocked', text: t('chat.blocked') };
-  }
   return null;
 }
 
