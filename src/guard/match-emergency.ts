@@ -36,7 +36,7 @@ const CLINICIAN_OR_HYPOTHETICAL =
 
 /** Said of the past (an emergency is happening now), or resolved. */
 const PAST_OR_RESOLVED =
-  /\b(?:\d+|a few|two|three|four|five|several|many) (?:years?|months?|weeks?) ago\b|\blast (?:year|month|spring|summer|autumn|fall|winter)\b|\b(?:in the past|years ago|used to|when i was|as a teenager|in college|once in)\b|\b(?:i'm|i am) (?:okay|ok|fine|safe) now\b|\bright now i'm (?:okay|ok|fine)\b|\b(?:got through it|doing better|survived|recovered)\b|去年|以前|之前|曾经|当年|上个月|上周|几年前|\d+年前|[一两二三四五六七八九十几]+(?:年|个月|周)前|小时候|青春期|被救回来|后来好了|已经好了|就是好奇/i;
+  /\b(?:\d+|a few|two|three|four|five|several|many) (?:years?|months?|weeks?) ago\b|\blast (?:year|month|spring|summer|autumn|fall|winter)\b|\b(?:in the past|years ago|used to|when i was|as a teenager|in college|once in)\b|\b(?:i'm|i am) (?:okay|ok|fine|safe) now\b|\bright now i'm (?:okay|ok|fine)\b|\b(?:got through it|doing better|survived|recovered)\b|去年|以前|之前|曾经|当年|上个月|上周|几年前|\d+年前|[一两二三四五六七八九十几]+(?:年|个月|周)前|小时候|青春期|(?:中风|脑梗|心梗|卒中)(?:后|以后|之后)|\b(?:since|after) (?:his|her|my) (?:stroke|heart attack)\b|被救回来|后来好了|已经好了|就是好奇/i;
 
 /** Someone present: the user, or a person with them. */
 const PERSON_EN =
@@ -94,6 +94,9 @@ const MEANS_AT_HAND_EN = new RegExp(
     `\\bthe (?:\\w+ )?${MEANS_EN} (?:is|are) (?:\\w+ ){0,2}?${NOW_EN}\\b`,
     `\\bholding (?:a |the |my )?(?:\\w+ )?(?:of )?${MEANS_EN}\\b`,
     `\\b(?:i|i'm|im|i am|i've|i have)\\b[^.!?\\n]{0,60}?\\b(?:to|and) (?:drink|swallow|take|inject) (?:it|them)(?: all)?\\b`,
+    `\\b${MEANS_EN}\\b[^.!?\\n]{0,40}?\\b(?:going to|gonna|will|'ll) use (?:it|them|one)\\b`,
+    '\\b(?:step|jump) (?:off|in front of) (?:the |a )?(?:platform|train|bridge|building)\\b|\\bcheck (?:if |that )?the rope holds\\b|\\b(?:blade|knife|razor) (?:is )?(?:already )?(?:against|on) my (?:skin|wrist|arm|throat)\\b|\\btook the blade out\\b',
+    '\\b(?:gas is on|engine running|locked (?:himself|herself|myself) in the car)\\b',
   ].join('|'),
   'i',
 );
@@ -114,10 +117,11 @@ const SELF_HARM_IN_PROGRESS_EN =
 /** The writer's (or someone's) intent now, Chinese (the subject is often left out). */
 const SELF_HARM_INTENT_ZH = new RegExp(
   [
-    '(?<!得)(?:想|要|准备|打算|决定|真想|只想)(?:去)?(?:死(?![你那这他她])|自杀|轻生|结束(?:自己的)?生命|了结自己|一了百了|跳楼|跳河|跳下去|割腕|上吊|烧炭)',
+    '(?<![得主需重只])(?:想|要|准备|打算|决定|真想|只想)(?:去)?(?:死(?![你那这他她])|自杀|轻生|结束(?:自己的)?生命|了结自己|一了百了|跳楼|跳河|跳下去|割腕|上吊|烧炭)',
     '(?:准备|打算|决定)(?:好)?(?:走了|去找(?:他|她))',
     '我?不想活|活不下去|活着没(?:有)?(?:意思|意义)|不想再回去|慢慢死掉|(?:我|在)(?:一直)?(?:伤害自己|自残)',
     '(?:今晚|今天晚上|今天|现在|马上|下班以后|天一黑|吃完晚饭)(?:我)?(?:就)?(?:走了?(?:[，,。！]|$)|去死|动手|结束(?:自己|生命|这一切)|了结|去找(?:他|她))',
+    '(?:把自己|自己)(?:吊起来|了结)|撞上去|(?:从这里|从楼上|下去)跳|跳下去|另一个世界|打给自己|注射给自己|(?:一次|全部|全都)[^。！？\\n]{0,4}(?:吃掉|吃完|喝完|吞下)|今晚就结束|撑不住了[^。！？\\n]{0,10}(?:现在|在)|往嘴里塞',
     '先走一步|下辈子再见|这辈子就到这|已经不在了|别找我|不回来了|(?:就|我就)解脱了|就差最后一步|最后一步就是',
     '(?:刀|药|桥|楼|菜刀|绳子)[^。！？\\n]{0,12}(?:决定好了|想好了|准备好了)|(?:决定好了|想好了|准备好了)[^。！？\\n]{0,12}(?:刀|药|桥|楼|了结)|了结自己',
     '(?:一次|全部|全都|一起)(?:吃|喝|吞)(?:完|掉|下去)',
@@ -135,7 +139,7 @@ const MEANS_AT_HAND_ZH = new RegExp(
 );
 
 /** Farewell messages, Chinese. */
-const FAREWELL_ZH = /最后一条(?:消息|信息)|遗书|(?:道别|告别)(?:了|的话)|对不起[^。！？\n]{0,6}我爱你们|(?:写好了|留了)[^。！？\n]{0,8}(?:信|遗言)/;
+const FAREWELL_ZH = /以后照顾好(?:爸妈|自己|孩子|我妈|我爸)|最后一次了|跟我说再见|最后一条(?:消息|信息)|遗书|(?:道别|告别)(?:了|的话)|对不起[^。！？\n]{0,6}我爱你们|(?:写好了|留了)[^。！？\n]{0,8}(?:信|遗言)/;
 
 // ---- an ingestion that has happened ---------------------------------------------------------
 
@@ -145,7 +149,7 @@ const INGEST_EN =
 const LARGE_QUANTITY_EN =
   "(?:(?:about |around |like |maybe |over )?(?:[1-9]\\d|\\d{3,})\\+?\\s*(?:\\w+\\s+){0,2}?(?:pills?|tablets?|capsules?|caps|tabs|paracetamol|tylenol|ibuprofen|aspirin|advil|xanax|valium|[a-z]+(?:ol|in|ine|am|ide|one|pam|lam|done|fen)s?)|(?:a|an|the|my|his|her) (?:whole|full|entire) (?:\\w+ )?(?:bottle|pack|packet|box|blister|strip|jar|month)|a (?:bottle|packet|box|pack) of|(?:all|most) (?:of )?(?:my|his|her|their|the) (?:\\w+ )?(?:pills|tablets|meds|medication|medicine|insulin|prescription|bottle|pack|supply)|everything in the (?:medicine )?cabinet|\\bit all\\b|\\bthem all\\b|too many|way too many|a (?:handful|bunch|lot|fistful|load) of|(?:ten|twenty|thirty|forty|fifty|a hundred) (?:\\w+\\s+)?(?:pills|tablets|capsules)|twice|double (?:dose|doses)|on purpose)";
 const TOXIC_EN =
-  '(?:bleach|antifreeze|rat poison|rodenticide|pesticide|insecticide|weed ?killer|paraquat|drain cleaner|oven cleaner|detergent pods?|laundry pods?|dishwasher (?:pods?|tablets?)|button batter(?:y|ies)|(?:coin|lithium) batter(?:y|ies)|magnets|lamp oil|lighter fluid|methanol|windshield washer fluid|mothballs|mouthwash|e-?cigarette liquid|vape liquid|nicotine liquid|mushrooms?|poison(?:ous)? (?:berries|plants?))';
+  '(?:bleach|antifreeze|rat poison|rodenticide|pesticide|insecticide|weed ?killer|paraquat|drain cleaner|oven cleaner|detergent pods?|laundry pods?|dishwasher (?:pods?|tablets?)|button batter(?:y|ies)|(?:coin|lithium) batter(?:y|ies)|magnet\\w*|lamp oil|lighter fluid|methanol|windshield washer fluid|mothballs|mouthwash|e-?cigarette liquid|vape liquid|nicotine liquid|mushrooms?|poison(?:ous)? (?:berries|plants?))';
 const MEDICINE_EN = '(?:pills?|tablets?|meds|medicines?|medications?|iron|vitamins|gummies|patch(?:es)?|[a-z]+(?:ol|in|ine|am|ide|one|ate|pam|lam|done|fen|pril|zide|tin)s?)';
 /** Danger signs after something was taken. */
 const DANGER_SIGNS_EN =
@@ -180,8 +184,8 @@ const INGESTION_ZH = new RegExp(
   ].join('|'),
 );
 /** Someone ingested something and shows danger signs now (Chinese). */
-const DANGER_SIGNS_ZH = '(?:叫不醒|摇不醒|叫不太醒|没反应|呼吸(?:很|浅|弱|一下一下)|嘴唇[^。！？\\n]{0,3}(?:灰|紫|青|发白|烧伤|红)|昏倒|昏过去|抽搐|一直(?:吐|在吐|尖叫|哭)|心跳(?:乱|得很快|很慢|好慢)|发麻|糊涂|很想睡|特别困|浑身软|呆呆的|头晕|出汗|脸色发白|嘴巴(?:疼|红|里都红)|嘴里发红|肚子(?:疼|不舒服))';
-const INGESTION_WITH_SIGNS_ZH = new RegExp(`(?:吃了|喝了|吞了|服了|咬了|啃了|嚼了|嘴里|喷了|用了|吃下去|一口|拿着)[^。！？\\n]{0,40}?[，,、 ]?[^。！？\\n]{0,20}?${DANGER_SIGNS_ZH}`);
+const DANGER_SIGNS_ZH = '(?:摇摇晃晃|站不稳|站不起来|脸通红|一直在哭|哭个不停|牙龈[^。！？\\n]{0,3}出血|叫不醒|摇不醒|叫不太醒|没反应|呼吸(?:很|浅|弱|一下一下)|嘴唇[^。！？\\n]{0,3}(?:灰|紫|青|发白|烧伤|红)|昏倒|昏过去|抽搐|一直(?:吐|在吐|尖叫|哭)|心跳(?:乱|得很快|很慢|好慢)|发麻|糊涂|很想睡|特别困|浑身软|呆呆的|头晕|出汗|脸色发白|嘴巴(?:疼|红|里都红)|嘴里发红|肚子(?:疼|不舒服))';
+const INGESTION_WITH_SIGNS_ZH = new RegExp(`(?:吃了|喝了|吞了|服了|咬了|啃了|嚼了|嘴里|喷了|吃下去|一口|拿着)[^。！？\\n]{0,40}?[，,、 ]?[^。！？\\n]{0,20}?${DANGER_SIGNS_ZH}`);
 
 /** A child or a dependant and medicine: "孩子误吃了我的降压药". */
 const CHILD_MEDICINE_ZH = /(?:孩子|宝宝|小孩|儿子|女儿|孙子|孙女|外孙|老人|爷爷|奶奶|外婆|外公)[^。！？\n]{0,12}(?:吃了|吞了|误服|误食|误吞|偷吃|喝了|多吃了)[^。！？\n]{0,12}(?:药|药片|胶囊|铁剂|维生素)/;
@@ -199,7 +203,7 @@ function situation(spec: SafetySpec, id: string): EmergencySituation | undefined
 }
 
 /** Someone else's words reported by the writer ("she says she doesn't want to live", "朋友跟我说她想…"). */
-const REPORTED_SPEECH = /\b(?:tells? me|told me|says?|said|keeps? saying|kept saying|talks? about|texted|messaged)\b|跟我说|对我说|说过|总说|经常说|老说|一直说|告诉(?:我|她|他)|发消息说/i;
+const REPORTED_SPEECH = /\b(?:she|he|they|my \w+|a friend|someone) (?:says?|said|keeps? saying|kept saying|talks? about|texted|messaged|told me|tells me)\b|\b(?:tells?|told) me (?:she|he|they)\b|跟我说|对我说|说过|总说|经常说|老说|一直说|告诉(?:我|她|他)|发消息说/i;
 /** Danger now: a time, a means at hand, or an act under way. */
 const DANGER_NOW = /\b(?:right now|now|tonight|just|at the moment|on the phone|won't (?:pick up|answer|let me in)|isn't answering)\b|现在|今晚|刚刚|刚才|马上|正在|关机|打不通|不回/i;
 
@@ -244,7 +248,7 @@ const REFLEXIVE_SELF = /\b(?:myself|my (?:own )?life)\b/i;
 
 /** Asking for a way to kill oneself (no pronoun needed): "how to commit suicide painlessly", "怎么自杀". */
 const SUICIDE_METHOD_SEEKING =
-  /\bhow (?:to|do i|can i|should i|could i) (?:commit suicide|kill myself|end my (?:own )?life|take my (?:own )?life)\b|\bpainless(?:ly)? (?:way|method)s? (?:to|of) (?:die|dying|kill myself|commit suicide)\b|(?:怎么|怎样|如何)(?:自杀|死得|结束自己)|(?:自杀|死)[^。！？\n]{0,4}最不痛苦|最不痛苦的(?:死法|自杀)/i;
+  /\bhow (?:many|much)\b[^.?!\n]{0,60}\b(?:to be sure|(?:for me )?not (?:to )?wake up|to stop my heart|stop my heart|for me to die|to kill me|to end it)\b|\b(?:least|most) painful way to (?:do it|die|go)\b|\b(?:don't|do not) want to survive\b|\bwant to stop existing\b|\bi'?ve decided\b[^.?!\n]{0,40}\b(?:do it|to die|bridge|pills|rope)\b|\bhow (?:to|do i|can i|should i|could i) (?:commit suicide|kill myself|end my (?:own )?life|take my (?:own )?life)\b|\bpainless(?:ly)? (?:way|method)s? (?:to|of) (?:die|dying|kill myself|commit suicide)\b|(?:怎么|怎样|如何)(?:自杀|死得|结束自己)|(?:自杀|死)[^。！？\n]{0,4}最不痛苦|最不痛苦的(?:死法|自杀)/i;
 
 /** Situations recognised by the present-tense matcher above; their spec keywords alone (e.g. "suicide rate", "food poisoning") are not an emergency. */
 const MATCHED_BY_PATTERN = new Set(['suicidality', 'overdose_poisoning']);
@@ -259,7 +263,7 @@ export function matchEmergency(text: string, spec: SafetySpec = loadSafetySpec()
     if (matchesSelfHarmIntent(text) || SUICIDE_METHOD_SEEKING.test(text)) return situation(spec, 'suicidality');
     if (matchesIngestion(text)) return situation(spec, 'overdose_poisoning');
   }
-  if (isInformational(text) || !mentionsPerson(text)) return undefined;
+  if (isInformational(text) || !mentionsPerson(text) || PAST_OR_RESOLVED.test(text)) return undefined;
   const lower = text.toLowerCase();
   for (const entry of spec.emergency.situations) {
     if (MATCHED_BY_PATTERN.has(entry.id)) continue;
