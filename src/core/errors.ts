@@ -3,11 +3,12 @@
  * object; the server edge maps them to OpenAI-style JSON (see `toErrorResponse` in src/serve) and
  * the CLI prints `message` plus `fix` on one line each, never a stack trace for user errors.
  */
+/** Optional details; `undefined` means "not given" (so callers may pass a maybe-undefined value as is). */
 export interface SafemedErrorOptions {
   cause?: unknown;
   /** A one-line hint telling the user how to fix the problem. */
-  fix?: string;
-  context?: Record<string, unknown>;
+  fix?: string | undefined;
+  context?: Record<string, unknown> | undefined;
 }
 
 export class SafemedError extends Error {
@@ -29,7 +30,7 @@ export class InvalidRequestError extends SafemedError {
   readonly status: number;
   readonly param: string | undefined;
 
-  constructor(message: string, options: SafemedErrorOptions & { status?: number; param?: string; code?: string } = {}) {
+  constructor(message: string, options: SafemedErrorOptions & { status?: number | undefined; param?: string | undefined; code?: string | undefined } = {}) {
     super(options.code ?? 'invalid_request', message, options);
     this.status = options.status ?? 400;
     this.param = options.param;
@@ -40,7 +41,7 @@ export class InvalidRequestError extends SafemedError {
 export class ConfigError extends SafemedError {
   readonly key: string | undefined;
 
-  constructor(message: string, options: SafemedErrorOptions & { key?: string } = {}) {
+  constructor(message: string, options: SafemedErrorOptions & { key?: string | undefined } = {}) {
     super('config_error', message, options);
     this.key = options.key;
   }
@@ -54,7 +55,7 @@ export class BackendError extends SafemedError {
 
   constructor(
     message: string,
-    options: SafemedErrorOptions & { url?: string; status?: number; retryable?: boolean; code?: string } = {},
+    options: SafemedErrorOptions & { url?: string | undefined; status?: number | undefined; retryable?: boolean | undefined; code?: string | undefined } = {},
   ) {
     super(options.code ?? 'backend_error', message, options);
     this.url = options.url;
@@ -76,7 +77,7 @@ export class DataFormatError extends SafemedError {
   readonly line: number | undefined;
   readonly column: string | undefined;
 
-  constructor(message: string, options: SafemedErrorOptions & { file?: string; line?: number; column?: string } = {}) {
+  constructor(message: string, options: SafemedErrorOptions & { file?: string | undefined; line?: number | undefined; column?: string | undefined } = {}) {
     super('data_format', message, options);
     this.file = options.file;
     this.line = options.line;
