@@ -80,7 +80,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): ConsoleRoute
     if (route === 'reports' || route.startsWith('reports/')) return reports(request, response, route, query);
     if (route === 'review' || route.startsWith('review/')) {
       if (!review) throw clientError(404, 'not_configured', 'No review queue: start serve with --console-review-db <file>.');
-      return review.handle(request, response, route, query);
+      return review.handle(request, response, route, query, signal);
     }
     throw clientError(404, 'not_found', 'Unknown console route.');
   };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { GuardOptions } from '../guard/guard-types.js';
 import { previewGuardDecision } from '../guard/preview-guard-decision.js';
 import { clientError } from '../serve/error-response.js';
-import { DEFAULT_MAX_JSON_DEPTH, readJsonBody } from '../serve/read-json-body.js';
+import { readConsoleJson } from './read-console-json.js';
 import { sendJson } from './send-json.js';
 
 const messageSchema = z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.string().max(100_000) });
@@ -24,7 +24,7 @@ export interface PlaygroundApiOptions {
 export function createPlaygroundApi(options: PlaygroundApiOptions) {
   return async (request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<number> => {
     if (request.method !== 'POST') throw clientError(405, 'method_not_allowed', 'Use POST.');
-    const body = await readJsonBody(request, { limitBytes: 512 * 1024, timeoutMs: 30_000, maxDepth: DEFAULT_MAX_JSON_DEPTH });
+    const body = await readConsoleJson(request, { limitBytes: 512 * 1024, timeoutMs: 30_000, signal });
     const parsed = playgroundRequestSchema.safeParse(body);
     if (!parsed.success) {
       throw clientError(400, 'invalid_request', `Send {"text": "..."} or {"messages": [{"role": "user", "content": "..."}]}: ${parsed.error.issues[0]?.message ?? 'bad body'}.`);

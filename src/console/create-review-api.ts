@@ -13,8 +13,8 @@ import type { PipelineRecord } from '../data/data-record.js';
 import { qcCriteria } from '../data/qc/qc-criteria.js';
 import { openReviewQueue, type ReviewItem, type ReviewQueue } from '../data/review/index.js';
 import { clientError } from '../serve/error-response.js';
-import { DEFAULT_MAX_JSON_DEPTH, readJsonBody } from '../serve/read-json-body.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import { readConsoleJson } from './read-console-json.js';
 import { sendJson } from './send-json.js';
 
 const listQuerySchema = z.object({
@@ -67,7 +67,7 @@ export function createReviewApi(options: { path: string }) {
     }
     return queue;
   };
-  const handle = async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): Promise<number> => {
+  const handle = async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams, signal: AbortSignal): Promise<number> => {
     if (route === 'review' && request.method === 'GET') {
       const parsed = listQuerySchema.safeParse(Object.fromEntries(query));
       if (!parsed.success) throw clientError(400, 'invalid_filter', `Invalid review filter: ${parsed.error.issues[0]?.message ?? 'bad value'}.`);
@@ -105,7 +105,7 @@ export function createReviewApi(options: { path: string }) {
       return sendJson(response, 200, { item, criteria: criteriaOf(item), struck: struckCriteria(item.original) });
     }
     if (request.method !== 'POST') throw clientError(405, 'method_not_allowed', 'Use POST.');
-    const body = await readJsonBody(request, { limitBytes: 1024 * 1024, timeoutMs: 30_000, maxDepth: DEFAULT_MAX_JSON_DEPTH });
+    const body = await readConsoleJson(request, { limitBytes: 1024 * 1024, timeoutMs: 30_000, signal });
     const parsed = decisionSchemas[action].safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -38,6 +38,20 @@ export interface SafemedServerOptions {
   ids?: IdSource;
   clock?: Clock;
   metrics?: ServerMetrics;
+  /** Extra routes mounted by the CLI (e.g. the web console under /console); see ExtraRoute. */
+  extraRoutes?: ExtraRoute[];
+}
+
+/**
+ * Routes under a path prefix served by another part (the CLI mounts the console here). They are tried
+ * before the API-key check, so they decide themselves what needs a key (`authorized` says whether the
+ * request carried a valid one); errors they throw are mapped like the server's own.
+ */
+export interface ExtraRoute {
+  /** e.g. '/console': the prefix itself and everything below it. */
+  prefix: string;
+  /** Serves the request and returns the HTTP status sent. */
+  handle(request: IncomingMessage, response: ServerResponse, context: { path: string; requestId: string; authorized: boolean; signal: AbortSignal }): Promise<number>;
 }
 
 export interface SafemedServer {
@@ -86,6 +100,9 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     shutdownSignal: shutdown.signal,
     streamCoalesceMs: options.streamCoalesceMs ?? 5,
   };
+  const extraRoutes = options.extraRoutes ?? [];
+  const extraRouteFor = (path: string): ExtraRoute | undefined =>
+    extraRoutes.find((extra) => path === extra.prefix || path.startsWith(`${extra.prefix}/`));
   let inFlight = 0;
   let closing = false;
   let idle: (() => void) | undefined;
@@ -101,6 +118,8 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   };
 
   const route = async (request: IncomingMessage, response: ServerResponse, path: string, requestId: string, receivedAt: number): Promise<ChatOutcome | number> => {
+    const extra = extraRouteFor(path);
+    if (extra) return extra.handle(request, response, { path, requestId, authorized: authorized(request), signal: shutdown.signal });
     const method = ROUTES[path];
     if (method === undefined) throw clientError(404, 'not_found', `Unknown route ${request.method} ${path}.`);
     if (request.method !== method && !(method === 'GET' && request.method === 'HEAD')) {
@@ -137,7 +156,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const routeLabel = ROUTES[path] === undefined ? 'unknown' : path;
+    const routeLabel = ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path;
     inFlight += 1;
     metrics.requestStarted();
     let outcome: ChatOutcome;

@@ -36,6 +36,9 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'auditDb', flag: '--audit-db', env: 'SAFEMED_AUDIT_DB' },
   { key: 'auditRedact', flag: '--no-audit-redact', env: 'SAFEMED_AUDIT_REDACT' },
   { key: 'logLevel', flag: '--log-level', env: 'SAFEMED_LOG_LEVEL' },
+  { key: 'console', flag: '--console', env: 'SAFEMED_CONSOLE' },
+  { key: 'consoleRuns', flag: '--console-runs', env: 'SAFEMED_CONSOLE_RUNS' },
+  { key: 'consoleReviewDb', flag: '--console-review-db', env: 'SAFEMED_CONSOLE_REVIEW_DB' },
   ...GUARD_SETTING_SOURCES,
 ];
 
@@ -72,6 +75,15 @@ export const serveSettingsSchema = z.object({
   /** Run texts through the guard's PHI redactor before they reach the audit trail. */
   auditRedact: booleanish.default(true),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The web console under /console: on, off, or auto (default: on only when listening on loopback). */
+  console: z
+    .union([z.boolean(), z.enum(['on', 'off', 'auto', 'true', 'false'])], { error: 'must be on, off or auto' })
+    .transform((value): 'on' | 'off' | 'auto' => (value === true || value === 'true' ? 'on' : value === false || value === 'false' ? 'off' : value))
+    .default('auto'),
+  /** Folder the console's reports page lists eval and red-team runs from. */
+  consoleRuns: z.string().min(1).optional(),
+  /** The expert review queue (SQLite, written by `safemed data qc`) shown on the console's review page. */
+  consoleReviewDb: z.string().min(1).optional(),
   ...guardSettingsShape,
 });
 

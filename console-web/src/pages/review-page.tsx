@@ -155,6 +155,7 @@ export default function ReviewPage() {
       ) : null}
       {open ? (
         <ReviewDetail
+          key={open.item.id}
           value={open}
           onDecided={(item) => {
             setOpen({ ...open, item });

@@ -7,6 +7,8 @@ import { resolveSettings } from '../../core/config.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import { createGuardFromSettings } from '../../guard/create-guard-from-settings.js';
 import { checkBackendTarget } from '../../serve/check-upstream.js';
+import { createConsoleRoutes } from '../../console/create-console-routes.js';
+import { decideConsoleAccess } from '../../console/decide-console-access.js';
 import { createSafemedServer } from '../../serve/create-safemed-server.js';
 import { loadConfigFile } from '../../serve/load-config-file.js';
 import { SERVE_SETTING_SOURCES, serveSettingsSchema, type ServeSettings } from '../../serve/serve-settings.js';
@@ -68,6 +70,9 @@ export function registerServeCommand(program: Command): void {
     .option('--guard-fail <mode>', 'closed (default: a guard error steers) or open (allow with caution)')
     .option('--guard-config <yaml>', 'guard policy: thresholds and per-dimension overrides (docs/guard.md)')
     .option('--redact-upstream', 'redact PHI from messages before they reach the upstream model and the LLM guard')
+    .option('--console <on|off>', 'the web console under /console (default: on when listening on loopback only)')
+    .option('--console-runs <dir>', 'folder of eval / red-team run folders for the console\'s reports page')
+    .option('--console-review-db <file>', 'expert review queue (written by `safemed data qc`) for the console\'s review page')
     .action(async (_options: unknown, command: Command) => {
       const flags = typedFlags(command);
       const configPath = flags.config as string | undefined;
@@ -100,7 +105,21 @@ async function runServe(settings: ServeSettings): Promise<void> {
     await backend.close();
     throw error;
   }
+  const consoleAccess = decideConsoleAccess({ setting: settings.console, host: settings.host, apiKeyCount: settings.apiKey.length });
+  const consoleRoutes = consoleAccess.enabled
+    ? createConsoleRoutes({
+        servedModelName: settings.servedModelName,
+        authRequired: settings.apiKey.length > 0,
+        ...(settings.audit ? { auditDb: settings.auditDb } : {}),
+        ...(settings.consoleRuns !== undefined ? { runsDir: settings.consoleRuns } : {}),
+        ...(settings.consoleReviewDb !== undefined ? { reviewDb: settings.consoleReviewDb } : {}),
+        ...(guard.options !== undefined ? { guard: guard.options } : {}),
+        guardEnabled: guard.enabled,
+        logger,
+      })
+    : undefined;
   const server = createSafemedServer({
+    ...(consoleRoutes ? { extraRoutes: [consoleRoutes] } : {}),
     backend,
     servedModelName: settings.servedModelName,
     apiKeys: settings.apiKey,
@@ -128,6 +147,9 @@ async function runServe(settings: ServeSettings): Promise<void> {
   }
   process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
   logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
+  if (consoleRoutes) process.stdout.write(`safemed serve: web console at ${address.url}/console/\n`);
+  else if (settings.console === 'off') logger.info(`console off: ${consoleAccess.reason ?? ''}`);
+  else logger.warn(`console off: ${consoleAccess.reason ?? ''}`);
   if (settings.apiKey.length === 0) {
     logger.warn(`NO API KEY: the server at ${address.url} is open to anyone who can reach it. Pass --api-key or set SAFEMED_API_KEY.`);
   }
@@ -146,6 +168,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
         .catch((error: unknown) => logger.error('error during shutdown', { error: String(error) }))
         .finally(() => {
           audit?.close();
+          consoleRoutes?.close();
           logger.info('stopped');
           resolve();
         });
