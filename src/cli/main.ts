@@ -4,6 +4,7 @@ import { reportCliError } from './report-cli-error.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerChatCommand } from './commands/chat.js';
+import { registerDataCommand } from './commands/data.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerGuardCommand } from './commands/guard.js';
 import { registerModelCommand } from './commands/model.js';
@@ -22,6 +23,7 @@ const program = new Command('safemed')
 // register: start
 registerAuditCommand(program);
 registerChatCommand(program);
+registerDataCommand(program);
 registerEvalCommand(program);
 registerGuardCommand(program);
 registerModelCommand(program);

@@ -29,6 +29,8 @@ export interface CotRecord extends Provenance {
   language: 'en' | 'zh';
   subject?: string;
   difficulty?: string;
+  /** The generator's explanation of its key (expansion only). */
+  explanation?: string;
   question: string;
   /** Option letter → text. */
   options: Record<string, string>;

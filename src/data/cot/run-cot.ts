@@ -1,7 +1,7 @@
 /** `safemed data cot`: teacher chains of thought for exam items on the engine, resumable, in input order. */
 import type { ProgressReporter } from '../../eval/engine/create-progress-reporter.js';
 import type { CotRecord } from '../data-record.js';
-import type { ModelCaller } from '../engine/create-model-caller.js';
+import { modelIdentity, type ModelCaller } from '../engine/create-model-caller.js';
 import { loadPipelinePrompts, type PipelinePrompts } from '../engine/load-pipeline-prompts.js';
 import { runDataStage } from '../engine/run-data-stage.js';
 import { settingsHash } from '../engine/settings-hash.js';
@@ -40,7 +40,7 @@ export interface RunCotResult {
 }
 
 export function cotSettingsHash(options: Pick<RunCotOptions, 'teacherLabel' | 'temperatures' | 'maxAttempts' | 'maxTokens' | 'seed' | 'hashExtras'>, prompts: PipelinePrompts): string {
-  return settingsHash({ stage: 'cot', prompt: prompts.cot.version, teacher: options.teacherLabel, temperatures: options.temperatures, maxAttempts: options.maxAttempts, maxTokens: options.maxTokens, seed: options.seed, extras: options.hashExtras ?? {} });
+  return settingsHash({ stage: 'cot', prompt: prompts.cot.version, teacher: modelIdentity(options.teacherLabel), temperatures: options.temperatures, maxAttempts: options.maxAttempts, maxTokens: options.maxTokens, seed: options.seed, extras: options.hashExtras ?? {} });
 }
 
 export async function runCot(options: RunCotOptions): Promise<RunCotResult> {

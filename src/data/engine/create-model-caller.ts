@@ -50,3 +50,13 @@ export function createModelCaller(options: ModelCallerOptions): ModelCaller {
 export function teacherLabel(backend: Backend): string {
   return backend.modelId && !backend.uri.endsWith(`#${backend.modelId}`) ? `${backend.uri}#${backend.modelId}` : backend.uri;
 }
+
+/**
+ * What identifies a model for the settings hash: the model name after `#` (so a resumed run against
+ * the same model on another host or port reuses its work), else the whole label. Provenance keeps
+ * the full label.
+ */
+export function modelIdentity(label: string): string {
+  const hash = label.lastIndexOf('#');
+  return hash >= 0 ? label.slice(hash + 1) : label;
+}

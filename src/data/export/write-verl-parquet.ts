@@ -31,13 +31,13 @@ const COLUMNS = ['data_source', 'prompt', 'ability', 'reward_model', 'extra_info
 
 export async function writeVerlParquet(file: string, rows: ExportRow[]): Promise<void> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
-  const prepared = rows.map((row) => {
+  const prepared: ExportRow[] = rows.map((row) => {
     const extra = row.extra_info as Record<string, unknown>;
     return { ...row, extra_info: { ...extra, index: BigInt(Number(extra.index)) } };
   });
   const buffer = parquetWriteBuffer({
-    columnData: COLUMNS.map((name) => ({ name, data: prepared.map((row) => (row as Record<string, unknown>)[name]) })),
-    schema: VERL_SCHEMA as never,
+    columnData: COLUMNS.map((name) => ({ name, data: prepared.map((row) => row[name]) })),
+    schema: VERL_SCHEMA,
     kvMetadata: [{ key: 'writer', value: 'safemed data export (verl rows)' }],
   });
   writeFileSync(file, Buffer.from(buffer));

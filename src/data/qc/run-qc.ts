@@ -9,6 +9,7 @@ import { describeError } from '../../core/errors.js';
 import type { ProgressReporter } from '../../eval/engine/create-progress-reporter.js';
 import type { SafetySpec } from '../../spec/index.js';
 import type { JudgeScores, PipelineRecord, QcResult } from '../data-record.js';
+import { modelIdentity } from '../engine/create-model-caller.js';
 import { loadPipelinePrompts, type PipelinePrompts } from '../engine/load-pipeline-prompts.js';
 import { runDataStage } from '../engine/run-data-stage.js';
 import { settingsHash } from '../engine/settings-hash.js';
@@ -59,7 +60,7 @@ const rubricOf = (record: PipelineRecord): QcRubric => (record.kind === 'ethics'
 export async function runQc(options: RunQcOptions): Promise<RunQcResult> {
   const prompts = options.prompts ?? loadPipelinePrompts();
   const criteria = { cot: qcCriteria(options.spec, 'cot'), ethics: options.records.some((record) => record.kind === 'ethics') ? qcCriteria(options.spec, 'ethics') : [] };
-  const hash = settingsHash({ stage: 'qc', prompt: prompts.qcJudge.version, judges: options.judges.map((judge, index) => [judge.id, options.judgeLabels[index]]), rules: options.rules, regenerate: options.regenerate?.label ?? null, spec: options.spec.version });
+  const hash = settingsHash({ stage: 'qc', prompt: prompts.qcJudge.version, judges: options.judges.map((judge, index) => [judge.id, modelIdentity(options.judgeLabels[index] ?? '')]), rules: options.rules, regenerate: options.regenerate ? modelIdentity(options.regenerate.label) : null, spec: options.spec.version });
 
   const judgeAll = async (record: PipelineRecord, signal: AbortSignal): Promise<JudgeScores[]> => {
     const list = criteria[rubricOf(record)];
