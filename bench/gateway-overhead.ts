@@ -9,7 +9,9 @@
  * median reported: req/s, p50, p99 in whole ms) and a precise single-connection probe (`--probe` sequential
  * requests over one keep-alive socket timed with hrtime: p50/p99 in µs), from which the added latency is taken.
  *
- *   node --import tsx bench/gateway-overhead.ts [--seconds 4] [--rounds 3] [--connections 50] [--probe 2000]
+ * Rows 3-6 cross guard on/off with audit on/off; the last is the default configuration.
+ *
+ *   node --import tsx bench/gateway-overhead.ts [--seconds 4] [--rounds 3] [--connections 50] [--probe 2000] [--no-portkey]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
       probe: { type: 'string', default: '2000' },
+      'no-portkey': { type: 'boolean', default: false },
     },
   });
   if (values.role === 'upstream') return runUpstreamRole();
@@ -161,16 +164,20 @@ async function main(): Promise<void> {
     const upstream = await startProcess([node, '--import', 'tsx', join(benchFolder, 'gateway-overhead.ts'), '--role', 'upstream'], /listening on (\S+)/);
     children.push(upstream.child);
     const upstreamBase = upstream.match; // http://127.0.0.1:N/v1
-    const serveArgs = (audit: string[]) => [node, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', '--guard', 'off', ...audit];
+    const serveArgs = (extra: string[]) => [node, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', '--log-level', 'warn', ...extra];
     const serveLayer = await startProcess([node, '--import', 'tsx', join(benchFolder, 'gateway-overhead.ts'), '--role', 'serve-layer'], /listening on (\S+)/);
     children.push(serveLayer.child);
-    const auditOff = await startProcess(serveArgs(['--no-audit']), /listening on (\S+)/);
+    const auditOff = await startProcess(serveArgs(['--guard', 'off', '--no-audit']), /listening on (\S+)/);
     children.push(auditOff.child);
-    const auditOn = await startProcess(serveArgs(['--audit-db', join(folder, 'audit.db')]), /listening on (\S+)/);
+    const auditOn = await startProcess(serveArgs(['--guard', 'off', '--audit-db', join(folder, 'audit.db')]), /listening on (\S+)/);
     children.push(auditOn.child);
+    const guardOn = await startProcess(serveArgs(['--no-audit']), /listening on (\S+)/);
+    children.push(guardOn.child);
+    const defaults = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-default.db')]), /listening on (\S+)/);
+    children.push(defaults.child);
     const portkeyPort = await freePort();
     const portkeyScript = join(benchFolder, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
-    const portkey = await startProcess([node, portkeyScript, `--port=${portkeyPort}`, '--headless'], /(\d+)/, benchFolder).catch((error: unknown) => {
+    const portkey = values['no-portkey'] ? undefined : await startProcess([node, portkeyScript, `--port=${portkeyPort}`, '--headless'], /(\d+)/, benchFolder).catch((error: unknown) => {
       console.error(`Portkey gateway did not start: ${(error as Error).message}`);
       return undefined;
     });
@@ -189,8 +196,10 @@ async function main(): Promise<void> {
     const rows = [
       { label: 'upstream alone', pid: upstream.child.pid, url: `${upstreamBase}/chat/completions`, headers: json, body: JSON.stringify({ model: 'scripted-model', messages }) },
       { label: 'safemed HTTP layer alone (in-memory instant backend, no upstream)', pid: serveLayer.child.pid, url: `${serveLayer.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
-      { label: 'safemed serve, audit off', pid: auditOff.child.pid, url: `${auditOff.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
-      { label: 'safemed serve, audit on', pid: auditOn.child.pid, url: `${auditOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      { label: 'safemed serve, guard off, audit off', pid: auditOff.child.pid, url: `${auditOff.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      { label: 'safemed serve, guard off, audit on', pid: auditOn.child.pid, url: `${auditOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      { label: 'safemed serve, guard on, audit off', pid: guardOn.child.pid, url: `${guardOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      { label: 'safemed serve defaults (guard on, audit on)', pid: defaults.child.pid, url: `${defaults.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       ...(portkey
         ? [
             {

@@ -1,9 +1,11 @@
-import type { AuditRecord, AuditVerifyResult, HashedRecord } from './audit-record.js';
+import type { AuditProblem, AuditRecord, AuditVerifyResult, HashedRecord } from './audit-record.js';
 
 /** A raw `audit_records` row. */
 export interface AuditRow {
   id: number;
   request_id: string;
+  /** Added in a later version: null (or absent in very old files) when the client sent no id. */
+  client_request_id?: string | null;
   received_at: string;
   first_token_at: string | null;
   finished_at: string;
@@ -30,10 +32,11 @@ export interface CheckAuditChainOptions {
 }
 
 /**
- * Walks the rows in id order and reports the first broken record: a gap in the ids (deleted
- * records), a prev_hash that does not match the previous record, a hash that does not match the
- * content (edited record), unreadable JSON, or records missing after the last one (the head table
- * remembers the last id and hash written).
+ * Walks the rows in id order and reports every broken record: a gap in the ids (deleted records), a
+ * prev_hash that does not match the previous record, a hash that does not match the content (edited
+ * record), unreadable JSON, or records missing after the last one (the head table remembers the last
+ * id and hash written). It keeps going after a problem, linking on from the stored hash, so one
+ * broken record cannot hide later tampering.
  */
 export function checkAuditChain(
   rows: Iterable<AuditRow>,
@@ -43,38 +46,46 @@ export function checkAuditChain(
   let previousId = 0;
   let previousHash = options.genesisHash;
   let checked = 0;
-  const broken = (id: number, problem: string): AuditVerifyResult => ({ ok: false, checked, headHash: checked === 0 ? '' : previousHash, firstBroken: { id, problem } });
+  const problems: AuditProblem[] = [];
 
   for (const row of rows) {
+    let good = true;
+    const report = (problem: string) => {
+      problems.push({ id: row.id, problem });
+      good = false;
+    };
     if (row.id !== previousId + 1) {
       const missing = row.id - 1 === previousId + 1 ? `record #${previousId + 1} is missing` : `records #${previousId + 1}–#${row.id - 1} are missing`;
-      return broken(row.id, `${missing} (deleted?): the chain jumps from #${previousId} to #${row.id}`);
+      report(`${missing} (deleted?): the chain jumps from #${previousId} to #${row.id}`);
     }
     if (row.prev_hash !== previousHash) {
-      return broken(row.id, `prev_hash ${row.prev_hash.slice(0, 12)}… does not match the hash of record #${previousId} (${previousHash.slice(0, 12)}…)`);
+      report(`prev_hash ${row.prev_hash.slice(0, 12)}… does not match the hash of record #${previousId} (${previousHash.slice(0, 12)}…)`);
     }
-    let record: AuditRecord;
+    let record: AuditRecord | undefined;
     try {
       record = options.rowToRecord(row);
     } catch (error) {
-      return broken(row.id, `unreadable JSON in the record: ${(error as Error).message}`);
+      report(`unreadable JSON in the record: ${(error as Error).message}`);
     }
-    const { prevHash: _prevHash, hash: _hash, ...hashed } = record;
-    const expected = options.hashRecord(row.prev_hash, hashed);
-    if (expected !== row.hash) {
-      return broken(row.id, `content does not match its hash (stored ${row.hash.slice(0, 12)}…, computed ${expected.slice(0, 12)}…): the record was changed after it was written`);
+    if (record) {
+      const { prevHash: _prevHash, hash: _hash, ...hashed } = record;
+      const expected = options.hashRecord(row.prev_hash, hashed);
+      if (expected !== row.hash) {
+        report(`content does not match its hash (stored ${row.hash.slice(0, 12)}…, computed ${expected.slice(0, 12)}…): the record was changed after it was written`);
+      }
     }
     previousId = row.id;
     previousHash = row.hash;
-    checked += 1;
+    if (good) checked += 1;
   }
   if (head && head.last_id > previousId) {
     const first = previousId + 1;
     const which = head.last_id === first ? `record #${first} is missing` : `records #${first}–#${head.last_id} are missing`;
-    return broken(first, `${which} at the end of the trail (deleted?): the last record written was #${head.last_id}`);
+    problems.push({ id: first, problem: `${which} at the end of the trail (deleted?): the last record written was #${head.last_id}` });
+  } else if (head && head.last_id === previousId && head.last_hash !== previousHash) {
+    problems.push({ id: previousId, problem: `the last record's hash does not match the one recorded when it was written` });
   }
-  if (head && head.last_id === previousId && head.last_hash !== previousHash) {
-    return broken(previousId, `the last record's hash does not match the one recorded when it was written`);
-  }
-  return { ok: true, checked, headHash: checked === 0 ? '' : previousHash };
+  const headHash = previousId === 0 ? '' : previousHash;
+  const first = problems[0];
+  return first ? { ok: false, checked, headHash, firstBroken: first, problems } : { ok: true, checked, headHash, problems };
 }

@@ -1,22 +1,19 @@
 /**
- * PHI/PII redaction for audit records, logs and (optionally) upstream requests: names in context,
- * phone numbers, e-mails, street addresses, dates of birth, medical record numbers, Chinese resident
- * ID numbers, ID-card / passport / insurance / SSN numbers. Each match becomes a typed placeholder
- * such as `[PHONE]` or `[NAME]`. Clinical content stays: doses ("500 mg"), lab values ("BP 120/80",
- * "HbA1c 7.2%"), ages ("45-year-old") and ordinary dates are kept.
+ * PHI/PII redaction for audit records, logs and (optionally) upstream requests: names (after a cue
+ * word, as a known given name plus a surname, next to an age, as JSON values), phone numbers,
+ * e-mails, street addresses (US, Chinese, European, UK/Canadian postcodes), dates of birth (labelled,
+ * or a full date right after a name), medical record numbers, Chinese resident ID numbers, ID-card /
+ * passport / insurance / SSN numbers (ASCII or full-width digits). Each match becomes a typed
+ * placeholder such as `[PHONE]` or `[NAME]`. Clinical content stays: doses ("500 mg"), lab values
+ * ("BP 120/80", "HbA1c 7.2%"), ages ("45-year-old"), ordinary dates and drug names.
+ *
+ * Cost is linear in the text: every pattern is bounded, and a long text is redacted in segments of at
+ * most SEGMENT_CHARS cut at line or word boundaries. Word lists live in data/phi/lexicon.yaml.
  */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 
-export type PhiType =
-  | 'NAME'
-  | 'PHONE'
-  | 'EMAIL'
-  | 'ADDRESS'
-  | 'DOB'
-  | 'MRN'
-  | 'ID_NUMBER'
-  | 'PASSPORT'
-  | 'INSURANCE_ID'
-  | 'SSN';
+export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | 'ID_NUMBER' | 'PASSPORT' | 'INSURANCE_ID' | 'SSN';
 
 export interface RedactPhiResult {
   text: string;
@@ -26,21 +23,55 @@ export interface RedactPhiResult {
   values: Array<{ type: PhiType; value: string }>;
 }
 
+interface Lexicon {
+  givenNames: string[];
+  notNameFollowers: string[];
+  notNames: string[];
+  nameCues: string[];
+  phiKeys: Partial<Record<PhiType, string[]>>;
+  streetWordsBefore: string[];
+  streetWordsAfter: string[];
+  drugs: string[];
+}
+
+const lexicon = parse(readFileSync(new URL('../../data/phi/lexicon.yaml', import.meta.url), 'utf8')) as Lexicon;
+const DRUGS = new Set(lexicon.drugs.map((word) => word.toLowerCase()));
+const NOT_NAMES = new Set(lexicon.notNames.map((word) => word.toLowerCase()));
+
+/** Longest text one pass of the rules sees; longer texts are cut at a line or word boundary. */
+const SEGMENT_CHARS = 4096;
+
 interface Rule {
   type: PhiType;
   pattern: RegExp;
-  /** Rewrites one match; default: the whole match becomes `[TYPE]`. */
-  replace?: (match: string, groups: string[]) => string;
+  /** Group 1 is a label kept in front of the placeholder ("MRN: " [MRN]). */
+  label?: boolean;
+  /**
+   * How many characters of the value (the match after the label) are PHI: the rest is kept after the
+   * placeholder. 0 keeps the whole match (a false positive, e.g. a drug after "called").
+   */
+  measure?: (value: string) => number;
 }
 
-const placeholder = (type: PhiType) => `[${type}]`;
-/** Keeps a label (group 1) and replaces the value that follows it. */
-const keepLabel = (type: PhiType) => (_match: string, groups: string[]) => `${groups[0] ?? ''}${placeholder(type)}`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `patient name` → a pattern matching it in any letter case, with flexible spaces. */
+function anyCase(phrase: string): string {
+  let out = '';
+  for (const character of phrase) {
+    if (character === ' ') out += '\\s+';
+    else if (character.toLowerCase() !== character.toUpperCase()) out += `[${character.toLowerCase()}${character.toUpperCase()}]`;
+    else out += escapeRegExp(character);
+  }
+  return out;
+}
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+const alternation = (words: string[]) => [...words].sort((left, right) => right.length - left.length).map(escapeRegExp).join('|');
 
+const D = '[0-9\\uFF10-\\uFF19]';
 const MONTHS = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
 const DATE =
-  `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:${MONTHS})\\.?,?\\s+\\d{4}|\\d{4}\\s*年\\s*\\d{1,2}\\s*月(?:\\s*\\d{1,2}\\s*[日号])?)`;
-const SEPARATOR = '\\s*(?:[:：#]|is|was|no\\.?|number)?\\s*';
+  `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|(?:${MONTHS})\\.?\\s{1,3}\\d{1,2}(?:st|nd|rd|th)?,?\\s{1,3}\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s{1,3}(?:${MONTHS})\\.?,?\\s{1,3}\\d{4}|\\d{4}\\s{0,2}年\\s{0,2}\\d{1,2}\\s{0,2}月(?:\\s{0,2}\\d{1,2}\\s{0,2}[日号])?)`;
+const SEPARATOR = '\\s{0,3}(?:[:：#=]|is|was|no\\.?|number)?\\s{0,3}';
 
 /** Common Chinese surnames (single and compound), used to recognise names after 患者/我叫/姓名. */
 const SURNAMES =
@@ -50,47 +81,89 @@ const SURNAMES =
 const NAME_STOP = '出有是因于在的今男女年岁主自近反诉患被和与及说来去已曾突持伴无现就经入术服用诊既查体于由该等也又';
 const HAN = '\\u4e00-\\u9fff';
 
-const CAPITALISED = "[A-Z][a-z'’-]+";
-const PERSON = `${CAPITALISED}(?:\\s+(?:[A-Z]\\.\\s*)?${CAPITALISED}){0,2}`;
+const WORD = "\\p{Lu}[\\p{Ll}'’-]{1,30}";
+const PERSON = `${WORD}(?:[ \\t]{1,3}(?:\\p{Lu}\\.[ \\t]{0,2})?${WORD}){0,2}`;
+
+/**
+ * How much of a candidate name is really a name: the leading capitalised words that are not drugs
+ * or ordinary words ("Warfarin", "Information"). 0 when the first word already fails.
+ */
+function nameLength(value: string): number {
+  const words = /\S+/g;
+  let end = 0;
+  for (let match = words.exec(value); match; match = words.exec(value)) {
+    const word = match[0].replace(/['’]s$/, '').replace(/[.,;:]+$/, '').toLowerCase();
+    if (DRUGS.has(word) || NOT_NAMES.has(word)) break;
+    end = match.index + match[0].replace(/[.,;:]+$/, '').length;
+  }
+  return end;
+}
+
+function keyRule(type: PhiType, keys: string[]): Rule {
+  const names = keys.map((key) => key.split(/[_ ]/).map(escapeRegExp).join('[_\\- ]?')).join('|');
+  return {
+    type,
+    // "name": "Sarah Lee", 'dob': '1963-07-22', \"patient\":\"Sarah Lee\" (JSON inside a JSON string)
+    pattern: new RegExp(`((?<![\\p{L}\\p{N}_])(?:\\\\?["'])?(?:${names})(?:\\\\?["'])?\\s{0,3}[:=：]\\s{0,3}\\\\?["'])([^"'\\\\\\n\\r]{1,160})(?=\\\\?["'])`, 'giu'),
+    label: true,
+    measure: (value) => {
+      const trimmed = value.trim().toLowerCase();
+      if (trimmed === '' || trimmed === 'null' || trimmed === 'none' || trimmed === 'unknown') return 0;
+      if (type === 'NAME' && DRUGS.has(trimmed)) return 0;
+      return value.length;
+    },
+  };
+}
+
+const phiKeyRules = (Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).map(([type, keys]) => keyRule(type, keys));
+const cues = lexicon.nameCues.map(anyCase).sort((left, right) => right.length - left.length).join('|');
+const givenNames = alternation(lexicon.givenNames.map(capitalise));
+const followers = lexicon.notNameFollowers.map(anyCase).join('|');
+const streetBefore = lexicon.streetWordsBefore.map(anyCase).join('|');
+const streetAfter = alternation(lexicon.streetWordsAfter);
 
 const RULES: Rule[] = [
-  { type: 'EMAIL', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
+  ...phiKeyRules,
+  { type: 'EMAIL', pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g },
   // Chinese resident identity number: 6-digit area, birth date, 3-digit sequence, check digit or X.
   {
     type: 'ID_NUMBER',
     pattern: /(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])/g,
   },
-  { type: 'SSN', pattern: /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])/g },
+  // SSN without a label: 234-56-7890, 234 56 7890, full-width digits; the same separator twice.
+  { type: 'SSN', pattern: new RegExp(`(?<![0-9\\uFF10-\\uFF19\\-\\uFF0D])${D}{3}([-\\uFF0D \\u3000])${D}{2}\\1${D}{4}(?![0-9\\uFF10-\\uFF19\\-\\uFF0D])`, 'g') },
   {
     type: 'SSN',
-    pattern: new RegExp(`((?:SSN|social security(?: number| no\\.?)?)${SEPARATOR})\\d{3}[ -]?\\d{2}[ -]?\\d{4}`, 'gi'),
-    replace: keepLabel('SSN'),
+    pattern: new RegExp(`((?:SSN|social security(?: number| no\\.?)?)${SEPARATOR})${D}{3}[ \\-\\uFF0D]?${D}{2}[ \\-\\uFF0D]?${D}{4}`, 'gi'),
+    label: true,
   },
   {
     type: 'MRN',
-    pattern: new RegExp(`((?:MRN|medical record(?: number| no\\.?)?|chart (?:number|no\\.?)|病历号|病案号|住院号|门诊号)${SEPARATOR})[A-Z]{0,4}[-]?\\d[\\dA-Z-]{3,}`, 'gi'),
-    replace: keepLabel('MRN'),
+    pattern: new RegExp(`((?:MRN|medical record(?: number| no\\.?)?|chart (?:number|no\\.?)|病历号|病案号|住院号|门诊号)${SEPARATOR})[A-Z]{0,4}-?\\d[\\dA-Z-]{3,30}`, 'gi'),
+    label: true,
   },
   {
     type: 'PASSPORT',
     pattern: new RegExp(`((?:passport(?: number| no\\.?)?|护照号码|护照号|护照)${SEPARATOR})[A-Z0-9]{6,12}`, 'gi'),
-    replace: keepLabel('PASSPORT'),
+    label: true,
   },
   {
     type: 'INSURANCE_ID',
-    pattern: new RegExp(`((?:(?:health )?insurance (?:id|number|no\\.?|card(?: number)?)|policy (?:number|no\\.?)|member id|medicare(?: number)?|medicaid(?: number)?|医保卡号|医保号|社保卡号|社保号)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,}`, 'gi'),
-    replace: keepLabel('INSURANCE_ID'),
+    pattern: new RegExp(`((?:(?:health )?insurance (?:id|number|no\\.?|card(?: number)?)|policy (?:number|no\\.?)|member id|medicare(?: number)?|medicaid(?: number)?|医保卡号|医保号|社保卡号|社保号)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
+    label: true,
   },
   {
     type: 'ID_NUMBER',
-    pattern: new RegExp(`((?:ID card(?: number| no\\.?)?|ID number|national id(?: number)?|driver'?s licen[cs]e(?: number| no\\.?)?|身份证号码|身份证号|身份证)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,}`, 'gi'),
-    replace: keepLabel('ID_NUMBER'),
+    pattern: new RegExp(`((?:ID card(?: number| no\\.?)?|ID number|national id(?: number)?|driver'?s licen[cs]e(?: number| no\\.?)?|身份证号码|身份证号|身份证)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
+    label: true,
   },
   {
     type: 'DOB',
     pattern: new RegExp(`((?:DOB|D\\.O\\.B\\.?|date of birth|birth ?date|born on|born|birthday|出生日期|出生于|生日)${SEPARATOR})${DATE}`, 'gi'),
-    replace: keepLabel('DOB'),
+    label: true,
   },
+  // "1963年7月22日出生"
+  { type: 'DOB', pattern: new RegExp(`${DATE}(?=\\s{0,2}出生)`, 'g') },
   // Phones: CN mobile (optionally +86), international with +, US (xxx) xxx-xxxx, CN landline 0xx-xxxxxxxx.
   { type: 'PHONE', pattern: /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g },
   { type: 'PHONE', pattern: /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?!\d)/g },
@@ -98,130 +171,191 @@ const RULES: Rule[] = [
   { type: 'PHONE', pattern: /(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])/g },
   {
     type: 'PHONE',
-    pattern: /((?:phone|tel|telephone|mobile|cell|电话|手机|手机号|联系方式)\s*(?:[:：#]|is|number)?\s*)\+?[\d][\d\s().-]{6,}\d/gi,
-    replace: keepLabel('PHONE'),
+    pattern: /((?:phone|tel|telephone|mobile|cell|电话|手机|手机号|联系方式)\s{0,3}(?:[:：#]|is|number)?\s{0,3})\+?\d[\d\s().-]{6,24}\d/gi,
+    label: true,
   },
   // Street addresses (English): "221B Baker Street", "1600 Pennsylvania Ave NW".
   {
     type: 'ADDRESS',
-    pattern: /\b\d{1,5}[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Pl|Terrace|Square|Sq)\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?(?:,?\s+(?:Apt|Apartment|Unit|Suite)\.?\s*#?\w+)?/g,
+    pattern: /\b\d{1,5}[A-Z]?\s{1,3}(?:[A-Z][a-z]+\s{1,3}){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Pl|Terrace|Square|Sq)\b\.?(?:\s{1,3}(?:NW|NE|SW|SE|N|S|E|W)\b)?(?:,?\s{1,3}(?:Apt|Apartment|Unit|Suite)\.?\s{0,2}#?\w{1,8})?/g,
   },
+  // European addresses: "12 rue de la Paix, 75002 Paris", "Calle Mayor 10", "Hauptstraße 5, 10115 Berlin".
+  {
+    type: 'ADDRESS',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s{1,3}(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3}(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
+      'gu',
+    ),
+  },
+  {
+    type: 'ADDRESS',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}])(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3},?\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
+      'gu',
+    ),
+  },
+  {
+    type: 'ADDRESS',
+    pattern: new RegExp(`(?<![\\p{L}])\\p{Lu}[\\p{L}-]{0,40}(?:${streetAfter})\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`, 'gu'),
+  },
+  // UK and Canadian postcodes, Japanese 〒 codes.
+  { type: 'ADDRESS', pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b/g },
+  { type: 'ADDRESS', pattern: /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b/g },
+  { type: 'ADDRESS', pattern: /〒\s?\d{3}-?\d{4}/g },
   // Chinese addresses: optional province/city/district, then road/street + number, building, room.
   {
     type: 'ADDRESS',
-    pattern: new RegExp(`(?:[${HAN}]{1,8}(?:省|市|区|县|镇|乡))*[${HAN}]{1,10}(?:路|街|大道|大街|巷|胡同|弄)\\d+(?:号|弄)(?:院)?(?:\\d+(?:号楼|栋|幢|座))?(?:\\d+单元)?(?:\\d+(?:室|号))?`, 'g'),
+    pattern: new RegExp(`(?:[${HAN}]{1,8}(?:省|市|区|县|镇|乡)){0,4}[${HAN}]{1,10}(?:路|街|大道|大街|巷|胡同|弄)\\d{1,5}(?:号|弄)(?:院)?(?:\\d{1,4}(?:号楼|栋|幢|座))?(?:\\d{1,3}单元)?(?:\\d{1,5}(?:室|号))?`, 'g'),
   },
   {
     type: 'ADDRESS',
-    pattern: /((?:home address|address|住址|家庭住址|地址)\s*[:：]\s*)[^\n。；;]{4,80}/gi,
-    replace: keepLabel('ADDRESS'),
+    pattern: /((?:home address|address|住址|家庭住址|地址)\s{0,3}[:：]\s{0,3})[^\n。；;]{4,80}/gi,
+    label: true,
   },
-  // English names in context.
+  // English names in context: titles, cue words (patient, my name is, my husband...), each checked
+  // against drug names and ordinary words.
   {
     type: 'NAME',
-    pattern: new RegExp(`(\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?\\s+)${PERSON}`, 'g'),
-    replace: keepLabel('NAME'),
+    pattern: new RegExp(`((?<![\\p{L}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?\\s{1,3})${PERSON}`, 'gu'),
+    label: true,
+    measure: nameLength,
   },
   {
     type: 'NAME',
-    pattern: new RegExp(`(\\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame\\s*[:：]|[Pp]atient name\\s*[:：]?|[Pp]atient|[Cc]alled|[Nn]amed|[Tt]his is)\\s+)${PERSON}`, 'g'),
-    replace: keepLabel('NAME'),
+    pattern: new RegExp(`((?<![\\p{L}])(?:${cues})(?:\\s{0,3}[:：=,\\-]\\s{0,3}|\\s{1,3}))${PERSON}`, 'gu'),
+    label: true,
+    measure: nameLength,
   },
-  // Chinese names in context: 患者张三 / 我叫李四 / 姓名：王五.
+  // A known given name followed by a surname: "Robert Brown", unless an eponym ("Charles Bonnet syndrome").
   {
     type: 'NAME',
-    pattern: new RegExp(`((?:患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名\\s*[:：]?|本人)\\s*)((?:${SURNAMES})[${HAN}]{1,2})`, 'g'),
-    replace: (_match, groups) => {
-      const label = groups[0] ?? '';
-      const name = groups[1] ?? '';
-      // "患者李明出现发热": drop a trailing character that starts the clinical text.
-      const kept = name.length === 3 && NAME_STOP.includes(name[2]!) ? name.slice(2) : '';
-      return `${label}${placeholder('NAME')}${kept}`;
-    },
+    pattern: new RegExp(`(?<![\\p{L}])(?:${givenNames})(?:[ \\t]{1,3}\\p{Lu}\\.)?[ \\t]{1,3}${WORD}(?:-${WORD})?(?![\\p{L}])(?!['’]?s?\\s{1,3}(?:${followers})(?![\\p{L}]))`, 'gu'),
+    measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
   },
+  // Two capitalised words right before an age: "Sarah Lee, 54,", "Tom Hale (67)", "Ann Roe 45 y/o".
+  {
+    type: 'NAME',
+    pattern: new RegExp(`(?<![\\p{L}])${WORD}[ \\t]{1,3}${WORD}(?=,?\\s{0,2}(?:\\(\\d{1,3}\\)|\\d{1,3}\\s{0,2}(?:y\\/?o|yo|yrs?|years?(?:\\s+old)?|-year-old|[MF])(?![\\p{L}])|,\\s{0,2}\\d{1,3}\\s{0,2},))`, 'gu'),
+    measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
+  },
+  // An unlabelled full date right after a name is a date of birth: "[NAME] 1963-07-22", "[NAME] (b. 1963-07-22)".
+  { type: 'DOB', pattern: new RegExp(`(\\[NAME\\][^\\n.\\d\\[]{0,30}?)${DATE}`, 'g'), label: true },
+  // Chinese names in context: 患者张三 / 我叫李四 / 姓名：王五 / 联系人赵六.
+  {
+    type: 'NAME',
+    pattern: new RegExp(`((?:患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名\\s{0,2}[:：]?|本人|联系人|家属|监护人)\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
+    label: true,
+    // "患者李明出现发热": a trailing character that starts the clinical text is not part of the name.
+    measure: (value) => (value.length === 3 && NAME_STOP.includes(value.charAt(2)) ? 2 : value.length),
+  },
+  { type: 'NAME', pattern: new RegExp(`(?:${SURNAMES})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g') },
 ];
 
-const captureCounts = new Map<RegExp, number>();
-function captureCount(pattern: RegExp): number {
-  let count = captureCounts.get(pattern);
-  if (count === undefined) {
-    count = (new RegExp(`${pattern.source}|`).exec('')?.length ?? 1) - 1;
-    captureCounts.set(pattern, count);
+const PLACEHOLDER = /^\[[A-Z_]+\]$/;
+const STARTS_WITH_PLACEHOLDER = /^\s*\[[A-Z_]+\]/;
+
+function redactSegment(text: string, counts: RedactPhiResult['counts'], values: RedactPhiResult['values']): string {
+  let current = text;
+  for (const rule of RULES) {
+    current = current.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
+      if (PLACEHOLDER.test(match)) return match; // placeholders from an earlier rule are never re-redacted
+      const label = rule.label && typeof rest[0] === 'string' ? rest[0] : '';
+      const value = match.slice(label.length);
+      if (STARTS_WITH_PLACEHOLDER.test(value)) return match;
+      const length = rule.measure ? rule.measure(value) : value.length;
+      if (length <= 0) return match;
+      counts[rule.type] = (counts[rule.type] ?? 0) + 1;
+      values.push({ type: rule.type, value: value.slice(0, length).trim() });
+      return `${label}[${rule.type}]${value.slice(length)}`;
+    });
   }
-  return count;
+  return current;
+}
+
+/** Cuts a text into pieces of at most `size` characters, at a line break, else a space, else anywhere. */
+export function splitForRedaction(text: string, size = SEGMENT_CHARS): string[] {
+  if (text.length <= size) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > size) {
+    const window = text.slice(start, start + size);
+    let cut = window.lastIndexOf('\n');
+    if (cut < size / 2) cut = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\t'));
+    if (cut < size / 2) cut = size - 1;
+    pieces.push(text.slice(start, start + cut + 1));
+    start += cut + 1;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
 }
 
 /** Redacts PHI and reports how many spans of each type were replaced. */
 export function redactPhiDetailed(text: string): RedactPhiResult {
-  const counts: Partial<Record<PhiType, number>> = {};
+  const counts: RedactPhiResult['counts'] = {};
   const values: RedactPhiResult['values'] = [];
-  let current = text;
-  for (const rule of RULES) {
-    current = current.replace(rule.pattern, (...args: unknown[]) => {
-      const match = args[0] as string;
-      // Placeholders from an earlier rule are never re-redacted.
-      if (/^\[[A-Z_]+\]$/.test(match)) return match;
-      const groups = args.slice(1, 1 + captureCount(rule.pattern)) as string[];
-      const value = rule.replace && groups[0] ? match.slice(groups[0].length) : match;
-      if (/^\s*\[[A-Z_]+\]/.test(value)) return match;
-      const replacement = rule.replace ? rule.replace(match, groups) : placeholder(rule.type);
-      counts[rule.type] = (counts[rule.type] ?? 0) + 1;
-      const label = rule.replace ? (groups[0] ?? '') : '';
-      const kept = replacement.slice(label.length + placeholder(rule.type).length);
-      values.push({ type: rule.type, value: value.slice(0, value.length - kept.length).trim() });
-      return replacement;
-    });
-  }
-  return { text: current, counts, values };
+  const pieces = splitForRedaction(text);
+  const redacted = pieces.length === 1 ? redactSegment(text, counts, values) : pieces.map((piece) => redactSegment(piece, counts, values)).join('');
+  return { text: redacted, counts, values };
 }
 
-/** Redacts PHI from a text: the function serve, the audit trail and the logs use. */
+/** Redacts PHI from a text (stateless): logs, the LLM guard's reasons, the upstream copy. */
 export function redactPhi(text: string): string {
   return redactPhiDetailed(text).text;
 }
 
 export interface PhiRedactorOptions {
-  /** How many recently seen PHI values to remember (default 500). */
+  /** How many PHI values one redactor remembers (default 500). */
   memory?: number;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
- * A redactor that also remembers the PHI values it found (in memory only, bounded) and removes
- * them wherever they appear later without context: a model answer that repeats "Margaret Thornton"
- * after the request said "my name is Margaret Thornton". The audit trail redacts a record's
- * messages before its answer, so the answer is scrubbed with what the request revealed.
+ * A redactor for ONE exchange (create one per request): it remembers the PHI values it found and
+ * removes them wherever they appear later in the same exchange without context — a model answer that
+ * repeats "Margaret Thornton" after the request said "my name is Margaret Thornton". The audit
+ * writer redacts a record's messages before its answer, so the answer is scrubbed with what the
+ * request revealed. Nothing is shared between redactors, and drug names are never remembered as names.
  */
 export function createPhiRedactor(options: PhiRedactorOptions = {}): (text: string) => string {
   const memory = options.memory ?? 500;
-  const known = new Map<string, PhiType>();
-  let patterns: Array<{ pattern: RegExp; type: PhiType }> | undefined;
-  const remember = (value: string, type: PhiType) => {
-    if (value.length < 2 || /^\[[A-Z_]+\]$/.test(value)) return;
+  const known = new Map<string, { type: PhiType; anyCase: boolean }>();
+  let pattern: RegExp | undefined;
+  let types: Array<{ type: PhiType; anyCase: boolean }> = [];
+  const remember = (value: string, type: PhiType, anyCase: boolean) => {
+    if (value.length < 3 || PLACEHOLDER.test(value) || DRUGS.has(value.toLowerCase()) || NOT_NAMES.has(value.toLowerCase())) return;
     known.delete(value);
-    known.set(value, type);
-    while (known.size > memory) known.delete(known.keys().next().value!);
-    patterns = undefined;
+    known.set(value, { type, anyCase });
+    while (known.size > memory) {
+      const oldest = known.keys().next();
+      if (oldest.done) break;
+      known.delete(oldest.value);
+    }
+    pattern = undefined;
   };
   return (text) => {
     const result = redactPhiDetailed(text);
     for (const { type, value } of result.values) {
-      remember(value, type);
-      if (type === 'NAME') for (const part of value.split(/\s+/)) if (/^[A-Z][a-z'’-]{2,}$/.test(part)) remember(part, type);
+      // Names in any case: classifier reasons quote lower-cased n-grams; other values as written.
+      remember(value, type, type === 'NAME');
+      if (type === 'NAME') for (const part of value.split(/\s+/)) if (/^\p{Lu}[\p{Ll}'’-]{2,}$/u.test(part)) remember(part, type, true);
     }
     if (known.size === 0) return result.text;
-    patterns ??= [...known.entries()]
-      .sort((left, right) => right[0].length - left[0].length)
-      .map(([value, type]) => ({
-        type,
-        // Names are matched in any case: classifier reasons quote lower-cased n-grams.
-        pattern: new RegExp(/^[A-Za-z]/.test(value) ? `\\b${escapeRegExp(value)}\\b` : escapeRegExp(value), type === 'NAME' ? 'gi' : 'g'),
-      }));
-    let current = result.text;
-    for (const { pattern, type } of patterns) current = current.replace(pattern, placeholder(type));
-    return current;
+    if (!pattern) {
+      const entries = [...known.entries()].sort((left, right) => right[0].length - left[0].length);
+      types = entries.map(([, info]) => info);
+      const parts = entries.map(([value, info]) => {
+        const body = info.anyCase ? anyCase(value) : escapeRegExp(value);
+        return `(${/^[\p{L}\p{N}]/u.test(value) ? `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])` : body})`;
+      });
+      pattern = new RegExp(parts.join('|'), 'gu');
+    }
+    const matcher = pattern;
+    return splitForRedaction(result.text)
+      .map((piece) =>
+        piece.replace(matcher, (...args: unknown[]) => {
+          const index = args.slice(1, 1 + types.length).findIndex((group) => group !== undefined);
+          return `[${types[index]?.type ?? 'NAME'}]`;
+        }),
+      )
+      .join('');
   };
 }

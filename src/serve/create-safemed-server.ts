@@ -1,14 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import { createAuditWriter, type AuditWriter, type TextRedactor } from '../audit/create-audit-writer.js';
 import type { Backend } from '../core/backend.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../core/defaults.js';
 import { createIdSource, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { createAuditQueue } from './create-audit-queue.js';
+import { redactPhi } from '../guard/redact-phi.js';
 import { clientError, toErrorResponse } from './error-response.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './read-json-body.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 
 export interface SafemedServerOptions {
@@ -22,6 +24,16 @@ export interface SafemedServerOptions {
   bodyLimitBytes?: number;
   /** Per-request time limit, including the whole stream (default 600 s). */
   requestTimeoutMs?: number;
+  /** The request line and headers must arrive within this (default 10 s; 408 otherwise). */
+  headerTimeoutMs?: number;
+  /** The body must arrive within this after the headers (default 30 s; 408 otherwise). */
+  bodyTimeoutMs?: number;
+  /** Open connections accepted at once; beyond it new ones are closed at once (default 1024). */
+  maxConnections?: number;
+  /** Deepest JSON nesting accepted in a request body (default 64). */
+  maxJsonDepth?: number;
+  /** Largest answer + reasoning taken from the backend, in characters (default 4 Mi); beyond it → 502. */
+  maxAnswerChars?: number;
   /**
    * Streaming: tokens arriving faster than this window are written together (default 5 ms; 0 = every
    * token in its own write). The first token is never delayed; slower models are unaffected.
@@ -32,9 +44,15 @@ export interface SafemedServerOptions {
   host?: string;
   port?: number;
   logger?: Logger;
-  audit?: AuditTrail;
-  /** Applied to texts before they reach the audit trail (the guard's redactPhi); default identity. */
-  redact?: (text: string) => string;
+  /**
+   * The audit trail: an AuditWriter (e.g. createAuditWorker: redaction and commits in a worker thread),
+   * or an AuditTrail written from this thread (group commit, `redact` / `createRedactor` applied here).
+   */
+  audit?: AuditTrail | AuditWriter;
+  /** With an AuditTrail: one redactor per exchange (per-request memory, e.g. createPhiRedactor). */
+  createRedactor?: () => TextRedactor;
+  /** With an AuditTrail: a stateless redactor applied to record texts (used when createRedactor is absent). */
+  redact?: TextRedactor;
   ids?: IdSource;
   clock?: Clock;
   metrics?: ServerMetrics;
@@ -61,16 +79,46 @@ export interface SafemedServer {
   readonly metrics: ServerMetrics;
 }
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:\-]{1,128}$/;
+/** A client's x-request-id is kept (as a separate, redacted audit field) only when it looks like an id. */
+const CLIENT_REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const ROUTES: Record<string, string> = {
   '/v1/chat/completions': 'POST',
   '/v1/models': 'GET',
   '/health': 'GET',
   '/metrics': 'GET',
 };
+/** Served without an API key. */
+const PUBLIC_PATHS = new Set(['/health', '/metrics']);
+const WWW_AUTHENTICATE = 'Bearer realm="safemed"';
+/** Label for requests the HTTP parser refused before they reached a route. */
+const PROTOCOL_ROUTE = 'protocol_error';
 
 function hashKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
+}
+
+function isAuditWriter(audit: AuditTrail | AuditWriter): audit is AuditWriter {
+  return 'begin' in audit;
+}
+
+/** Status, code and message for an error the HTTP parser raised before any route ran. */
+function protocolError(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'headers_too_large', message: 'The request headers are too large.' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'request_timeout', message: 'The request did not arrive in time (--header-timeout / --body-timeout).' };
+    case 'HPE_INVALID_METHOD':
+      return { status: 400, code: 'invalid_method', message: 'The request method is not valid HTTP.' };
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return { status: 400, code: 'invalid_content_length', message: 'The Content-Length header is not valid.' };
+    case 'HPE_INVALID_CHUNK_SIZE':
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return { status: 400, code: 'invalid_chunked_encoding', message: 'The chunked body framing is not valid.' };
+    default:
+      return { status: 400, code: 'bad_request', message: 'The request is not valid HTTP.' };
+  }
 }
 
 /** The OpenAI-compatible SafeMed server on node:http (no framework: it must add well under 1 ms). */
@@ -82,19 +130,32 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const keyHashes = (options.apiKeys ?? []).filter((key) => key !== '').map(hashKey);
   const shutdown = new AbortController();
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
+  const headerTimeoutMs = options.headerTimeoutMs ?? 10_000;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   const created = Math.floor(clock.now() / 1000);
   const modelsBody = JSON.stringify({
     object: 'list',
     data: [{ id: options.servedModelName, object: 'model', created, owned_by: 'safemed', root: options.backend.modelId }],
   });
+  let audit: AuditWriter | undefined;
+  if (options.audit) {
+    if (isAuditWriter(options.audit)) audit = options.audit;
+    else {
+      const redact = options.redact;
+      const createRedactor = options.createRedactor ?? (redact ? () => redact : undefined);
+      audit = createAuditWriter(options.audit, createRedactor ? { createRedactor } : {});
+    }
+  }
   const chatContext: ChatHandlerContext = {
     backend: options.backend,
     servedModelName: options.servedModelName,
     reasoningField: options.reasoningField ?? 'reasoning_content',
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyTimeoutMs,
+    maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+    maxAnswerChars: options.maxAnswerChars ?? 4 * 1024 * 1024,
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
-    audit: options.audit ? createAuditQueue(options.audit) : undefined,
-    redact: options.redact,
+    audit,
     metrics,
     clock,
     shutdownSignal: shutdown.signal,
@@ -110,26 +171,37 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const authorized = (request: IncomingMessage): boolean => {
     if (keyHashes.length === 0) return true;
     const header = request.headers.authorization;
-    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
-    const offered = hashKey(header.slice(7).trim());
-    let match = false;
-    for (const key of keyHashes) match = timingSafeEqual(offered, key) || match;
-    return match;
+    if (typeof header !== 'string') return false;
+    const match = /^bearer[ \t]+(\S.*)$/i.exec(header.trim());
+    if (!match) return false;
+    const offered = hashKey(match[1]!.trim());
+    let found = false;
+    for (const key of keyHashes) found = timingSafeEqual(offered, key) || found;
+    return found;
   };
 
-  const route = async (request: IncomingMessage, response: ServerResponse, path: string, requestId: string, receivedAt: number): Promise<ChatOutcome | number> => {
+  const route = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    requestId: string,
+    clientRequestId: string | null,
+    receivedAt: number,
+  ): Promise<ChatOutcome | number> => {
     const extra = extraRouteFor(path);
     if (extra) return extra.handle(request, response, { path, requestId, authorized: authorized(request), signal: shutdown.signal });
-    const method = ROUTES[path];
-    if (method === undefined) throw clientError(404, 'not_found', `Unknown route ${request.method} ${path}.`);
-    if (request.method !== method && !(method === 'GET' && request.method === 'HEAD')) {
-      response.setHeader('allow', method === 'GET' ? 'GET, HEAD' : method);
-      throw clientError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; use ${method}.`);
-    }
-    if (path.startsWith('/v1/') && !authorized(request)) {
+    // The key is checked before anything about routes is revealed (404/405).
+    if (!PUBLIC_PATHS.has(path) && !authorized(request)) {
+      response.setHeader('www-authenticate', WWW_AUTHENTICATE);
       throw clientError(401, 'invalid_api_key', 'Missing or invalid API key: send "Authorization: Bearer <key>".');
     }
-    if (path === '/v1/chat/completions') return handleChatCompletion(chatContext, request, response, requestId, receivedAt);
+    const method = ROUTES[path];
+    if (method === undefined) throw clientError(404, 'not_found', 'Unknown route.');
+    if (request.method !== method && !(method === 'GET' && request.method === 'HEAD')) {
+      response.setHeader('allow', method === 'GET' ? 'GET, HEAD' : method);
+      throw clientError(405, 'method_not_allowed', `This method is not allowed here; use ${method}.`);
+    }
+    if (path === '/v1/chat/completions') return handleChatCompletion(chatContext, request, response, requestId, clientRequestId, receivedAt);
     if (path === '/v1/models') {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(modelsBody) });
       response.end(modelsBody);
@@ -149,8 +221,9 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const receivedAt = clock.now();
     const started = performance.now();
+    const requestId = ids.requestId();
     const offeredId = request.headers['x-request-id'];
-    const requestId = typeof offeredId === 'string' && REQUEST_ID_PATTERN.test(offeredId) ? offeredId : ids.requestId();
+    const clientRequestId = typeof offeredId === 'string' && CLIENT_REQUEST_ID_PATTERN.test(offeredId) ? offeredId : null;
     response.setHeader('x-request-id', requestId);
     if (closing) response.setHeader('connection', 'close');
     const url = request.url ?? '/';
@@ -161,15 +234,25 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     metrics.requestStarted();
     let outcome: ChatOutcome;
     try {
-      const result = await route(request, response, path, requestId, receivedAt);
+      const result = await route(request, response, path, requestId, clientRequestId, receivedAt);
       outcome = typeof result === 'number' ? { status: result, promptTokens: 0, completionTokens: 0, errorType: undefined } : result;
     } catch (error) {
       const mapped = toErrorResponse(error);
-      outcome = { status: mapped.status, promptTokens: 0, completionTokens: 0, errorType: mapped.body.error.type };
-      if (mapped.status >= 500) logger.error('request failed', { requestId, route: routeLabel, error: mapped.body.error.message });
-      if (!response.headersSent && !response.destroyed) {
+      outcome = { status: mapped.status, promptTokens: 0, completionTokens: 0, errorType: mapped.body.error.type, cause: mapped.status >= 500 ? String(error) : undefined };
+      if (mapped.status === 499 || response.destroyed || request.socket.destroyed) {
+        if (!response.destroyed) response.destroy();
+      } else if (!response.headersSent) {
         const text = JSON.stringify(mapped.body);
-        response.writeHead(mapped.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        // An unread body (413, 415...) is drained by node:http when small; a large, unknown or late one
+        // closes the connection after the answer instead.
+        const declared = Number(request.headers['content-length']);
+        const close = mapped.status === 408 || (!request.complete && !(declared <= chatContext.bodyLimitBytes * 2));
+        response.writeHead(mapped.status, {
+          ...mapped.headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          ...(close ? { connection: 'close' } : {}),
+        });
         response.end(text);
       } else if (!response.writableEnded) {
         response.destroy();
@@ -179,28 +262,53 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     metrics.requestFinished(routeLabel, outcome.status, seconds);
     if (outcome.promptTokens || outcome.completionTokens) metrics.tokens(outcome.promptTokens, outcome.completionTokens);
     if (outcome.errorType !== undefined) metrics.error(outcome.errorType);
+    // The cause of every real 5xx is logged (upstream details stay here, PHI redacted, never in the response).
+    if (outcome.status >= 500) logger.error('request failed', { requestId, route: routeLabel, status: outcome.status, cause: redactPhi((outcome.cause ?? 'unknown').slice(0, 1000)) });
     logger.info('request', {
       requestId,
+      ...(clientRequestId === null ? {} : { clientRequestId: redactPhi(clientRequestId) }),
       method: request.method,
       route: routeLabel,
       status: outcome.status,
       latencyMs: Math.round(seconds * 100_000) / 100,
       promptTokens: outcome.promptTokens,
       completionTokens: outcome.completionTokens,
+      ...(outcome.status === 499 ? { note: 'client closed the connection' } : {}),
     });
     inFlight -= 1;
     if (inFlight === 0 && idle) idle();
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      logger.error('unhandled request failure', { error: String(error) });
-      if (!response.destroyed) response.destroy();
-    });
-  });
-  server.on('clientError', (error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy(error);
+  const server = createServer(
+    {
+      keepAliveTimeout: 65_000,
+      headersTimeout: headerTimeoutMs,
+      requestTimeout: headerTimeoutMs + bodyTimeoutMs + 5_000,
+      connectionsCheckingInterval: Math.min(1_000, headerTimeoutMs),
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        logger.error('unhandled request failure', { error: redactPhi(String(error).slice(0, 1000)) });
+        if (!response.destroyed) response.destroy();
+      });
+    },
+  );
+  server.maxConnections = options.maxConnections ?? 1024;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const inProgress = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || (inProgress && inProgress.headersSent)) {
+      socket.destroy();
+      return;
+    }
+    const mapped = protocolError(error);
+    metrics.requestFinished(PROTOCOL_ROUTE, mapped.status, 0);
+    metrics.error('invalid_request_error');
+    logger.info('request', { route: PROTOCOL_ROUTE, status: mapped.status, code: mapped.code });
+    const body = JSON.stringify({ error: { message: mapped.message, type: 'invalid_request_error', param: null, code: mapped.code } });
+    const reason = mapped.status === 431 ? 'Request Header Fields Too Large' : mapped.status === 408 ? 'Request Timeout' : 'Bad Request';
+    socket.end(
+      `HTTP/1.1 ${mapped.status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 
   return {
@@ -234,15 +342,19 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
         if (inFlight > 0) {
           logger.warn('shutdown grace period over; aborting in-flight requests', { inFlight });
           shutdown.abort();
+          let fallback: NodeJS.Timeout | undefined;
           await new Promise<void>((resolve) => {
             idle = resolve;
             if (inFlight === 0) resolve();
-            setTimeout(resolve, 1000).unref();
+            fallback = setTimeout(resolve, 1000);
           });
+          clearTimeout(fallback);
         }
       }
       server.closeAllConnections();
       await closed;
+      // A writer this server created is closed here; one passed in belongs to the caller.
+      if (audit && options.audit && !isAuditWriter(options.audit)) await audit.close();
     },
   };
 }

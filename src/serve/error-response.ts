@@ -8,40 +8,81 @@ export interface ErrorBody {
 export interface ErrorResponse {
   status: number;
   body: ErrorBody;
+  /** Extra response headers (Retry-After on a 429). */
+  headers?: Record<string, string>;
+}
+
+/** Longest error message sent to a client (values echoed in messages are cut well before this). */
+const MAX_MESSAGE = 300;
+
+/** A client-supplied value for an error message: at most `max` characters, quoted. */
+export function echo(value: unknown, max = 64): string {
+  const text = typeof value === 'string' ? value : String(value);
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+function cut(message: string): string {
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+}
+
+const UPSTREAM_CLIENT_ERRORS: Record<number, string> = {
+  400: 'The model server rejected the request as invalid (HTTP 400).',
+  401: "The model server refused the gateway's credentials (HTTP 401); the operator must fix the upstream key.",
+  403: "The model server refused the gateway's credentials (HTTP 403); the operator must fix the upstream key.",
+  404: 'The model server does not know this model or route (HTTP 404).',
+  413: 'The request is too large for the model server (HTTP 413).',
+  422: 'The model server could not process the request (HTTP 422).',
+};
+
+/** An upstream error body's own `code`, when it is a plain token (never its message: it may leak internals). */
+function upstreamCode(error: BackendError, fallback: string): string {
+  const code = error.context.upstreamCode;
+  return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : fallback;
+}
+
+function mapBackendError(error: BackendError): ErrorResponse {
+  const status = error.status;
+  if (status !== undefined && UPSTREAM_CLIENT_ERRORS[status] !== undefined) {
+    const type = status === 401 || status === 403 ? 'upstream_auth_error' : 'invalid_request_error';
+    return { status, body: { error: { message: UPSTREAM_CLIENT_ERRORS[status], type, param: null, code: upstreamCode(error, 'upstream_rejected') } } };
+  }
+  if (status === 429) {
+    const retryAfterMs = error.context.retryAfterMs;
+    const seconds = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 1;
+    return {
+      status: 429,
+      headers: { 'retry-after': String(seconds) },
+      body: { error: { message: `The model server is rate limiting; retry after ${seconds} s.`, type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } },
+    };
+  }
+  const upstream = status !== undefined ? ` (upstream status ${status})` : '';
+  const message =
+    error.code === 'answer_too_large' || error.code === 'upstream_event_too_large'
+      ? error.message
+      : `The model backend failed${upstream}; the cause is in the server log.`;
+  return { status: 502, body: { error: { message: cut(message), type: 'upstream_error', param: null, code: error.code } } };
 }
 
 /**
  * Maps any thrown value to an HTTP status and an OpenAI-style error body. Client mistakes
- * (InvalidRequestError) keep their 4xx; upstream failures become 502, timeouts 504; anything else
- * is a 500 whose message does not leak internals.
+ * (InvalidRequestError) keep their 4xx; an upstream's own 400/401/403/404/413/422 stay 4xx and its
+ * 429 stays 429 with Retry-After; other upstream failures become 502, timeouts 504; anything else is
+ * a 500. Messages never carry upstream URLs, upstream bodies or internals (those go to the log).
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof InvalidRequestError) {
     return {
       status: error.status,
-      body: {
-        error: {
-          message: error.message,
-          type: 'invalid_request_error',
-          param: error.param ?? null,
-          code: error.code,
-        },
-      },
+      body: { error: { message: cut(error.message), type: 'invalid_request_error', param: error.param ?? null, code: error.code } },
     };
   }
   if (error instanceof TimeoutError || isAbortError(error)) {
-    const message = error instanceof Error ? error.message : 'The request timed out.';
-    return { status: 504, body: { error: { message: `Upstream timeout: ${message}`, type: 'timeout_error', param: null, code: 'timeout' } } };
+    const message = error instanceof TimeoutError && error.context.clientFacing === true ? error.message : 'The model backend did not answer in time.';
+    return { status: 504, body: { error: { message: cut(message), type: 'timeout_error', param: null, code: 'timeout' } } };
   }
-  if (error instanceof BackendError) {
-    const upstream = error.status !== undefined ? ` (upstream status ${error.status})` : '';
-    return {
-      status: 502,
-      body: { error: { message: `Backend failed${upstream}: ${error.message}`, type: 'upstream_error', param: null, code: error.code } },
-    };
-  }
+  if (error instanceof BackendError) return mapBackendError(error);
   if (error instanceof SafemedError) {
-    return { status: 500, body: { error: { message: error.message, type: 'server_error', param: null, code: error.code } } };
+    return { status: 500, body: { error: { message: 'Internal server error.', type: 'server_error', param: null, code: error.code } } };
   }
   return { status: 500, body: { error: { message: 'Internal server error.', type: 'server_error', param: null, code: 'internal_error' } } };
 }

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditRecordInput } from '../audit/audit-record.js';
-import type { AuditQueue } from './create-audit-queue.js';
+import type { AuditWriter } from '../audit/create-audit-writer.js';
 import type { Backend } from '../core/backend.js';
 import type { FinishReason, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
-import { TimeoutError } from '../core/errors.js';
+import { BackendError, TimeoutError, describeError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
-import { clientError, toErrorResponse } from './error-response.js';
+import { clientError, echo, toErrorResponse, type ErrorBody } from './error-response.js';
 import { parseChatRequest, type ParsedChatRequest } from './parse-chat-request.js';
 import { readJsonBody } from './read-json-body.js';
 import { toSafemedResponseObject } from './safemed-response-object.js';
@@ -18,9 +17,12 @@ export interface ChatHandlerContext {
   servedModelName: string;
   reasoningField: 'reasoning_content' | 'reasoning';
   bodyLimitBytes: number;
+  bodyTimeoutMs: number;
+  maxJsonDepth: number;
+  /** Largest answer + reasoning (characters) taken from the backend; beyond it the call is aborted with a 502. */
+  maxAnswerChars: number;
   requestTimeoutMs: number;
-  audit: AuditQueue | undefined;
-  redact: ((text: string) => string) | undefined;
+  audit: AuditWriter | undefined;
   metrics: ServerMetrics;
   clock: Clock;
   /** SSE coalescing window (see createSseWriter); 0 writes every event at once. */
@@ -35,6 +37,8 @@ export interface ChatOutcome {
   promptTokens: number;
   completionTokens: number;
   errorType: string | undefined;
+  /** For the log line of a failure (server-side only; may hold upstream details, never bodies of the client). */
+  cause?: string;
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
@@ -43,42 +47,53 @@ function toOpenAiFinish(reason: FinishReason | null): string {
   return reason === null || reason === 'error' ? 'stop' : reason;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
+/** Thrown (as an abort reason) when the client disconnected. */
+class ClientGone extends Error {
+  constructor() {
+    super('client disconnected');
+  }
+}
+
 /**
- * `POST /v1/chat/completions`: validate, call the backend (stream or not) with an AbortSignal tied
- * to client disconnect, the per-request timeout and shutdown, and commit the audit record before
- * the last byte of the response is written.
+ * `POST /v1/chat/completions`: validate, record the accepted request in the audit trail, call the
+ * backend (stream or not) with an AbortSignal tied to client disconnect, the per-request timeout and
+ * shutdown, and commit the completed audit record before the last byte of the response is written.
  */
 export async function handleChatCompletion(
   context: ChatHandlerContext,
   request: IncomingMessage,
   response: ServerResponse,
   requestId: string,
+  clientRequestId: string | null,
   receivedAt: number,
 ): Promise<ChatOutcome> {
-  const raw = await readJsonBody(request, context.bodyLimitBytes);
+  const raw = await readJsonBody(request, { limitBytes: context.bodyLimitBytes, timeoutMs: context.bodyTimeoutMs, maxDepth: context.maxJsonDepth });
   const parsed = parseChatRequest(raw);
   if (parsed.model !== context.servedModelName) {
-    throw clientError(404, 'model_not_found', `The model "${parsed.model}" does not exist; this server serves "${context.servedModelName}".`, 'model');
+    throw clientError(404, 'model_not_found', `The model ${echo(parsed.model)} does not exist; this server serves "${context.servedModelName}".`, 'model');
   }
 
   const controller = new AbortController();
   const timer = setTimeout(
-    () => controller.abort(new TimeoutError(`no complete answer within ${context.requestTimeoutMs} ms (raise it with --timeout)`)),
+    () =>
+      controller.abort(
+        new TimeoutError(`No complete answer within ${context.requestTimeoutMs} ms (raise it with --timeout).`, { context: { clientFacing: true } }),
+      ),
     context.requestTimeoutMs,
   );
-  const onShutdown = () => controller.abort(new TimeoutError('the server shut down before the answer was complete'));
+  const onShutdown = () => controller.abort(new TimeoutError('The server shut down before the answer was complete.', { context: { clientFacing: true } }));
   context.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
   let clientGone = false;
   const onClose = () => {
     if (!response.writableFinished) {
       clientGone = true;
-      controller.abort(new Error('client disconnected'));
+      controller.abort(new ClientGone());
     }
   };
   response.on('close', onClose);
@@ -94,8 +109,18 @@ export async function handleChatCompletion(
     usage: null,
     verdicts: [],
   };
+  context.audit?.begin({
+    requestId,
+    clientRequestId,
+    receivedAt: new Date(receivedAt),
+    model: context.backend.modelId,
+    servedModelName: context.servedModelName,
+    stream: parsed.stream,
+    user: parsed.user ?? null,
+    messages: parsed.messages,
+  });
   try {
-    if (parsed.stream) return await streamCompletion(context, response, exchange, controller.signal, () => clientGone);
+    if (parsed.stream) return await streamCompletion(context, response, exchange, controller, () => clientGone);
     return await generateCompletion(context, response, exchange, controller.signal, () => clientGone);
   } finally {
     clearTimeout(timer);
@@ -118,33 +143,48 @@ interface Exchange {
 
 async function recordAudit(context: ChatHandlerContext, exchange: Exchange, status: number, error: string | null): Promise<void> {
   if (!context.audit) return;
-  const redact = context.redact ?? ((text: string) => text);
-  const input: AuditRecordInput = {
+  await context.audit.complete({
     requestId: exchange.requestId,
-    receivedAt: new Date(exchange.receivedAt),
     firstTokenAt: exchange.firstTokenAt === null ? null : new Date(exchange.firstTokenAt),
     finishedAt: new Date(context.clock.now()),
-    model: context.backend.modelId,
-    servedModelName: context.servedModelName,
-    stream: exchange.parsed.stream,
-    user: exchange.parsed.user === undefined ? null : redact(exchange.parsed.user),
-    messages: context.redact ? exchange.parsed.messages.map((message) => ({ ...message, content: redact(message.content) })) : exchange.parsed.messages,
-    reasoning: redact(exchange.reasoning),
-    answer: redact(exchange.answer),
+    reasoning: exchange.reasoning,
+    answer: exchange.answer,
     finishReason: exchange.finishReason,
     usage: exchange.usage,
     verdicts: exchange.verdicts,
     status,
-    error: error === null ? null : redact(error),
-  };
-  await context.audit.append(input);
+    error,
+  });
 }
 
-function failureOf(error: unknown, signal: AbortSignal, clientGone: boolean): { status: number; body: ReturnType<typeof toErrorResponse>['body']; message: string } {
-  if (clientGone) return { status: 499, body: toErrorResponse(error).body, message: 'client disconnected' };
-  const cause = signal.aborted && signal.reason instanceof TimeoutError ? signal.reason : error;
+interface Failure {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+  /** What the audit record keeps. */
+  message: string;
+  /** What the server log keeps (the internal cause). */
+  cause: string;
+}
+
+function failureOf(error: unknown, signal: AbortSignal, clientGone: boolean): Failure {
+  if (clientGone) {
+    return {
+      status: 499,
+      body: { error: { message: 'client disconnected', type: 'client_closed_request', param: null, code: 'client_closed_request' } },
+      headers: {},
+      message: 'client disconnected',
+      cause: 'client disconnected',
+    };
+  }
+  const reason: unknown = signal.reason;
+  const cause = signal.aborted && (reason instanceof TimeoutError || reason instanceof BackendError) ? reason : error;
   const mapped = toErrorResponse(cause);
-  return { status: mapped.status, body: mapped.body, message: mapped.body.error.message };
+  return { status: mapped.status, body: mapped.body, headers: mapped.headers ?? {}, message: mapped.body.error.message, cause: describeError(cause) };
+}
+
+function answerTooLarge(limit: number): BackendError {
+  return new BackendError(`The model's answer grew past the ${limit}-character limit (--max-answer-size); it was cut off.`, { status: 502, code: 'answer_too_large' });
 }
 
 async function generateCompletion(
@@ -162,6 +202,7 @@ async function generateCompletion(
       requestId: exchange.requestId,
     });
     exchange.firstTokenAt = context.clock.now();
+    if (result.reasoning.length + result.text.length > context.maxAnswerChars) throw answerTooLarge(context.maxAnswerChars);
     exchange.reasoning = result.reasoning;
     exchange.answer = result.text;
     exchange.finishReason = result.finishReason;
@@ -170,8 +211,8 @@ async function generateCompletion(
   } catch (error) {
     const failure = failureOf(error, signal, clientGone());
     await recordAudit(context, exchange, failure.status, failure.message);
-    if (!clientGone()) sendJson(response, failure.status, failure.body);
-    return { status: failure.status, promptTokens: 0, completionTokens: 0, errorType: failure.body.error.type };
+    if (!clientGone()) sendJson(response, failure.status, failure.body, failure.headers);
+    return { status: failure.status, promptTokens: 0, completionTokens: 0, errorType: failure.body.error.type, cause: failure.cause };
   }
   for (const verdict of exchange.verdicts) context.metrics.verdict(verdict);
   const usage = exchange.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
@@ -196,23 +237,35 @@ async function streamCompletion(
   context: ChatHandlerContext,
   response: ServerResponse,
   exchange: Exchange,
-  signal: AbortSignal,
+  controller: AbortController,
   clientGone: () => boolean,
 ): Promise<ChatOutcome> {
+  const signal = controller.signal;
   const chunks = createSseChunks(`chatcmpl-${exchange.requestId}`, Math.floor(exchange.receivedAt / 1000), context.servedModelName, context.reasoningField);
   let headersSent = false;
   // The role chunk goes out with the first delta (or the tail), so coalescing never holds the first token.
   let role = chunks.role();
   const writer = createSseWriter(response, signal, context.streamCoalesceMs);
+  let size = 0;
+  const grow = (text: string) => {
+    size += text.length;
+    if (size > context.maxAnswerChars) {
+      const error = answerTooLarge(context.maxAnswerChars);
+      controller.abort(error);
+      throw error;
+    }
+  };
   const take = (part: StreamPart): string | undefined => {
     switch (part.type) {
       case 'text-delta':
         if (part.text === '') return undefined;
+        grow(part.text);
         exchange.firstTokenAt ??= context.clock.now();
         exchange.answer += part.text;
         return chunks.content(part.text);
       case 'reasoning-delta':
         if (part.text === '') return undefined;
+        grow(part.text);
         exchange.firstTokenAt ??= context.clock.now();
         exchange.reasoning += part.text;
         return chunks.reasoning(part.text);
@@ -228,35 +281,49 @@ async function streamCompletion(
         return undefined;
     }
   };
+  const iterator = context.backend
+    .stream({ messages: exchange.parsed.messages, settings: exchange.parsed.settings, signal, requestId: exchange.requestId })
+    [Symbol.asyncIterator]();
+  let finished = false;
   try {
-    const iterator = context.backend
-      .stream({ messages: exchange.parsed.messages, settings: exchange.parsed.settings, signal, requestId: exchange.requestId })
-      [Symbol.asyncIterator]();
-    // Wait for the first part before sending headers, so a backend that fails at once gets a real status.
-    let next = await iterator.next();
-    response.writeHead(200, SSE_HEADERS);
-    response.flushHeaders();
-    headersSent = true;
-    while (!next.done) {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        finished = true;
+        break;
+      }
       const line = take(next.value);
+      // Hold the status line until the backend produced something to send (or finished): a guard
+      // verdict alone is not an answer, so an upstream that fails at once still gets a real 502/504.
+      if (line === undefined && next.value.type !== 'finish') continue;
+      if (!headersSent) {
+        response.writeHead(200, SSE_HEADERS);
+        headersSent = true;
+      }
       if (line !== undefined) {
         const pending = writer.write(role + line);
         role = '';
         if (pending) await pending;
       }
-      next = await iterator.next();
     }
     if (signal.aborted) throw signal.reason;
   } catch (error) {
     const failure = failureOf(error, signal, clientGone());
     await recordAudit(context, exchange, failure.status, failure.message);
     if (!clientGone()) {
-      if (!headersSent) sendJson(response, failure.status, failure.body);
+      if (!headersSent) sendJson(response, failure.status, failure.body, failure.headers);
       else writer.end(role + chunks.error(failure.body) + chunks.done());
     } else {
       writer.cancel();
     }
-    return { status: failure.status, promptTokens: 0, completionTokens: 0, errorType: failure.body.error.type };
+    return { status: failure.status, promptTokens: 0, completionTokens: 0, errorType: failure.body.error.type, cause: failure.cause };
+  } finally {
+    // An abandoned generator keeps its timers and sockets until it is closed: close it now.
+    if (!finished) void iterator.return?.().catch(() => undefined);
+  }
+  if (!headersSent) {
+    response.writeHead(200, SSE_HEADERS);
+    headersSent = true;
   }
   const usage = exchange.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   // Commit the audit record before the final chunk, so a crash after the response loses nothing.
@@ -265,7 +332,7 @@ async function streamCompletion(
   } catch (error) {
     const mapped = toErrorResponse(error);
     writer.end(role + chunks.error(mapped.body) + chunks.done());
-    return { status: 500, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, errorType: 'audit_error' };
+    return { status: 500, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, errorType: 'audit_error', cause: describeError(error) };
   }
   let tail = chunks.finish(toOpenAiFinish(exchange.finishReason), toSafemedResponseObject(exchange.verdicts));
   if (exchange.parsed.includeUsage) tail += chunks.usage(usage);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatRole, GenerationSettings, ResponseFormat } from '../core/chat.js';
-import { clientError } from './error-response.js';
+import { clientError, echo } from './error-response.js';
 
 /** A validated `POST /v1/chat/completions` body, turned into SafeMed's own types. */
 export interface ParsedChatRequest {
@@ -83,7 +83,7 @@ function contentToText(content: unknown, index: number): string {
     } else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') {
       throw clientError(400, 'unsupported_content', `${param} is an image; this server accepts text only.`, param);
     } else {
-      throw clientError(400, 'unsupported_content', `${param} has type "${part.type}"; only "text" parts are supported.`, param);
+      throw clientError(400, 'unsupported_content', `${param} has type ${echo(part.type, 32)}; only "text" parts are supported.`, param);
     }
   }
   return texts.join('\n');
@@ -101,7 +101,7 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue ? pathToParam(issue.path) : '';
-    const message = issue?.message ?? 'invalid value';
+    const message = (issue?.message ?? 'invalid value').slice(0, 160);
     throw clientError(400, 'invalid_type', param ? `Invalid ${param}: ${message}.` : `Invalid request: ${message}.`, param || undefined);
   }
   const request = parsed.data;
@@ -116,7 +116,7 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
       throw clientError(
         400,
         'invalid_role',
-        `messages[${index}].role "${item.role}" is not one of ${ROLES.join(', ')}.`,
+        `messages[${index}].role ${echo(item.role, 32)} is not one of ${ROLES.join(', ')}.`,
         `messages[${index}].role`,
       );
     }

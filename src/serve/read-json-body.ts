@@ -1,32 +1,110 @@
 import type { IncomingMessage } from 'node:http';
 import { clientError } from './error-response.js';
 
+export interface ReadJsonBodyOptions {
+  limitBytes: number;
+  /** The whole body must arrive within this (408 otherwise). */
+  timeoutMs: number;
+  /** Deepest nesting of objects and arrays accepted (400 otherwise). */
+  maxDepth: number;
+}
+
+/** Default nesting limit: far beyond any real chat request or JSON schema, far below a stack overflow. */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
 /**
- * Reads a request body up to `limitBytes` and parses it as JSON. Too big → 413 (checked against
- * Content-Length first, then while reading); malformed → 400 `invalid_json`.
+ * `application/json` (any parameters, any case), or `application/<x>+json`. Anything else is refused:
+ * a browser can POST text/plain or a form to a key-less local server without a CORS preflight.
  */
-export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) {
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const type = header.split(';', 1)[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/** True when `text` nests objects/arrays deeper than `limit` (one linear pass, strings skipped). */
+export function jsonDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 92) index += 1; // backslash: skip the escaped character
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 || code === 91) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (code === 125 || code === 93) depth -= 1;
+  }
+  return false;
+}
+
+/** Thrown when the client went away while sending its body (a 499 in metrics and logs, not a 500). */
+export const CLIENT_CLOSED = 499;
+
+function readBytes(request: IncomingMessage, limitBytes: number, timeoutMs: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const finish = (error: Error | undefined, body?: Buffer) => {
+      clearTimeout(timer);
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+      if (error) {
+        request.resume();
+        reject(error);
+      } else resolve(body ?? Buffer.alloc(0));
+    };
+    const onData = (part: Buffer) => {
+      size += part.length;
+      if (size > limitBytes) finish(tooLarge(limitBytes));
+      else parts.push(part);
+    };
+    const onEnd = () => finish(undefined, parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    const closed = () => clientError(CLIENT_CLOSED, 'client_closed_request', 'The client closed the connection before sending the whole body.');
+    const onError = () => finish(closed());
+    const onClose = () => {
+      if (!request.complete) finish(closed());
+    };
+    const timer = setTimeout(
+      () => finish(clientError(408, 'request_timeout', `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s (--body-timeout).`)),
+      timeoutMs,
+    );
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
+}
+
+/**
+ * Reads a request body and parses it as JSON. Not JSON → 415; too big → 413 (checked against
+ * Content-Length first, then while reading); too slow → 408; malformed → 400 `invalid_json`;
+ * nested deeper than `maxDepth` → 400 `json_too_deep`; client gone → 499 (never answered).
+ */
+export async function readJsonBody(request: IncomingMessage, options: ReadJsonBodyOptions): Promise<unknown> {
+  if (!isJsonContentType(request.headers['content-type'])) {
     request.resume();
-    throw tooLarge(limitBytes);
+    throw clientError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
   }
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of request) {
-    size += (part as Buffer).length;
-    if (size > limitBytes) {
-      request.resume();
-      throw tooLarge(limitBytes);
-    }
-    parts.push(part as Buffer);
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > options.limitBytes) {
+    request.resume();
+    throw tooLarge(options.limitBytes);
   }
-  const text = parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+  const text = (await readBytes(request, options.limitBytes, options.timeoutMs)).toString('utf8');
   if (text.trim() === '') throw clientError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
+  if (jsonDeeperThan(text, options.maxDepth)) {
+    throw clientError(400, 'json_too_deep', `The JSON body nests objects or arrays more than ${options.maxDepth} levels deep.`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw clientError(400, 'invalid_json', `Malformed JSON body: ${(error as Error).message}.`);
+    const reason = (error as Error).message.replace(/, ".*$/s, '').slice(0, 120);
+    throw clientError(400, 'invalid_json', `Malformed JSON body: ${reason}.`);
   }
 }
 

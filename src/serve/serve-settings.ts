@@ -28,6 +28,10 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'reasoningField', flag: '--reasoning-field', env: 'SAFEMED_REASONING_FIELD' },
   { key: 'bodyLimit', flag: '--body-limit', env: 'SAFEMED_BODY_LIMIT' },
   { key: 'timeout', flag: '--timeout', env: 'SAFEMED_TIMEOUT' },
+  { key: 'headerTimeout', flag: '--header-timeout', env: 'SAFEMED_HEADER_TIMEOUT' },
+  { key: 'bodyTimeout', flag: '--body-timeout', env: 'SAFEMED_BODY_TIMEOUT' },
+  { key: 'maxConnections', flag: '--max-connections', env: 'SAFEMED_MAX_CONNECTIONS' },
+  { key: 'maxAnswerSize', flag: '--max-answer-size', env: 'SAFEMED_MAX_ANSWER_SIZE' },
   { key: 'shutdownGrace', flag: '--shutdown-grace', env: 'SAFEMED_SHUTDOWN_GRACE' },
   { key: 'threads', flag: '--threads', env: 'SAFEMED_THREADS' },
   { key: 'contextSize', flag: '--context-size', env: 'SAFEMED_CONTEXT_SIZE' },
@@ -61,6 +65,18 @@ export const serveSettingsSchema = z.object({
     .default(1024 * 1024),
   /** Seconds. */
   timeout: z.coerce.number().positive().default(600),
+  /** Seconds for the request line and headers (slowloris guard; 408 after). */
+  headerTimeout: z.coerce.number().positive().default(10),
+  /** Seconds for the body once the headers are in (408 after). */
+  bodyTimeout: z.coerce.number().positive().default(30),
+  /** Open connections at once; more are refused. */
+  maxConnections: z.coerce.number().int().positive().default(1024),
+  /** Largest answer + reasoning taken from the model (characters, size syntax as bodyLimit); over → 502. */
+  maxAnswerSize: z
+    .union([z.number(), z.string()])
+    .transform(parseByteSize)
+    .pipe(z.number({ error: 'must be a size such as 4mb or 1048576' }).int().positive())
+    .default(4 * 1024 * 1024),
   /** Seconds. */
   shutdownGrace: z.coerce.number().min(0).default(10),
   threads: z.coerce.number().int().positive().optional(),

@@ -91,7 +91,8 @@ test('an answer changed through another connection is named by verify', (t) => {
   assert.equal(result.ok, false);
   assert.equal(result.firstBroken?.id, 3);
   assert.match(result.firstBroken?.problem ?? '', /changed after it was written/);
-  assert.equal(result.checked, 2);
+  assert.deepEqual(result.problems.map((problem) => problem.id), [3], 'only the edited record is broken');
+  assert.equal(result.checked, 3);
 });
 
 test('a deleted record is named, in the middle and at the end', (t) => {

@@ -75,5 +75,5 @@ test('createPhiRedactor scrubs values it saw earlier, even without context', asy
   assert.equal(redact('features: "margaret" + "thornton"'), 'features: "[NAME]" + "[NAME]"');
   // Bounded: older values are forgotten once more than `memory` values were seen.
   redact('Patient Ana Lima, mrn: AB12345, tel: +55 11 91234-5678');
-  assert.equal(redact('Margaret Thornton'), 'Margaret Thornton');
+  assert.equal(redact('Thornton'), 'Thornton');
 });

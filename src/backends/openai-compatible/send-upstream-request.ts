@@ -111,11 +111,27 @@ export function parseRetryAfter(headers: Headers | IncomingHttpHeaders, now: num
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Collects a response body; rejects when the stream errors or closes before its end. */
-function readBody(body: IncomingMessage): Promise<string> {
+/** Largest non-streamed upstream body read (an answer beyond it is a 502, not an out-of-memory). */
+export const MAX_UPSTREAM_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Collects a response body; rejects when the stream errors or closes before its end, or when it grows
+ * past `limit` bytes (error code `upstream_body_too_large`).
+ */
+function readBody(body: IncomingMessage, limit = MAX_UPSTREAM_BODY_BYTES): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const parts: Buffer[] = [];
-    const onData = (part: Buffer) => parts.push(part);
+    let size = 0;
+    const onData = (part: Buffer) => {
+      size += part.length;
+      if (size > limit) {
+        cleanup();
+        body.destroy();
+        reject(new BackendError(`The upstream's answer is larger than ${limit} bytes.`, { status: 502, code: 'answer_too_large' }));
+        return;
+      }
+      parts.push(part);
+    };
     const onEnd = () => {
       cleanup();
       resolve(parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8'));
@@ -159,20 +175,24 @@ function toUpstreamResponse(message: IncomingMessage): UpstreamResponse {
   };
 }
 
-async function upstreamErrorMessage(response: UpstreamResponse, statusText: string | undefined): Promise<string> {
-  const text = await response.text().catch(() => '');
+/** Longest upstream error body read (the rest is discarded): it is only logged, never sent to clients. */
+const MAX_ERROR_BODY = 4096;
+
+async function upstreamErrorDetails(response: UpstreamResponse, statusText: string | undefined): Promise<{ message: string; code: string | undefined }> {
+  const text = (await readBody(response.body, MAX_ERROR_BODY).catch(() => '')).slice(0, MAX_ERROR_BODY);
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
-    if (parsed.error && typeof parsed.error.message === 'string') return parsed.error.message;
-    if (typeof parsed.message === 'string') return parsed.message;
+    const parsed = JSON.parse(text) as { error?: { message?: unknown; code?: unknown; type?: unknown } | string; message?: unknown };
+    if (typeof parsed.error === 'string') return { message: parsed.error, code: undefined };
+    const code = typeof parsed.error?.code === 'string' ? parsed.error.code : typeof parsed.error?.type === 'string' ? parsed.error.type : undefined;
+    if (parsed.error && typeof parsed.error.message === 'string') return { message: parsed.error.message, code };
+    if (typeof parsed.message === 'string') return { message: parsed.message, code };
   } catch {
     // not JSON: fall through
   }
-  return text.slice(0, 200) || statusText || 'no message';
+  return { message: text.slice(0, 200) || statusText || 'no message', code: undefined };
 }
 
-function statusError(url: string, status: number, message: string): BackendError {
+function statusError(url: string, status: number, details: { message: string; code: string | undefined }, retryAfterMs: number | undefined): BackendError {
   const fix =
     status === 401 || status === 403
       ? 'Set the upstream API key with --api-key or $SAFEMED_UPSTREAM_API_KEY / $OPENAI_API_KEY.'
@@ -181,11 +201,13 @@ function statusError(url: string, status: number, message: string): BackendError
         : isRetryableStatus(status)
           ? 'The upstream is overloaded or failing; retry later or raise --max-retries.'
           : undefined;
-  return new BackendError(`Upstream ${url} answered ${status}: ${message}`, {
+  // The message (URL, upstream text) is for logs; the server sends clients a clean one built from status and context.
+  return new BackendError(`Upstream ${url} answered ${status}: ${details.message.slice(0, 500)}`, {
     url,
     status,
     retryable: isRetryableStatus(status),
     code: 'upstream_error',
+    context: { ...(details.code === undefined ? {} : { upstreamCode: details.code }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
     ...(fix ? { fix } : {}),
   });
 }
@@ -317,11 +339,11 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
       }
       const response = toUpstreamResponse(message);
       if (response.status >= 200 && response.status < 300) return { response, touch, failure, done };
-      const text = await upstreamErrorMessage(response, message.statusMessage);
-      lastError = statusError(url, response.status, text);
+      const details = await upstreamErrorDetails(response, message.statusMessage);
+      retryDelay = parseRetryAfter(response.headers);
+      lastError = statusError(url, response.status, details, retryDelay);
       done();
       if (!isRetryableStatus(response.status)) throw lastError;
-      retryDelay = parseRetryAfter(response.headers);
     } catch (error) {
       done();
       if (error instanceof BackendError && !error.retryable) throw error;

@@ -20,7 +20,7 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('verify')
-    .description('Check the hash chain; names the first broken record and exits 1 when the trail was tampered with.')
+    .description('Check the hash chain; lists every broken record and exits 1 when the trail was tampered with.')
     .option('--db <file>', `audit database (default ${DEFAULT_DB}, or $SAFEMED_AUDIT_DB)`)
     .action((options: { db?: string }) => {
       const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true });
@@ -30,8 +30,8 @@ export function registerAuditCommand(program: Command): void {
           process.stdout.write(`OK: ${result.checked} records, chain intact${result.headHash ? ` (head ${result.headHash})` : ''} — ${trail.path}\n`);
           return;
         }
-        process.stdout.write(`BROKEN: record #${result.firstBroken!.id}: ${result.firstBroken!.problem}\n`);
-        process.stdout.write(`  ${result.checked} records before it verified — ${trail.path}\n`);
+        for (const problem of result.problems) process.stdout.write(`BROKEN: record #${problem.id}: ${problem.problem}\n`);
+        process.stdout.write(`  ${result.problems.length} problem(s); ${result.checked} records verified — ${trail.path}\n`);
         process.exitCode = 1;
       } finally {
         trail.close();

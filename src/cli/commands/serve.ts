@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openAuditTrail, type AuditTrail } from '../../audit/audit-trail.js';
 import { createBackend } from '../../backends/registry.js';
 import { withModelCardDefaults } from '../../backends/with-model-card-defaults.js';
 import type { Backend } from '../../core/backend.js';
@@ -7,6 +6,7 @@ import { resolveSettings } from '../../core/config.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import { createGuardFromSettings } from '../../guard/create-guard-from-settings.js';
 import { checkBackendTarget } from '../../serve/check-upstream.js';
+import { createAuditWorker, type AuditWorker } from '../../serve/create-audit-worker.js';
 import { createConsoleRoutes } from '../../console/create-console-routes.js';
 import { decideConsoleAccess } from '../../console/decide-console-access.js';
 import { createSafemedServer } from '../../serve/create-safemed-server.js';
@@ -55,6 +55,10 @@ export function registerServeCommand(program: Command): void {
     .option('--reasoning-field <field>', 'reasoning_content (default) or reasoning')
     .option('--body-limit <size>', 'largest request body, e.g. 1mb (default 1 MiB)')
     .option('--timeout <seconds>', 'per-request time limit (default 600)')
+    .option('--header-timeout <seconds>', 'time for the request line and headers (default 10; 408 after)')
+    .option('--body-timeout <seconds>', 'time for the request body once the headers are in (default 30; 408 after)')
+    .option('--max-connections <n>', 'open connections accepted at once (default 1024)')
+    .option('--max-answer-size <size>', 'largest answer + reasoning taken from the model, e.g. 4mb (default); over → 502')
     .option('--shutdown-grace <seconds>', 'how long in-flight requests may finish on SIGINT/SIGTERM (default 10)')
     .option('--threads <n>', 'llama.cpp threads')
     .option('--context-size <tokens>', 'llama.cpp context size')
@@ -97,13 +101,17 @@ async function runServe(settings: ServeSettings): Promise<void> {
     await guard.close();
     throw error;
   }));
-  let audit: AuditTrail | undefined;
+  let audit: AuditWorker | undefined;
   try {
-    // PHI redaction (default on) happens once, in the audit trail, before anything is written.
-    audit = settings.audit ? openAuditTrail({ path: settings.auditDb, ...(settings.auditRedact ? { redact: guard.redact } : {}) }) : undefined;
+    // The audit trail runs in a worker thread: PHI redaction (default on, a fresh redactor per exchange),
+    // hashing and the fsync happen off the event loop, before anything is written.
+    audit = settings.audit ? await createAuditWorker({ path: settings.auditDb, redact: settings.auditRedact }) : undefined;
   } catch (error) {
     await backend.close();
     throw error;
+  }
+  if (audit && audit.recovered > 0) {
+    logger.warn('requests interrupted by the last stop were recorded with status 0', { count: audit.recovered });
   }
   const consoleAccess = decideConsoleAccess({ setting: settings.console, host: settings.host, apiKeyCount: settings.apiKey.length });
   const consoleRoutes = consoleAccess.enabled
@@ -126,6 +134,10 @@ async function runServe(settings: ServeSettings): Promise<void> {
     reasoningField: settings.reasoningField,
     bodyLimitBytes: settings.bodyLimit,
     requestTimeoutMs: settings.timeout * 1000,
+    headerTimeoutMs: settings.headerTimeout * 1000,
+    bodyTimeoutMs: settings.bodyTimeout * 1000,
+    maxConnections: settings.maxConnections,
+    maxAnswerChars: settings.maxAnswerSize,
     shutdownGraceMs: settings.shutdownGrace * 1000,
     host: settings.host,
     port: settings.port,
@@ -136,7 +148,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
   try {
     address = await server.listen();
   } catch (error) {
-    audit?.close();
+    await audit?.close();
     await backend.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
@@ -165,12 +177,15 @@ async function runServe(settings: ServeSettings): Promise<void> {
       server
         .close()
         .then(() => backend.close())
+        .then(() => audit?.close())
+        .then(() => consoleRoutes?.close())
         .catch((error: unknown) => logger.error('error during shutdown', { error: String(error) }))
         .finally(() => {
-          audit?.close();
-          consoleRoutes?.close();
           logger.info('stopped');
           resolve();
+          // In-flight work is done (or was aborted at the end of the grace period): nothing left may keep
+          // the process alive (an abandoned upstream call's timer, a keep-alive socket).
+          setTimeout(() => process.exit(0), 200).unref();
         });
     };
     process.on('SIGINT', () => stop('SIGINT'));

@@ -1,0 +1,21 @@
+/**
+ * Lone UTF-16 surrogates (`"\ud800"`) cannot be stored as UTF-8: SQLite would keep a different text
+ * than the one hashed, and `audit verify` would report tampering. Every string of a record goes
+ * through this before it is hashed and stored: lone surrogates become U+FFFD.
+ */
+export function toWellFormedText(text: string): string {
+  // ES2024 String methods (Node >= 20); typed by hand because the project's lib is ES2023.
+  const wellFormed = text as unknown as { isWellFormed(): boolean; toWellFormed(): string };
+  return wellFormed.isWellFormed() ? text : wellFormed.toWellFormed();
+}
+
+/** Deep copy of a JSON-like value with every string (keys included) made well-formed. */
+export function toWellFormedValue<T>(value: T): T {
+  if (typeof value === 'string') return toWellFormedText(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => toWellFormedValue(item)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[toWellFormedText(key)] = toWellFormedValue(item);
+  return out as T;
+}

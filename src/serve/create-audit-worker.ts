@@ -1,0 +1,99 @@
+import { Worker } from 'node:worker_threads';
+import type { AuditWriter } from '../audit/create-audit-writer.js';
+import { DataFormatError } from '../core/errors.js';
+import type { AuditWorkerData, AuditWorkerReply, AuditWorkerRequest } from './audit-worker.js';
+
+export interface AuditWorker extends AuditWriter {
+  readonly path: string;
+  /** Requests a previous run left pending, now recorded as interrupted (status 0). */
+  readonly recovered: number;
+}
+
+export interface AuditWorkerOptions {
+  path: string;
+  /** PHI redaction with a fresh redactor per exchange (default true). */
+  redact?: boolean;
+}
+
+/** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
+function startWorker(data: AuditWorkerData): Worker {
+  const source = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./audit-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
+  if (!source) return new Worker(new URL(entry), { workerData: data });
+  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: data });
+}
+
+/**
+ * The audit trail in its own thread: PHI redaction, hashing, SQLite writes and the fsync of
+ * synchronous=FULL happen off the server's event loop, so a 1 MB request cannot stall other clients
+ * and the commit does not cost the server's CPU. Same guarantees as createAuditWriter: `complete`
+ * resolves once the record is durable; records of one batch share one fsync.
+ */
+export async function createAuditWorker(options: AuditWorkerOptions): Promise<AuditWorker> {
+  const worker = startWorker({ path: options.path, redact: options.redact ?? true });
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  let onClosed: (() => void) | undefined;
+
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const item of waiting.values()) item.reject(error);
+    waiting.clear();
+    onClosed?.();
+  };
+  const ready = new Promise<{ path: string; recovered: number }>((resolve, reject) => {
+    worker.on('message', (reply: AuditWorkerReply) => {
+      if (reply.type === 'ready') resolve(reply);
+      else if (reply.type === 'failed') reject(new DataFormatError(`Cannot open the audit database ${options.path}: ${reply.message}`, { file: options.path, fix: 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.' }));
+      else if (reply.type === 'done') {
+        const item = waiting.get(reply.id);
+        waiting.delete(reply.id);
+        if (reply.error === null) item?.resolve();
+        else item?.reject(new Error(`audit commit failed: ${reply.error}`));
+      } else onClosed?.();
+    });
+    worker.on('error', (error) => {
+      reject(error);
+      failAll(error);
+    });
+    worker.on('exit', () => failAll(new Error('The audit worker stopped.')));
+  });
+  let opened: { path: string; recovered: number };
+  try {
+    opened = await ready;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  const send = (message: AuditWorkerRequest) => worker.postMessage(message);
+  let closing: Promise<void> | undefined;
+  return {
+    path: opened.path,
+    recovered: opened.recovered,
+    begin: (entry) => {
+      if (!failure && !closing) send({ type: 'begin', entry });
+    },
+    complete: (outcome) =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        const id = nextId;
+        nextId += 1;
+        waiting.set(id, { resolve, reject });
+        send({ type: 'complete', id, outcome });
+      }),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        if (failure) {
+          resolve();
+          return;
+        }
+        onClosed = resolve;
+        send({ type: 'close' });
+      }).then(() => worker.terminate().then(() => undefined))),
+  };
+}
