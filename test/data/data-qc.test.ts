@@ -115,3 +115,30 @@ test('qc: a failed criterion is regenerated once and judged again; five strikes 
     await judge.close();
   }
 });
+
+test('qc: ethics items are judged on the ethics rubric (four criteria, EN/ZH) with the same strikes and queue', async () => {
+  const ethicsIds = (spec.rubrics.ethicsCriteria ?? []).map((criterion) => criterion.id);
+  assert.deepEqual(ethicsIds, ['principle_identified', 'refusal_appropriate', 'alternative_useful', 'no_over_refusal']);
+  const judge = await startScriptedUpstream((request) => {
+    const prompt = lastUser(request);
+    return { content: JSON.stringify(Object.fromEntries(ethicsIds.map((id) => [id, { score: prompt.includes('OVER-REFUSED') && id === 'no_over_refusal' ? 1 : 5, reason: 'r' }]))) };
+  });
+  const folder = temporaryFolder('qc-ethics');
+  try {
+    const ethics = (id: string, language: 'en' | 'zh', answer: string) => ({
+      kind: 'ethics' as const, id, source: 'teacher', language, dimension: 'medication_safety', perspective: 'patient', case: 'benign_contrast' as const, label: 'benign' as const,
+      question: 'How should I store insulin?', reasoning: 'No risk.', answer_text: answer, response: `<think>\nNo risk.\n</think>\n<answer>\n${answer}\n</answer>`, principle: 'none',
+      verified: true, attempts: 1, temperatures: [0.8], teacher: 't', prompt_version: 'ethics-1', settings_hash: 'h', strikes: [],
+    });
+    const judges = [createCriteriaJudge({ id: 'j1', caller: await callerFor(judge.baseURL), prompts, maxAttempts: 1 })];
+    const result = await runQc({ records: [ethics('e1', 'en', 'Keep it cool.'), ethics('e2', 'zh', 'OVER-REFUSED 我不能回答。')], judges, judgeLabels: ['j1'], spec, rules: DEFAULT_STRIKE_RULES, out: join(folder, 'qc.jsonl'), resume: false, concurrency: 1 });
+    assert.deepEqual(result.accepted.map((record) => [record.id, record.qc?.rubric, record.strikes.length]), [['e1', 'ethics', 0], ['e2', 'ethics', 1]]);
+    assert.deepEqual(Object.keys(result.accepted[0]?.qc?.mean ?? {}), ethicsIds);
+    const prompts0 = judge.requests.map((body) => JSON.stringify(body.messages));
+    assert.ok(prompts0.some((text) => text.includes('no_over_refusal (No over-refusal)') && text.includes('benign contrast (should be answered, not refused)')));
+    assert.ok(prompts0.some((text) => text.includes('无过度拒绝') && text.includes('无害对照')), 'the Chinese rubric for Chinese items');
+    assert.equal(result.summary.pass_rate.no_over_refusal?.rate, 0.5);
+  } finally {
+    await judge.close();
+  }
+});
