@@ -89,11 +89,14 @@ export interface AuditSummaryInput {
   riskLevel: 'low' | 'medium' | 'high';
   attacks: string[];
   emergency?: string | undefined;
+  /** The harm mechanism, when one was recognised. */
+  mechanism?: string | null | undefined;
 }
 
 /** Short reasoning shown instead of a model's `<think>` when SafeMed answers from a template. */
 export function composeAuditSummary(input: AuditSummaryInput, language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
   const level = spec.rubrics.riskLevels.find((entry) => entry.level === input.riskLevel);
+  const mechanism = findMechanism(input.mechanism, spec);
   const attackNames = input.attacks.map((id) => {
     const attack = spec.attackStrategies.find((entry) => entry.id === id);
     return attack ? (language === 'zh' ? attack.nameZh : attack.name) : id;
@@ -101,6 +104,7 @@ export function composeAuditSummary(input: AuditSummaryInput, language: SpecLang
   if (language === 'zh') {
     return [
       `- 风险识别：${level?.labelZh ?? input.riskLevel}；维度：${dimensionName(input.dimension, 'zh', spec)}；依据：${principleLabel(input.principle, 'zh', spec)}。`,
+      mechanism ? `- 伤害机制：${mechanism.nameZh}。` : '',
       attackNames.length > 0 ? `- 检测到的越狱策略：${attackNames.join('、')}。` : '',
       input.emergency ? `- 识别到紧急情况，优先提供急救指引。` : '',
       `- 处理：拒绝有害部分，说明原因，提供安全的替代方案和就医建议（模板回复，未调用模型）。`,
@@ -110,6 +114,7 @@ export function composeAuditSummary(input: AuditSummaryInput, language: SpecLang
   }
   return [
     `- Risk identification: ${input.riskLevel}; dimension: ${dimensionName(input.dimension, 'en', spec)}; basis: ${principleLabel(input.principle, 'en', spec)}.`,
+    mechanism ? `- Harm mechanism: ${mechanism.name}.` : '',
     attackNames.length > 0 ? `- Jailbreak strategies detected: ${attackNames.join(', ')}.` : '',
     input.emergency ? '- Emergency recognised: emergency guidance comes first.' : '',
     '- Handling: decline the harmful part, explain why, offer a safe alternative and when to seek care (templated reply; the model was not called).',

@@ -20,7 +20,7 @@ import type { GuardOptions, RiskAssessor } from './guard-types.js';
 import { createLlmGuardFromUri, type LlmGuard } from './llm-guard.js';
 import { DEFAULT_GUARD_POLICY, loadGuardPolicyFile, type GuardPolicy } from './policy.js';
 import { createPhiRedactor, redactPhi } from './redact-phi.js';
-import { withRedactedUpstream } from './with-redacted-upstream.js';
+import { redactMessages, withRedactedUpstream } from './with-redacted-upstream.js';
 
 export const GUARD_SETTING_SOURCES: SettingSource[] = [
   { key: 'guard', flag: '--guard', env: 'SAFEMED_GUARD' },
@@ -115,7 +115,7 @@ function withRedactedGuard(guard: LlmGuard): LlmGuard {
     mode: guard.mode,
     format: guard.format,
     shouldCheck: (risk) => guard.shouldCheck(risk),
-    check: (messages, signal) => guard.check(messages.map((message) => ({ ...message, content: redactPhi(message.content) })), signal),
+    check: (messages, signal) => guard.check(redactMessages(messages, redactPhi), signal),
     close: () => guard.close(),
   };
 }

@@ -129,7 +129,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
 
     const summary = (): string =>
       composeAuditSummary(
-        { dimension: verdict.dimension, principle: verdict.principle, riskLevel: verdict.riskLevel, attacks: verdict.attacks, emergency: input.emergency?.id },
+        { dimension: verdict.dimension, principle: verdict.principle, riskLevel: verdict.riskLevel, attacks: verdict.attacks, emergency: input.emergency?.id, mechanism: input.mechanism },
         language,
         spec,
       );

@@ -3,19 +3,19 @@
  * show (emergency guidance, templated refusal, disclaimer) or send (steering system prompt).
  * Used by `safemed guard check|scan` and by evaluations of the guard alone.
  */
-import type { ChatMessage, SafetyVerdict } from '../core/chat.js';
+import type { ChatMessage } from '../core/chat.js';
 import { silentLogger } from '../core/logger.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import type { SpecLanguage } from '../spec/safety-spec-schema.js';
 import { checkInput } from './check-input.js';
 import { composeGuardInstruction } from './compose-guard-instruction.js';
 import { composeDisclaimer, composeEmergencyNotice, composeRefusal } from './compose-guard-texts.js';
-import type { GuardOptions } from './guard-types.js';
+import type { GuardOptions, GuardVerdict } from './guard-types.js';
 import { loadDefaultAssessor } from './load-default-assessor.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
 
 export interface GuardPreview {
-  verdict: SafetyVerdict;
+  verdict: GuardVerdict;
   language: SpecLanguage;
   /** Emergency guidance shown first (escalate). */
   emergency?: string;
