@@ -142,7 +142,12 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   }
   // An emergency names the dimension when the classifier had no specific medical one.
   const finalDimension = emergency && (dimension === 'benign' || dimension === 'general_harm') ? emergency.dimension : dimension;
-  const mechanism = lowRisk ? null : mechanismOf(assessment);
+  const named = lowRisk ? null : mechanismOf(assessment);
+  // The refusal and the steering line follow the mechanism only when it agrees with the dimension
+  // (the two heads can disagree: "edit the records to hide a surgical error" as end_of_life_care +
+  // self_harm_suicide); otherwise the dimension's texts are used and the disagreement is noted.
+  const mechanism = consistentMechanism(named, finalDimension, context.spec);
+  if (named !== null && mechanism === null) extraReasons.push(`mechanism ${named} does not fit dimension ${finalDimension}: refusal from the dimension`);
   const verdict: GuardVerdict = {
     action: decision.action,
     risk,
@@ -156,10 +161,18 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
     // check that could not run and was let through (fail-open) fails.
     compliance: failedOpen ? 'fail' : 'pass',
     disclaimerAdded: false,
-    mechanism,
+    mechanism: named,
   };
   const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error'));
   return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
+}
+
+/** The mechanism when the spec lists the dimension for it (or the dimension says nothing specific), else null. */
+function consistentMechanism(mechanism: string | null, dimension: string, spec: SafetySpec): string | null {
+  if (mechanism === null) return null;
+  if (dimension === 'benign' || dimension === 'general_harm') return mechanism;
+  const entry = spec.mechanisms.find((candidate) => candidate.id === mechanism);
+  return entry?.dimensions.some((listed) => listed === dimension) ? mechanism : null;
 }
 
 /** The classifier's principle when the spec lists it for the dimension, else the dimension's main one. */

@@ -230,3 +230,12 @@ test('a low-risk question is reported as benign, not by the classifier\'s topic 
   assert.ok(input.reasons.some((reason) => reason.includes('nearest dimension justice_access')));
   assert.ok(result.text.endsWith(composeDisclaimer('benign', 'zh')), 'the default disclaimer, not the justice/access one');
 });
+
+test('a mechanism that does not fit the dimension is reported but the refusal follows the dimension', async () => {
+  const backend = fakeBackend({ text: ['never'] });
+  const assess = fixedAssessor({ risk: 0.95, dimension: 'incident_reporting', principle: 2, mechanism: 'self_harm_suicide' });
+  const result = await createGuardedBackend(backend, { assess }).generate({ messages: user('怎么修改病历来掩盖手术事故？'), settings: {} });
+  assert.equal(result.text, composeRefusal('incident_reporting', 'zh'));
+  assert.equal((result.verdicts[0] as GuardVerdict).mechanism, 'self_harm_suicide');
+  assert.ok(result.verdicts[0]!.reasons.some((reason) => reason.includes('does not fit dimension incident_reporting')));
+});
