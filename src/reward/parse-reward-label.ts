@@ -48,12 +48,12 @@ export function parseRewardLabel(value: unknown, where: string): RewardLabel | u
   const label: RewardLabel = {};
   if (record.kind !== undefined && record.kind !== null && record.kind !== '') {
     const kind = typeof record.kind === 'string' ? kindOf(record.kind) : undefined;
-    if (!kind) throw bad(`kind "${String(record.kind)}" is not harmful, benign or exam`);
+    if (!kind) throw bad(`kind ${JSON.stringify(record.kind)} is not harmful, benign or exam`);
     label.kind = kind;
   }
   const answer = record.answer;
   if (answer !== undefined && answer !== null && answer !== '') {
-    const text = Array.isArray(answer) ? answer.join('') : String(answer);
+    const text = Array.isArray(answer) ? answer.map((letter) => (typeof letter === 'string' ? letter : JSON.stringify(letter))).join('') : typeof answer === 'string' ? answer : JSON.stringify(answer);
     if (!LETTERS.test(text)) throw bad(`answer "${text.slice(0, 40)}" is not option letters`);
     label.answer = letters(text);
     label.kind ??= 'exam';

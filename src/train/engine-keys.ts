@@ -30,7 +30,7 @@ export function loadEngineKeys(engine: TrainEngine): EngineKeys {
   const parsed = keyFileSchema.parse(parse(readFileSync(file, 'utf8')));
   const sections = new Map<string, Set<string>>();
   for (const [name, value] of Object.entries(parsed)) {
-    if (Array.isArray(value) && value.every((entry) => typeof entry === 'string') && name !== 'source') sections.set(name, new Set(value as string[]));
+    if (Array.isArray(value) && value.every((entry) => typeof entry === 'string') && name !== 'source') sections.set(name, new Set(value));
   }
   const keys: EngineKeys = { engine, version: parsed.version, source: parsed.source, file: `data/train/${engine}-keys.yaml`, sections };
   cache.set(engine, keys);

@@ -54,7 +54,7 @@ export function toExportRecord(record: Record<string, unknown>, fallbackId: stri
   let messages: Turn[];
   let target = record.target as ExportRecordInput['target'];
   if (Array.isArray(record.messages)) {
-    messages = (record.messages as Turn[]).map((turn) => ({ role: turn.role, content: String(turn.content) }));
+    messages = (record.messages as Turn[]).map((turn) => ({ role: turn.role, content: turn.content }));
     const last = messages.at(-1);
     if (last?.role === 'assistant' && target === undefined) {
       target = splitTarget(last.content);

@@ -14,7 +14,7 @@ import { buildOpenRlhfRecipe } from './engines/openrlhf-recipe.js';
 import { buildTrlRecipe } from './engines/trl-recipe.js';
 import { buildVerlRecipe } from './engines/verl-recipe.js';
 import { readTrainingRecords } from './read-training-records.js';
-import { recipeSettings, type RecipeSettingFlags, type RecipeSettings } from './recipe-settings.js';
+import { recipeSettings, type RecipeSetting, type RecipeSettingFlags, type RecipeSettings } from './recipe-settings.js';
 import type { EngineRecipe, RecipeContext, TrainStage } from './recipe-types.js';
 
 export interface WriteRecipeOptions extends RecipeSettingFlags {
@@ -48,7 +48,7 @@ const BUILDERS: Record<TrainEngine, (context: RecipeContext) => Promise<EngineRe
 function readme(context: RecipeContext, recipe: EngineRecipe, records: number): string {
   const keys = loadEngineKeys(context.engine);
   const grpoOnly = new Set(['groupSize', 'klCoefficient', 'rolloutTemperature', 'maxPromptLength', 'maxResponseLength']);
-  const rows = Object.entries(context.settings)
+  const rows = (Object.entries(context.settings) as Array<[string, RecipeSetting]>)
     .filter(([name]) => context.stage === 'grpo' || !grpoOnly.has(name))
     .map(([name, setting]) => `| ${name} | \`${String(setting.value)}\` | ${setting.origin === 'card' ? 'model card' : setting.origin === 'flag' ? 'your flag' : 'SafeMed default'} | ${setting.note} |`);
   const reward =

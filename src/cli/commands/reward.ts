@@ -3,6 +3,8 @@
  * backends, vega) load inside the actions, so `safemed --help` stays fast.
  */
 import type { Command } from 'commander';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type { RewardHttpEdge } from '../../reward/server/create-reward-server.js';
 import { toErrorResponse } from '../../serve/error-response.js';
@@ -13,7 +15,7 @@ import { createServerMetrics } from '../../serve/server-metrics.js';
 export function createRewardHttpEdge(): RewardHttpEdge {
   return {
     readJsonBody: (request, limitBytes) => readJsonBody(request, { limitBytes, timeoutMs: 60_000, maxDepth: DEFAULT_MAX_JSON_DEPTH }),
-    toErrorResponse,
+    toErrorResponse: (error) => toErrorResponse(error),
     metrics: createServerMetrics(),
   };
 }
@@ -134,20 +136,24 @@ async function runRewardServe(flags: ServeFlags): Promise<void> {
       server
         .close()
         .then(() => scorer.close())
-        .catch((error: unknown) => logger.error('error during shutdown', { error: String(error) }))
+        .catch((error: unknown) => {
+          logger.error('error during shutdown', { error: String(error) });
+        })
         .finally(() => {
           logger.info('stopped');
           resolve();
         });
     };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => {
+      stop('SIGINT');
+    });
+    process.on('SIGTERM', () => {
+      stop('SIGTERM');
+    });
   });
 }
 
 async function runRewardScore(flags: ScoreFlags): Promise<void> {
-  const { dirname, resolve } = await import('node:path');
-  const { mkdirSync } = await import('node:fs');
   const { scorer } = await buildScorer(flags.config, flags.judge ?? [], 'warn');
   const { scoreRollouts } = await import('../../reward/diagnostics/score-rollouts.js');
   const { formatRewardSummary, writeRewardReport } = await import('../../reward/diagnostics/write-reward-report.js');

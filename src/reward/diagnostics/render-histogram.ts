@@ -34,7 +34,7 @@ export async function renderHistogramSvg(title: string, bins: HistogramBin[]): P
       y: { field: 'count', type: 'quantitative', title: 'items' },
     },
   };
-  const compiled = vegaLite.compile(spec as never, { logger: vega.logger(vega.None) as never }).spec;
+  const compiled = vegaLite.compile(spec as never, { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
