@@ -144,28 +144,8 @@ async function runServe(settings: ServeSettings): Promise<void> {
     logger,
     ...(audit ? { audit } : {}),
   });
-  let address: { url: string; port: number };
-  try {
-    address = await server.listen();
-  } catch (error) {
-    await audit?.close();
-    await backend.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      const { ConfigError } = await import('../../core/errors.js');
-      throw new ConfigError(`Cannot listen on ${settings.host}:${settings.port} (${code}).`, { key: 'port', fix: 'Pick another --port, or stop the process using it.' });
-    }
-    throw error;
-  }
-  process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
-  logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
-  if (consoleRoutes) process.stdout.write(`safemed serve: web console at ${address.url}/console/\n`);
-  else if (settings.console === 'off') logger.info(`console off: ${consoleAccess.reason ?? ''}`);
-  else logger.warn(`console off: ${consoleAccess.reason ?? ''}`);
-  if (settings.apiKey.length === 0) {
-    logger.warn(`NO API KEY: the server at ${address.url} is open to anyone who can reach it. Pass --api-key or set SAFEMED_API_KEY.`);
-  }
-  await new Promise<void>((resolve) => {
+  // Signal handlers before listening: a SIGTERM right after the listening line must stop the server cleanly.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) {
@@ -191,4 +171,26 @@ async function runServe(settings: ServeSettings): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+  let address: { url: string; port: number };
+  try {
+    address = await server.listen();
+  } catch (error) {
+    await audit?.close();
+    await backend.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const { ConfigError } = await import('../../core/errors.js');
+      throw new ConfigError(`Cannot listen on ${settings.host}:${settings.port} (${code}).`, { key: 'port', fix: 'Pick another --port, or stop the process using it.' });
+    }
+    throw error;
+  }
+  process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
+  logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
+  if (consoleRoutes) process.stdout.write(`safemed serve: web console at ${address.url}/console/\n`);
+  else if (settings.console === 'off') logger.info(`console off: ${consoleAccess.reason ?? ''}`);
+  else logger.warn(`console off: ${consoleAccess.reason ?? ''}`);
+  if (settings.apiKey.length === 0) {
+    logger.warn(`NO API KEY: the server at ${address.url} is open to anyone who can reach it. Pass --api-key or set SAFEMED_API_KEY.`);
+  }
+  await stopped;
 }
