@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -149,4 +149,87 @@ test('appendMany commits a batch in one transaction and keeps the chain', (t) =>
   assert.deepEqual(audit.appendMany([]), []);
   assert.equal(audit.verify().checked, 4);
   audit.close();
+});
+
+test('lone surrogates are normalised before hashing and storing: a fresh record verifies', (t) => {
+  const path = freshDb(t);
+  const audit = openAuditTrail({ path });
+  audit.append(input(1, { user: 'abc\ud800', answer: 'x\udc00y', messages: [{ role: 'user', content: 'q\ud83d' }], clientRequestId: 'id\udfff' }));
+  audit.append(input(2));
+  const result = audit.verify();
+  const [record] = [...audit.export()];
+  audit.close();
+  assert.equal(result.ok, true, JSON.stringify(result.problems));
+  assert.equal(record?.user, 'abc\ufffd');
+  assert.equal(record?.answer, 'x\ufffdy');
+  assert.equal(record?.messages[0]?.content, 'q\ufffd');
+});
+
+test('verify keeps going after a broken record and lists every one', (t) => {
+  const path = freshDb(t);
+  const audit = openAuditTrail({ path });
+  for (let index = 1; index <= 6; index += 1) audit.append(input(index));
+  const tamper = new Database(path);
+  tamper.prepare('UPDATE audit_records SET answer = ? WHERE id = 2').run('edited');
+  tamper.prepare('UPDATE audit_records SET reasoning = ? WHERE id = 5').run('edited later');
+  tamper.close();
+  const result = audit.verify();
+  audit.close();
+  assert.equal(result.ok, false);
+  assert.deepEqual(result.problems.map((problem) => problem.id), [2, 5]);
+  assert.equal(result.checked, 4);
+});
+
+test('an accepted request is written (redacted) before it completes, and marked interrupted at the next start', async (t) => {
+  const { createAuditWriter } = await import('../../src/audit/create-audit-writer.js');
+  const path = freshDb(t);
+  const audit = openAuditTrail({ path });
+  const writer = createAuditWriter(audit, { createRedactor: () => (text) => text.replaceAll('John Smith', '[NAME]') });
+  const entry = {
+    requestId: 'req_a', clientRequestId: null, receivedAt: new Date(Date.UTC(2026, 0, 1)), model: 'm', servedModelName: 'safemed-r1',
+    stream: true, user: 'john@example.org', messages: [{ role: 'user' as const, content: 'I am John Smith', name: 'john' }],
+  };
+  writer.begin(entry);
+  writer.begin({ ...entry, requestId: 'req_b' });
+  await writer.complete({
+    requestId: 'req_b', firstTokenAt: null, finishedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 1)), reasoning: '', answer: 'Hello John Smith',
+    finishReason: 'stop', usage: null, verdicts: [], status: 200, error: null,
+  });
+  // the process "dies" here: req_a never completes
+  audit.close();
+  const raw = readFileSync(path).toString('utf8') + (existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`).toString('utf8') : '');
+  assert.ok(!raw.includes('John Smith') && !raw.includes('john@example.org'), 'pending entries are redacted on disk');
+  const reopened = openAuditTrail({ path });
+  assert.equal(reopened.recoverInterrupted(new Date(Date.UTC(2026, 0, 2))), 1);
+  assert.equal(reopened.recoverInterrupted(), 0, 'recovered once');
+  const records = [...reopened.export()];
+  assert.equal(records.length, 2);
+  assert.equal(records[0]!.requestId, 'req_b');
+  assert.equal(records[0]!.answer, 'Hello [NAME]');
+  assert.equal(records[1]!.requestId, 'req_a');
+  assert.equal(records[1]!.status, 0);
+  assert.match(records[1]!.error ?? '', /interrupted/);
+  assert.deepEqual(records[1]!.messages, [{ role: 'user', content: 'I am [NAME]', name: '[NAME]' }]);
+  assert.equal(records[1]!.user, '[USER]');
+  assert.equal(reopened.verify().ok, true);
+  reopened.close();
+});
+
+test('the audit writer gives each exchange its own redactor memory', async (t) => {
+  const { createAuditWriter } = await import('../../src/audit/create-audit-writer.js');
+  const { createPhiRedactor } = await import('../../src/guard/redact-phi.js');
+  const path = freshDb(t);
+  const audit = openAuditTrail({ path });
+  const writer = createAuditWriter(audit, { createRedactor: () => createPhiRedactor() });
+  const exchange = async (requestId: string, content: string, answer: string) => {
+    writer.begin({ requestId, clientRequestId: null, receivedAt: new Date(), model: 'm', servedModelName: 's', stream: false, user: null, messages: [{ role: 'user', content }] });
+    await writer.complete({ requestId, firstTokenAt: null, finishedAt: new Date(), reasoning: '', answer, finishReason: 'stop', usage: null, verdicts: [], status: 200, error: null });
+  };
+  await exchange('r1', 'My name is Anna Kowalski. A drug called Warfarin?', 'Kowalski should ask about warfarin.');
+  await exchange('r2', 'Is warfarin safe with Kowalski sausage?', 'Warfarin and vitamin K.');
+  const records = [...audit.export()];
+  audit.close();
+  assert.equal(records[0]!.answer, '[NAME] should ask about warfarin.', 'the request revealed the name; the drug stays');
+  assert.equal(records[1]!.messages[0]!.content, 'Is warfarin safe with Kowalski sausage?', 'no memory from another request');
+  assert.equal(records[1]!.answer, 'Warfarin and vitamin K.');
 });

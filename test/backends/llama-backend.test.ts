@@ -86,3 +86,18 @@ test('llama settings: maxTokens → length, stop strings, json_object grammar, u
     await backend.close();
   }
 });
+
+test('a prompt longer than the context is a 400 context_length_exceeded, not a silent truncation', async (t) => {
+  const { InvalidRequestError } = await import('../../src/core/errors.js');
+  const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1, contextSize: 1024 });
+  t.after(() => backend.close());
+  const long = 'word '.repeat(3000);
+  for (const run of [() => backend.generate({ messages: [{ role: 'user', content: long }], settings: { maxTokens: 4 } }), async () => {
+    for await (const _part of backend.stream({ messages: [{ role: 'user', content: long }], settings: { maxTokens: 4 } }));
+  }]) {
+    await assert.rejects(run(), (error: unknown) => error instanceof InvalidRequestError && error.status === 400 && error.code === 'context_length_exceeded');
+  }
+  // the backend still answers a prompt that fits
+  const ok = await backend.generate({ messages: [{ role: 'user', content: 'hi' }], settings: { maxTokens: 4 } });
+  assert.ok(ok.usage.promptTokens > 0 && ok.usage.promptTokens < 1024);
+});

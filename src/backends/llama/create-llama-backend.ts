@@ -95,6 +95,13 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
     try {
       const history = toHistory(request.messages);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
+      if (promptTokens >= contextSize) {
+        // As vLLM answers: a prompt that does not fit is the client's 400, never a silent truncation.
+        throw new InvalidRequestError(
+          `This model's maximum context length is ${contextSize} tokens, but the messages take ${promptTokens} tokens. Shorten the conversation.`,
+          { status: 400, code: 'context_length_exceeded', param: 'messages' },
+        );
+      }
       const splitter = createReasoningSplitter();
       const outputTokensBefore = chat.sequence.tokenMeter.usedOutputTokens;
       const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
