@@ -14,9 +14,9 @@ export interface BackendCall {
   /** The request after `transformRequest`. */
   request: GenerateRequest;
   /** Calls the wrapped backend's `generate` (with this request or another one). */
-  doGenerate(request: GenerateRequest): Promise<GenerateResult>;
+  doGenerate: (request: GenerateRequest) => Promise<GenerateResult>;
   /** Calls the wrapped backend's `stream` (with this request or another one). */
-  doStream(request: GenerateRequest): AsyncIterable<StreamPart>;
+  doStream: (request: GenerateRequest) => AsyncIterable<StreamPart>;
   /** The wrapped backend (identity and capabilities). */
   backend: Backend;
 }

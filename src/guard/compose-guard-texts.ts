@@ -11,7 +11,10 @@ import { dimensionName, findDimension, principleLabel } from '../spec/spec-looku
 
 function refusalEntry(dimensionId: string, spec: SafetySpec) {
   const byDimension = spec.refusals.byDimension as Record<string, (typeof spec.refusals.byDimension)[keyof typeof spec.refusals.byDimension]>;
-  return byDimension[dimensionId] ?? byDimension[findDimension(dimensionId, spec).id]!;
+  const entry = byDimension[dimensionId] ?? byDimension[findDimension(dimensionId, spec).id];
+  // The spec's schema requires a refusal for every dimension id, so this cannot happen with a loaded spec.
+  if (entry === undefined) throw new Error(`The safety specification has no refusal for ${dimensionId}.`);
+  return entry;
 }
 
 /** The spec's entry for a mechanism id; undefined for null, `other` and unknown ids (the dimension's texts are used then). */

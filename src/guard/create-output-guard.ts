@@ -112,6 +112,8 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const minSegmentChars = options.minSegmentChars ?? 12;
   const buffers: Record<Channel, ChannelBuffer> = { reasoning: emptyBuffer(), text: emptyBuffer() };
   const state: OutputGuardState = { stopped: false, checkedSegments: 0, reasons: [] };
+  /** Read through a function: flush() and drain() change it behind TypeScript's narrowing. */
+  const stopped = (): boolean => state.stopped;
 
   const partOf = (channel: Channel, text: string): StreamPart =>
     channel === 'reasoning' ? { type: 'reasoning-delta', text } : { type: 'text-delta', text };
@@ -201,7 +203,7 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
       // The answer starts: the reasoning held back so far is complete, check and release it first.
       if (channel === 'text' && buffers.reasoning.text.length > buffers.reasoning.start) {
         out.push(...flush('reasoning'));
-        if (state.stopped) return out;
+        if (stopped()) return out;
       }
       buffers[channel].text += part.text;
       out.push(...drain(channel));
@@ -210,7 +212,7 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
     end() {
       if (state.stopped) return [];
       const out = flush('reasoning');
-      if (!state.stopped) out.push(...flush('text'));
+      if (!stopped()) out.push(...flush('text'));
       return out;
     },
   };

@@ -132,8 +132,9 @@ export function loadGuardPolicyFile(path: string): GuardPolicy {
   }
   const parsed = guardPolicyFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid guard config ${path} at ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}.`, {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? '(root)' : issue.path.map(String).join('.') || '(root)';
+    throw new ConfigError(`Invalid guard config ${path} at ${where}: ${issue?.message ?? 'invalid value'}.`, {
       key: 'guardConfig',
       fix: 'See docs/guard.md for the guard config shape.',
     });

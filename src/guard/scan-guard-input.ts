@@ -56,11 +56,11 @@ export function parseScanLine(text: string, line: number): { id: string | number
     const hasId = raw !== null && typeof raw === 'object' && 'id' in raw;
     const issue = parsed.error.issues[0];
     const detail = issue && 'errors' in issue && Array.isArray(issue.errors) ? (issue.errors as Array<Array<{ path: PropertyKey[]; message: string }>>).flat()[0] : issue;
-    const where = detail?.path?.length ? `${detail.path.map(String).join('.')}: ` : '';
+    const where = detail !== undefined && detail.path.length > 0 ? `${detail.path.map(String).join('.')}: ` : '';
     return { line, message: hasId ? `expected {"id","text"} or {"id","messages"} (${where}${detail?.message ?? 'invalid'})` : 'missing "id"' };
   }
   const value = parsed.data;
-  return 'text' in value ? { id: value.id, messages: [{ role: 'user', content: value.text }] } : { id: value.id, messages: value.messages as ChatMessage[] };
+  return 'text' in value ? { id: value.id, messages: [{ role: 'user', content: value.text }] } : { id: value.id, messages: value.messages };
 }
 
 /** Scans one line: parse, then the guard's input decision. */

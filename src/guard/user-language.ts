@@ -11,8 +11,7 @@ export function detectReplyLanguage(text: string): SpecLanguage {
 
 /** The reply language of a conversation: that of the latest user message. */
 export function conversationLanguage(messages: ChatMessage[]): SpecLanguage {
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index]!;
+  for (const message of [...messages].reverse()) {
     if (message.role === 'user' && message.content.trim() !== '') return detectReplyLanguage(message.content);
   }
   return 'en';
@@ -20,8 +19,5 @@ export function conversationLanguage(messages: ChatMessage[]): SpecLanguage {
 
 /** The latest user message's text ('' when there is none). */
 export function latestUserText(messages: ChatMessage[]): string {
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    if (messages[index]!.role === 'user') return messages[index]!.content;
-  }
-  return '';
+  return messages.findLast((message) => message.role === 'user')?.content ?? '';
 }

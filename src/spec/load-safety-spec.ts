@@ -47,7 +47,8 @@ export function readSafetySpec(options: LoadSafetySpecOptions = {}): SafetySpec 
   const at = (name: string) => `${folder}/${name}`;
   const index = safetySpecIndexSchema.safeParse(readYaml(at('spec.yaml')));
   if (!index.success) {
-    throw new ConfigError(`Invalid safety specification index ${at('spec.yaml')}: ${describeIssue(index.error.issues[0]!)}.`);
+    const issue = index.error.issues[0];
+    throw new ConfigError(`Invalid safety specification index ${at('spec.yaml')}: ${issue ? describeIssue(issue) : 'invalid'}.`);
   }
   const { files, ...header } = index.data;
   const merged: Record<string, unknown> = { ...header };

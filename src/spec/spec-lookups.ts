@@ -10,7 +10,10 @@ export type RiskLevel = 'low' | 'medium' | 'high';
 
 /** The dimension with this id, or `general_harm` when the id is unknown (never undefined). */
 export function findDimension(id: string, spec: SafetySpec = loadSafetySpec()): Dimension {
-  return spec.dimensions.find((dimension) => dimension.id === id) ?? spec.dimensions.find((dimension) => dimension.id === 'general_harm')!;
+  const found = spec.dimensions.find((dimension) => dimension.id === id) ?? spec.dimensions.find((dimension) => dimension.id === 'general_harm');
+  // The schema requires every dimension id, general_harm included.
+  if (found === undefined) throw new Error('The safety specification has no general_harm dimension.');
+  return found;
 }
 
 export function isKnownDimension(id: string, spec: SafetySpec = loadSafetySpec()): boolean {
@@ -79,6 +82,6 @@ export function dimensionName(dimensionId: string, language: SpecLanguage, spec:
 export function principleLabel(id: number | null, language: SpecLanguage = 'en', spec: SafetySpec = loadSafetySpec()): string {
   const principle = findPrinciple(id, spec);
   if (!principle) return language === 'zh' ? '无' : 'none';
-  const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX'][principle.id - 1];
+  const roman = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX'][principle.id - 1] ?? String(principle.id);
   return language === 'zh' ? `AMA 原则${roman}：${principle.titleZh}` : `AMA principle ${roman}: ${principle.title}`;
 }
