@@ -12,8 +12,6 @@ import { readRunSummary } from '../eval/execute-eval-compare.js';
 import { benchmarkCoverage, coverageWarnings } from '../eval/report/benchmark-coverage.js';
 import { buildRadarData } from '../eval/report/build-radar-spec.js';
 import { buildKnowledgeTable, buildSafetyTable } from '../eval/report/build-report-tables.js';
-import { renderRadar } from '../eval/report/render-radar.js';
-import { renderAsrHeatmap } from '../redteam/render-asr-heatmap.js';
 import type { RedteamSummary } from '../redteam/summarize-redteam.js';
 import { heatmapCells } from '../redteam/write-redteam-report.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
@@ -64,6 +62,8 @@ export function createReportsApi(options: ReportsApiOptions) {
           seen.set(summary.model, count + 1);
           if (count > 0) summary.model = `${summary.model} (${runs[index]?.id ?? index})`;
         });
+        // vega and resvg load only when a chart is first drawn.
+        const { renderRadar } = await import('../eval/report/render-radar.js');
         const radar = await renderRadar(buildRadarData(summaries));
         body = {
           runs: runs.map((run) => run.id),
@@ -85,7 +85,12 @@ export function createReportsApi(options: ReportsApiOptions) {
         const file = join(run.directory, 'heatmap.svg');
         let heatmap = cache.get(`heatmap:${run.id}`) as string | undefined;
         if (heatmap === undefined) {
-          const svg = existsSync(file) ? readFileSync(file, 'utf8') : (await renderAsrHeatmap(heatmapCells(summary, spec), `Attack success rate — ${summary.target}`)).svg;
+          let svg: string;
+          if (existsSync(file)) svg = readFileSync(file, 'utf8');
+          else {
+            const { renderAsrHeatmap } = await import('../redteam/render-asr-heatmap.js');
+            svg = (await renderAsrHeatmap(heatmapCells(summary, spec), `Attack success rate — ${summary.target}`)).svg;
+          }
           heatmap = svgDataUrl(svg);
           cache.set(`heatmap:${run.id}`, heatmap);
         }

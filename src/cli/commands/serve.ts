@@ -7,7 +7,6 @@ import { createLogger, type Logger } from '../../core/logger.js';
 import { createGuardFromSettings } from '../../guard/create-guard-from-settings.js';
 import { checkBackendTarget } from '../../serve/check-upstream.js';
 import { createAuditWorker, type AuditWorker } from '../../serve/create-audit-worker.js';
-import { createConsoleRoutes } from '../../console/create-console-routes.js';
 import { decideConsoleAccess } from '../../console/decide-console-access.js';
 import { createSafemedServer } from '../../serve/create-safemed-server.js';
 import { loadConfigFile } from '../../serve/load-config-file.js';
@@ -114,8 +113,9 @@ async function runServe(settings: ServeSettings): Promise<void> {
     logger.warn('requests interrupted by the last stop were recorded with status 0', { count: audit.recovered });
   }
   const consoleAccess = decideConsoleAccess({ setting: settings.console, host: settings.host, apiKeyCount: settings.apiKey.length });
+  // The console's modules (audit reader, review queue, reports) load only when it is on.
   const consoleRoutes = consoleAccess.enabled
-    ? createConsoleRoutes({
+    ? (await import('../../console/create-console-routes.js')).createConsoleRoutes({
         servedModelName: settings.servedModelName,
         authRequired: settings.apiKey.length > 0,
         ...(settings.audit ? { auditDb: settings.auditDb } : {}),
