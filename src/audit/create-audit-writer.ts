@@ -7,10 +7,11 @@ export type TextRedactor = (text: string) => string;
 
 export interface AuditWriter {
   /**
-   * The request was accepted: it is written (redacted) as pending in the next group commit, without
-   * waiting, so a crash mid-answer still leaves a record of what was asked (see recoverInterrupted).
+   * The request was accepted: it is written (redacted) as pending in the next group commit, so a crash
+   * mid-answer still leaves a record of what was asked (see recoverInterrupted). The promise resolves
+   * once that entry is on disk: a stream waits for it before its first byte; others need not wait.
    */
-  begin(entry: AuditRequestEntry): void;
+  begin(entry: AuditRequestEntry): Promise<void>;
   /** The exchange ended: resolves once its chained record is committed (fsync); rejects if the commit failed. */
   complete(outcome: AuditOutcome): Promise<void>;
   /** Commits what is queued and stops. */
@@ -57,7 +58,7 @@ function redactVerdict(verdict: SafetyVerdict, redact: TextRedactor): SafetyVerd
  */
 export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions = {}): AuditWriter {
   const open = new Map<string, Open>();
-  let pending: AuditRequestEntry[] = [];
+  let pending: Array<{ entry: AuditRequestEntry; resolve: () => void; reject: (error: unknown) => void }> = [];
   let finished: Array<{ record: AuditRecordInput; resolve: () => void; reject: (error: unknown) => void }> = [];
   let scheduled = false;
   let closed = false;
@@ -69,11 +70,13 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
     pending = [];
     finished = [];
     try {
-      trail.commit({ pending: entries, records: batch.map((item) => item.record) });
+      trail.commit({ pending: entries.map((item) => item.entry), records: batch.map((item) => item.record) });
     } catch (error) {
+      for (const item of entries) item.reject(error);
       for (const item of batch) item.reject(error);
       return;
     }
+    for (const item of entries) item.resolve();
     for (const item of batch) item.resolve();
   };
   const schedule = () => {
@@ -83,14 +86,18 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
   };
 
   return {
-    begin: (entry) => {
-      if (closed) return;
-      const redact = options.createRedactor?.();
-      const stored = redact ? redactEntry(entry, redact) : entry;
-      open.set(entry.requestId, { entry: stored, redact });
-      pending.push(stored);
-      schedule();
-    },
+    begin: (entry) =>
+      new Promise<void>((resolve, reject) => {
+        if (closed) {
+          reject(new Error('The audit trail is closed.'));
+          return;
+        }
+        const redact = options.createRedactor?.();
+        const stored = redact ? redactEntry(entry, redact) : entry;
+        open.set(entry.requestId, { entry: stored, redact });
+        pending.push({ entry: stored, resolve, reject });
+        schedule();
+      }),
     complete: (outcome) =>
       new Promise<void>((resolve, reject) => {
         if (closed) {

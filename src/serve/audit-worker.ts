@@ -15,7 +15,7 @@ export interface AuditWorkerData {
 }
 
 export type AuditWorkerRequest =
-  | { type: 'begin'; entry: AuditRequestEntry }
+  | { type: 'begin'; id: number; entry: AuditRequestEntry }
   | { type: 'complete'; id: number; outcome: AuditOutcome }
   | { type: 'close' };
 
@@ -34,9 +34,8 @@ if (port) {
     const recovered = trail.recoverInterrupted();
     const writer = createAuditWriter(trail, data.redact ? { createRedactor: () => createPhiRedactor() } : {});
     port.on('message', (message: AuditWorkerRequest) => {
-      if (message.type === 'begin') writer.begin(message.entry);
-      else if (message.type === 'complete') {
-        writer.complete(message.outcome).then(
+      if (message.type === 'begin' || message.type === 'complete') {
+        (message.type === 'begin' ? writer.begin(message.entry) : writer.complete(message.outcome)).then(
           () => post({ type: 'done', id: message.id, error: null }),
           (error: unknown) => post({ type: 'done', id: message.id, error: error instanceof Error ? error.message : String(error) }),
         );

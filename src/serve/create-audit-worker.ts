@@ -72,9 +72,17 @@ export async function createAuditWorker(options: AuditWorkerOptions): Promise<Au
   return {
     path: opened.path,
     recovered: opened.recovered,
-    begin: (entry) => {
-      if (!failure && !closing) send({ type: 'begin', entry });
-    },
+    begin: (entry) =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        const id = nextId;
+        nextId += 1;
+        waiting.set(id, { resolve, reject });
+        send({ type: 'begin', id, entry });
+      }),
     complete: (outcome) =>
       new Promise<void>((resolve, reject) => {
         if (failure) {

@@ -109,7 +109,7 @@ export async function handleChatCompletion(
     usage: null,
     verdicts: [],
   };
-  context.audit?.begin({
+  const accepted = context.audit?.begin({
     requestId,
     clientRequestId,
     receivedAt: new Date(receivedAt),
@@ -119,8 +119,10 @@ export async function handleChatCompletion(
     user: parsed.user ?? null,
     messages: parsed.messages,
   });
+  // A non-streamed answer is committed with its request anyway; a failed pending write shows up there.
+  accepted?.catch(() => undefined);
   try {
-    if (parsed.stream) return await streamCompletion(context, response, exchange, controller, () => clientGone);
+    if (parsed.stream) return await streamCompletion(context, response, exchange, controller, () => clientGone, accepted);
     return await generateCompletion(context, response, exchange, controller.signal, () => clientGone);
   } finally {
     clearTimeout(timer);
@@ -239,6 +241,7 @@ async function streamCompletion(
   exchange: Exchange,
   controller: AbortController,
   clientGone: () => boolean,
+  accepted: Promise<void> | undefined,
 ): Promise<ChatOutcome> {
   const signal = controller.signal;
   const chunks = createSseChunks(`chatcmpl-${exchange.requestId}`, Math.floor(exchange.receivedAt / 1000), context.servedModelName, context.reasoningField);
@@ -297,6 +300,8 @@ async function streamCompletion(
       // verdict alone is not an answer, so an upstream that fails at once still gets a real 502/504.
       if (line === undefined && next.value.type !== 'finish') continue;
       if (!headersSent) {
+        // The request is on disk before the client sees a byte: a crash from here on leaves it in the trail.
+        if (accepted) await accepted;
         response.writeHead(200, SSE_HEADERS);
         headersSent = true;
       }
