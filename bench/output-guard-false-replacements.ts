@@ -99,10 +99,11 @@ for (const entry of replaced) {
 }
 
 // Scanning cost: a 5 MB answer without any punctuation must not freeze anything.
-const huge = 'a'.repeat(5_000_000);
-for (const [label, size] of [
-  ['5 MB in one delta', huge.length],
-  ['5 MB in 16-character deltas', 16],
+for (const [label, huge, size] of [
+  ['5 MB of letters in one delta', 'a'.repeat(5_000_000), 5_000_000],
+  ['5 MB of letters in 16-character deltas', 'a'.repeat(5_000_000), 16],
+  ['5 MB of words in one delta', 'word '.repeat(1_000_000), 5_000_000],
+  ['5 MB of words in 16-character deltas', 'word '.repeat(1_000_000), 16],
 ] as const) {
   const guard = createOutputGuard({
     check: createAnswerCheck(spec, { requestAction: 'steer', mechanism: null, dimension: 'medication_safety' }),

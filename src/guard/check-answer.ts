@@ -39,32 +39,33 @@ export interface AnswerCheckContext {
 export type AnswerCheck = (sentence: string, previous: string) => AnswerHazard | undefined;
 
 interface CompiledRule {
-  cues: RegExp[][];
+  cues: string[];
   prohibitionsCount: boolean;
   hazard: AnswerHazard;
 }
 
 interface CompiledSignals {
-  prohibition: RegExp[];
+  cues: Map<string, RegExp[]>;
   dangerous: CompiledRule[];
   compliance: Map<string, CompiledRule[]>;
 }
 
 const compiledBySpec = new WeakMap<AnswerSignals, CompiledSignals>();
 
+/** Compiles the cues once per spec. Case-insensitive without the `u` flag: the cues need no Unicode
+ * classes, and V8's Unicode case folding made every test an order of magnitude slower. */
 function compile(signals: AnswerSignals): CompiledSignals {
   const cached = compiledBySpec.get(signals);
   if (cached) return cached;
-  const cues = new Map(Object.entries(signals.cues).map(([name, sources]) => [name, sources.map((source) => new RegExp(source, 'iu'))]));
-  const cue = (name: string): RegExp[] => {
-    const found = cues.get(name);
-    if (!found) throw new Error(`answer signals: unknown cue ${name}`);
-    return found;
+  const cues = new Map(Object.entries(signals.cues).map(([name, sources]) => [name, sources.map((source) => new RegExp(source, 'i'))]));
+  const known = (names: string[]): string[] => {
+    for (const name of names) if (!cues.has(name)) throw new Error(`answer signals: unknown cue ${name}`);
+    return names;
   };
   const compiled: CompiledSignals = {
-    prohibition: cue('prohibition'),
+    cues,
     dangerous: signals.dangerous.map((rule) => ({
-      cues: rule.allOf.map(cue),
+      cues: known(rule.allOf),
       prohibitionsCount: rule.prohibitionsCount,
       hazard: { kind: 'dangerous_content', rule: rule.id, mechanism: rule.mechanism, reason: rule.reason },
     })),
@@ -72,7 +73,7 @@ function compile(signals: AnswerSignals): CompiledSignals {
       Object.entries(signals.compliance).map(([mechanism, rules]) => [
         mechanism,
         rules.map((rule) => ({
-          cues: rule.allOf.map(cue),
+          cues: known(rule.allOf),
           prohibitionsCount: rule.prohibitionsCount,
           hazard: { kind: 'compliance' as const, rule: `compliance:${mechanism}`, mechanism, reason: rule.reason },
         })),
@@ -83,33 +84,47 @@ function compile(signals: AnswerSignals): CompiledSignals {
   return compiled;
 }
 
-const anyMatch = (patterns: RegExp[], text: string): boolean => patterns.some((pattern) => pattern.test(text));
-
-/** Every cue of the rule matches the text (the rarest cues come first in the data, so this usually stops at one). */
-const cuesMatch = (rule: CompiledRule, text: string): boolean => rule.cues.every((patterns) => anyMatch(patterns, text));
-
 /** The mechanisms whose compliance rules apply after `steer`. */
 export function complianceMechanisms(context: AnswerCheckContext, spec: SafetySpec): string[] {
   if (context.mechanism !== null) return [context.mechanism];
   return spec.mechanisms.filter((mechanism) => mechanism.dimensions.some((dimension) => dimension === context.dimension)).map((mechanism) => mechanism.id);
 }
 
+/** Whether a segment can hold any cue at all: words separated by spaces, or Han text. */
+const HAS_WORDS = /\S\s+\S|[\u3400-\u9fff]/;
+
 export function createAnswerCheck(spec: SafetySpec, context: AnswerCheckContext): AnswerCheck {
   const signals = compile(spec.answerSignals);
   const complianceRules =
     context.requestAction === 'steer' ? complianceMechanisms(context, spec).flatMap((mechanism) => signals.compliance.get(mechanism) ?? []) : [];
-  /** Whether the sentence reads as a prohibition, warning, refusal or restatement (computed only when a rule matched). */
-  const exempt = (sentence: string, rule: CompiledRule): boolean =>
-    isSafetyStatement(sentence) || (!rule.prohibitionsCount && anyMatch(signals.prohibition, sentence));
+  /** Each cue is tested at most once per segment; the last segment's results are kept for the next call's context. */
+  const memo = (text: string) => {
+    const results = new Map<string, boolean>();
+    return (cue: string): boolean => {
+      let result = results.get(cue);
+      if (result === undefined) {
+        result = (signals.cues.get(cue) ?? []).some((pattern) => pattern.test(text));
+        results.set(cue, result);
+      }
+      return result;
+    };
+  };
+  let last: { text: string; has: (cue: string) => boolean } = { text: '', has: () => false };
   return (sentence, previous) => {
-    if (sentence.trim() === '') return undefined;
+    if (!HAS_WORDS.test(sentence)) return undefined;
+    const has = memo(sentence);
+    const before = previous === last.text ? last.has : memo(previous);
+    last = { text: sentence, has };
+    const exempt = (rule: CompiledRule): boolean => isSafetyStatement(sentence) || (!rule.prohibitionsCount && has('prohibition'));
     // Plainly dangerous content must be stated within one sentence.
-    for (const rule of signals.dangerous) if (cuesMatch(rule, sentence) && !exempt(sentence, rule)) return rule.hazard;
+    for (const rule of signals.dangerous) if (rule.cues.every(has) && !exempt(rule)) return rule.hazard;
     if (complianceRules.length === 0) return undefined;
-    // Compliance may be split over two sentences ("Crush three tablets. Stir them into her tea.").
-    const usePrevious = previous.trim() !== '' && !isSafetyStatement(previous) && !anyMatch(signals.prohibition, previous);
+    // Compliance may be split over two sentences ("Crush three tablets. Stir them into her tea."):
+    // every cue in this sentence or in the one before, unless that one was a prohibition or a refusal.
+    const usePrevious = previous.trim() !== '' && !before('prohibition') && !isSafetyStatement(previous);
     for (const rule of complianceRules) {
-      if ((cuesMatch(rule, sentence) || (usePrevious && cuesMatch(rule, `${previous} ${sentence}`))) && !exempt(sentence, rule)) return rule.hazard;
+      const fires = rule.cues.every(has) || (usePrevious && rule.cues.every((cue) => has(cue) || before(cue)));
+      if (fires && !exempt(rule)) return rule.hazard;
     }
     return undefined;
   };
