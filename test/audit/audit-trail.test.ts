@@ -189,8 +189,8 @@ test('an accepted request is written (redacted) before it completes, and marked 
     requestId: 'req_a', clientRequestId: null, receivedAt: new Date(Date.UTC(2026, 0, 1)), model: 'm', servedModelName: 'safemed-r1',
     stream: true, user: 'john@example.org', messages: [{ role: 'user' as const, content: 'I am John Smith', name: 'john' }],
   };
-  writer.begin(entry);
-  writer.begin({ ...entry, requestId: 'req_b' });
+  void writer.begin(entry);
+  void writer.begin({ ...entry, requestId: 'req_b' });
   await writer.complete({
     requestId: 'req_b', firstTokenAt: null, finishedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 1)), reasoning: '', answer: 'Hello John Smith',
     finishReason: 'stop', usage: null, verdicts: [], status: 200, error: null,
@@ -222,7 +222,7 @@ test('the audit writer gives each exchange its own redactor memory', async (t) =
   const audit = openAuditTrail({ path });
   const writer = createAuditWriter(audit, { createRedactor: () => createPhiRedactor() });
   const exchange = async (requestId: string, content: string, answer: string) => {
-    writer.begin({ requestId, clientRequestId: null, receivedAt: new Date(), model: 'm', servedModelName: 's', stream: false, user: null, messages: [{ role: 'user', content }] });
+    void writer.begin({ requestId, clientRequestId: null, receivedAt: new Date(), model: 'm', servedModelName: 's', stream: false, user: null, messages: [{ role: 'user', content }] });
     await writer.complete({ requestId, firstTokenAt: null, finishedAt: new Date(), reasoning: '', answer, finishReason: 'stop', usage: null, verdicts: [], status: 200, error: null });
   };
   await exchange('r1', 'My name is Anna Kowalski. A drug called Warfarin?', 'Kowalski should ask about warfarin.');
