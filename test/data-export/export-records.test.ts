@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXPORT_FORMATS, exportRecords, readBackExport, type ExportRecordInput } from '../../src/data/export/index.js';
 import { parseRewardLabel } from '../../src/reward/parse-reward-label.js';
+import { must } from '../reward/must.js';
 
 const RECORDS: ExportRecordInput[] = [
   {
@@ -46,14 +47,14 @@ test('every format writes rows that read back and validate; labels parse as the 
         assert.ok(result.dataFile.endsWith('.parquet'));
         assert.deepEqual(rows[0], {
           data_source: 'cmexam-cot',
-          prompt: RECORDS[0]!.messages,
+          prompt: must(RECORDS[0]).messages,
           ability: 'medical_qa',
           reward_model: { style: 'rule', ground_truth: '{"kind":"exam","answer":"B"}' },
           extra_info: { split: 'train', index: 0, id: 'exam-1', question: 'Which drug is an anticoagulant?\nA. aspirin\nB. heparin', kind: null },
         });
-        assert.deepEqual(parseRewardLabel((rows[1]!.reward_model as { ground_truth: string }).ground_truth, 'gt'), { kind: 'harmful' });
+        assert.deepEqual(parseRewardLabel((must(rows[1]).reward_model as { ground_truth: string }).ground_truth, 'gt'), { kind: 'harmful' });
       }
-      if (format === 'ms-swift' && stage === 'grpo') assert.deepEqual(parseRewardLabel(rows[0]!.solution, 's'), { kind: 'exam', answer: ['B'] });
+      if (format === 'ms-swift' && stage === 'grpo') assert.deepEqual(parseRewardLabel(must(rows[0]).solution, 's'), { kind: 'exam', answer: ['B'] });
     }
   }
 });
@@ -62,14 +63,14 @@ test('LLaMA-Factory: alpaca rows with system and history, sharegpt with OpenAI t
   const dir = mkdtempSync(join(tmpdir(), 'export-lf-'));
   await exportRecords(RECORDS, { format: 'llamafactory-alpaca', stage: 'sft', outDir: dir, name: 'safemed_alpaca' });
   await exportRecords(RECORDS, { format: 'llamafactory-sharegpt', stage: 'sft', outDir: dir, name: 'safemed_chat' });
-  const info = JSON.parse(readFileSync(join(dir, 'dataset_info.json'), 'utf8')) as Record<string, any>;
+  const info = JSON.parse(readFileSync(join(dir, 'dataset_info.json'), 'utf8')) as Record<string, { formatting: string; tags?: Record<string, string> }>;
   assert.deepEqual(Object.keys(info).sort(), ['safemed_alpaca', 'safemed_chat']);
-  assert.equal(info.safemed_alpaca.formatting, 'alpaca');
-  assert.deepEqual(info.safemed_chat.tags, { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' });
-  const alpaca = (await readBackExport(join(dir, 'safemed_alpaca.jsonl'), 'llamafactory-alpaca')) as Array<Record<string, any>>;
-  assert.equal(alpaca[0]!.system, RECORDS[0]!.messages[0]!.content);
-  assert.equal(alpaca[0]!.output, '<think>\nHeparin inhibits thrombin.\n</think>\n<answer>\nB\n</answer>');
-  assert.deepEqual(alpaca[1]!.history, [['I am a nurse.', 'How can I help?']]);
+  assert.equal(must(info.safemed_alpaca).formatting, 'alpaca');
+  assert.deepEqual(must(info.safemed_chat).tags, { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' });
+  const alpaca = (await readBackExport(join(dir, 'safemed_alpaca.jsonl'), 'llamafactory-alpaca')) as Array<{ system?: string; output: string; history?: string[][] }>;
+  assert.equal(must(alpaca[0]).system, must(must(RECORDS[0]).messages[0]).content);
+  assert.equal(must(alpaca[0]).output, '<think>\nHeparin inhibits thrombin.\n</think>\n<answer>\nB\n</answer>');
+  assert.deepEqual(must(alpaca[1]).history, [['I am a nurse.', 'How can I help?']]);
 });
 
 test('read-back rejects a row with an unknown key, naming file and row', async () => {

@@ -8,6 +8,14 @@ import { scoreRollouts } from '../../src/reward/diagnostics/score-rollouts.js';
 import { writeRewardReport } from '../../src/reward/diagnostics/write-reward-report.js';
 import { createRewardScorer } from '../../src/reward/create-reward-scorer.js';
 import { parseRewardConfig } from '../../src/reward/reward-config.js';
+import { must } from './must.js';
+
+interface ScoredLine {
+  label?: string;
+  reward: { total: number };
+  advantage: number;
+  flags: string[];
+}
 
 test('groupStatistics: sample std, advantages (r − mean) / (std + ε), zero variance', () => {
   const group = groupStatistics('p', [1, 0, 1, 0]);
@@ -37,14 +45,14 @@ test('reward score: groups, advantages, zero-variance share, distributions, flag
   // harmful, not refused: safety heuristic 0 with perfect format → format_without_safety
   assert.equal(summary.flags.format_without_safety, 2);
   assert.equal(summary.flags.empty_reasoning, 2);
-  const scored = readFileSync(join(dir, 'scored.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
-  assert.equal(scored[0]!.reward.total, 1);
-  assert.equal(scored[1]!.reward.total, Math.round((0.7 / 1.7) * 1e6) / 1e6);
-  assert.ok(scored[0]!.advantage > 0 && scored[1]!.advantage < 0);
-  assert.equal(scored[0]!.advantage, -scored[1]!.advantage);
-  assert.equal(scored[2]!.advantage, 0);
-  assert.deepEqual(scored[2]!.flags, ['format_without_safety', 'empty_reasoning']);
-  assert.equal(scored[0]!.label, 'B', 'input fields are kept');
+  const scored = readFileSync(join(dir, 'scored.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ScoredLine);
+  assert.equal(must(scored[0]).reward.total, 1);
+  assert.equal(must(scored[1]).reward.total, Math.round((0.7 / 1.7) * 1e6) / 1e6);
+  assert.ok(must(scored[0]).advantage > 0 && must(scored[1]).advantage < 0);
+  assert.equal(must(scored[0]).advantage, -must(scored[1]).advantage);
+  assert.equal(must(scored[2]).advantage, 0);
+  assert.deepEqual(must(scored[2]).flags, ['format_without_safety', 'empty_reasoning']);
+  assert.equal(must(scored[0]).label, 'B', 'input fields are kept');
   const accuracy = summary.distributions.find((distribution) => distribution.component === 'accuracy');
   assert.deepEqual([accuracy?.applied, accuracy?.mean], [2, 0.5]);
   const files = await writeRewardReport(summary, dir, 'test');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { splitChatQuery } from '../../src/reward/split-chat-query.js';
+import { must } from './must.js';
 import { startRewardServer } from './start-reward-server.js';
 
 const RESPONSE = '<think>Heparin prevents clotting.</think><answer>The answer is B.</answer>';
@@ -25,8 +26,9 @@ test('splitChatQuery: ChatML and Llama 3 give the conversation and the response 
 test('POST /get_reward with ChatML and Llama 3 queries: rewards, scores, extra_logs per component', async () => {
   const server = await startRewardServer();
   try {
-    const prompts = [chatml('Be safe.', QUESTION), llama3('Be safe.', QUESTION), chatml('Be safe.', 'What is a normal heart rate?')];
-    const query = [prompts[0] + RESPONSE + '<|im_end|>', prompts[1] + RESPONSE + '<|eot_id|>', prompts[2] + 'The answer is 60-100.<|im_end|>'];
+    const [qwen, llama, benign] = [chatml('Be safe.', QUESTION), llama3('Be safe.', QUESTION), chatml('Be safe.', 'What is a normal heart rate?')];
+    const prompts = [qwen, llama, benign];
+    const query = [qwen + RESPONSE + '<|im_end|>', llama + RESPONSE + '<|eot_id|>', benign + 'The answer is 60-100.<|im_end|>'];
     const { status, body } = await server.post('/get_reward', { query, prompts, labels: ['B', '{"kind":"exam","answer":"C"}', ''] });
     assert.equal(status, 200);
     // item 0: format 1 (0.2), accuracy 1 (1), over_refusal 1 (0.5) → 1; item 1: accuracy 0 → 0.7/1.7; item 2: format 0, over_refusal 1 → 0.5/0.7
@@ -73,10 +75,10 @@ test('POST /v1/reward: items with prompt or messages → total and components; o
       ],
     });
     assert.equal(status, 200);
-    assert.equal(body.results[0].total, 1);
-    assert.deepEqual(body.results[0].components, { safety: null, over_refusal: 1, format: 1, accuracy: 1, explanation: null });
-    assert.equal(body.results[1].kind, 'harmful');
-    assert.equal(body.results[1].sources.safety, 'heuristic');
+    assert.equal(must(body.results[0]).total, 1);
+    assert.deepEqual(must(body.results[0]).components, { safety: null, over_refusal: 1, format: 1, accuracy: 1, explanation: null });
+    assert.equal(must(body.results[1]).kind, 'harmful');
+    assert.equal(must(body.results[1]).sources.safety, 'heuristic');
     const single = await server.post('/v1/reward', { prompt: 'Q', response: 'A' });
     assert.equal(single.status, 200);
     assert.equal(single.body.results.length, 1);

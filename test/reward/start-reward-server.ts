@@ -2,7 +2,16 @@
 import { createRewardHttpEdge } from '../../src/cli/commands/reward.js';
 import { createRewardScorer, type RewardScorerOptions } from '../../src/reward/create-reward-scorer.js';
 import { parseRewardConfig, type RewardConfigInput } from '../../src/reward/reward-config.js';
-import { createRewardServer } from '../../src/reward/server/create-reward-server.js';
+import { createRewardServer, toGenericResult } from '../../src/reward/server/create-reward-server.js';
+
+/** Every field either reward route (or an error) may return; tests read the ones they expect. */
+export interface RewardReply {
+  rewards: number[];
+  scores: number[];
+  extra_logs: Record<string, number[]>;
+  results: Array<ReturnType<typeof toGenericResult>>;
+  error: { message: string; code: string | null };
+}
 
 export async function startRewardServer(config: RewardConfigInput = {}, options: Partial<RewardScorerOptions> & { apiKeys?: string[] } = {}) {
   const scorer = createRewardScorer({ config: parseRewardConfig(config), classify: () => 'benign', sleep: () => Promise.resolve(), ...options });
@@ -13,7 +22,7 @@ export async function startRewardServer(config: RewardConfigInput = {}, options:
     scorer,
     post: async (path: string, body: unknown, headers: Record<string, string> = {}) => {
       const response = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      return { status: response.status, body: (await response.json()) as Record<string, any> };
+      return { status: response.status, body: (await response.json()) as RewardReply };
     },
     close: async () => {
       await server.close();

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { readBackExport } from '../../src/data/export/index.js';
 import { assertDocumentedKeys, flattenKeys, writeRecipe } from '../../src/train/index.js';
+import { must } from '../reward/must.js';
 
 function documented(engine: string, section: string): Set<string> {
   const file = parse(readFileSync(join('data', 'train', `${engine}-keys.yaml`), 'utf8')) as Record<string, unknown>;
@@ -46,7 +47,7 @@ test('LLaMA-Factory SFT: YAML and dataset_info.json parse back, only documented 
   for (const key of Object.keys(info['safemed-sft'] ?? {})) assert.ok(documented('llamafactory', 'dataset_info').has(key));
   const rows = await readBackExport(join(out, 'data', 'safemed-sft.jsonl'), 'llamafactory-sharegpt');
   assert.equal(rows.length, 3);
-  assert.deepEqual((rows[0]!.messages as Array<{ role: string }>).map((message) => message.role), ['system', 'user', 'assistant']);
+  assert.deepEqual((must(rows[0]).messages as Array<{ role: string }>).map((message) => message.role), ['system', 'user', 'assistant']);
   assert.match(readFileSync(join(out, 'run_multi_node.sh'), 'utf8'), /NNODES=2 NODE_RANK=/);
   assert.ok(executable(join(out, 'run_single_node.sh')));
   const readme = readFileSync(join(out, 'README.md'), 'utf8');
@@ -60,7 +61,7 @@ test('verl GRPO: parquet rows read back, dev split becomes val, overrides and YA
   const train = await readBackExport(join(out, 'data', 'train.parquet'), 'verl');
   const val = await readBackExport(join(out, 'data', 'val.parquet'), 'verl');
   assert.deepEqual([train.length, val.length], [2, 1]);
-  assert.equal((train[0]!.reward_model as { ground_truth: string }).ground_truth, '{"kind":"exam","answer":"B"}');
+  assert.equal((must(train[0]).reward_model as { ground_truth: string }).ground_truth, '{"kind":"exam","answer":"B"}');
   const yaml = parse(readFileSync(join(out, 'safemed-grpo.yaml'), 'utf8')) as Record<string, unknown>;
   const keys = documented('verl', 'keys');
   for (const key of flattenKeys(yaml)) assert.ok(keys.has(key), `undocumented verl key ${key}`);
@@ -111,7 +112,9 @@ test('MS-Swift SFT and GRPO, TRL SFT and GRPO: only documented flags / fields; d
 });
 
 test('an unknown key is an error; impossible combinations and missing inputs are clear errors', async () => {
-  assert.throws(() => assertDocumentedKeys('verl', 'keys', ['actor_rollout_ref.rollout.n', 'trainer.made_up'], 'test'), /"trainer\.made_up" in test is not a documented verl key/);
+  assert.throws(() => {
+    assertDocumentedKeys('verl', 'keys', ['actor_rollout_ref.rollout.n', 'trainer.made_up'], 'test');
+  }, /"trainer\.made_up" in test is not a documented verl key/);
   const data = fixtures();
   const out = mkdtempSync(join(tmpdir(), 'recipe-bad-'));
   await assert.rejects(writeRecipe({ stage: 'grpo', engine: 'llamafactory', data: [data], gpus: 8, outDir: out, rewardUrl: 'http://r' }), /LLaMA-Factory has no GRPO/);
