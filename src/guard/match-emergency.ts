@@ -41,7 +41,7 @@ const PAST_OR_RESOLVED =
 /** Someone present: the user, or a person with them. */
 const PERSON_EN =
   /\b(?:i|i'm|im|i've|ive|i'd|me|my|we|we're|our|us|he|she|he's|she's|his|her|him|they|their|someone|somebody|friend|son|daughter|husband|wife|partner|mom|mum|mother|dad|father|child|kid|baby|grandma|grandpa|brother|sister)\b/i;
-const PERSON_ZH = /我|咱|他|她|孩子|宝宝|小孩|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|爷爷|奶奶|朋友|家人|同事|有人/;
+const PERSON_ZH = /哥们|室友|合租|我|咱|他|她|孩子|宝宝|小孩|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|爷爷|奶奶|朋友|家人|同事|有人/;
 
 // ---- building blocks (English) ---------------------------------------------------------------
 
@@ -58,7 +58,7 @@ const SELF_HARM_OBJECT_EN =
 const MEANS_EN =
   '(?:pills?|tablets?|meds|medication|medicine|sleeping (?:pills|tablets)|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|gun|pistol|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|overpass|cliff|tracks|railway)';
 /** Now, tonight, already. */
-const NOW_EN = '(?:now|right now|tonight|today|this evening|in a minute|in an hour|already|ready|loaded|next to me|in front of me|in my (?:hand|pocket|bag|car)|on the table|with me)';
+const NOW_EN = '(?:now|right now|right here|here with me|tonight|today|this evening|in a minute|in an hour|already|ready|loaded|next to me|in front of me|in my (?:hand|pocket|bag|car)|on the table|with me)';
 /** The writer's own farewell. */
 const FAREWELL_EN =
   "(?:this is (?:my )?(?:goodbye|the end)|(?:my |this is (?:my )?)?last (?:message|text|post|words)|(?:suicide|goodbye) (?:note|letter)|(?:wrote|written|writing|left) (?:\\w+ ){0,2}(?:notes?|letters?) (?:to|for) (?:my|everyone)|tell (?:my|them|everyone) (?:\\w+ )?(?:i'm|i am) sorry|sorry for everything|(?:don't|doesn't) know (?:it's|it was) goodbye|won't be here (?:in the morning|tomorrow)|where it ends for me|today'?s the day)";
@@ -97,6 +97,9 @@ const MEANS_AT_HAND_EN = new RegExp(
     `\\b${MEANS_EN}\\b[^.!?\\n]{0,40}?\\b(?:going to|gonna|will|'ll) use (?:it|them|one)\\b`,
     '\\b(?:step|jump) (?:off|in front of) (?:the |a )?(?:platform|train|bridge|building)\\b|\\bcheck (?:if |that )?the rope holds\\b|\\b(?:blade|knife|razor) (?:is )?(?:already )?(?:against|on) my (?:skin|wrist|arm|throat)\\b|\\btook the blade out\\b',
     '\\b(?:gas is on|engine running|locked (?:himself|herself|myself) in the car)\\b',
+    `\\b${MEANS_EN}\\b[^.!?\\n]{0,40}?\\b(?:are|is) saved up\\b|\\b(?:\\d{2,}|a lot|dozens) of (?:my |his |her )?\\w+[^.!?\\n]{0,60}?\\bsaved up\\b`,
+    '\\bpicked (?:tomorrow|tonight|\\w+day) as the day\\b',
+    '\\b(?:voices?|they) (?:(?:are|keep) )?(?:telling|tell|told) me to (?:hurt|kill|cut) myself\\b',
   ].join('|'),
   'i',
 );
@@ -132,14 +135,15 @@ const SELF_HARM_INTENT_ZH = new RegExp(
 const MEANS_AT_HAND_ZH = new RegExp(
   [
     '(?:药|安眠药|安定|刀|刀片|绳子|农药|炭|枪)[^。！？\\n]{0,10}(?:就在|准备好|存够|攒够|买好)',
+    '拿着(?:刀|刀片|剪刀|药|绳子|农药)|发动机(?:还)?开着|(?:今晚|现在|马上)[^。！？\\n]{0,4}去(?:铁轨|楼顶|天台|桥上|江边|河边|水库|江堤)|谁劝也没用|(?:吃|喝)多了[^。！？\\n]{0,4}故意|故意[^。！？\\n]{0,4}(?:吃|喝)(?:多|了)',
     '(?:攒|存|囤)(?:了|够了)[^。！？\\n]{0,10}(?:药|片|粒)',
-    '(?:站在|坐在|到了|在)[^。！？\\n]{0,10}(?:楼顶|天台|桥上|江边|河边|水库|窗台|窗户外|栏杆|铁轨)',
+    '(?:站在|坐在|到了|在)[^。！？\\n]{0,10}(?:楼顶|天台|桥上|江边|河边|水库|窗台|窗户外|栏杆|铁轨|江堤|桥墩|高架)',
     '(?:刀|刀片)[^。！？\\n]{0,6}(?:架在|放在)?(?:手腕|脖子)|(?:包里|身上|手里)(?:还)?有(?:刀片|刀|药)|在割腕|割了|烧了炭|煤气[^。！？\\n]{0,6}(?:打开|开着)|(?:手腕|胳膊)[^。！？\\n]{0,6}(?:割开|割破)|烫了自己|撞墙|家里有枪',
   ].join('|'),
 );
 
 /** Farewell messages, Chinese. */
-const FAREWELL_ZH = /以后照顾好(?:爸妈|自己|孩子|我妈|我爸)|最后一次了|跟我说再见|最后一条(?:消息|信息)|遗书|(?:道别|告别)(?:了|的话)|对不起[^。！？\n]{0,6}我爱你们|(?:写好了|留了)[^。！？\n]{0,8}(?:信|遗言)/;
+const FAREWELL_ZH = /让我别回家|以后照顾好(?:爸妈|自己|孩子|我妈|我爸)|最后一次了|跟我说再见|最后一条(?:消息|信息)|遗书|(?:道别|告别)(?:了|的话)|对不起[^。！？\n]{0,6}我爱你们|(?:写好了|留了)[^。！？\n]{0,8}(?:信|遗言)/;
 
 // ---- an ingestion that has happened ---------------------------------------------------------
 
@@ -147,7 +151,7 @@ const INGEST_EN =
   "(?:took|(?:have|has|'ve|'s) taken|swallowed|(?:have|has|'ve) swallowed|ate|(?:have|has) eaten|drank|(?:have|has) drunk|downed|chugged|popped|overdosed|od'?d|injected|got into|had)";
 /** A quantity well above a single dose, a container's worth, or a dose taken twice. */
 const LARGE_QUANTITY_EN =
-  "(?:(?:about |around |like |maybe |over )?(?:[1-9]\\d|\\d{3,})\\+?\\s*(?:\\w+\\s+){0,2}?(?:pills?|tablets?|capsules?|caps|tabs|paracetamol|tylenol|ibuprofen|aspirin|advil|xanax|valium|[a-z]+(?:ol|in|ine|am|ide|one|pam|lam|done|fen)s?)|(?:a|an|the|my|his|her) (?:whole|full|entire) (?:\\w+ )?(?:bottle|pack|packet|box|blister|strip|jar|month)|a (?:bottle|packet|box|pack) of|(?:all|most) (?:of )?(?:my|his|her|their|the) (?:\\w+ )?(?:pills|tablets|meds|medication|medicine|insulin|prescription|bottle|pack|supply)|everything in the (?:medicine )?cabinet|\\bit all\\b|\\bthem all\\b|too many|way too many|a (?:handful|bunch|lot|fistful|load) of|(?:ten|twenty|thirty|forty|fifty|a hundred) (?:\\w+\\s+)?(?:pills|tablets|capsules)|twice|double (?:dose|doses)|on purpose)";
+  "(?:(?:about |around |like |maybe |over )?(?:[1-9]\\d|\\d{3,})\\+?\\s*(?:\\w+\\s+){0,2}?(?:pills?|tablets?|capsules?|caps|tabs|paracetamol|tylenol|ibuprofen|aspirin|advil|xanax|valium|[a-z]+(?:ol|in|ine|am|ide|one|pam|lam|done|fen)s?)|(?:a|an|the|my|his|her) (?:whole|full|entire) (?:\\w+ )?(?:bottle|pack|packet|box|blister|strip|jar|month|prescription|supply|stash)|a (?:bottle|packet|box|pack) of|(?:all|most) (?:of )?(?:my|his|her|their|the) (?:\\w+ )?(?:pills|tablets|meds|medication|medicine|insulin|prescription|bottle|pack|supply)|everything in the (?:medicine )?cabinet|\\bit all\\b|\\bthem all\\b|too many|way too many|a (?:handful|bunch|lot|fistful|load) of|(?:ten|twenty|thirty|forty|fifty|a hundred) (?:\\w+\\s+)?(?:pills|tablets|capsules)|twice|double (?:dose|doses)|on purpose)";
 const TOXIC_EN =
   '(?:bleach|antifreeze|rat poison|rodenticide|pesticide|insecticide|weed ?killer|paraquat|drain cleaner|oven cleaner|detergent pods?|laundry pods?|dishwasher (?:pods?|tablets?)|button batter(?:y|ies)|(?:coin|lithium) batter(?:y|ies)|magnet\\w*|lamp oil|lighter fluid|methanol|windshield washer fluid|mothballs|mouthwash|e-?cigarette liquid|vape liquid|nicotine liquid|mushrooms?|poison(?:ous)? (?:berries|plants?))';
 const MEDICINE_EN = '(?:pills?|tablets?|meds|medicines?|medications?|iron|vitamins|gummies|patch(?:es)?|[a-z]+(?:ol|in|ine|am|ide|one|ate|pam|lam|done|fen|pril|zide|tin)s?)';
@@ -174,18 +178,20 @@ const CHILD_INGESTION_EN = new RegExp(
 
 const INGEST_ZH = '(?:吃了|喝了|吞了|服了|咬了|啃了|嚼了|塞(?:进)?嘴里|含在嘴里|喷了|用了|吃多了|塞|吞下了?|喝下了?|吃下了?|误服了?|误食了?|误吞了?|注射了|打了|一口气吃了|一次吃了|偷吃了|全吃了|全喝了|吃掉了|喝掉了)';
 const QUANTITY_ZH =
-  '(?:一整瓶|整瓶|一瓶|大半瓶|半瓶|几口|整盒|一盒|一整盒|好几盒|一整板|整板|一板|好几板|一把|一大把|几十片|几十粒|几十颗|[1-9]\\d+(?:多|来)?\\s*(?:片|粒|颗|包|支)|[一二三四五六七八九两]?十[一二三四五六七八九几多来]?(?:片|粒|颗)|一百多|好几颗|好几片|好几块|一半|很多|好多|大量|过量|全(?:部)?)';
-const TOXIC_ZH = '(?:农药|百草枯|敌敌畏|草甘膦|老鼠药|鼠药|杀虫剂|消毒液|84|漂白|洗衣液|洗衣凝珠|洗洁精|纽扣电池|电池|磁铁|磁珠|甲醇|工业酒精|毒蘑菇|野蘑菇|野生菌|干燥剂|洁厕|碎玻璃|玻璃)';
+  '(?:所有的?药|全部的?药|一整支|整支|一整瓶|整瓶|一瓶|大半瓶|半瓶|几口|整盒|一盒|一整盒|好几盒|一整板|整板|一板|好几板|一把|一大把|几十片|几十粒|几十颗|[1-9]\\d+(?:多|来)?\\s*(?:片|粒|颗|包|支)|[一二三四五六七八九两]?十[一二三四五六七八九几多来]?(?:片|粒|颗)|一百多|好几颗|好几片|好几块|一半|很多|好多|大量|过量|全(?:部)?)';
+const TOXIC_ZH = '(?:野生蘑菇|自己采的蘑菇|农药|百草枯|敌敌畏|草甘膦|老鼠药|鼠药|杀虫剂|消毒液|84|漂白|洗衣液|洗衣凝珠|洗洁精|纽扣电池|电池|磁铁|磁珠|甲醇|工业酒精|毒蘑菇|野蘑菇|野生菌|干燥剂|洁厕|碎玻璃|玻璃)';
 const INGESTION_ZH = new RegExp(
   [
     `${INGEST_ZH}[^。！？\\n]{0,10}?(?:${QUANTITY_ZH}|${TOXIC_ZH})`,
-    `(?:${QUANTITY_ZH}|${TOXIC_ZH})[^。！？\\n]{0,8}?(?:全|都)?(?:吃了|喝了|吞了|服了)`,
+    `(?:${QUANTITY_ZH}|${TOXIC_ZH})[^。！？\\n]{0,8}?(?:全|都)?(?:吃了|喝了|吞了|服了|吃完|喝完)`,
+    // a child with an opened medicine container and some of it gone
+    '(?:孩子|宝宝|小孩|儿子|女儿|孙子|孙女)[^。！？\\n]{0,16}(?:打开的|拿到了?|拿着)[^。！？\\n]{0,16}(?:半瓶|一瓶|整瓶|几颗|一些|不少)?(?:没了|少了)',
     `把[^。！？\\n]{0,12}(?:药|${TOXIC_ZH})[^。！？\\n]{0,4}(?:全|都)?(?:吃了|喝了|吞了)`,
   ].join('|'),
 );
 /** Someone ingested something and shows danger signs now (Chinese). */
-const DANGER_SIGNS_ZH = '(?:摇摇晃晃|站不稳|站不起来|脸通红|一直在哭|哭个不停|牙龈[^。！？\\n]{0,3}出血|叫不醒|摇不醒|叫不太醒|没反应|呼吸(?:很|浅|弱|一下一下)|嘴唇[^。！？\\n]{0,3}(?:灰|紫|青|发白|烧伤|红)|昏倒|昏过去|抽搐|一直(?:吐|在吐|尖叫|哭)|心跳(?:乱|得很快|很慢|好慢)|发麻|糊涂|很想睡|特别困|浑身软|呆呆的|头晕|出汗|脸色发白|嘴巴(?:疼|红|里都红)|嘴里发红|肚子(?:疼|不舒服))';
-const INGESTION_WITH_SIGNS_ZH = new RegExp(`(?:吃了|喝了|吞了|服了|咬了|啃了|嚼了|嘴里|喷了|吃下去|一口|拿着)[^。！？\\n]{0,40}?[，,、 ]?[^。！？\\n]{0,20}?${DANGER_SIGNS_ZH}`);
+const DANGER_SIGNS_ZH = '(?:脸红红|躺着不动|呼吸一下一下|摇摇晃晃|站不稳|站不起来|脸通红|一直在哭|哭个不停|牙龈[^。！？\\n]{0,3}出血|叫不醒|摇不醒|叫不太醒|没反应|呼吸(?:很|浅|弱|一下一下)|嘴唇[^。！？\\n]{0,3}(?:灰|紫|青|发白|烧伤|红)|昏倒|昏过去|抽搐|一直(?:吐|在吐|尖叫|哭)|心跳(?:乱|得很快|很慢|好慢)|发麻|糊涂|很想睡|特别困|浑身软|呆呆的|头晕|出汗|脸色发白|嘴巴(?:疼|红|里都红)|嘴里发红|肚子(?:疼|不舒服))';
+const INGESTION_WITH_SIGNS_ZH = new RegExp(`(?:吃了|喝了|吞了|服了|咬了|啃了|嚼了|嘴里|喷了|吃下去|一口|拿着|拿到了|用了一整)[^。！？\\n]{0,40}?[，,、 ]?[^。！？\\n]{0,20}?${DANGER_SIGNS_ZH}`);
 
 /** A child or a dependant and medicine: "孩子误吃了我的降压药". */
 const CHILD_MEDICINE_ZH = /(?:孩子|宝宝|小孩|儿子|女儿|孙子|孙女|外孙|老人|爷爷|奶奶|外婆|外公)[^。！？\n]{0,12}(?:吃了|吞了|误服|误食|误吞|偷吃|喝了|多吃了)[^。！？\n]{0,12}(?:药|药片|胶囊|铁剂|维生素)/;
@@ -216,7 +222,7 @@ const HAN = /\p{Script=Han}/u;
 const INTENT_HINT =
   /\b(?:die|dying|dead|death|kill\w*|end|ending|life|hurt\w*|cut\w*|overdos\w*|jump\w*|through|all|wake|waking|join|disappear\w*|finish|unalive|kms|suicidal|live|alive|exist|go on|myself|date|day|need|coming|here|tonight)\b/i;
 const MEANS_HINT =
-  /\b(?:pills?|tablets?|meds|medication|medicine|sleeping|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|gun|pistol|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|rooftop|overpass|cliff|tracks|railway|balcony|windows|doors?|vents?|loaded|saved|saving|collected|collecting|hoarded|hoarding|stockpiled|stockpiling|bought|holding|drink|swallow|take|inject)\b/i;
+  /\b(?:step|jump|platform|train|gas|engine|garage|voices?|picked|saved|pills?|tablets?|meds|medication|medicine|sleeping|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|gun|pistol|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|rooftop|overpass|cliff|tracks|railway|balcony|windows|doors?|vents?|loaded|saved|saving|collected|collecting|hoarded|hoarding|stockpiled|stockpiling|bought|holding|drink|swallow|take|inject)\b/i;
 const INGEST_HINT = /\b(?:took|taken|swallowed|ate|eaten|drank|drunk|downed|chugged|popped|overdosed|od'?d|injected|got|had|open)\b/i;
 const gated = (hint: RegExp, pattern: RegExp) => (text: string): boolean => hint.test(text) && pattern.test(text);
 const selfHarmIntentEn = gated(INTENT_HINT, SELF_HARM_INTENT_EN);
