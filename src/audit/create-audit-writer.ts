@@ -69,8 +69,10 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
     const batch = finished;
     pending = [];
     finished = [];
+    // A request that also ends in this batch needs no pending row: its record is written in the same transaction.
+    const ending = new Set(batch.map((item) => item.record.requestId));
     try {
-      trail.commit({ pending: entries.map((item) => item.entry), records: batch.map((item) => item.record) });
+      trail.commit({ pending: entries.filter((item) => !ending.has(item.entry.requestId)).map((item) => item.entry), records: batch.map((item) => item.record) });
     } catch (error) {
       for (const item of entries) item.reject(error);
       for (const item of batch) item.reject(error);

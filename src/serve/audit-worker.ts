@@ -1,7 +1,8 @@
 /**
  * The audit worker thread (started by createAuditWorker): opens the trail, records requests a crash
  * left pending as interrupted, then redacts, hashes and commits (fsync) off the server's event loop.
- * Messages: {type: 'begin', entry} | {type: 'complete', id, outcome} | {type: 'close'}.
+ * Messages come in batches (one postMessage per event-loop turn each way): AuditWorkerRequest[] in,
+ * {type: 'done', results} out.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditOutcome, AuditRequestEntry } from '../audit/audit-record.js';
@@ -22,7 +23,7 @@ export type AuditWorkerRequest =
 export type AuditWorkerReply =
   | { type: 'ready'; path: string; recovered: number }
   | { type: 'failed'; message: string }
-  | { type: 'done'; id: number; error: string | null }
+  | { type: 'done'; results: Array<{ id: number; error: string | null }> }
   | { type: 'closed' };
 
 const port = parentPort;
@@ -33,17 +34,33 @@ if (port) {
     const trail = openAuditTrail({ path: data.path });
     const recovered = trail.recoverInterrupted();
     const writer = createAuditWriter(trail, data.redact ? { createRedactor: () => createPhiRedactor() } : {});
-    port.on('message', (message: AuditWorkerRequest) => {
-      if (message.type === 'begin' || message.type === 'complete') {
-        (message.type === 'begin' ? writer.begin(message.entry) : writer.complete(message.outcome)).then(
-          () => post({ type: 'done', id: message.id, error: null }),
-          (error: unknown) => post({ type: 'done', id: message.id, error: error instanceof Error ? error.message : String(error) }),
-        );
-      } else {
-        void writer.close().finally(() => {
-          trail.close();
-          post({ type: 'closed' });
-        });
+    let results: Array<{ id: number; error: string | null }> = [];
+    let replying = false;
+    const settle = (id: number, error: string | null) => {
+      results.push({ id, error });
+      if (replying) return;
+      replying = true;
+      // after the writer's own setImmediate flush: one reply message per batch
+      setImmediate(() => {
+        replying = false;
+        const batch = results;
+        results = [];
+        post({ type: 'done', results: batch });
+      });
+    };
+    port.on('message', (messages: AuditWorkerRequest[]) => {
+      for (const message of messages) {
+        if (message.type === 'begin' || message.type === 'complete') {
+          (message.type === 'begin' ? writer.begin(message.entry) : writer.complete(message.outcome)).then(
+            () => settle(message.id, null),
+            (error: unknown) => settle(message.id, error instanceof Error ? error.message : String(error)),
+          );
+        } else {
+          void writer.close().finally(() => {
+            trail.close();
+            post({ type: 'closed' });
+          });
+        }
       }
     });
     post({ type: 'ready', path: trail.path, recovered });

@@ -48,10 +48,12 @@ export async function createAuditWorker(options: AuditWorkerOptions): Promise<Au
       if (reply.type === 'ready') resolve(reply);
       else if (reply.type === 'failed') reject(new DataFormatError(`Cannot open the audit database ${options.path}: ${reply.message}`, { file: options.path, fix: 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.' }));
       else if (reply.type === 'done') {
-        const item = waiting.get(reply.id);
-        waiting.delete(reply.id);
-        if (reply.error === null) item?.resolve();
-        else item?.reject(new Error(`audit commit failed: ${reply.error}`));
+        for (const result of reply.results) {
+          const item = waiting.get(result.id);
+          waiting.delete(result.id);
+          if (result.error === null) item?.resolve();
+          else item?.reject(new Error(`audit commit failed: ${result.error}`));
+        }
       } else onClosed?.();
     });
     worker.on('error', (error) => {
@@ -67,7 +69,18 @@ export async function createAuditWorker(options: AuditWorkerOptions): Promise<Au
     await worker.terminate();
     throw error;
   }
-  const send = (message: AuditWorkerRequest) => worker.postMessage(message);
+  // One postMessage per event-loop turn: requests finishing together cross to the worker together.
+  let outbox: AuditWorkerRequest[] = [];
+  const send = (message: AuditWorkerRequest) => {
+    outbox.push(message);
+    if (outbox.length === 1) {
+      setImmediate(() => {
+        const batch = outbox;
+        outbox = [];
+        worker.postMessage(batch);
+      });
+    }
+  };
   let closing: Promise<void> | undefined;
   return {
     path: opened.path,

@@ -28,7 +28,7 @@ export interface OutputJson {
   replaced: boolean;
   /** Why the answer was replaced (null when it was not). */
   reason: string | null;
-  /** dangerous_content | compliance | check_error (null when not replaced). */
+  /** refused_request | dangerous_content | compliance | check_error (null when not replaced). */
   kind: string | null;
 }
 
