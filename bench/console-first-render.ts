@@ -33,11 +33,11 @@ try {
       await page.addInitScript("sessionStorage.setItem('safemed.console.apiKey', 'bench')");
       await page.goto(`${server.url}/console/${name}`);
       await page.locator('#page-title').waitFor();
-      const figures = (await page.evaluate(`(() => {
+      const figures = await page.evaluate<{ paint: number; ready: number; js: number }>(`(() => {
         const paint = performance.getEntriesByName('first-contentful-paint')[0];
         const js = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.js')).reduce((sum, entry) => sum + entry.encodedBodySize, 0);
         return { paint: paint ? paint.startTime : NaN, ready: performance.now(), js };
-      })()`)) as { paint: number; ready: number; js: number };
+      })()`);
       paints.push(figures.paint);
       ready.push(figures.ready);
       scripts.push(figures.js);

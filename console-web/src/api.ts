@@ -33,7 +33,7 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 
 async function failure(response: Response): Promise<Error> {
   if (response.status === 401) return new AuthError('unauthorized');
-  let message = `HTTP ${response.status}`;
+  let message = `HTTP ${String(response.status)}`;
   let code: string | null = null;
   try {
     const body = (await response.json()) as { error?: { message?: string; code?: string | null } };
@@ -70,7 +70,7 @@ export async function download(path: string, fileName: string): Promise<void> {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
 }
 
 export interface ChatMessage {

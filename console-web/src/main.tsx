@@ -47,11 +47,11 @@ function App() {
       });
   }, []);
   useEffect(loadSession, [loadSession]);
-  useEffect(() => rememberLanguage(language), [language]);
+  useEffect(() => { rememberLanguage(language); }, [language]);
   useEffect(() => {
-    const onPop = () => setPage(pageFromLocation());
+    const onPop = () => { setPage(pageFromLocation()); };
     addEventListener('popstate', onPop);
-    return () => removeEventListener('popstate', onPop);
+    return () => { removeEventListener('popstate', onPop); };
   }, []);
   useEffect(() => {
     let live = true;
@@ -84,7 +84,7 @@ function App() {
   const languageSwitch = (
     <label class="language">
       <span>{t('app.language')}</span>
-      <select value={language} onChange={(event) => setLanguage((event.currentTarget.value === 'zh' ? 'zh' : 'en'))}>
+      <select value={language} onChange={(event) => { setLanguage((event.currentTarget.value === 'zh' ? 'zh' : 'en')); }}>
         <option value="en">English</option>
         <option value="zh">中文</option>
       </select>
@@ -169,12 +169,12 @@ function LoginForm({ t, onSignedIn }: { t: ConsoleContextValue['t']; onSignedIn:
     setBusy(true);
     storeKey(key.trim());
     apiJson<Session>('session')
-      .then(() => onSignedIn())
+      .then(() => { onSignedIn(); })
       .catch((error: unknown) => {
         storeKey(null);
         setWrong(error instanceof AuthError || error instanceof ApiError);
       })
-      .finally(() => setBusy(false));
+      .finally(() => { setBusy(false); });
   };
   return (
     <section class="login" aria-labelledby="login-title">
@@ -182,7 +182,7 @@ function LoginForm({ t, onSignedIn }: { t: ConsoleContextValue['t']; onSignedIn:
       <p>{t('login.intro')}</p>
       <form onSubmit={submit}>
         <label for="api-key">{t('login.key')}</label>
-        <input id="api-key" name="api-key" type="password" autocomplete="current-password" required value={key} onInput={(event) => setKey(event.currentTarget.value)} />
+        <input id="api-key" name="api-key" type="password" autocomplete="current-password" required value={key} onInput={(event) => { setKey(event.currentTarget.value); }} />
         <button type="submit" disabled={busy}>
           {t('login.submit')}
         </button>

@@ -82,7 +82,7 @@ export function createAuditApi(options: { path: string }): AuditApi {
           if (record.id !== id) continue;
           return sendJson(response, 200, { record, summary: summarizeVerdicts(record) ?? null, timings: auditTimings(record) });
         }
-        throw clientError(404, 'not_found', `No audit record #${id}.`);
+        throw clientError(404, 'not_found', `No audit record #${String(id)}.`);
       }
       throw clientError(404, 'not_found', 'Unknown console route.');
     },

@@ -71,7 +71,7 @@ export function createConsoleAssets(directory = defaultConsoleAssetsDir()): Cons
     }
   }
   const send = (request: IncomingMessage, response: ServerResponse, asset: Asset, cache: string): number => {
-    const acceptsGzip = /\bgzip\b/u.test(String(request.headers['accept-encoding'] ?? ''));
+    const acceptsGzip = /\bgzip\b/u.test(request.headers['accept-encoding'] ?? '');
     const body = acceptsGzip && asset.gzip ? asset.gzip : asset.body;
     response.writeHead(200, {
       'content-type': asset.type,

@@ -46,7 +46,7 @@ export function createReportsApi(options: ReportsApiOptions) {
     if (request.method !== 'GET') throw clientError(405, 'method_not_allowed', 'Use GET.');
     const runsDir = options.runsDir;
     if (route === 'reports') {
-      const runs = runsDir === undefined ? [] : findReportRuns(runsDir).map(({ directory: _directory, ...run }) => run);
+      const runs = runsDir === undefined ? [] : findReportRuns(runsDir).map((run) => ({ id: run.id, kind: run.kind, name: run.name, created: run.created, complete: run.complete }));
       return sendJson(response, 200, { configured: runsDir !== undefined, runs });
     }
     if (runsDir === undefined) throw clientError(404, 'not_configured', 'No runs folder: start serve with --console-runs <dir>.');
@@ -60,7 +60,7 @@ export function createReportsApi(options: ReportsApiOptions) {
         summaries.forEach((summary, index) => {
           const count = seen.get(summary.model) ?? 0;
           seen.set(summary.model, count + 1);
-          if (count > 0) summary.model = `${summary.model} (${runs[index]?.id ?? index})`;
+          if (count > 0) summary.model = `${summary.model} (${runs[index]?.id ?? String(index)})`;
         });
         // vega and resvg load only when a chart is first drawn.
         const { renderRadar } = await import('../eval/report/render-radar.js');

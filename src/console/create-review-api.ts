@@ -117,7 +117,7 @@ export function createReviewApi(options: { path: string }) {
       item = reviewQueue.accept(id, { reviewer: data.reviewer, ...(data.note ? { note: data.note } : {}) });
     } else if (action === 'edit') {
       const data = decisionSchemas.edit.parse(body);
-      const changes = Object.fromEntries(Object.entries(data.changes).filter(([, value]) => value !== undefined));
+      const changes = Object.fromEntries(Object.entries(data.changes).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
       item = reviewQueue.edit(id, { reviewer: data.reviewer, changes, ...(data.note ? { note: data.note } : {}) });
     } else {
       const data = decisionSchemas.reject.parse(body);

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { clientError } from '../serve/error-response.js';
 
 export async function readConsoleJson(request: IncomingMessage, options: { limitBytes: number; timeoutMs: number; signal?: AbortSignal }): Promise<unknown> {
-  const type = String(request.headers['content-type'] ?? '').toLowerCase();
+  const type = (request.headers['content-type'] ?? '').toLowerCase();
   if (!/^application\/json\s*(;|$)/u.test(type)) {
     request.resume();
     throw clientError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
@@ -24,7 +24,7 @@ export async function readConsoleJson(request: IncomingMessage, options: { limit
       size += buffer.length;
       if (size > options.limitBytes) {
         request.resume();
-        throw clientError(413, 'body_too_large', `The request body is larger than ${options.limitBytes} bytes.`);
+        throw clientError(413, 'body_too_large', `The request body is larger than ${String(options.limitBytes)} bytes.`);
       }
       chunks.push(buffer);
     }

@@ -110,6 +110,23 @@ test('login: the pages ask for the key, refuse a wrong one, keep the right one f
   await page.close();
 });
 
+test('keyboard: skip link, navigation links and the page fields are reachable with Tab and Enter', { skip }, async () => {
+  const page = await signedIn('chat');
+  const focused = () => page.evaluate<string>("(document.activeElement && (document.activeElement.id || document.activeElement.textContent)) || ''");
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'Skip to content');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'Chat');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'Audit trail');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
+  assert.equal(await focused(), 'main', 'focus moves to the new page');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'audit-from', 'the first filter is next');
+  await page.close();
+});
+
 test('chat: a streamed answer with its THINK block above the ANSWER and colour-coded verdict tags', { skip }, async () => {
   const page = await signedIn();
   await ask(page, 'What dose of amoxicillin is usual for an adult?');

@@ -85,10 +85,10 @@ function cotRecord(id: string, question: string, low: Record<string, number>): C
     { judge: 'judge-a', scores: scores('judge-a', 0), attempts: 1 },
     { judge: 'judge-b', scores: scores('judge-b', 1), attempts: 1 },
   ];
-  const mean = Object.fromEntries(criteria.map((criterion) => [criterion, ((judges[0]!.scores[criterion]!.score + judges[1]!.scores[criterion]!.score) / 2)]));
-  const strikes = Object.keys(low).flatMap((criterion) => [
-    { kind: 'criterion_below_pass' as const, stage: 'qc' as const, judge: 'judge-a', criterion, score: low[criterion]! },
-    { kind: 'criterion_below_pass' as const, stage: 'qc' as const, judge: 'judge-b', criterion, score: low[criterion]! },
+  const mean = Object.fromEntries(criteria.map((criterion) => [criterion, judges.reduce((sum, judge) => sum + (judge.scores[criterion]?.score ?? 0), 0) / judges.length]));
+  const strikes = Object.entries(low).flatMap(([criterion, score]) => [
+    { kind: 'criterion_below_pass' as const, stage: 'qc' as const, judge: 'judge-a', criterion, score },
+    { kind: 'criterion_below_pass' as const, stage: 'qc' as const, judge: 'judge-b', criterion, score },
   ]);
   return {
     kind: 'cot',

@@ -34,7 +34,7 @@ test('the bundle references no other origin, and every page loads well under 200
   const sizes = JSON.parse(readFileSync(join(folder, 'sizes.json'), 'utf8')) as Record<string, { gzipBytes: number }>;
   for (const page of ['chat', 'audit', 'review', 'reports', 'playground']) {
     const size = sizes[page]?.gzipBytes ?? Infinity;
-    assert.ok(size > 1000 && size < 200 * 1024, `${page}: ${size} bytes`);
+    assert.ok(size > 1000 && size < 200 * 1024, `${page}: ${String(size)} bytes`);
   }
 });
 

@@ -22,7 +22,9 @@ function printed(serve: SpawnedServe, pattern: RegExp): Promise<string> {
     serve.child.stdout.on('data', check);
     serve.child.stderr.on('data', check);
     check('');
-    void serve.exited.then(() => reject(new Error(`exited before printing ${String(pattern)}:\n${seen}${serve.stderr()}`)));
+    void serve.exited.then(() => {
+      reject(new Error(`exited before printing ${String(pattern)}:\n${seen}${serve.stderr()}`));
+    });
   });
 }
 

@@ -67,7 +67,7 @@ const LIMIT = 100;
 
 function toQuery(filters: Filters): string {
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(filters)) {
+  for (const [name, value] of Object.entries(filters) as Array<[string, string]>) {
     if (value === '') continue;
     // datetime-local has no zone: it is the reviewer's local time.
     query.set(name, name === 'from' || name === 'to' ? new Date(value).toISOString() : value);
@@ -96,7 +96,7 @@ export default function AuditPage() {
     apiJson<{ records: AuditListItem[]; matched: number; total: number }>(`audit?${toQuery(current)}`)
       .then(setList)
       .catch(setError)
-      .finally(() => setBusy(false));
+      .finally(() => { setBusy(false); });
   };
   useEffect(() => {
     if (session.features.audit) search(EMPTY);
@@ -104,7 +104,7 @@ export default function AuditPage() {
 
   const openRecord = (id: number) => {
     setError(null);
-    apiJson<NonNullable<typeof open>>(`audit/${id}`)
+    apiJson<NonNullable<typeof open>>(`audit/${String(id)}`)
       .then((value) => {
         setOpen(value);
         requestAnimationFrame(() => document.getElementById('audit-detail')?.focus());
@@ -121,7 +121,7 @@ export default function AuditPage() {
   }
   const field = (name: keyof Filters) => ({
     value: filters[name],
-    onInput: (event: Event) => setFilters({ ...filters, [name]: (event.currentTarget as HTMLInputElement).value }),
+    onInput: (event: Event) => { setFilters({ ...filters, [name]: (event.currentTarget as HTMLInputElement).value }); },
   });
   const dimensions = Object.entries(session.labels.dimensions);
   return (
@@ -212,7 +212,9 @@ export default function AuditPage() {
             <p>{t('audit.chainBroken', { id: verify.firstBroken?.id ?? '?', problem: verify.firstBroken?.problem ?? '' })}</p>
             {verify.problems.length > 1 ? <p>{t('audit.chainMore', { count: verify.problems.length })}</p> : null}
             {verify.firstBroken ? (
-              <button type="button" onClick={() => verify.firstBroken && openRecord(verify.firstBroken.id)}>
+              <button type="button" onClick={() => {
+                  if (verify.firstBroken) openRecord(verify.firstBroken.id);
+                }}>
                 {t('audit.openBroken', { id: verify.firstBroken.id })}
               </button>
             ) : null}
@@ -245,7 +247,7 @@ export default function AuditPage() {
                   {list.records.map((record) => (
                     <tr key={record.id}>
                       <td>
-                        <button type="button" class="link" onClick={() => openRecord(record.id)} aria-label={`${t('audit.open')} #${record.id}`}>
+                        <button type="button" class="link" onClick={() => { openRecord(record.id); }} aria-label={`${t('audit.open')} #${String(record.id)}`}>
                           #{record.id}
                         </button>
                       </td>
@@ -264,7 +266,7 @@ export default function AuditPage() {
           )}
         </>
       ) : null}
-      {open ? <AuditDetail value={open} onClose={() => setOpen(null)} /> : null}
+      {open ? <AuditDetail value={open} onClose={() => { setOpen(null); }} /> : null}
     </section>
   );
 }
@@ -296,7 +298,7 @@ function AuditDetail({ value, onClose }: { value: { record: AuditRecord; summary
         <dd>{record.finishReason ?? '–'}</dd>
         <dt>{t('audit.timings')}</dt>
         <dd>
-          {t('audit.firstToken')}: {timings.firstTokenMs === null ? '–' : `${timings.firstTokenMs} ms`} · {t('audit.total')}: {timings.totalMs} ms
+          {t('audit.firstToken')}: {timings.firstTokenMs === null ? '–' : `${String(timings.firstTokenMs)} ms`} · {t('audit.total')}: {timings.totalMs} ms
         </dd>
         <dt>{t('audit.hash')}</dt>
         <dd class="mono">{record.hash}</dd>

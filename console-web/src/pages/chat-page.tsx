@@ -95,12 +95,11 @@ export default function ChatPage() {
   const controller = useRef<AbortController | null>(null);
   const busy = turns.some((turn) => turn.role === 'assistant' && turn.streaming);
 
-  const update = (change: (turn: AssistantTurn) => AssistantTurn) =>
-    setTurns((current) => {
+  const update = (change: (turn: AssistantTurn) => AssistantTurn) => { setTurns((current) => {
       const last = current.at(-1);
       if (!last || last.role !== 'assistant') return current;
       return [...current.slice(0, -1), change(last)];
-    });
+    }); };
 
   const send = (event: Event) => {
     event.preventDefault();
@@ -119,13 +118,13 @@ export default function ChatPage() {
       session.servedModelName,
       history,
       {
-        onReasoning: (delta) => update((turn) => ({ ...turn, reasoning: turn.reasoning + delta })),
-        onContent: (delta) => update((turn) => ({ ...turn, content: turn.content + delta })),
-        onFinish: (finishReason, safemed) => update((turn) => ({ ...turn, finishReason, ...(safemed ? { safemed } : {}) })),
+        onReasoning: (delta) => { update((turn) => ({ ...turn, reasoning: turn.reasoning + delta })); },
+        onContent: (delta) => { update((turn) => ({ ...turn, content: turn.content + delta })); },
+        onFinish: (finishReason, safemed) => { update((turn) => ({ ...turn, finishReason, ...(safemed ? { safemed } : {}) })); },
       },
       abort.signal,
     )
-      .catch((error: unknown) => update((turn) => ({ ...turn, error })))
+      .catch((error: unknown) => { update((turn) => ({ ...turn, error })); })
       .finally(() => {
         update((turn) => ({ ...turn, streaming: false }));
         setStatus('');
@@ -159,7 +158,7 @@ export default function ChatPage() {
           id="chat-input"
           rows={3}
           value={input}
-          onInput={(event) => setInput(event.currentTarget.value)}
+          onInput={(event) => { setInput(event.currentTarget.value); }}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) send(event);
           }}
@@ -173,7 +172,7 @@ export default function ChatPage() {
               {t('chat.stop')}
             </button>
           ) : (
-            <button type="button" class="secondary" disabled={turns.length === 0} onClick={() => setTurns([])}>
+            <button type="button" class="secondary" disabled={turns.length === 0} onClick={() => { setTurns([]); }}>
               {t('chat.clear')}
             </button>
           )}

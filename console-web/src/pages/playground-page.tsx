@@ -80,7 +80,7 @@ export default function PlaygroundPage() {
     apiJson<GuardPreview>('playground', { json: body })
       .then(setResult)
       .catch(setError)
-      .finally(() => setBusy(false));
+      .finally(() => { setBusy(false); });
   };
   const verdict = result?.verdict;
   return (
@@ -91,14 +91,14 @@ export default function PlaygroundPage() {
         <fieldset class="inline">
           <legend>{t('playground.mode')}</legend>
           <label>
-            <input type="radio" name="mode" value="single" checked={mode === 'single'} onChange={() => setMode('single')} /> {t('playground.single')}
+            <input type="radio" name="mode" value="single" checked={mode === 'single'} onChange={() => { setMode('single'); }} /> {t('playground.single')}
           </label>
           <label>
-            <input type="radio" name="mode" value="conversation" checked={mode === 'conversation'} onChange={() => setMode('conversation')} /> {t('playground.conversation')}
+            <input type="radio" name="mode" value="conversation" checked={mode === 'conversation'} onChange={() => { setMode('conversation'); }} /> {t('playground.conversation')}
           </label>
         </fieldset>
         <label for="playground-text">{mode === 'single' ? t('playground.request') : t('playground.conversationLabel')}</label>
-        <textarea id="playground-text" rows={mode === 'single' ? 4 : 10} required value={text} onInput={(event) => setText(event.currentTarget.value)} />
+        <textarea id="playground-text" rows={mode === 'single' ? 4 : 10} required value={text} onInput={(event) => { setText(event.currentTarget.value); }} />
         <div class="buttons">
           <button type="submit" disabled={busy || text.trim() === ''}>
             {t('playground.check')}

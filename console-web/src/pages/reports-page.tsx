@@ -49,7 +49,7 @@ function formatValue(value: number | null, unit: 'percent' | 'score'): string {
 }
 
 function percent(entry: AsrEntry | undefined): string {
-  return entry === undefined || entry.asr === null ? '–' : `${(entry.asr * 100).toFixed(1)}% (${entry.n})`;
+  return entry === undefined || entry.asr === null ? '–' : `${(entry.asr * 100).toFixed(1)}% (${String(entry.n)})`;
 }
 
 function Table({ table }: { table: ReportTable }) {
@@ -141,7 +141,7 @@ export default function ReportsPage() {
         setRedteamReport(redteamValue);
       })
       .catch(setError)
-      .finally(() => setBusy(false));
+      .finally(() => { setBusy(false); });
   };
   const toggle = (key: string) => {
     const next = new Set(selected);
@@ -159,7 +159,7 @@ export default function ReportsPage() {
           const key = `${run.kind}:${run.id}`;
           return (
             <label key={key} class="run">
-              <input type="checkbox" checked={selected.has(key)} onChange={() => toggle(key)} /> <strong>{run.name}</strong> <span class="muted">{run.id}</span>
+              <input type="checkbox" checked={selected.has(key)} onChange={() => { toggle(key); }} /> <strong>{run.name}</strong> <span class="muted">{run.id}</span>
               {run.created ? (
                 <span class="muted">
                   {' '}

@@ -88,10 +88,10 @@ export default function ReviewPage() {
   return (
     <section class="page review" aria-labelledby="page-title">
       <h1 id="page-title">{t('review.title')}</h1>
-      <form class="filters" onSubmit={(event) => event.preventDefault()}>
+      <form class="filters" onSubmit={(event) => { event.preventDefault(); }}>
         <div class="field">
           <label for="review-status">{t('review.status')}</label>
-          <select id="review-status" value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
+          <select id="review-status" value={status} onChange={(event) => { setStatus(event.currentTarget.value); }}>
             {['pending', 'accepted', 'edited', 'rejected', 'all'].map((value) => (
               <option value={value} key={value}>
                 {value}
@@ -101,7 +101,7 @@ export default function ReviewPage() {
         </div>
         <div class="field">
           <label for="review-criterion">{t('review.criterion')}</label>
-          <select id="review-criterion" value={criterion} onChange={(event) => setCriterion(event.currentTarget.value)}>
+          <select id="review-criterion" value={criterion} onChange={(event) => { setCriterion(event.currentTarget.value); }}>
             <option value="">{t('review.any')}</option>
             {(list?.criteria ?? []).map((value) => (
               <option value={value} key={value}>
@@ -136,7 +136,7 @@ export default function ReviewPage() {
                   {list.items.map((item) => (
                     <tr key={item.id}>
                       <td>
-                        <button type="button" class="link" onClick={() => openItem(item.id)}>
+                        <button type="button" class="link" onClick={() => { openItem(item.id); }}>
                           {item.id}
                         </button>
                       </td>
@@ -280,13 +280,13 @@ function ReviewDetail({ value, onDecided }: { value: { item: Item; criteria: Arr
           <div>
             <h3>{t('review.edited')}</h3>
             <label for="edit-reasoning">{t('review.reasoning')}</label>
-            <textarea id="edit-reasoning" rows={10} value={reasoning} onInput={(event) => setReasoning(event.currentTarget.value)} />
+            <textarea id="edit-reasoning" rows={10} value={reasoning} onInput={(event) => { setReasoning(event.currentTarget.value); }} />
             <label for="edit-answer">{t('review.answerText')}</label>
-            <textarea id="edit-answer" rows={5} value={answer} onInput={(event) => setAnswer(event.currentTarget.value)} />
+            <textarea id="edit-answer" rows={5} value={answer} onInput={(event) => { setAnswer(event.currentTarget.value); }} />
             {original.answer !== undefined ? (
               <>
                 <label for="edit-letter">{t('review.answerLetter')}</label>
-                <input id="edit-letter" type="text" value={letter} onInput={(event) => setLetter(event.currentTarget.value)} />
+                <input id="edit-letter" type="text" value={letter} onInput={(event) => { setLetter(event.currentTarget.value); }} />
               </>
             ) : null}
           </div>
@@ -303,30 +303,30 @@ function ReviewDetail({ value, onDecided }: { value: { item: Item; criteria: Arr
           {t('review.decided', { status: item.status, reviewer: item.reviewer ?? '?', at: item.decided_at ?? '?' })}
         </p>
       ) : (
-        <form class="decision stack" onSubmit={(event) => event.preventDefault()}>
+        <form class="decision stack" onSubmit={(event) => { event.preventDefault(); }}>
           <label for="reviewer-id">{t('review.reviewer')}</label>
-          <input id="reviewer-id" type="text" required value={reviewer} onInput={(event) => setReviewer(event.currentTarget.value)} />
+          <input id="reviewer-id" type="text" required value={reviewer} onInput={(event) => { setReviewer(event.currentTarget.value); }} />
           <label for="review-note">{`${t('review.note')} / ${t('review.reason')}`}</label>
-          <textarea id="review-note" rows={2} value={note} onInput={(event) => setNote(event.currentTarget.value)} />
+          <textarea id="review-note" rows={2} value={note} onInput={(event) => { setNote(event.currentTarget.value); }} />
           <div class="buttons">
-            <button type="button" onClick={() => decide('accept')} disabled={editing}>
+            <button type="button" onClick={() => { decide('accept'); }} disabled={editing}>
               {t('review.accept')}
             </button>
             {editing ? (
               <>
-                <button type="button" onClick={() => decide('edit')}>
+                <button type="button" onClick={() => { decide('edit'); }}>
                   {t('review.saveEdit')}
                 </button>
-                <button type="button" class="secondary" onClick={() => setEditing(false)}>
+                <button type="button" class="secondary" onClick={() => { setEditing(false); }}>
                   {t('review.cancelEdit')}
                 </button>
               </>
             ) : (
-              <button type="button" class="secondary" onClick={() => setEditing(true)}>
+              <button type="button" class="secondary" onClick={() => { setEditing(true); }}>
                 {t('review.edit')}
               </button>
             )}
-            <button type="button" class="danger" onClick={() => decide('reject')} disabled={editing}>
+            <button type="button" class="danger" onClick={() => { decide('reject'); }} disabled={editing}>
               {t('review.reject')}
             </button>
           </div>
