@@ -94,7 +94,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       mechanism,
     };
     if (extras.templated) {
-      verdict.replacement = { kind: 'dangerous_content', channel: 'text', reason: 'the request was refused before the model was called', mechanism: input.mechanism };
+      verdict.replacement = { kind: 'refused_request', channel: 'text', reason: 'the request was refused before the model was called', mechanism: input.mechanism };
       verdict.compliance = 'pass';
     } else if (replacement) verdict.replacement = replacement;
     if (extras.disclaimer !== undefined) verdict.disclaimer = extras.disclaimer;

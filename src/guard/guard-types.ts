@@ -33,9 +33,10 @@ export function emergencyProbabilityOf(assessment: RiskAssessment): number {
 
 /** Why an answer was cut and replaced (on the output verdict). */
 export interface OutputReplacement {
-  /** `dangerous_content`: plainly dangerous instructions after allow/caution; `compliance`: the model
-   * gave the harmful part of a steered request; `check_error`: the output check failed (fail-closed). */
-  kind: 'dangerous_content' | 'compliance' | 'check_error';
+  /** `refused_request`: the request was blocked and answered from a template (no model call);
+   * `dangerous_content`: plainly dangerous instructions in the answer; `compliance`: the model gave
+   * the harmful part of a steered request; `check_error`: the output check failed (fail-closed). */
+  kind: 'refused_request' | 'dangerous_content' | 'compliance' | 'check_error';
   /** The channel in which the text was found. */
   channel: 'reasoning' | 'text';
   /** One sentence for the client, e.g. "the answer gave instructions for covert administration". */
