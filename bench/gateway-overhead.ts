@@ -11,7 +11,10 @@
  *
  * Rows 3-6 cross guard on/off with audit on/off; the last is the default configuration.
  *
- *   node --import tsx bench/gateway-overhead.ts [--seconds 4] [--rounds 3] [--connections 50] [--probe 2000] [--no-portkey]
+ * `--before <dir>` adds the guard-off/audit-off and default servers of another checkout (e.g.
+ * `git worktree add /tmp/before <commit>`), measured in the same run.
+ *
+ *   node --import tsx bench/gateway-overhead.ts [--seconds 4] [--rounds 3] [--connections 50] [--probe 2000] [--no-portkey] [--before <dir>]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -145,6 +148,8 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '50' },
       probe: { type: 'string', default: '2000' },
       'no-portkey': { type: 'boolean', default: false },
+      /** A checkout of an older commit (e.g. a git worktree): its guard-off/audit-off and default servers join the table. */
+      before: { type: 'string' },
     },
   });
   if (values.role === 'upstream') return runUpstreamRole();
@@ -175,6 +180,19 @@ async function main(): Promise<void> {
     children.push(guardOn.child);
     const defaults = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-default.db')]), /listening on (\S+)/);
     children.push(defaults.child);
+    const beforeRows: Array<{ label: string; pid: number | undefined; url: string; headers: Record<string, string>; body: string }> = [];
+    if (values.before) {
+      const beforeArgs = (extra: string[]) => [node, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', '--log-level', 'warn', ...extra];
+      const bare = await startProcess(beforeArgs(['--guard', 'off', '--no-audit']), /listening on (\S+)/, values.before);
+      children.push(bare.child);
+      const full = await startProcess(beforeArgs(['--audit-db', join(folder, 'audit-before.db')]), /listening on (\S+)/, values.before);
+      children.push(full.child);
+      const body = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'Is paracetamol safe with ibuprofen?' }] });
+      beforeRows.push(
+        { label: 'BEFORE: guard off, audit off', pid: bare.child.pid, url: `${bare.match}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body },
+        { label: 'BEFORE: defaults (guard on, audit on)', pid: full.child.pid, url: `${full.match}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body },
+      );
+    }
     const portkeyPort = await freePort();
     const portkeyScript = join(benchFolder, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
     const portkey = values['no-portkey'] ? undefined : await startProcess([node, portkeyScript, `--port=${portkeyPort}`, '--headless'], /(\d+)/, benchFolder).catch((error: unknown) => {
@@ -200,6 +218,7 @@ async function main(): Promise<void> {
       { label: 'safemed serve, guard off, audit on', pid: auditOn.child.pid, url: `${auditOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve, guard on, audit off', pid: guardOn.child.pid, url: `${guardOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve defaults (guard on, audit on)', pid: defaults.child.pid, url: `${defaults.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      ...beforeRows,
       ...(portkey
         ? [
             {
