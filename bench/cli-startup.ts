@@ -74,7 +74,7 @@ try {
   for (const args of commands) {
     const samples = builds.map(() => [] as number[]);
     for (const entry of builds) timeOnce(entry.folder, args); // warm the file cache
-    for (let index = 0; index < runs; index += 1) builds.forEach((entry, which) => samples[which]!.push(timeOnce(entry.folder, args)));
+    for (let index = 0; index < runs; index += 1) builds.forEach((entry, which) => samples[which]?.push(timeOnce(entry.folder, args)));
     const cells = samples.map((list) => {
       const { min, median, max } = stats(list);
       return `${min.toFixed(0)} / **${median.toFixed(0)}** / ${max.toFixed(0)}`;

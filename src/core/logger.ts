@@ -35,10 +35,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     write(JSON.stringify({ time: now().toISOString(), level, message, ...base, ...context }));
   };
   return {
-    debug: (message, context) => log('debug', message, context),
-    info: (message, context) => log('info', message, context),
-    warn: (message, context) => log('warn', message, context),
-    error: (message, context) => log('error', message, context),
+    debug: (message, context) => { log('debug', message, context); },
+    info: (message, context) => { log('info', message, context); },
+    warn: (message, context) => { log('warn', message, context); },
+    error: (message, context) => { log('error', message, context); },
     child: (context) => createLogger({ ...options, context: { ...base, ...context } }),
   };
 }

@@ -18,14 +18,15 @@ export interface BenchSpec {
 const NAME = /^[\p{L}\p{N}_.()-]+$/u;
 
 export function parseBenchSpec(text: string): BenchSpec {
-  const match = /^([^:@/\\]+?)(?:@([a-z0-9-]+))?:(.+)$/u.exec(text);
-  if (match && NAME.test(match[1]!) && !/^[a-z]:[\\/]/i.test(text)) {
-    return { name: match[1]!, ...(match[2] ? { format: match[2] } : {}), path: match[3]! };
+  const [matched, name = '', format, path = ''] = /^([^:@/\\]+?)(?:@([a-z0-9-]+))?:(.+)$/u.exec(text) ?? [];
+  if (matched !== undefined && NAME.test(name) && !/^[a-z]:[\\/]/i.test(text)) {
+    return { name, ...(format ? { format } : {}), path };
   }
   if (text.includes(':') && !text.startsWith('/') && !text.startsWith('.')) {
     throw new ConfigError(`Cannot read --bench "${text}".`, { key: 'bench', fix: 'Write --bench name:path or --bench name@format:path (names: letters, digits, _ . - ( )).' });
   }
-  const stem = basename(text.split(',')[0]!.replace(/\/+$/, ''), extname(text.split(',')[0]!));
+  const [first = text] = text.split(',');
+  const stem = basename(first.replace(/\/+$/, ''), extname(first));
   return { name: stem, path: text };
 }
 
@@ -61,14 +62,14 @@ export interface JudgeSpec extends BackendSpec {
 }
 
 export function parseJudgeSpec(text: string): JudgeSpec {
-  const match = /^([\p{L}\p{N}_.-]+)=(.+)$/u.exec(text);
-  if (match && !match[1]!.includes(':')) return { id: match[1]!, ...parseBackendSpec(match[2]!) };
+  const [matched, id = '', backend = ''] = /^([\p{L}\p{N}_.-]+)=(.+)$/u.exec(text) ?? [];
+  if (matched !== undefined && !id.includes(':')) return { id, ...parseBackendSpec(backend) };
   return parseBackendSpec(text);
 }
 
 /** A readable judge id from the model name (or the URI's host) — unique among `taken`. */
 export function deriveJudgeId(spec: JudgeSpec, modelId: string, taken: Set<string>): string {
-  const base = (spec.id ?? spec.model ?? modelId ?? '').trim() || hostOf(spec.uri);
+  const base = (spec.id ?? spec.model ?? modelId).trim() || hostOf(spec.uri);
   const clean = base.replace(/[^\p{L}\p{N}_.-]+/gu, '-').replace(/^-+|-+$/g, '') || 'judge';
   let id = clean;
   for (let counter = 2; taken.has(id); counter += 1) id = `${clean}-${counter}`;

@@ -101,7 +101,7 @@ test('chat --model (openai: upstream): interactive session keeps the history and
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stdin.end('first question\nsecond question\n/exit\nnever sent\n');
-  const [code] = await once(child, 'exit');
+  const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 0);
   const answers = stdout.trim().split('\n').map((line) => JSON.parse(line) as { answer: string; reasoning: string });
   assert.deepEqual(answers.map((answer) => answer.answer), ['reply 0', 'reply 1']);

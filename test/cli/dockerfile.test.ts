@@ -10,7 +10,7 @@ interface LintItem {
   line: number;
   rule: string;
 }
-const { run } = createRequire(import.meta.url)('dockerfilelint') as { run(configPath: string, content: string): LintItem[] };
+const dockerfilelint = createRequire(import.meta.url)('dockerfilelint') as { run: (configPath: string, content: string) => LintItem[] };
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 /** Instructions with their continuation lines joined, comments dropped. */
 const instructions = dockerfile
@@ -22,7 +22,7 @@ test('dockerfilelint reports nothing (one known false positive excepted)', () =>
   const healthLine = dockerfile.split('\n').findIndex((line) => line.startsWith('HEALTHCHECK')) + 1;
   // dockerfilelint 1.8 reads HEALTHCHECK options with /--\w+/, so it takes --start-period for an
   // unknown "--start" (invalid_format); Docker documents --start-period, and the model needs time to load.
-  const findings = run('.', dockerfile).filter((item) => !(item.rule === 'invalid_format' && item.line === healthLine && /--start-period=/.test(dockerfile)));
+  const findings = dockerfilelint.run('.', dockerfile).filter((item) => !(item.rule === 'invalid_format' && item.line === healthLine && /--start-period=/.test(dockerfile)));
   assert.deepEqual(findings, []);
 });
 

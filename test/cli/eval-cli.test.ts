@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { readResultRecords } from '../../src/eval/engine/result-store.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { MODEL_REPLIES, markerOf, startScriptedModel } from '../eval/support/eval-test-servers.js';
+import type { ChoiceBenchmarkSummary, EvalSummary } from '../../src/eval/scoring/summarize-results.js';
 
 const fixtures = join(import.meta.dirname, '..', 'eval', 'fixtures');
 
@@ -21,10 +22,10 @@ function startCli(args: string[]): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+    child.on('close', (code, signal) => { resolve({ code, signal, stdout, stderr }); }),
   );
   return { child, done };
 }
@@ -37,7 +38,8 @@ test('a run killed with SIGKILL and resumed evaluates every item exactly once', 
   const model = await startScriptedUpstream(({ body }) => {
     chatRequests += 1;
     if (chatRequests === killAt && cli) cli.child.kill('SIGKILL');
-    const marker = markerOf(String(body.messages.at(-1).content)) ?? '';
+    const messages = body.messages as Array<{ content: string }>;
+    const marker = markerOf(messages.at(-1)?.content ?? '') ?? '';
     return { content: MODEL_REPLIES[marker] ?? 'no idea' };
   });
   const out = mkdtempSync(join(tmpdir(), 'eval-cli-'));
@@ -58,9 +60,9 @@ test('a run killed with SIGKILL and resumed evaluates every item exactly once', 
     const keys = records.map((record) => `${record.benchmark}/${record.item_id}`);
     assert.deepEqual([...keys].sort(), ['en/en-1', 'en/en-2', 'en/en-3', 'en/en-4', 'zh/0', 'zh/1', 'zh/2']);
     assert.equal(new Set(keys).size, keys.length);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    assert.equal(summary.benchmarks.en.n, 4);
-    assert.equal(summary.benchmarks.en.accuracy, 0.5);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as EvalSummary & { complete: boolean };
+    assert.equal(summary.benchmarks.en?.n, 4);
+    assert.equal((summary.benchmarks.en as ChoiceBenchmarkSummary).accuracy, 0.5);
     assert.equal(summary.complete, true);
     // Resuming a finished run calls the model for nothing.
     const requestsBefore = chatRequests;
@@ -125,7 +127,7 @@ test('--guard evaluates through the guard middleware (verdicts recorded per item
     const records = readResultRecords(join(out, 'results.jsonl')).records;
     assert.equal(records.length, 4);
     for (const record of records) assert.ok(record.guard_actions && record.guard_actions.some((action) => action.startsWith('input:')), record.item_id);
-    assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).guard, true);
+    assert.equal((JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as EvalSummary).guard, true);
   } finally {
     await model.close();
   }

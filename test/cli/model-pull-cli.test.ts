@@ -14,7 +14,7 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ ur
   const server = createServer(handler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => { resolve(); })) };
 }
 
 test('model pull follows a redirect to the CDN host, drops the token there, and prints the cached path', async (t) => {
@@ -38,7 +38,7 @@ test('model pull follows a redirect to the CDN host, drops the token there, and 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const [code] = await once(child, 'exit');
+  const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 0, stderr);
   const path = join(cacheDir, 'someone', 'repo', 'm.gguf');
   assert.equal(stdout.trim(), path);

@@ -8,7 +8,7 @@ import { parseBenchSpec, parseJudgeSpec, deriveJudgeId } from '../../src/eval/pa
 test('rate limiter: N/s lets a burst of N through, then waits 1/N s per request (injected clock)', async () => {
   let now = 0;
   const waits: number[] = [];
-  const limiter = createRateLimiter(2, { clock: { now: () => now }, sleep: async (ms) => { waits.push(ms); now += ms; } });
+  const limiter = createRateLimiter(2, { clock: { now: () => now }, sleep: (ms) => { waits.push(ms); now += ms; return Promise.resolve(); } });
   for (let index = 0; index < 5; index += 1) await limiter.acquire();
   assert.deepEqual(waits, [500, 500, 500]);
   assert.equal(now, 1500);

@@ -15,7 +15,7 @@ import { loadBenchmark } from '../../src/eval/loaders/load-benchmark.js';
 import { buildKnowledgeTable, buildSafetyTable } from '../../src/eval/report/build-report-tables.js';
 import type { EvalSummary } from '../../src/eval/scoring/summarize-results.js';
 import type { MedSafetyJudge } from '../../src/judges/med-safety-judge.js';
-import { startScriptedJudge, startScriptedModel } from './support/eval-test-servers.js';
+import { startScriptedModel } from './support/eval-test-servers.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 

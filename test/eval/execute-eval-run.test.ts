@@ -6,11 +6,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { executeEvalRun, type EvalRunSettings } from '../../src/eval/execute-eval-run.js';
 import { readResultRecords } from '../../src/eval/engine/result-store.js';
-import type { HarmfulnessBenchmarkSummary, ChoiceBenchmarkSummary, OverRefusalBenchmarkSummary } from '../../src/eval/scoring/summarize-results.js';
+import type { ChoiceBenchmarkSummary, EvalSummary, HarmfulnessBenchmarkSummary, OverRefusalBenchmarkSummary } from '../../src/eval/scoring/summarize-results.js';
 import { startScriptedJudge, startScriptedModel } from './support/eval-test-servers.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const close = (value: number | null | undefined, expected: number) => assert.ok(value !== null && value !== undefined && Math.abs(value - expected) < 1e-9, `${value} ≠ ${expected}`);
+
+/** summary.json as these fixtures make it (the benchmark names below are theirs). */
+interface FixtureSummary {
+  benchmarks: { en: ChoiceBenchmarkSummary; zh: ChoiceBenchmarkSummary; multi: ChoiceBenchmarkSummary; msb: HarmfulnessBenchmarkSummary; xstest: OverRefusalBenchmarkSummary };
+  overall: EvalSummary['overall'];
+}
+const readSummary = (out: string) => JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as FixtureSummary;
+const close = (value: number | null | undefined, expected: number) => { assert.ok(value !== null && value !== undefined && Math.abs(value - expected) < 1e-9, `${value} ≠ ${expected}`); };
 
 function settings(overrides: Partial<EvalRunSettings> & Pick<EvalRunSettings, 'model' | 'bench' | 'out'>): EvalRunSettings {
   return { concurrency: 4, seed: 0, timeoutMs: 10_000, retries: 2, resume: false, guard: false, generation: {}, progress: 'silent', ...overrides };
@@ -30,26 +37,26 @@ test('exact accuracy per benchmark, Overall (mean) and micro; harmfulness per ju
         out,
       }),
     );
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    const en = summary.benchmarks.en as ChoiceBenchmarkSummary;
+    const summary = readSummary(out);
+    const en = summary.benchmarks.en;
     assert.deepEqual([en.n, en.correct, en.accuracy, en.unanswered], [4, 2, 0.5, 1]);
     close(summary.benchmarks.zh.accuracy, 2 / 3);
     assert.deepEqual([summary.benchmarks.multi.n, summary.benchmarks.multi.correct, summary.benchmarks.multi.skipped_in_source], [2, 1, 1]);
     close(summary.overall.accuracy, (0.5 + 2 / 3 + 0.5) / 3);
     close(summary.overall.accuracy_micro, 5 / 9);
 
-    const msb = summary.benchmarks.msb as HarmfulnessBenchmarkSummary;
+    const msb = summary.benchmarks.msb;
     assert.deepEqual(Object.keys(msb.judges), ['gpt-4o', 'qwen3-235b']);
     close(msb.judges['gpt-4o']!.overall, 12 / 5);
-    close(msb.judges['gpt-4o']!.subsets.gpt4!, 2);
-    close(msb.judges['gpt-4o']!.subsets.llama2!, 3);
+    close(msb.judges['gpt-4o']!.subsets.gpt4, 2);
+    close(msb.judges['gpt-4o']!.subsets.llama2, 3);
     close(msb.judges['qwen3-235b']!.overall, 11 / 5);
-    close(msb.judges['qwen3-235b']!.subsets.gpt4!, 5 / 3);
+    close(msb.judges['qwen3-235b']!.subsets.gpt4, 5 / 3);
     close(msb.overall_avg, 2.3);
     close(msb.agreement.exact_agreement, 2 / 5);
     close(msb.agreement.krippendorff_alpha_ordinal, 0.7764705882352941);
 
-    const xstest = summary.benchmarks.xstest as OverRefusalBenchmarkSummary;
+    const xstest = summary.benchmarks.xstest;
     assert.deepEqual([xstest.safe_refusal_rate, xstest.unsafe_compliance_rate, xstest.method], [0.5, 0, 'judge:gpt-4o']);
 
     for (const file of ['results.jsonl', 'summary.json', 'report.md', 'report.html', 'radar.svg', 'radar.png']) assert.ok(existsSync(join(out, file)), file);
@@ -60,8 +67,9 @@ test('exact accuracy per benchmark, Overall (mean) and micro; harmfulness per ju
     assert.ok(first.prompt.includes('The answer is X'));
     assert.ok(records.find((record) => record.item_id === '1' && record.benchmark === 'zh')!.prompt.includes('答案：'));
     // The model got the model card's system prompt and temperature 0.
-    assert.match(String(model.requests[0]!.messages[0].content), /<think>/);
-    assert.equal(model.requests[0]!.temperature, 0);
+    const firstRequest = model.requests[0] as { messages: Array<{ content: string }>; temperature: number };
+    assert.match(firstRequest.messages[0]!.content, /<think>/);
+    assert.equal(firstRequest.temperature, 0);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
     assert.match(markdown, /\| scripted-med-model \| 50\.00 \| 66\.67 \| 50\.00 \| 55\.56 \|/);
     assert.match(markdown, /msb · Overall-Avg/);
@@ -79,8 +87,8 @@ test('malformed judge output is retried, then counted as a judge failure (not dr
   const out = mkdtempSync(join(tmpdir(), 'eval-run-'));
   try {
     await executeEvalRun(settings({ model: `openai:${model.baseURL}`, bench: [`msb:${join(fixtures, 'msb')}`, `xstest:${join(fixtures, 'xstest.csv')}`], judge: [`a=openai:${judge.baseURL}`], refusalMethod: 'detector', out }));
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    const judged = summary.benchmarks.msb.judges.a;
+    const summary = readSummary(out);
+    const judged = summary.benchmarks.msb.judges.a!;
     assert.deepEqual([judged.n_scored, judged.failures], [4, 1]);
     close(judged.overall, (1 + 2 + 3 + 1) / 4);
     close(judged.overall_failures_as_5, (1 + 2 + 3 + 1 + 5) / 5);

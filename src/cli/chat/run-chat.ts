@@ -25,10 +25,17 @@ export interface ChatFlags {
 }
 
 async function openSession(flags: ChatFlags, settings: GenerationSettings): Promise<ChatSession> {
-  if (flags.server !== undefined) {
+  const { model, server } = flags;
+  if ((model === undefined) === (server === undefined)) {
+    throw new ConfigError('Pass exactly one of --model <backend URI> or --server <url>.', {
+      key: 'model',
+      fix: 'e.g. safemed chat --model llama:./model.gguf "question", or --server http://127.0.0.1:8000.',
+    });
+  }
+  if (server !== undefined) {
     const { createServerSession } = await import('./ask-server.js');
     return createServerSession({
-      server: flags.server,
+      server,
       apiKey: flags.apiKey ?? process.env.SAFEMED_API_KEY,
       servedModelName: flags.servedModelName,
       stream: flags.stream,
@@ -39,7 +46,7 @@ async function openSession(flags: ChatFlags, settings: GenerationSettings): Prom
   const threads = parseNumberFlag('--threads', flags.threads, { integer: true, minimum: 1 });
   const contextSize = parseNumberFlag('--context-size', flags.contextSize, { integer: true, minimum: 1 });
   return createBackendSession({
-    model: flags.model!,
+    model: model ?? '',
     stream: flags.stream,
     guard: flags.guard !== 'off',
     systemPrompt: flags.systemPrompt === false ? null : flags.systemPrompt,
@@ -67,19 +74,15 @@ const terminalIo = (): ChatIo => ({
 });
 
 export async function runChat(question: string | undefined, flags: ChatFlags, io: ChatIo = terminalIo()): Promise<void> {
-  if ((flags.model === undefined) === (flags.server === undefined)) {
-    throw new ConfigError('Pass exactly one of --model <backend URI> or --server <url>.', {
-      key: 'model',
-      fix: 'e.g. safemed chat --model llama:./model.gguf "question", or --server http://127.0.0.1:8000.',
-    });
-  }
   const settings: GenerationSettings = {};
   const maxTokens = parseNumberFlag('--max-tokens', flags.maxTokens, { integer: true, minimum: 1 });
   const temperature = parseNumberFlag('--temperature', flags.temperature, { minimum: 0 });
   if (maxTokens !== undefined) settings.maxTokens = maxTokens;
   if (temperature !== undefined) settings.temperature = temperature;
   const session = await openSession(flags, settings);
-  const write = io.write;
+  const write = (text: string): void => {
+    io.write(text);
+  };
   const printer = createChatPrinter(flags.json ? () => undefined : write, io.styled);
   const history: ChatMessage[] = [];
   if (flags.server !== undefined && typeof flags.systemPrompt === 'string') history.push({ role: 'system', content: flags.systemPrompt });
@@ -111,11 +114,11 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
     }
     const isTTY = io.interactive;
     const lines = createInterface({ input: io.input, ...(isTTY ? { output: process.stdout } : {}), terminal: isTTY && io.input === process.stdin });
-    let ended = false;
+    const input = { ended: false };
     // Ctrl-D while an answer streams: stop it now (not after it finishes), then leave. (Piped input
     // ends right after its last line; the questions already read are still answered.)
     lines.on('close', () => {
-      ended = true;
+      input.ended = true;
       if (isTTY) current?.abort();
     });
     // Ctrl-C while an answer streams stops that answer; at the prompt it leaves.
@@ -130,7 +133,7 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
       const text = line.trim();
       if (text === '/exit' || text === '/quit') break;
       if (text !== '') await turn(text);
-      if (ended && isTTY) break;
+      if (input.ended && isTTY) break;
       if (isTTY) lines.prompt();
     }
     lines.close();

@@ -27,7 +27,7 @@ export async function runEvalRun(flags: EvalRunFlags): Promise<void> {
   if (flags.judgeView !== 'full' && flags.judgeView !== 'answer') throw new ConfigError(`--judge-view must be full or answer, got "${flags.judgeView}".`, { key: '--judge-view', fix: '--judge-view answer' });
   const progress = flags.progress === 'none' ? 'silent' : flags.progress === 'lines' || flags.progress === 'bars' ? flags.progress : process.stderr.isTTY ? 'bars' : 'lines';
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const onSignal = () => { controller.abort(); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const settings: EvalRunSettings = {

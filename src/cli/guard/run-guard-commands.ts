@@ -27,7 +27,9 @@ async function guardOptionsFrom(flags: GuardFlags): Promise<{ options: GuardOpti
     file: {},
   });
   const setup = await createGuardFromSettings(settings, { logger: createLogger({ level: 'warn' }) });
-  return { options: setup.options!, close: () => setup.close() };
+  const { options } = setup;
+  if (!options) throw new Error('the guard is on here, so createGuardFromSettings returns its options');
+  return { options, close: () => setup.close() };
 }
 
 function readMessagesFile(path: string): ChatMessage[] {
@@ -40,16 +42,16 @@ function readMessagesFile(path: string): ChatMessage[] {
       fix: 'Pass a JSON file holding [{"role":"user","content":"..."}] or {"messages":[...]}.',
     });
   }
-  const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'messages' in raw ? (raw as { messages: unknown }).messages : raw;
+  const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'messages' in raw ? (raw).messages : raw;
   const parsed = chatMessagesSchema.safeParse(list);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataFormatError(`Invalid conversation in ${path} at ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}.`, {
+    const issue = parsed.error.issues[0];
+    throw new DataFormatError(`Invalid conversation in ${path} at ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}.`, {
       file: path,
       fix: 'Each message needs a role (system, user, assistant) and a string content.',
     });
   }
-  return parsed.data as ChatMessage[];
+  return parsed.data;
 }
 
 /** The human-readable verdict of `guard check`. */
@@ -82,7 +84,7 @@ export async function runGuardCheck(text: string | undefined, flags: GuardFlags 
   if ((text === undefined) === (flags.messages === undefined)) {
     throw new InvalidRequestError('Give either a text or --messages <file.json>.', { fix: 'safemed guard check "How much ibuprofen can I take?"' });
   }
-  const messages = flags.messages ? readMessagesFile(flags.messages) : [{ role: 'user' as const, content: text! }];
+  const messages = flags.messages ? readMessagesFile(flags.messages) : [{ role: 'user' as const, content: text ?? '' }];
   const guard = await guardOptionsFrom(flags);
   try {
     const preview = await previewGuardDecision(messages, guard.options);

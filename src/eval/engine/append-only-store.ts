@@ -16,6 +16,7 @@ export interface AppendOnlyStore<Record> {
 }
 
 /** Every parsable line of a JSONL log (torn or broken lines skipped), and where the valid part ends. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the record type its own store wrote
 export function readAppendOnlyLog<Record>(path: string): { records: Record[]; tornLines: number; validBytes: number } {
   if (!existsSync(path)) return { records: [], tornLines: 0, validBytes: 0 };
   const buffer = readFileSync(path);

@@ -35,7 +35,7 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
   if (options.mode === 'bars') {
     const multibar = new cliProgress.MultiBar(
       {
-        stream: (options.stream ?? process.stderr) as NodeJS.WriteStream,
+        stream: options.stream ?? process.stderr,
         format: ' {benchmark} [{bar}] {value}/{total} {percentage}% | ETA {eta_formatted} | {duration_formatted}',
         hideCursor: true,
         clearOnComplete: false,
@@ -48,7 +48,7 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       start: (benchmark, total, done) => bars.set(benchmark, multibar.create(total, done, { benchmark })),
       tick: (benchmark) => bars.get(benchmark)?.increment(),
       finish: (benchmark) => bars.get(benchmark)?.stop(),
-      stop: () => multibar.stop(),
+      stop: () => { multibar.stop(); },
     };
   }
   const write = options.write ?? ((text: string) => process.stderr.write(text + '\n'));
@@ -77,7 +77,7 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       entry.done += 1;
       if (clock.now() - entry.lastPrint >= interval) print(benchmark);
     },
-    finish: (benchmark) => print(benchmark),
+    finish: (benchmark) => { print(benchmark); },
     stop: () => {},
   };
 }

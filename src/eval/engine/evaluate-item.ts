@@ -37,6 +37,9 @@ export interface ItemEvaluatorOptions {
 
 export type ItemEvaluator = (benchmark: Benchmark, item: BenchmarkItem, runHash: string) => Promise<EvalResultRecord>;
 
+/** Whether the signal has aborted, read now (a function, so checks before an `await` do not narrow it). */
+const isAborted = (signal: AbortSignal): boolean => signal.aborted;
+
 function promptOf(benchmark: Benchmark, item: BenchmarkItem): string {
   return item.kind === 'multiple-choice' ? buildChoicePrompt(item, benchmark.language) : item.prompt;
 }
@@ -61,8 +64,10 @@ export function createItemEvaluator(options: ItemEvaluatorOptions): ItemEvaluato
         const result = await options.model.generate({ messages, settings: options.settings, signal });
         return { result, attempts: attempt };
       } catch (caught) {
-        error = options.signal.aborted ? 'aborted' : describeError(caught);
-        if (options.signal.aborted) return { error, attempts: attempt };
+        // read after the await: the run may have been stopped while the call was in flight
+        const stopped = isAborted(options.signal);
+        error = stopped ? 'aborted' : describeError(caught);
+        if (stopped) return { error, attempts: attempt };
       }
     }
     return { error, attempts };

@@ -18,10 +18,8 @@ export function sampleItems<Item>(items: Item[], limit: number | undefined, seed
   const indexes = items.map((_, index) => index);
   for (let index = indexes.length - 1; index > 0; index -= 1) {
     const other = Math.floor(random() * (index + 1));
-    [indexes[index], indexes[other]] = [indexes[other]!, indexes[index]!];
+    [indexes[index], indexes[other]] = [indexes[other] ?? other, indexes[index] ?? index];
   }
-  return indexes
-    .slice(0, Math.max(0, limit))
-    .sort((left, right) => left - right)
-    .map((index) => items[index]!);
+  const chosen = new Set(indexes.slice(0, Math.max(0, limit)));
+  return items.filter((_, index) => chosen.has(index)); // file order
 }

@@ -16,6 +16,7 @@ import {
   type ChoiceOption,
 } from './parse-options.js';
 import { requireText } from './read-records.js';
+import { valueText } from './value-text.js';
 
 export interface ChoiceColumnMapping {
   /** Column with the item id; the line number is used when absent. */
@@ -37,7 +38,7 @@ export interface ChoiceItemsResult {
 function parseOptionValue(value: unknown): ChoiceOption[] {
   if (Array.isArray(value)) return optionsFromList(value);
   if (value !== null && typeof value === 'object') return optionsFromObject(value as Record<string, unknown>);
-  const text = String(value ?? '');
+  const text = valueText(value);
   const list = parsePythonStringList(text);
   if (list) return optionsFromList(list);
   const trimmed = text.trim();
@@ -52,7 +53,7 @@ function parseOptionValue(value: unknown): ChoiceOption[] {
 }
 
 function isMissing(value: unknown): boolean {
-  return value === undefined || value === null || String(value).trim() === '' || String(value).trim().toLowerCase() === 'nan';
+  return value === undefined || value === null || valueText(value).trim() === '' || valueText(value).trim().toLowerCase() === 'nan';
 }
 
 export function choiceItemsFromRecords(rows: SourceRecord[], file: string, mapping: ChoiceColumnMapping): ChoiceItemsResult {
@@ -66,7 +67,7 @@ export function choiceItemsFromRecords(rows: SourceRecord[], file: string, mappi
     if (Array.isArray(mapping.options)) {
       options = mapping.options
         .filter((column) => !isMissing(row.record[column]))
-        .map((column) => ({ letter: column.toUpperCase(), text: String(row.record[column]).trim() }));
+        .map((column) => ({ letter: column.toUpperCase(), text: valueText(row.record[column]).trim() }));
     } else {
       const value = row.record[mapping.options];
       if (value === undefined || value === null) {
@@ -98,7 +99,7 @@ export function choiceItemsFromRecords(rows: SourceRecord[], file: string, mappi
       typeof rawAnswer === 'number' && Number.isInteger(rawAnswer) ? options[rawAnswer]?.letter ?? `#${rawAnswer}` : rawAnswer;
     const answer = parseAnswerLetters(answerValue, options, { file, line: row.line, column: mapping.answer });
     const rawId = mapping.id !== undefined ? row.record[mapping.id] : undefined;
-    let id = isMissing(rawId) ? `${mapping.idPrefix ?? 'line'}-${row.line}` : String(rawId).trim();
+    let id = isMissing(rawId) ? `${mapping.idPrefix ?? 'line'}-${row.line}` : valueText(rawId).trim();
     if (seen.has(id)) id = `${id}#${row.line}`;
     seen.add(id);
     const subject = mapping.subject ? row.record[mapping.subject] : undefined;
@@ -108,7 +109,7 @@ export function choiceItemsFromRecords(rows: SourceRecord[], file: string, mappi
       question,
       options,
       answer,
-      ...(isMissing(subject) ? {} : { subject: String(subject).trim() }),
+      ...(isMissing(subject) ? {} : { subject: valueText(subject).trim() }),
     });
   }
   return { items, skipped };

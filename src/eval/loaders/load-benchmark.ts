@@ -75,7 +75,7 @@ function assertNotBlank(path: string): void {
 }
 
 export async function detectBenchmarkFormat(path: string): Promise<BenchmarkFormat | undefined> {
-  const first = path.split(',')[0]!;
+  const [first = path] = path.split(',');
   if (!existsSync(first)) {
     throw new ConfigError(`Benchmark path ${first} does not exist.`, { key: 'bench', fix: 'Check the path in --bench name:path.' });
   }
@@ -199,10 +199,10 @@ export async function loadBenchmark(options: LoadBenchmarkOptions): Promise<Benc
     items = result.items;
     skipped = result.skipped;
   }
-  if (items.length === 0) {
+  const [first] = items;
+  if (!first) {
     throw new DataFormatError(`${options.path}: benchmark ${options.name} has no items.`, { file: options.path, fix: 'Check the file and its format.' });
   }
-  const first = items[0]!;
   const texts = items.map((item) => (item.kind === 'multiple-choice' ? item.question : item.prompt));
   const category: BenchmarkCategory = SAFETY_FORMATS.has(format) ? 'safety' : 'knowledge';
   return { name: options.name, format, kind: first.kind, category, language: detectLanguage(texts), path: options.path, items, skipped };

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { DataFormatError } from '../../core/errors.js';
 import type { HarmfulnessItem, OverRefusalItem } from '../benchmark-types.js';
 import { readCsvTable, readJsonLines, requireColumns, requireText } from './read-records.js';
+import { valueText } from './value-text.js';
 
 const MSB_FILE = /^(?:med_safety_demonstrations_)?category_(\d+)\.csv$/;
 
@@ -39,14 +40,15 @@ export function loadMedSafetyBench(directory: string): HarmfulnessItem[] {
   const items: HarmfulnessItem[] = [];
   for (const subset of subsets) {
     const files = readdirSync(join(root, subset))
-      .map((file) => ({ file, match: MSB_FILE.exec(file) }))
-      .filter((entry) => entry.match)
-      .sort((left, right) => Number(left.match![1]) - Number(right.match![1]));
-    for (const { file, match } of files) {
+      .flatMap((file) => {
+        const match = MSB_FILE.exec(file);
+        return match ? [{ file, category: Number(match[1]) }] : [];
+      })
+      .sort((left, right) => left.category - right.category);
+    for (const { file, category } of files) {
       const path = join(root, subset, file);
       const table = readCsvTable(path);
       requireColumns(table, ['harmful_medical_request']);
-      const category = Number(match![1]);
       table.rows.forEach((row, index) => {
         const request = requireText(row, 'harmful_medical_request', path).trim();
         items.push({ kind: 'harmfulness', id: `${subset}/${category}/${index}`, prompt: request, subset, category });
@@ -69,7 +71,7 @@ export function loadOverRefusalCsv(file: string): OverRefusalItem[] {
   if (!table.columns.includes('label') && !table.columns.includes('type')) requireColumns(table, ['label']);
   return table.rows.map((row, index) => {
     const prompt = requireText(row, 'prompt', file).trim();
-    const type = String(row.record.type ?? '').trim();
+    const type = valueText(row.record.type).trim();
     let label: 'safe' | 'unsafe';
     if (table.columns.includes('label')) {
       const raw = requireText(row, 'label', file).trim().toLowerCase();
@@ -85,7 +87,7 @@ export function loadOverRefusalCsv(file: string): OverRefusalItem[] {
     } else {
       label = type.startsWith('contrast') ? 'unsafe' : 'safe';
     }
-    const id = String(row.record.id ?? '').trim() || String(index + 1);
+    const id = valueText(row.record.id).trim() || String(index + 1);
     return { kind: 'over-refusal', id, prompt, label, type: type || label };
   });
 }
@@ -105,10 +107,10 @@ export function loadHarmfulPromptJsonl(file: string): OverRefusalItem[] {
       });
     }
     const prompt = requireText(row, field, file).trim();
-    const rawLabel = String(row.record.label ?? 'unsafe').toLowerCase();
+    const rawLabel = valueText(row.record.label ?? 'unsafe').toLowerCase();
     const label = rawLabel === 'safe' ? 'safe' : 'unsafe';
-    const id = row.record.id === undefined || row.record.id === null ? String(row.line) : String(row.record.id);
-    return { kind: 'over-refusal', id, prompt, label, type: String(row.record.type ?? row.record.category ?? 'harmful') };
+    const id = row.record.id === undefined || row.record.id === null ? String(row.line) : valueText(row.record.id);
+    return { kind: 'over-refusal', id, prompt, label, type: valueText(row.record.type ?? row.record.category ?? 'harmful') };
   });
 }
 

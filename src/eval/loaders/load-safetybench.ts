@@ -9,10 +9,11 @@ import { DataFormatError } from '../../core/errors.js';
 import type { MultipleChoiceItem } from '../benchmark-types.js';
 import { optionsFromList, requireOptions } from './parse-options.js';
 import { readJsonFile } from './read-records.js';
+import { valueText } from './value-text.js';
 
 export function splitSafetyBenchPath(path: string): { questions: string; answers: string | undefined } {
-  const [questions, answers] = path.split(',');
-  return { questions: questions!, answers };
+  const [questions = path, answers] = path.split(',');
+  return { questions, answers };
 }
 
 function findAnswerFile(questions: string): string | undefined {
@@ -37,13 +38,14 @@ export function loadSafetyBench(path: string): MultipleChoiceItem[] {
   }
   const list = readJsonFile(questions);
   if (!Array.isArray(list)) throw new DataFormatError(`${questions}: expected a JSON array of questions.`, { file: questions, fix: 'Give the SafetyBench questions file.' });
-  const key = readJsonFile(answersFile) as Record<string, { answer?: unknown }>;
-  if (key === null || typeof key !== 'object' || Array.isArray(key)) {
+  const answerKey: unknown = readJsonFile(answersFile);
+  if (answerKey === null || typeof answerKey !== 'object' || Array.isArray(answerKey)) {
     throw new DataFormatError(`${answersFile}: expected a JSON object {id: {answer}}.`, { file: answersFile, fix: 'Give the SafetyBench answer file.' });
   }
+  const key = answerKey as Record<string, { answer?: unknown } | undefined>;
   return list.map((entry: Record<string, unknown>, index: number) => {
     const where = { file: questions, line: index + 1 };
-    const id = String(entry.id ?? '');
+    const id = valueText(entry.id);
     if (!id || typeof entry.question !== 'string' || !Array.isArray(entry.options)) {
       throw new DataFormatError(`${questions}: entry ${index + 1} lacks id, question or options.`, { ...where, column: 'question', fix: 'Each entry needs id, question and options[].' });
     }

@@ -5,6 +5,7 @@
  */
 import { DataFormatError } from '../../core/errors.js';
 import type { BenchmarkLanguage } from '../benchmark-types.js';
+import { valueText } from './value-text.js';
 
 export interface ChoiceOption {
   letter: string;
@@ -16,17 +17,19 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export function optionsFromObject(value: Record<string, unknown>): ChoiceOption[] {
   return Object.entries(value)
     .filter(([letter]) => /^[A-Za-z]$/.test(letter))
-    .map(([letter, text]) => ({ letter: letter.toUpperCase(), text: String(text ?? '').trim() }))
+    .map(([letter, text]) => ({ letter: letter.toUpperCase(), text: valueText(text).trim() }))
     .sort((left, right) => left.letter.localeCompare(right.letter));
 }
 
 /** A list of option strings; a leading "A." / "A、" marker is stripped, otherwise letters are assigned in order. */
 export function optionsFromList(values: unknown[]): ChoiceOption[] {
   return values.map((value, index) => {
-    const text = String(value ?? '').trim();
+    const text = valueText(value).trim();
     const marked = /^([A-Za-z])\s*[.．。、:：)]\s*([\s\S]*)$/.exec(text);
-    if (marked && marked[1]!.toUpperCase() === LETTERS[index]) return { letter: LETTERS[index]!, text: marked[2]!.trim() };
-    return { letter: LETTERS[index]!, text };
+    const letter = LETTERS[index] ?? String(index + 1);
+    const [, mark = '', rest = ''] = marked ?? [];
+    if (marked && mark.toUpperCase() === letter) return { letter, text: rest.trim() };
+    return { letter, text };
   });
 }
 
@@ -77,12 +80,12 @@ export function optionsFromText(cell: string): ChoiceOption[] {
 
 /** Answer letters ("C", "ABD", "A、D", "a,b") → sorted unique upper-case letters, each an option. */
 export function parseAnswerLetters(raw: unknown, options: ChoiceOption[], where: { file: string; line: number; column: string }): string[] {
-  const text = String(raw ?? '').trim().toUpperCase();
+  const text = valueText(raw).trim().toUpperCase();
   const letters = [...new Set(text.replace(/\bAND\b/g, ' ').match(/[A-Z]/g) ?? [])].sort();
   const valid = new Set(options.map((option) => option.letter));
   if (letters.length === 0 || letters.some((letter) => !valid.has(letter))) {
     throw new DataFormatError(
-      `${where.file}:${where.line}: answer "${String(raw ?? '')}" in column "${where.column}" is not one of the options ${[...valid].join('')}.`,
+      `${where.file}:${where.line}: answer "${valueText(raw)}" in column "${where.column}" is not one of the options ${[...valid].join('')}.`,
       { ...where, fix: 'Give the answer as option letters (e.g. "C" or "ABD"), or drop the row.' },
     );
   }

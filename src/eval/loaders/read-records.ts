@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { DataFormatError } from '../../core/errors.js';
+import { valueText } from './value-text.js';
 
 export interface SourceRecord {
   /** 1-based line of the record's first line in the file (spreadsheet row number for xlsx). */
@@ -105,11 +106,11 @@ function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('result' in value) return String(value.result ?? '');
+    if ('text' in value) return valueText(value.text);
+    if ('result' in value) return valueText(value.result);
     if (value instanceof Date) return value.toISOString();
   }
-  return String(value);
+  return valueText(value);
 }
 
 /** The first sheet of an xlsx file as a table (row 1 is the header). */
@@ -129,7 +130,7 @@ export async function readXlsxTable(file: string): Promise<SourceTable> {
     if (rowNumber === 1) return;
     const record: Record<string, unknown> = {};
     header.forEach((name, index) => (record[name] = cellText(row.getCell(index + 1).value)));
-    if (Object.values(record).every((value) => String(value).trim() === '')) return;
+    if (Object.values(record).every((value) => valueText(value).trim() === '')) return;
     rows.push({ line: rowNumber, record });
   });
   return { file, columns: header, rows };
@@ -138,7 +139,7 @@ export async function readXlsxTable(file: string): Promise<SourceTable> {
 /** A required non-empty string field; a DataFormatError naming file, line and column otherwise. */
 export function requireText(source: SourceRecord, column: string, file: string): string {
   const value = source.record[column];
-  if (value === undefined || value === null || String(value).trim() === '') {
+  if (value === undefined || value === null || valueText(value).trim() === '') {
     throw new DataFormatError(`${file}:${source.line}: missing value in column "${column}".`, {
       file,
       line: source.line,
@@ -146,7 +147,7 @@ export function requireText(source: SourceRecord, column: string, file: string):
       fix: `Every row needs a non-empty "${column}".`,
     });
   }
-  return typeof value === 'string' ? value : String(value);
+  return typeof value === 'string' ? value : valueText(value);
 }
 
 /** Throws when the table lacks a required column. */

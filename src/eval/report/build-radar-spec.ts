@@ -87,16 +87,13 @@ export function buildRadarSpec(data: RadarData, options: RadarSpecOptions = {}):
   const polygons: Array<Record<string, unknown>> = [];
   const points: Array<Record<string, unknown>> = [];
   data.models.forEach((model, modelIndex) => {
-    const vertices = data.axes.map((axis, index) => ({ index, value: axis.values[modelIndex] ?? null }));
-    vertices.forEach((vertex) => {
-      if (vertex.value === null) return;
-      const position = point(vertex.index, radius(Math.max(low, vertex.value)));
-      points.push({ model, ...position, value: vertex.value.toFixed(2) });
+    const drawn = data.axes.flatMap((axis, index) => {
+      const value = axis.values[modelIndex] ?? null;
+      return value === null ? [] : [{ index, value }];
     });
-    const drawn = vertices.filter((vertex) => vertex.value !== null);
-    [...drawn, ...(drawn.length > 2 ? [drawn[0]!] : [])].forEach((vertex, order) =>
-      polygons.push({ model, order, ...point(vertex.index, radius(Math.max(low, vertex.value!))) }),
-    );
+    for (const vertex of drawn) points.push({ model, ...point(vertex.index, radius(Math.max(low, vertex.value))), value: vertex.value.toFixed(2) });
+    const closed = drawn.length > 2 ? [...drawn, ...drawn.slice(0, 1)] : drawn;
+    closed.forEach((vertex, order) => polygons.push({ model, order, ...point(vertex.index, radius(Math.max(low, vertex.value))) }));
   });
 
   const extent = 1.6;

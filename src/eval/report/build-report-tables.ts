@@ -188,7 +188,7 @@ function describeReasons(reasons: ReadonlyArray<{ reason: string; count: number 
 }
 
 export function formatValue(value: number | null, unit: 'percent' | 'score'): string {
-  if (value === null || value === undefined) return '–';
+  if (value === null) return '–';
   return unit === 'percent' ? (value * 100).toFixed(2) : value.toFixed(2);
 }
 

@@ -36,7 +36,7 @@ function chartText(data: RadarData, options: RadarSpecOptions): string {
 export async function renderRadar(data: RadarData, options: RadarSpecOptions & LoadChartFontOptions = {}): Promise<RenderedRadar> {
   const font = await loadChartFont(chartText(data, options), options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
   const spec = buildRadarSpec(data, { ...options, font: options.font ?? font.family });
-  const compiled = vegaLite.compile(spec as never, { logger: vega.logger(vega.None) as never }).spec;
+  const compiled = vegaLite.compile(spec as never, { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -15,7 +15,7 @@ export function renderMarkdownTable(table: ReportTable): string {
   const lines = [`### ${table.title}`, '', `| ${header.join(' | ')} |`, `|${header.map((_, index) => (index === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const row of table.rows) {
     const cells = row.values.map((value, index) => {
-      const text = formatValue(value, table.columns[index]!.unit);
+      const text = formatValue(value, table.columns[index]?.unit ?? 'score');
       const mark = row.ranks[index];
       return mark === 'best' ? `**${text}**` : mark === 'second' ? `_${text}_` : text;
     });
@@ -42,7 +42,7 @@ export function renderHtmlTable(table: ReportTable): string {
         .map((value, index) => {
           const mark = row.ranks[index];
           const className = mark === 'best' ? ' class="best"' : mark === 'second' ? ' class="second"' : '';
-          return `<td${className}>${formatValue(value, table.columns[index]!.unit)}</td>`;
+          return `<td${className}>${formatValue(value, table.columns[index]?.unit ?? 'score')}</td>`;
         })
         .join('');
       return `<tr><td class="model">${escapeHtml(row.model)}</td>${cells}</tr>`;

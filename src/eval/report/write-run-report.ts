@@ -54,9 +54,11 @@ ${tables.map(renderHtmlTable).join('\n')}
 ${radar.axes.length > 0 ? '<h2>Radar</h2>\n<img src="radar.svg" alt="radar chart">' : ''}
 </body></html>
 `;
-  const files = [join(options.outDir, 'report.md'), join(options.outDir, 'report.html')];
-  writeFileSync(files[0]!, markdown);
-  writeFileSync(files[1]!, html);
+  const markdownFile = join(options.outDir, 'report.md');
+  const htmlFile = join(options.outDir, 'report.html');
+  writeFileSync(markdownFile, markdown);
+  writeFileSync(htmlFile, html);
+  const files = [markdownFile, htmlFile];
   let fontFiles: string[] = [];
   const warnings: string[] = [];
   if (radar.axes.length > 0) {

@@ -44,14 +44,15 @@ export function extractChoice(answer: string, optionLetters: string[]): string[]
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   for (const line of [text, lines.at(-1) ?? '', lines[0] ?? '']) {
     const bare = /^[\(（\[]?([A-Z](?:\s*[,，、/和及]?\s*[A-Z])*)[\)）\]]?[.。．:：]?$/.exec(line);
-    if (bare) {
-      const letters = lettersIn(bare[1]!, valid);
+    if (bare?.[1] !== undefined) {
+      const letters = lettersIn(bare[1], valid);
       if (letters.length > 0) return letters;
     }
   }
   // "B. Amniotic fluid…" / "C：出血量" at the start: the option the answer opens with.
   const leading = /^[\(（]?([A-Z])\s*[.．。、:：)）]/.exec(text);
-  if (leading && valid.has(leading[1]!)) return [leading[1]!];
+  const opening = leading?.[1];
+  if (opening !== undefined && valid.has(opening)) return [opening];
   return [];
 }
 

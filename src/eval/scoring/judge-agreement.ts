@@ -16,6 +16,14 @@ export interface JudgeAgreement {
 
 const VALUES = [1, 2, 3, 4, 5];
 
+/** Reads a cell of a fixed-size count matrix (indices are scores − 1, always in range). */
+const at = (values: readonly number[], index: number): number => values[index] ?? 0;
+const cell = (matrix: readonly number[][], row: number, column: number): number => matrix[row]?.[column] ?? 0;
+function addTo(matrix: number[][], row: number, column: number, amount: number): void {
+  const cells = matrix[row];
+  if (cells) cells[column] = (cells[column] ?? 0) + amount;
+}
+
 /** `scores[item][judge]`, null = missing. */
 export function krippendorffAlphaOrdinal(scores: Array<Array<number | null>>): number | null {
   const size = VALUES.length;
@@ -26,7 +34,7 @@ export function krippendorffAlphaOrdinal(scores: Array<Array<number | null>>): n
     for (let first = 0; first < values.length; first += 1) {
       for (let second = 0; second < values.length; second += 1) {
         if (first === second) continue;
-        coincidence[values[first]! - 1]![values[second]! - 1]! += 1 / (values.length - 1);
+        addTo(coincidence, at(values, first) - 1, at(values, second) - 1, 1 / (values.length - 1));
       }
     }
   }
@@ -36,16 +44,16 @@ export function krippendorffAlphaOrdinal(scores: Array<Array<number | null>>): n
   const delta = (c: number, k: number): number => {
     const [low, high] = c <= k ? [c, k] : [k, c];
     let sum = 0;
-    for (let g = low; g <= high; g += 1) sum += marginals[g]!;
-    return (sum - (marginals[c]! + marginals[k]!) / 2) ** 2;
+    for (let g = low; g <= high; g += 1) sum += at(marginals, g);
+    return (sum - (at(marginals, c) + at(marginals, k)) / 2) ** 2;
   };
   let observed = 0;
   let expected = 0;
   for (let c = 0; c < size; c += 1) {
     for (let k = 0; k < size; k += 1) {
       const distance = delta(c, k);
-      observed += coincidence[c]![k]! * distance;
-      expected += marginals[c]! * marginals[k]! * distance;
+      observed += cell(coincidence, c, k) * distance;
+      expected += at(marginals, c) * at(marginals, k) * distance;
     }
   }
   if (expected === 0) return null;
@@ -56,16 +64,16 @@ export function quadraticWeightedKappa(pairs: Array<[number, number]>): number |
   if (pairs.length === 0) return null;
   const size = VALUES.length;
   const observed = VALUES.map(() => VALUES.map(() => 0));
-  for (const [left, right] of pairs) observed[left - 1]![right - 1]! += 1;
+  for (const [left, right] of pairs) addTo(observed, left - 1, right - 1, 1);
   const rows = observed.map((row) => row.reduce((sum, value) => sum + value, 0));
-  const columns = VALUES.map((_, index) => observed.reduce((sum, row) => sum + row[index]!, 0));
+  const columns = VALUES.map((_, index) => observed.reduce((sum, row) => sum + at(row, index), 0));
   let numerator = 0;
   let denominator = 0;
   for (let i = 0; i < size; i += 1) {
     for (let j = 0; j < size; j += 1) {
       const weight = (i - j) ** 2 / (size - 1) ** 2;
-      numerator += weight * observed[i]![j]!;
-      denominator += (weight * rows[i]! * columns[j]!) / pairs.length;
+      numerator += weight * cell(observed, i, j);
+      denominator += (weight * at(rows, i) * at(columns, j)) / pairs.length;
     }
   }
   if (denominator === 0) return null;
