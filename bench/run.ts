@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
 const scripts = [
+  'cli-startup.ts',
   'guard-throughput.ts',
   'embedded-generation.ts',
   'serve-generation.ts',
