@@ -7,8 +7,19 @@ import type { ComponentScore, RewardLabel } from '../reward-types.js';
 
 const DEFAULT_OPTIONS = ['A', 'B', 'C', 'D', 'E'];
 
-/** Option letters listed in a question ("A. …", "(B) …", "C、…" at line starts), at least two; else A–E. */
+const recent = new Map<string, string[]>();
+
+/** Option letters listed in a question ("A. …", "(B) …", "C、…" at line starts), at least two; else A–E. Remembers the last 1,024 prompts (the G samples of a group share one). */
 export function optionLettersOf(prompt: string): string[] {
+  const known = recent.get(prompt);
+  if (known) return known;
+  const letters = readOptionLetters(prompt);
+  if (recent.size >= 1024) recent.clear();
+  recent.set(prompt, letters);
+  return letters;
+}
+
+function readOptionLetters(prompt: string): string[] {
   const letters = new Set<string>();
   for (const match of prompt.matchAll(/^\s*[(（]?([A-J])\s*[.．、:：)）]/gm)) letters.add(match[1] ?? '');
   letters.delete('');
