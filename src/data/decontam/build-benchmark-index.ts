@@ -2,7 +2,7 @@
  * Indexes benchmark files for decontamination: every file any eval loader reads (a folder is walked
  * for .jsonl/.json/.csv/.xlsx files), each item's text (question and options, or prompt) cut into
  * n-grams of tokens (English words; Chinese characters). Items shorter than n tokens (but at least
- * `minShort`) are indexed whole. Files no loader reads are listed as skipped, with the reason.
+ * `minShort`) are indexed whole, and so is a question shorter than n tokens on its own. Files no loader reads are listed as skipped, with the reason.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
@@ -88,17 +88,28 @@ export async function buildBenchmarkIndex(specs: string[], options: { n?: number
         }
         const index = items.length;
         items.push({ benchmark: name, file: basename(file), item_id: item.id, excerpt: (item.kind === 'multiple-choice' ? item.question : item.prompt).slice(0, 120) });
-        windows.load(tokens);
-        if (tokens.length < n) {
-          windows.window(0, tokens.length);
-          short.push({ item: index, length: tokens.length, high: windows.high, low: windows.low });
+        const addShort = () => {
+          windows.window(0, windows.count);
+          short.push({ item: index, length: windows.count, high: windows.high, low: windows.low });
           windows.window(0, minShort);
           shortTable.add(windows.high, windows.low, short.length - 1);
+        };
+        windows.load(tokens);
+        if (tokens.length < n) {
+          addShort();
           continue;
         }
         for (let start = 0; start + n <= tokens.length; start += 1) {
           windows.window(start, n);
           table.add(windows.high, windows.low, index);
+        }
+        // A question shorter than n tokens is also matched whole, so a copy of the question alone is found.
+        if (item.kind === 'multiple-choice') {
+          const question = hashTokens(item.question);
+          if (question.length >= minShort && question.length < n) {
+            windows.load(question);
+            addShort();
+          }
         }
       }
     }

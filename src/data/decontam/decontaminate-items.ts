@@ -5,7 +5,7 @@
  * the benchmark items it matched, how many n-grams it shared with each, and the first shared text.
  */
 import { writeFileSync } from 'node:fs';
-import { streamJsonl } from '../engine/read-jsonl.js';
+import { streamJsonlLines } from '../engine/read-jsonl.js';
 import { recordId, requireRecordText } from '../engine/record-text.js';
 import { createJsonlWriter } from '../engine/write-jsonl.js';
 import { createTokenHasher, joinTokens, tokenTexts } from '../dedup/hash-tokens.js';
@@ -57,8 +57,9 @@ export async function decontaminateItems(options: DecontamOptions): Promise<Deco
   const byBenchmark: Record<string, number> = {};
   let items = 0;
   const hits = new Map<number, { count: number; start: number; length: number }>();
-  for await (const { line, record } of streamJsonl(options.input)) {
+  for await (const { line, text: raw, parse } of streamJsonlLines(options.input)) {
     items += 1;
+    const record = parse();
     const text = requireRecordText(record, options.input, line);
     const tokens = hashTokens(text);
     windows.load(tokens);
@@ -89,7 +90,7 @@ export async function decontaminateItems(options: DecontamOptions): Promise<Deco
     }
     const matched = [...hits.entries()].filter(([, hit]) => hit.count >= minMatches).sort((left, right) => right[1].count - left[1].count || left[0] - right[0]);
     if (matched.length === 0) {
-      kept.write(record);
+      kept.writeLine(raw);
       continue;
     }
     const words = tokenTexts(text);

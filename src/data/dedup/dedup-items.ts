@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ProgressReporter } from '../../eval/engine/create-progress-reporter.js';
-import { streamJsonl } from '../engine/read-jsonl.js';
+import { streamJsonl, streamJsonlLines } from '../engine/read-jsonl.js';
 import { recordId, recordScore, requireRecordText } from '../engine/record-text.js';
 import { createJsonlWriter } from '../engine/write-jsonl.js';
 import { createTokenHasher, fmix32 } from './hash-tokens.js';
@@ -159,16 +159,16 @@ export async function dedupItems(options: DedupOptions): Promise<DedupResult> {
   let removedExact = 0;
   let removedNear = 0;
   let index = 0;
-  for await (const { record } of streamJsonl(options.input)) {
+  for await (const { text, parse } of streamJsonlLines(options.input)) {
     const root = sets.find(index);
     const best = keeper[root] ?? index;
-    if (best === index) kept.write(record);
+    if (best === index) kept.writeLine(text);
     else {
       const groupOf = (item: number) => ((exactOf[item] ?? -1) >= 0 ? (exactOf[item] ?? item) : item);
       const isExact = groupOf(index) === groupOf(best);
       if (isExact) removedExact += 1;
       else removedNear += 1;
-      removed?.write({ ...record, dedup: { duplicate_of: ids[best], reason: isExact ? 'exact' : 'near', similarity: Number(signatureSimilarity(signatures, permutations, index, best).toFixed(3)) } });
+      removed?.write({ ...parse(), dedup: { duplicate_of: ids[best], reason: isExact ? 'exact' : 'near', similarity: Number(signatureSimilarity(signatures, permutations, index, best).toFixed(3)) } });
     }
     index += 1;
   }

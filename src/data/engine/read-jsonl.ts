@@ -31,6 +31,19 @@ function parseLine(text: string, file: string, line: number): Record<string, unk
   return value as Record<string, unknown>;
 }
 
+/** Streams the non-blank lines of a JSONL file unparsed (for passes that copy most lines as they are). */
+export async function* streamJsonlLines(file: string): AsyncGenerator<{ line: number; text: string; parse: () => Record<string, unknown> }> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const raw of lines) {
+    line += 1;
+    const text = raw.trim();
+    if (text === '') continue;
+    const number = line;
+    yield { line: number, text, parse: () => parseLine(text, file, number) };
+  }
+}
+
 /** Streams a JSONL file record by record (blank lines skipped). */
 export async function* streamJsonl(file: string): AsyncGenerator<JsonlRecord> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });

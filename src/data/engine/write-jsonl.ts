@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 
 export interface JsonlWriter {
   write(record: unknown): void;
+  /** Writes one line that is already JSON (copied as it is). */
+  writeLine(json: string): void;
   /** Renames the temporary file into place. */
   commit(): void;
   readonly count: number;
@@ -16,6 +18,13 @@ export function createJsonlWriter(path: string): JsonlWriter {
   let buffer: string[] = [];
   let size = 0;
   let count = 0;
+  const writeLine = (json: string) => {
+    const line = json + '\n';
+    buffer.push(line);
+    size += line.length;
+    count += 1;
+    if (size > 1 << 20) flush();
+  };
   const flush = () => {
     if (buffer.length === 0) return;
     writeSync(descriptor, buffer.join(''));
@@ -24,12 +33,9 @@ export function createJsonlWriter(path: string): JsonlWriter {
   };
   return {
     write(record) {
-      const line = JSON.stringify(record) + '\n';
-      buffer.push(line);
-      size += line.length;
-      count += 1;
-      if (size > 1 << 20) flush();
+      writeLine(JSON.stringify(record));
     },
+    writeLine,
     commit() {
       flush();
       closeSync(descriptor);
