@@ -6,6 +6,7 @@
 import { DataFormatError } from '../../core/errors.js';
 import type { BenchmarkLanguage } from '../benchmark-types.js';
 import { valueText } from './value-text.js';
+import { isHanCharacter } from '../../guard/detect/detect-language.js';
 
 export interface ChoiceOption {
   letter: string;
@@ -102,16 +103,20 @@ export function requireOptions(options: ChoiceOption[], where: { file: string; l
   return options;
 }
 
-const CJK = /[\u3400-\u9fff]/g;
 
-/** 'zh' when most sampled question characters are CJK ideographs. */
+/**
+ * A benchmark's language: 'zh' when more than 20 % of the sampled question characters are Chinese
+ * (Han, by the guard's one definition of a Han character), else 'en'.
+ */
 export function detectLanguage(texts: string[]): BenchmarkLanguage {
   let cjk = 0;
   let total = 0;
   for (const text of texts.slice(0, 50)) {
     const sample = text.replace(/\s/g, '').slice(0, 200);
-    cjk += (sample.match(CJK) ?? []).length;
-    total += sample.length;
+    for (const character of sample) {
+      total += 1;
+      if (isHanCharacter(character)) cjk += 1;
+    }
   }
   return total > 0 && cjk / total > 0.2 ? 'zh' : 'en';
 }
