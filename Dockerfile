@@ -14,6 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY vendor ./vendor
 COPY src ./src
+COPY console-web ./console-web
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev && npm cache clean --force
 
 # Runtime stage: the built CLI, production dependencies and the data it reads at run time.
