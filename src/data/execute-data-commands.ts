@@ -237,6 +237,7 @@ export async function executeQc(settings: QcSettings): Promise<DataOutcome> {
   if (settings.judges.length === 0) throw new ConfigError('QC needs at least one --judge.', { key: '--judge', fix: 'Add --judge name=<backend-uri>[#model] (repeatable).' });
   if (settings.passMark < 1 || settings.passMark > 5) throw new ConfigError(`--pass-mark must be between 1 and 5, got ${settings.passMark}.`, { key: '--pass-mark', fix: '--pass-mark 3' });
   const records = readPipelineRecords(settings.input);
+  if (records.length === 0) throw new DataFormatError(`${settings.input} has no items.`, { file: settings.input, fix: 'Give the --out file of `safemed data cot`, `expand` or `ethics` (it is empty when every item failed; see its .failures.jsonl).' });
   const spec = loadSafetySpec();
   const prompts = loadPipelinePrompts();
   const limiter = createRateLimiter(settings.rate);

@@ -64,7 +64,7 @@ test('exam file → cot → qc → review → dedup → decontam → mix → LLa
     const edit = await run(['data', 'review', 'edit', '--db', join(dir, 'review.db'), '--reviewer', 'dr-zhang', '--set', `reasoning=@${join(dir, 'fixed.txt')}`, 'exam/4']);
     assert.equal(edit.code, 0, edit.stderr);
     const verify = await run(['data', 'review', 'verify', '--db', join(dir, 'review.db')]);
-    assert.match(verify.stdout, /^ok: 2 decision\(s\) verified/u);
+    assert.match(verify.stdout, /^ok: 2 log entries verified/u);
     const exported = await run(['data', 'review', 'export', '--db', join(dir, 'review.db'), '--out', join(dir, 'validated.jsonl')]);
     assert.match(exported.stdout, /exported 1 validated item/u);
     assert.equal(lines(join(dir, 'validated.jsonl'))[0]?.reasoning, 'Pneumococcus is the commonest cause; reasoned step by step.');

@@ -369,7 +369,7 @@ export function registerDataCommand(program: Command): void {
       const queue = await openQueue(flags.db);
       try {
         const result = queue.verify();
-        if (result.ok) process.stdout.write(`ok: ${result.checked} decision(s) verified, head ${result.headHash.slice(0, 16) || '(empty)'}\n`);
+        if (result.ok) process.stdout.write(`ok: ${result.checked} log entries verified (enqueues and decisions), head ${result.headHash.slice(0, 16) || '(empty)'}\n`);
         else {
           process.stdout.write(`BROKEN: ${result.problems.length} problem(s)\n${result.problems.map((problem) => `  #${problem.seq}: ${problem.problem}`).join('\n')}\n`);
           process.exitCode = 1;
