@@ -9,6 +9,8 @@ const verdictSchema = z.looseObject({
   risk_level: z.string().optional(),
   dimension: z.string().optional(),
   finish_reason: z.string().optional(),
+  /** The server's account of the answer check: replaced or cut, and why. */
+  output: z.looseObject({ replaced: z.boolean().optional(), reason: z.string().nullish(), kind: z.string().nullish() }).optional(),
   verdicts: z.array(z.looseObject({ stage: z.string().optional(), action: z.string(), reasons: z.array(z.string()).optional() })).optional(),
 });
 
@@ -33,9 +35,10 @@ export function describeChatVerdict(input: ChatVerdictInput): string[] {
     lines.push(parts.join(' · '));
   }
   const finishReason = input.finishReason ?? verdict?.finish_reason ?? null;
-  const output = verdict?.verdicts?.find((entry) => entry.stage === 'output' && (entry.action === 'block' || entry.action === 'escalate'));
-  const namedReason = REASON_FIELDS.map((field) => verdict?.[field]).find((value): value is string => typeof value === 'string' && value !== '');
-  const reason = namedReason ?? output?.reasons?.[0];
+  const blockedOutput = verdict?.verdicts?.find((entry) => entry.stage === 'output' && (entry.action === 'block' || entry.action === 'escalate'));
+  const output = verdict?.output?.replaced === true || blockedOutput !== undefined;
+  const namedReason = [verdict?.output?.reason, ...REASON_FIELDS.map((field) => verdict?.[field])].find((value): value is string => typeof value === 'string' && value !== '');
+  const reason = namedReason ?? blockedOutput?.reasons?.[0];
   if (input.stopped) {
     lines.push('stopped: you ended this answer before it was complete.');
   } else if (finishReason === 'content_filter' || output) {
