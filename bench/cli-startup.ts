@@ -50,12 +50,17 @@ function build(ref: string): string {
   return folder;
 }
 
-function timeOnce(folder: string, args: string[]): number {
+/** Prints the child's own CPU time (user + system, ms) to stderr as it exits. */
+const CPU_PROBE = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-ms '+((u.user+u.system)/1000).toFixed(1)+'\\n')})`;
+
+/** Wall time from spawn to exit, and the CPU time the process itself used (steadier on a busy machine). */
+function timeOnce(folder: string, args: string[]): { wall: number; cpu: number } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [join(folder, 'dist/cli/main.js'), ...args], { cwd: folder, env: { ...process.env, NO_COLOR: '1' } });
-  const elapsed = performance.now() - started;
+  const result = spawnSync(process.execPath, ['--import', CPU_PROBE, join(folder, 'dist/cli/main.js'), ...args], { cwd: folder, env: { ...process.env, NO_COLOR: '1' } });
+  const wall = performance.now() - started;
   if (result.status !== 0) throw new Error(`safemed ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`);
-  return elapsed;
+  const cpu = Number(/cpu-ms ([\d.]+)/.exec(result.stderr.toString())?.[1] ?? Number.NaN);
+  return { wall, cpu };
 }
 
 const stats = (samples: number[]) => {
@@ -68,16 +73,23 @@ const builds = [
   { label: `after (${values.after})`, folder: build(values.after) },
 ];
 try {
-  console.log(`safemed CLI start-up, ${runs} runs per command and build, node ${process.version}; wall ms min / median / max`);
-  console.log(`| command | ${builds.map((entry) => entry.label).join(' | ')} |`);
-  console.log(`|---|${builds.map(() => '---:').join('|')}|`);
+  console.log(`safemed CLI start-up, ${runs} runs per command and build, node ${process.version}`);
+  console.log('wall ms min / median / max (spawn to exit), then the median CPU ms of the process itself');
+  console.log(`| command | ${builds.map((entry) => `${entry.label} wall | CPU`).join(' | ')} |`);
+  console.log(`|---|${builds.map(() => '---:|---:').join('|')}|`);
   for (const args of commands) {
-    const samples = builds.map(() => [] as number[]);
+    const samples = builds.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
     for (const entry of builds) timeOnce(entry.folder, args); // warm the file cache
-    for (let index = 0; index < runs; index += 1) builds.forEach((entry, which) => samples[which]?.push(timeOnce(entry.folder, args)));
-    const cells = samples.map((list) => {
-      const { min, median, max } = stats(list);
-      return `${min.toFixed(0)} / **${median.toFixed(0)}** / ${max.toFixed(0)}`;
+    for (let index = 0; index < runs; index += 1) {
+      builds.forEach((entry, which) => {
+        const { wall, cpu } = timeOnce(entry.folder, args);
+        samples[which]?.wall.push(wall);
+        samples[which]?.cpu.push(cpu);
+      });
+    }
+    const cells = samples.map(({ wall, cpu }) => {
+      const { min, median, max } = stats(wall);
+      return `${min.toFixed(0)} / **${median.toFixed(0)}** / ${max.toFixed(0)} | ${stats(cpu).median.toFixed(0)}`;
     });
     console.log(`| \`safemed ${args.join(' ')}\` | ${cells.join(' | ')} |`);
   }
