@@ -45,7 +45,7 @@ before(async () => {
   reviewDb = writeReviewQueue();
   server = await startConsoleServer({ backend: await createBackend(`openai:${upstream.baseURL}`, { maxRetries: 0 }), apiKeys: [KEY], runsDir: writeRunsFolder(), reviewDb });
   browser = await launchBrowser();
-  browser.setDefaultTimeout(15_000);
+  browser.setDefaultTimeout(30_000);
 });
 
 after(async () => {

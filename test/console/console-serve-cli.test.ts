@@ -47,6 +47,18 @@ test('serve: the console is on for loopback, off beyond loopback without keys (a
     const session = await fetch(`${loopback.url}/console/api/session`, { headers: { authorization: 'Bearer k1' } });
     assert.equal(session.status, 200);
     assert.deepEqual(((await session.json()) as { features: unknown }).features, { audit: true, reports: false, review: false });
+    // The console reads the trail the server's audit worker writes.
+    const chat = await fetch(`${loopback.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k1', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    assert.equal(chat.status, 200);
+    const audit = (await (await fetch(`${loopback.url}/console/api/audit`, { headers: { authorization: 'Bearer k1' } })).json()) as { total: number; records: Array<{ preview: string }> };
+    assert.equal(audit.total, 1);
+    assert.equal(audit.records[0]?.preview, 'hello');
+    const verify = (await (await fetch(`${loopback.url}/console/api/audit/verify`, { method: 'POST', headers: { authorization: 'Bearer k1' } })).json()) as { ok: boolean };
+    assert.equal(verify.ok, true);
   } finally {
     await stop(loopback);
   }
