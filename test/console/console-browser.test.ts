@@ -261,6 +261,7 @@ test('review: open an item with its criterion scores, accept one, edit another s
   await detail.getByRole('heading', { name: 'Original' }).waitFor();
   await detail.getByLabel('Reasoning', { exact: true }).fill('Reduced renal clearance in the elderly: lower the dose and monitor levels.');
   await detail.getByLabel('Reviewer id').fill('dr-li');
+  await expectAccessible(page, 'review-edit');
   await shoot(page, 'review-edit');
   await detail.getByRole('button', { name: 'Save edit' }).click();
   await detail.getByTestId('review-decided').waitFor();
@@ -315,7 +316,7 @@ test('playground: a pasted conversation and a request → verdict, reasons, refu
   assert.match(await result.locator('[data-tag="action"]').innerText(), /escalate/);
   await page.getByLabel('Language').selectOption('zh');
   await page.getByRole('heading', { name: '护栏试验台' }).waitFor();
-  assert.match(await result.locator('[data-tag="action"]').innerText(), /处置：?:? ?紧急升级|处置: 紧急升级/);
+  assert.match(await result.locator('[data-tag="action"]').innerText(), /处置: 紧急升级/);
   assert.equal(await page.evaluate('document.documentElement.lang'), 'zh-CN');
   await expectAccessible(page, 'playground-zh');
   await shoot(page, 'playground-zh');

@@ -92,9 +92,9 @@ export default function ReviewPage() {
         <div class="field">
           <label for="review-status">{t('review.status')}</label>
           <select id="review-status" value={status} onChange={(event) => { setStatus(event.currentTarget.value); }}>
-            {['pending', 'accepted', 'edited', 'rejected', 'all'].map((value) => (
+            {(['pending', 'accepted', 'edited', 'rejected', 'all'] as const).map((value) => (
               <option value={value} key={value}>
-                {value}
+                {t(`status.${value}`)}
               </option>
             ))}
           </select>
@@ -143,7 +143,7 @@ export default function ReviewPage() {
                       <td>{item.strikes}</td>
                       <td>{item.criteria.join(', ') || '–'}</td>
                       <td>{item.score === null ? '–' : item.score.toFixed(2)}</td>
-                      <td>{item.status}</td>
+                      <td>{t(`status.${item.status}`)}</td>
                       <td class="preview">{item.question.length > 120 ? `${item.question.slice(0, 120)}…` : item.question}</td>
                     </tr>
                   ))}
@@ -300,7 +300,7 @@ function ReviewDetail({ value, onDecided }: { value: { item: Item; criteria: Arr
       ) : null}
       {decided ? (
         <p class="banner ok" role="status" data-testid="review-decided">
-          {t('review.decided', { status: item.status, reviewer: item.reviewer ?? '?', at: item.decided_at ?? '?' })}
+          {t('review.decided', { status: t(`status.${item.status}`), reviewer: item.reviewer ?? '?', at: item.decided_at ?? '?' })}
         </p>
       ) : (
         <form class="decision stack" onSubmit={(event) => { event.preventDefault(); }}>
