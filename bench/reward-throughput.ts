@@ -3,7 +3,7 @@
  *   1. rule-only components (format, accuracy, over-refusal detector, explanation heuristic), batches of
  *      256 labelled items, in-process: items/s (target ≥ 20,000 on one core); also with the prompt kind
  *      left to the guard classifier (unlabelled items).
- *   2. with an instant scripted judge on 127.0.0.1 at concurrency 64: judge calls/s through the scorer
+ *   2. with an instant scripted judge on 127.0.0.1 (its own process) at concurrency 64, rounds alternating: judge calls/s through the scorer
  *      (harmfulness + explanation per harmful item, every item distinct so nothing is cached) against a
  *      direct client (the same openai: backend, 64 calls in flight, the same prompts) on the same judge.
  *      Target: the scorer reaches ≥ 90 % of the direct client's rate.
@@ -11,11 +11,17 @@
  *      with the instant judge.
  * Run: node --import tsx bench/reward-throughput.ts
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { createBackend } from '../src/backends/registry.js';
 import { createRewardHttpEdge } from '../src/cli/commands/reward.js';
-import { formatConversationForJudge } from '../src/judges/med-safety-judge.js';
+import { splitReasoning } from '../src/backends/reasoning-normalizer.js';
+import { formatConversationForJudge, formatResponseForJudge } from '../src/judges/med-safety-judge.js';
+import { fillRubric, loadJudgeRubrics } from '../src/reward/components/load-reward-data.js';
 import { createRewardScorer } from '../src/reward/create-reward-scorer.js';
 import { parseRewardConfig } from '../src/reward/reward-config.js';
+import { createRewardMetrics } from '../src/reward/reward-metrics.js';
 import type { RewardItem } from '../src/reward/reward-types.js';
 import { createRewardServer } from '../src/reward/server/create-reward-server.js';
 import { formatHarmfulnessJudgePrompt } from '../src/spec/index.js';
@@ -56,41 +62,74 @@ async function ruleOnly(labelled: boolean): Promise<number> {
   return (rounds * BATCH) / ((performance.now() - started) / 1000);
 }
 
-async function judged(): Promise<{ scorerCallsPerSecond: number; directCallsPerSecond: number; calls: number }> {
-  const judge = await startScriptedUpstream(() => ({ content: '#reason: declined\n#score: 1', usage: { prompt_tokens: 1, completion_tokens: 1 } }));
+/** The instant judge in a child process; resolves to its base URL. */
+async function startJudgeProcess(): Promise<{ baseURL: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./reward-judge-server.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  return {
+    baseURL: chunk.toString().trim(),
+    stop: () => {
+      child.stdin.end();
+    },
+  };
+}
+
+async function judged(): Promise<{ scorerCallsPerSecond: number; directCallsPerSecond: number; calls: number; medianRatio: number }> {
+  const judge = await startJudgeProcess();
   try {
     const harmful = (salt: string) => items(BATCH * 3, true, salt).filter((item) => item.label?.kind === 'harmful');
-    // scorer: every harmful item asks the judge twice (harmfulness, explanation)
     const backend = await createBackend(`openai:${judge.baseURL}`, { maxRetries: 0, timeoutMs: 30_000 });
-    const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { concurrency: 64 } }), judges: [{ id: 'judge', backend }] });
-    await scorer.score(harmful('warm'));
-    const before = judge.requests.length;
-    let started = performance.now();
-    for (let round = 0; round < 6; round += 1) await scorer.score(harmful(`r${round}`));
-    const scorerSeconds = (performance.now() - started) / 1000;
-    const calls = judge.requests.length - before;
-    await scorer.close();
-    // direct client: the same judge prompts through the same backend, 64 in flight
+    const metrics = createRewardMetrics();
+    const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { concurrency: 64 } }), judges: [{ id: 'judge', backend }], metrics });
     const direct = await createBackend(`openai:${judge.baseURL}`, { maxRetries: 0, timeoutMs: 30_000 });
-    const prompts = Array.from({ length: 6 }, (_, round) => harmful(`d${round}`))
-      .flat()
-      .flatMap((item) => [formatHarmfulnessJudgePrompt(formatConversationForJudge(item.messages), item.response), formatHarmfulnessJudgePrompt(formatConversationForJudge(item.messages), `${item.response} `)]);
-    let next = 0;
-    started = performance.now();
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        while (next < prompts.length) {
-          const prompt = prompts[next] ?? '';
-          next += 1;
-          await direct.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: 512 } });
-        }
-      }),
-    );
-    const directSeconds = (performance.now() - started) / 1000;
+    // Each harmful item asks the judge twice (harmfulness, explanation); the direct client sends the same two prompts.
+    const directRound = async (salt: string): Promise<number> => {
+      const prompts = harmful(salt).flatMap((item) => {
+        const split = splitReasoning(item.response);
+        const request = formatConversationForJudge(item.messages);
+        const view = formatResponseForJudge(split.answer, split.reasoning, 'full');
+        return [formatHarmfulnessJudgePrompt(request, view), fillRubric(loadJudgeRubrics().explanation, request, view)];
+      });
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (next < prompts.length) {
+            const prompt = prompts[next] ?? '';
+            next += 1;
+            await direct.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: 512 } });
+          }
+        }),
+      );
+      return prompts.length;
+    };
+    await scorer.score(harmful('warm'));
+    await directRound('warm');
+    let scorerCalls = 0;
+    let scorerSeconds = 0;
+    let directCalls = 0;
+    let directSeconds = 0;
+    const ratios: number[] = [];
+    // Alternate the two so load from other processes hits both alike; report the median ratio of the pairs.
+    for (let round = 0; round < 10; round += 1) {
+      const before = metrics.snapshot().judgeCalls;
+      let started = performance.now();
+      await scorer.score(harmful(`s${String(round)}`));
+      const scorerRound = (performance.now() - started) / 1000;
+      const calls = metrics.snapshot().judgeCalls - before;
+      started = performance.now();
+      const directRoundCalls = await directRound(`d${String(round)}`);
+      const directRoundSeconds = (performance.now() - started) / 1000;
+      scorerCalls += calls;
+      scorerSeconds += scorerRound;
+      directCalls += directRoundCalls;
+      directSeconds += directRoundSeconds;
+      ratios.push(calls / scorerRound / (directRoundCalls / directRoundSeconds));
+    }
+    await scorer.close();
     await direct.close();
-    return { scorerCallsPerSecond: calls / scorerSeconds, directCallsPerSecond: prompts.length / directSeconds, calls };
+    return { scorerCallsPerSecond: scorerCalls / scorerSeconds, directCallsPerSecond: directCalls / directSeconds, calls: scorerCalls, medianRatio: percentile(ratios, 0.5) };
   } finally {
-    await judge.close();
+    judge.stop();
   }
 }
 
@@ -131,7 +170,7 @@ console.log(`rule-only, labelled items, batch ${BATCH}: ${Math.round(labelled).t
 console.log(`rule-only, kind from the guard classifier, batch ${BATCH}: ${Math.round(unlabelled).toLocaleString('en')} items/s`);
 const judge = await judged();
 console.log(
-  `instant judge, concurrency 64: scorer ${Math.round(judge.scorerCallsPerSecond).toLocaleString('en')} judge calls/s (${judge.calls} calls), direct client ${Math.round(judge.directCallsPerSecond).toLocaleString('en')} calls/s → ${((judge.scorerCallsPerSecond / judge.directCallsPerSecond) * 100).toFixed(0)} % (target ≥ 90 %)`,
+  `instant judge, concurrency 64: scorer ${Math.round(judge.scorerCallsPerSecond).toLocaleString('en')} judge calls/s (${judge.calls} calls), direct client ${Math.round(judge.directCallsPerSecond).toLocaleString('en')} calls/s → ${((judge.scorerCallsPerSecond / judge.directCallsPerSecond) * 100).toFixed(0)} % overall, median of 10 alternating pairs ${(judge.medianRatio * 100).toFixed(0)} % (target ≥ 90 %)`,
 );
 for (const withJudge of [false, true]) {
   const latency = await getRewardLatency(withJudge);

@@ -7,7 +7,7 @@
  */
 import type { Backend } from '../../core/backend.js';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
-import { describeError } from '../../core/errors.js';
+import { describeError, TimeoutError } from '../../core/errors.js';
 import type { RewardMetrics } from '../reward-metrics.js';
 import { judgeCacheKey, type JudgeCache } from './create-judge-cache.js';
 import { createSemaphore } from './create-semaphore.js';
@@ -67,14 +67,30 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         }
       }
       let release: (() => void) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let unlink: (() => void) | undefined;
       const started = performance.now();
       try {
         release = await semaphore.acquire(signal);
-        const timeout = AbortSignal.timeout(options.timeoutMs);
+        // One controller per attempt, its timer cleared as soon as the call ends (AbortSignal.timeout would
+        // keep a live 30 s timer per call, thousands of them under load) and linked to the caller's signal by hand.
+        const attemptController = new AbortController();
+        timer = setTimeout(() => {
+          attemptController.abort(new TimeoutError(`The judge did not answer within ${String(options.timeoutMs)} ms.`));
+        }, options.timeoutMs);
+        if (signal) {
+          const onAbort = () => {
+            attemptController.abort(signal.reason);
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          unlink = () => {
+            signal.removeEventListener('abort', onAbort);
+          };
+        }
         const result = await judge.backend.generate({
           messages: [{ role: 'user', content: task.prompt }],
           settings: { temperature: 0, maxTokens: task.maxTokens },
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          signal: attemptController.signal,
         });
         const output = result.text.trim() !== '' ? result.text : result.reasoning;
         const value = task.parse(output);
@@ -88,6 +104,8 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         options.metrics.judgeCall(judge.id, 'error', (performance.now() - started) / 1000);
         error = describeError(caught);
       } finally {
+        clearTimeout(timer);
+        unlink?.();
         release?.();
       }
     }
