@@ -2,7 +2,9 @@
  * `npm run train:guard`: regenerates data/guard/corpus/generated/ and rebuilds assets/guard/ from
  * ../shared/data and the guard corpus (training time only; the code is in training/guard/).
  * Options: --data-dir <dir> (default ../shared/data), --out <dir> (default assets/guard), --seed <n>,
- * --corpus-only (regenerate the generated corpus and print its totals, no training).
+ * --corpus-only (regenerate the generated corpus and print its totals, no training),
+ * --hyper '{"corpusWeight":30}' (hyper-parameter overrides for experiments, chosen on dev),
+ * --no-encoder (skip the sentence-encoder head: minutes of embedding on a busy machine).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +12,7 @@ import { buildGeneratedCorpus } from '../training/guard/build-generated-corpus.j
 import { trainGuardModel } from '../training/guard/train-guard-model.js';
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'corpus-only': { type: 'boolean' } },
+  options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'corpus-only': { type: 'boolean' }, hyper: { type: 'string' }, 'no-encoder': { type: 'boolean' } },
 });
 const started = Date.now();
 const log = (line: string): void => {
@@ -19,5 +21,6 @@ const log = (line: string): void => {
 const seed = values.seed === undefined ? 20261124 : Number(values.seed);
 buildGeneratedCorpus(seed, log);
 if (values['corpus-only'] !== true) {
-  trainGuardModel({ dataDir: resolve(values['data-dir'] ?? '../shared/data'), outDir: resolve(values.out ?? 'assets/guard'), seed, log });
+  const hyper = values.hyper === undefined ? {} : (JSON.parse(values.hyper) as Record<string, number>);
+  await trainGuardModel({ dataDir: resolve(values['data-dir'] ?? '../shared/data'), outDir: resolve(values.out ?? 'assets/guard'), seed, log, hyper, encoder: values['no-encoder'] !== true });
 }

@@ -2,8 +2,8 @@
  * Assembles the training set, the calibration set and the leave-one-source-out dev sets. Whole sources
  * are held out for dev (MedSafetyBench gpt4 requests, HarmBench, StrongREJECT, LiveQA, MMLU medical and
  * CMMLU question texts, held-out template groups, half of the MedEthicEval scenarios, the
- * project-written probes and conversations); a seeded 8 % of the non-bench training sources is kept
- * apart for calibration (never bench).
+ * project-written probes and conversations) and 2,000 MedQuAD questions. The guard corpus is added
+ * by corpus-training-examples.ts; decision points are chosen on the corpus dev split.
  */
 import type { ChatMessage } from '../../src/core/chat.js';
 import { createSeededRandom, shuffleInPlace } from './train-linear-model.js';
@@ -46,13 +46,9 @@ export interface DevSet {
 }
 
 export interface GuardDatasets {
+  /** Shared training sources and the project's generated/phrase-table data (no corpus; see corpus-training-examples.ts). */
   train: TrainingExample[];
-  /**
-   * The dev sources that may be trained on (everything except the project-written probes and
-   * conversations): added for the final committed model after the leave-one-source-out figures.
-   */
-  finalExtra: TrainingExample[];
-  calibration: TrainingExample[];
+  /** Held-out shared sources and the probe sets: never trained on. */
   dev: DevSet[];
 }
 
@@ -110,7 +106,9 @@ export function buildGuardDatasets(sources: GuardSources, options: BuildGuardDat
   for (const text of WRITTEN_HARMFUL_ZH) train.push({ text, label: 1, source: 'written:harmful-zh', language: 'zh' });
 
   // --- benign, as written ---
-  train.push(...sample(sources.medquad, 14000, random), ...sample(sources.alpaca, 10000, random));
+  const medquad = shuffleInPlace(sources.medquad.slice(), random);
+  const medquadDev = medquad.slice(14000, 16000);
+  train.push(...medquad.slice(0, 14000), ...sample(sources.alpaca, 10000, random));
   const zhDialogue = shuffleInPlace(sources.zhDialogue.slice(), random);
   const zhDialogueDev = zhDialogue.slice(0, 700);
   train.push(...zhDialogue.slice(700), ...sources.benchQuestionsTrain);
@@ -141,6 +139,8 @@ export function buildGuardDatasets(sources: GuardSources, options: BuildGuardDat
   const benignStylePool = train.filter((example) => example.label === 0 && (example.source === 'alpaca' || example.source === 'medquad' || example.source === 'written:benign-task'));
   train.push(...generateStyleVariants(benignStylePool, 9000, random, 'written:style-benign'));
   for (const text of WRITTEN_XSTEST_LIKE) train.push({ text, label: 0, source: 'written:benign-xstest', language: 'en' });
+  // Bare topic names ("Osteoclasts", "Iron overdose"): a short text without evidence must stay low on every head.
+  for (const topic of sample(sources.medquadFocus, 3000, random)) train.push({ text: topic, label: 0, source: 'medquad-focus', language: 'en' });
   for (const topic of sample(sources.medquadFocus, 6000, random)) {
     const template = BENIGN_TASK_TEMPLATES_EN[Math.floor(random() * BENIGN_TASK_TEMPLATES_EN.length)] as string;
     train.push({ text: template.replace('{topic}', topic), label: 0, source: 'written:benign-task', language: 'en' });
@@ -174,20 +174,7 @@ export function buildGuardDatasets(sources: GuardSources, options: BuildGuardDat
   // Round 4: perspective contrasts (victim / carer / relative vs perpetrator) and dangerous diets; own seeded stream.
   train.push(...generatePerspectiveContrasts(225));
 
-  // --- calibration: a seeded slice of non-bench training examples, removed from training ---
   shuffleInPlace(train, random);
-  const calibration: TrainingExample[] = [];
-  const kept: TrainingExample[] = [];
-  for (const example of train) {
-    // Jailbreak templates stay in training only: at run time they are scored with the wrapper removed
-    // and by windows, so their raw logits (which used to fill the top of the calibration tail) say
-    // nothing about the decision point.
-    // Membership by a hash of the text, not by the random stream: adding or removing generated examples
-    // elsewhere must not reshuffle the calibration slice (it moved the decision point by whole logits).
-    const eligible = !example.source.startsWith('bench:') && !example.source.startsWith('written:') && !example.source.startsWith('jailbreak-template:');
-    if (eligible && hashString(`${example.source}\u0000${example.text}`) % 1000 < 80) calibration.push(example);
-    else kept.push(example);
-  }
 
   // --- dev sets (never trained on) ---
   const gpt4 = sources.medSafetyBenchGpt4;
@@ -217,33 +204,21 @@ export function buildGuardDatasets(sources: GuardSources, options: BuildGuardDat
     { name: 'multi-turn-harmful', description: 'project-written harmful conversations, set A (used while developing the rules)', items: conversationItems(readProbeSet('multi-turn-a'), 'harmful') },
     { name: 'multi-turn-benign', description: 'project-written benign conversations, set A', items: conversationItems(readProbeSet('multi-turn-a'), 'benign') },
     { name: 'benign-liveqa', description: 'LiveQA medical consumer questions (held-out source)', items: asItems(sources.liveqa) },
+    { name: 'benign-medquad-holdout', description: '2,000 MedQuAD questions left out of training (same templated style as the 14,000 trained on)', items: asItems(medquadDev) },
     { name: 'benign-mmlu-medical', description: 'MMLU medical question texts (held-out bench file)', items: asItems(sources.benchQuestionsDev.filter((example) => example.source === 'bench:mmlu-medical')) },
     { name: 'benign-cmmlu', description: 'CMMLU medical question texts (held-out bench file)', items: asItems(sources.benchQuestionsDev.filter((example) => example.source === 'bench:cmmlu')) },
     { name: 'benign-zh-dialogue-holdout', description: '700 held-out Chinese patient questions', items: asItems(zhDialogueDev) },
     { name: 'benign-over-refusal-probes', description: 'project-written XSTest-like probes', items: textItems(readProbeSet('over-refusal-a')) },
     { name: 'benign-wrapped', description: 'LiveQA + MMLU questions in dev-only wrappers', items: benignWrappedDev },
-    { name: 'fresh-multi-turn-harmful', description: 'second project-written set, never used for tuning', items: conversationItems(readProbeSet('multi-turn-b'), 'harmful') },
-    { name: 'fresh-multi-turn-benign', description: 'second project-written set, never used for tuning', items: conversationItems(readProbeSet('multi-turn-b'), 'benign') },
-    { name: 'holdout-multi-turn-harmful', description: 'third project-written set, measured once, never tuned on', items: conversationItems(readProbeSet('multi-turn-c'), 'harmful') },
-    { name: 'holdout-multi-turn-benign', description: 'third project-written set, measured once, never tuned on', items: conversationItems(readProbeSet('multi-turn-c'), 'benign') },
-    { name: 'fresh-over-refusal-probes', description: 'second project-written XSTest-like set, never used for tuning', items: textItems(readProbeSet('over-refusal-b')) },
+    { name: 'fresh-multi-turn-harmful', description: 'project-written set B (one error-analysis round in v1)', items: conversationItems(readProbeSet('multi-turn-b'), 'harmful') },
+    { name: 'fresh-multi-turn-benign', description: 'set B, benign conversations', items: conversationItems(readProbeSet('multi-turn-b'), 'benign') },
+    { name: 'holdout-multi-turn-harmful', description: 'project-written set C (measured once in v1 before round 3)', items: conversationItems(readProbeSet('multi-turn-c'), 'harmful') },
+    { name: 'holdout-multi-turn-benign', description: 'set C, benign conversations', items: conversationItems(readProbeSet('multi-turn-c'), 'benign') },
+    { name: 'fresh-over-refusal-probes', description: 'second project-written XSTest-like set B (one error-analysis round in v1)', items: textItems(readProbeSet('over-refusal-b')) },
+    { name: 'multi-turn-d-harmful', description: 'project-written conversations, set D (v1 fitted its drift rule to it; the rule is gone)', items: conversationItems(readProbeSet('multi-turn-d'), 'harmful') },
+    { name: 'multi-turn-d-benign', description: 'set D, benign conversations', items: conversationItems(readProbeSet('multi-turn-d'), 'benign') },
+    { name: 'perspective-probes-benign', description: 'v1 round-4 perspective probes (victims, carers, relatives; v1 generated contrasts for them)', items: textItems(readProbeSet('perspective').filter((probe) => probe.label === 'benign')) },
+    { name: 'perspective-probes-harmful', description: 'v1 round-4 probes: dangerous diets for a child', items: textItems(readProbeSet('perspective').filter((probe) => probe.label === 'harmful')) },
   ];
-  const finalExtra: TrainingExample[] = [
-    ...gpt4,
-    ...sources.heldOutGenericHarmful,
-    ...medEthicDev,
-    ...sources.liveqa,
-    ...zhDialogueDev,
-    ...sources.benchQuestionsDev,
-  ];
-  for (const example of gpt4) {
-    finalExtra.push({ ...example, text: wrapRequest(TRAIN_WRAPPERS_EN[Math.floor(random() * TRAIN_WRAPPERS_EN.length)] as string, example.text), source: 'written:wrapped-harmful' });
-    if (devTemplates.length > 0 && random() < 0.5) {
-      finalExtra.push({ ...example, text: wrapRequest(devTemplates[Math.floor(random() * devTemplates.length)] as string, example.text), source: 'jailbreak-template:harmful' });
-    }
-  }
-  for (const example of medEthicDev) {
-    finalExtra.push({ ...example, text: wrapRequest(TRAIN_WRAPPERS_ZH[Math.floor(random() * TRAIN_WRAPPERS_ZH.length)] as string, example.text), source: 'written:wrapped-harmful-zh' });
-  }
-  return { train: kept, finalExtra, calibration, dev };
+  return { train, dev };
 }

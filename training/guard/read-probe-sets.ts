@@ -19,7 +19,7 @@ const probeSchema = z
 
 export type Probe = z.infer<typeof probeSchema>;
 
-export const PROBE_SETS = ['over-refusal-a', 'over-refusal-b', 'multi-turn-a', 'multi-turn-b', 'multi-turn-c', 'multi-turn-d'] as const;
+export const PROBE_SETS = ['over-refusal-a', 'over-refusal-b', 'multi-turn-a', 'multi-turn-b', 'multi-turn-c', 'multi-turn-d', 'perspective'] as const;
 export type ProbeSetName = (typeof PROBE_SETS)[number];
 
 export function readProbeSet(name: ProbeSetName): Probe[] {

@@ -43,7 +43,7 @@ function readText(dataDir: string, ...segments: string[]): string {
 }
 
 function readCsv(dataDir: string, ...segments: string[]): Row[] {
-  return parse(readText(dataDir, ...segments), { columns: true, bom: true, skip_empty_lines: true, relax_quotes: true }) as Row[];
+  return parse<Row>(readText(dataDir, ...segments), { columns: true, bom: true, skip_empty_lines: true, relax_quotes: true });
 }
 
 function readJsonLines<T>(dataDir: string, ...segments: string[]): T[] {
@@ -136,7 +136,7 @@ export function readGuardSources(dataDir: string): GuardSources {
   // `group` keeps the short title ("高血压患者能吃党参吗？"), a second, terse style of Chinese patient question.
   const zhDialogue = zhRows.map((row) => benign(row.ask || row.title, 'zh-medical-dialogue', 'zh', { group: row.title }));
   for (const row of zhRows) {
-    for (const sentence of (row.answer ?? '').split(/(?<=[。！？；])/u)) {
+    for (const sentence of row.answer.split(/(?<=[。！？；])/u)) {
       if (sentence.trim().length >= 12) benignSentences.push(benign(sentence, 'zh-dialogue-answer', 'zh'));
     }
   }

@@ -1,21 +1,36 @@
 /**
  * The whole guard training run, shared by `npm run train:guard` and `safemed guard train`: read the
- * sources, build train/calibration/dev sets, train the three heads, calibrate on the non-bench
- * calibration slice, quantise, evaluate the quantised model on the leave-one-source-out dev sets, write
- * assets/guard/. Deterministic for a given seed.
+ * shared sources and the guard corpus, train the five heads (risk, emergency, dimension, mechanism,
+ * principle), choose the decision points on the dev data only, quantise, evaluate on the corpus dev
+ * split, the frozen test split (reported, never used to choose anything), the held-out shared sets
+ * and the probe sets, and write assets/guard/. Deterministic for a given seed.
  */
-import { extractFeatures } from '../../src/guard/classifier/extract-features.js';
-import { createRiskAssessor } from '../../src/guard/classifier/create-risk-assessor.js';
+import type { ChatMessage } from '../../src/core/chat.js';
+import { assessConversationTurns } from '../../src/guard/classifier/assess-conversation-turns.js';
+import { createRiskAssessor, type RiskAssessor } from '../../src/guard/classifier/create-risk-assessor.js';
+import { evaluateCorpus, formatCorpusEvaluation, type CorpusEvaluation, type EvaluationRecord } from '../../src/guard/classifier/evaluate-corpus.js';
+import { extractFeatures, type ChineseWordSegmenter } from '../../src/guard/classifier/extract-features.js';
 import type { GuardModel } from '../../src/guard/classifier/guard-model.js';
+import { refineAssessment } from '../../src/guard/assess-risk.js';
+import type { EncoderHead } from '../../src/guard/classifier/encoder-head.js';
+import type { RiskAssessment } from '../../src/guard/classifier/risk-assessment.js';
+import { loadSentenceEncoder } from '../../src/guard/classifier/sentence-encoder.js';
+import { DIMENSION_IDS } from '../../src/spec/safety-spec-schema.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCachedEmbedder, type CachedEmbedder } from './embedding-cache.js';
+import { trainEncoderHead, type EncoderDevItem, type EncoderTrainingText } from './train-encoder-head.js';
 import { buildGuardDatasets, type DevSet } from './build-guard-datasets.js';
-import { evaluateDevSets, formatDevFigures, type DevSetFigure } from './evaluate-dev-sets.js';
+import { chooseDecisionPoints, type ChoiceGroup, type ChoiceItem } from './choose-decision-points.js';
+import { corpusTrainingExamples } from './corpus-training-examples.js';
+import { MECHANISM_IDS, userText } from './corpus-record.js';
+import { createDefaultDecision } from './default-decision.js';
+import { readCorpus, type CorpusFileRecord } from './read-corpus.js';
 import { readGuardSources } from './read-training-sources.js';
-import { binaryLogit, trainBinaryLogistic, trainSoftmax, type SparseExample } from './train-linear-model.js';
+import { createSeededRandom, shuffleInPlace, trainBinaryLogistic, trainSoftmax, type SparseExample } from './train-linear-model.js';
 import type { TrainingExample } from './training-example.js';
-import { DIMENSION_LABELS, weakDimensionLabel } from './weak-dimension-labels.js';
+import { weakDimensionLabel } from './weak-dimension-labels.js';
 import { assembleGuardModel, writeGuardModel } from './write-guard-model.js';
-import { fitCalibration } from './fit-calibration.js';
-import { detectLanguage } from '../../src/guard/detect/detect-language.js';
 
 export interface TrainGuardOptions {
   dataDir: string;
@@ -25,30 +40,47 @@ export interface TrainGuardOptions {
   log?: (line: string) => void;
   /** Fixed timestamp for reproducible metadata. */
   trainedAt?: string;
-  /** false: write the phase-1 (leave-one-source-out) model instead of the final one. Default true. */
-  finalModel?: boolean;
+  /** Chinese word segmenter (jieba) for Chinese word features; omit for character n-grams only. */
+  segmenter?: ChineseWordSegmenter;
   /** Hyper-parameter overrides for experiments. */
-  hyper?: { epochs?: number; l2?: number; learningRate?: number };
+  hyper?: Partial<Hyper>;
+  /** Train the sentence-encoder head for the uncertain band (default true). */
+  encoder?: boolean;
 }
 
 export interface TrainGuardResult {
   model: GuardModel;
-  figures: DevSetFigure[];
+  encoderHead?: EncoderHead;
+  dev: CorpusEvaluation;
+  test: CorpusEvaluation;
+  sharedSets: SetFigure[];
   written?: { metadata: string; weights: string; bytes: number };
 }
 
+interface Hyper {
+  epochs: number;
+  l2: number;
+  learningRate: number;
+  /** Weight of a corpus example relative to a shared-source one. */
+  corpusWeight: number;
+  /** Upper bound of med-harm-llama3 lines per AMA category. */
+  medHarmPerCategory: number;
+  /** Weight of a weakly labelled shared example in the dimension head (corpus examples weigh 1). */
+  weakDimensionWeight: number;
+}
+
+const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0 };
+
 export const RISK_BITS = 18;
+export const EMERGENCY_BITS = 16;
 export const HEAD_BITS = 15;
-const TARGET_CALIBRATION_FALSE_POSITIVE_RATE = Number(process.env['SAFEMED_GUARD_CALIBRATION_FPR'] ?? 0.0065);
-/**
- * Chinese texts get their own decision point, fitted on the Chinese part of the calibration slice: with
- * one shared point the Chinese benign calibration texts sat far below it (0 % flagged), so Chinese
- * attacks needed much more evidence than English ones. Chosen by looking at the non-bench dev sets only
- * (held-out Chinese patient questions and the MedEthicEval dev rows), never at CMMLU.
- */
-const TARGET_CALIBRATION_FALSE_POSITIVE_RATE_ZH = Number(process.env['SAFEMED_GUARD_CALIBRATION_FPR_ZH'] ?? 0.0013);
-/** Fewer Chinese calibration texts than this: no separate Chinese calibration. */
-const MIN_ZH_CALIBRATION_BENIGN = 200;
+export const DIMENSION_LABELS: string[] = DIMENSION_IDS.filter((id) => id !== 'benign');
+export const MECHANISM_LABELS: string[] = [...MECHANISM_IDS];
+
+/** Dev bars for choosing the decision points (a little under the issue's targets, for the gap to test). */
+const BARS = { ordinary: 0.008, xstest: 0.04, ordinaryEscalated: 0.003, scarySafeEscalated: 0.03 };
+/** What the sentence encoder may add on dev to the fast path's flagged shares (pooled ordinary texts; XSTest-like). */
+const ENCODER_BUDGET = { ordinary: 0.005, xstest: 0.02 };
 
 /** Small but important sources count more (hand-written contrast pairs, generic harm, Chinese attacks). */
 const SOURCE_WEIGHTS: [RegExp, number][] = [
@@ -63,86 +95,115 @@ const SOURCE_WEIGHTS: [RegExp, number][] = [
 /** Sources whose unmatched harmful texts fall back to a medical dimension (generic ones to general_harm). */
 const MEDICAL_SOURCES = /^(?!written:generic-).*(med|flames|written)/;
 
-export interface CoreTrainingInput {
-  train: TrainingExample[];
-  calibration: TrainingExample[];
-  seed: number;
-  trainedAt: string;
-  log: (line: string) => void;
-  epochs?: number;
-  l2?: number;
-  learningRate?: number;
+interface Featurised {
+  example: TrainingExample;
+  hashes: Uint32Array;
+  value: number;
+  weight: number;
 }
 
-/** Trains, calibrates and quantises from already assembled example lists (used by tests on small sets). */
-export function trainGuardFromExamples(input: CoreTrainingInput): GuardModel {
-  const { train, calibration, seed, log } = input;
-  const epochs = input.epochs ?? 5;
-  const positives = train.filter((example) => example.label === 1).length;
-  const negatives = train.length - positives;
-  const sparse = (example: TrainingExample, target: number, weight: number): SparseExample => {
-    const features = extractFeatures(example.text);
-    return { hashes: features.hashes, value: features.value, target, weight };
-  };
-  log(`featurising ${train.length} training examples (${positives} harmful, ${negatives} benign)`);
-  const riskExamples = train.map((example) => {
-    const classWeight = example.label === 1 ? (positives + negatives) / (2 * positives) : (positives + negatives) / (2 * negatives);
-    const sourceWeight = SOURCE_WEIGHTS.find(([pattern]) => pattern.test(example.source))?.[1] ?? 1;
-    return sparse(example, example.label, classWeight * sourceWeight);
-  });
-  log(`training the risk head (2^${RISK_BITS} buckets, ${epochs} epochs)`);
-  const risk = trainBinaryLogistic(riskExamples, { bits: RISK_BITS, epochs, learningRate: input.learningRate ?? 0.2, l2: input.l2 ?? 1e-7, seed });
+export interface SetFigure {
+  name: string;
+  description: string;
+  metric: 'recall' | 'flagged';
+  count: number;
+  hits: number;
+  rate: number;
+}
 
-  const harmful = train.filter((example) => example.label === 1);
-  const dimensionIndex = new Map(DIMENSION_LABELS.map((label, index) => [label, index]));
-  const dimensionExamples = harmful.map((example) => {
-    const label = example.dimension ?? weakDimensionLabel(example.text, { ...(example.principle === undefined ? {} : { principle: example.principle }), medicalSource: MEDICAL_SOURCES.test(example.source) });
-    return sparse(example, dimensionIndex.get(label) ?? 0, 1);
+export interface TrainHeadsInput {
+  train: TrainingExample[];
+  seed: number;
+  hyper: Hyper;
+  log: (line: string) => void;
+  segmenter?: ChineseWordSegmenter;
+}
+
+/** Trains the five heads with a provisional calibration (decision points are chosen afterwards). */
+export function trainHeads(input: TrainHeadsInput): GuardModel {
+  const { train, seed, hyper, log } = input;
+  log(`featurising ${train.length} training examples`);
+  const featurised: Featurised[] = train.map((example) => {
+    const features = extractFeatures(example.text, input.segmenter);
+    const sourceWeight = example.source.startsWith('corpus:') ? hyper.corpusWeight : (SOURCE_WEIGHTS.find(([pattern]) => pattern.test(example.source))?.[1] ?? 1);
+    return { example, hashes: features.hashes, value: features.value, weight: sourceWeight };
   });
-  log(`training the dimension head on ${dimensionExamples.length} weakly labelled harmful examples`);
-  const dimension = trainSoftmax(dimensionExamples, DIMENSION_LABELS.length, { bits: HEAD_BITS, epochs: 3, learningRate: 0.2, l2: 1e-7, seed: seed + 1 });
-  const principleExamples = harmful.filter((example) => example.principle !== undefined).map((example) => sparse(example, (example.principle as number) - 1, 1));
-  log(`training the principle head on ${principleExamples.length} examples with an AMA category`);
+  const sparse = (item: Featurised, target: number, weight: number): SparseExample => ({ hashes: item.hashes, value: item.value, target, weight });
+  const balanced = (items: Featurised[], isPositive: (item: Featurised) => boolean): SparseExample[] => {
+    let positive = 0;
+    let negative = 0;
+    for (const item of items) {
+      if (isPositive(item)) positive += item.weight;
+      else negative += item.weight;
+    }
+    const total = positive + negative;
+    return items.map((item) => (isPositive(item) ? sparse(item, 1, (item.weight * total) / (2 * positive)) : sparse(item, 0, (item.weight * total) / (2 * negative))));
+  };
+
+  const riskItems = featurised.filter((item) => item.example.emergency !== true);
+  log(`risk head: ${riskItems.filter((item) => item.example.label === 1).length} harmful, ${riskItems.filter((item) => item.example.label === 0).length} benign (2^${RISK_BITS} buckets, ${hyper.epochs} epochs)`);
+  const risk = trainBinaryLogistic(balanced(riskItems, (item) => item.example.label === 1), { bits: RISK_BITS, epochs: hyper.epochs, learningRate: hyper.learningRate, l2: hyper.l2, seed });
+
+  // Emergency head: corpus emergencies against every other corpus text and a sample of the shared benign texts.
+  const random = createSeededRandom(seed + 3);
+  const sharedBenign = shuffleInPlace(featurised.filter((item) => !item.example.source.startsWith('corpus:') && item.example.label === 0), random).slice(0, 30_000);
+  const emergencyItems = [...featurised.filter((item) => item.example.source.startsWith('corpus:')), ...sharedBenign];
+  log(`emergency head: ${emergencyItems.filter((item) => item.example.emergency === true).length} emergencies, ${emergencyItems.filter((item) => item.example.emergency !== true).length} others`);
+  // Not class-balanced: emergencies weigh 10 times a negative, so the bias stays low and a text without
+  // evidence ("Hello", a bare topic name) does not sit near the decision point.
+  const emergencyExamples = emergencyItems.map((item) => sparse(item, item.example.emergency === true ? 1 : 0, item.example.emergency === true ? 10 : 1));
+  const emergency = trainBinaryLogistic(emergencyExamples, { bits: EMERGENCY_BITS, epochs: 3 * hyper.epochs, learningRate: hyper.learningRate, l2: hyper.l2, seed: seed + 4 });
+
+  const dimensionIndex = new Map(DIMENSION_LABELS.map((label, index) => [label, index]));
+  const dimensionExamples: SparseExample[] = [];
+  for (const item of featurised) {
+    const { example } = item;
+    if (example.source.startsWith('corpus:')) {
+      const index = example.dimension === undefined ? undefined : dimensionIndex.get(example.dimension);
+      if ((example.label === 1 || example.emergency === true) && index !== undefined) dimensionExamples.push(sparse(item, index, 1));
+    } else if (example.label === 1) {
+      const label = example.dimension ?? weakDimensionLabel(example.text, { ...(example.principle === undefined ? {} : { principle: example.principle }), medicalSource: MEDICAL_SOURCES.test(example.source) });
+      if (hyper.weakDimensionWeight > 0) dimensionExamples.push(sparse(item, dimensionIndex.get(label) ?? 0, hyper.weakDimensionWeight));
+    }
+  }
+  log(`dimension head on ${dimensionExamples.length} examples (corpus labels${hyper.weakDimensionWeight > 0 ? ', weak labels for the shared sources' : ''})`);
+  const dimension = trainSoftmax(classBalanced(dimensionExamples), DIMENSION_LABELS.length, { bits: HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 1 });
+
+  const mechanismIndex = new Map(MECHANISM_LABELS.map((label, index) => [label, index]));
+  const mechanismExamples = featurised.flatMap((item) => {
+    const index = item.example.mechanism === undefined ? undefined : mechanismIndex.get(item.example.mechanism);
+    return index === undefined ? [] : [sparse(item, index, 1)];
+  });
+  log(`mechanism head on ${mechanismExamples.length} corpus examples`);
+  const mechanism = trainSoftmax(classBalanced(mechanismExamples), MECHANISM_LABELS.length, { bits: HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });
+
+  const principleExamples = featurised.filter((item) => item.example.label === 1 && item.example.principle !== undefined).map((item) => sparse(item, (item.example.principle ?? 1) - 1, 1));
+  log(`principle head on ${principleExamples.length} examples with an AMA category`);
   const principle = trainSoftmax(principleExamples, 9, { bits: HEAD_BITS, epochs: 3, learningRate: 0.2, l2: 1e-7, seed: seed + 2 });
 
-  const calibrationLogits = calibration.map((example) => {
-    const features = extractFeatures(example.text);
-    return { logit: binaryLogit(risk, RISK_BITS, features), label: example.label };
-  });
-  // With enough Chinese calibration texts, Chinese and other texts each get their own decision point.
-  const isChinese = calibration.map((example) => detectLanguage(example.text) === 'zh');
-  const chineseLogits = calibrationLogits.filter((_, index) => isChinese[index]);
-  const separate = chineseLogits.filter((point) => point.label === 0).length >= MIN_ZH_CALIBRATION_BENIGN;
-  const fitted = fitCalibration(separate ? calibrationLogits.filter((_, index) => !isChinese[index]) : calibrationLogits, TARGET_CALIBRATION_FALSE_POSITIVE_RATE);
-  log(`calibration on ${calibration.length} held-out non-bench examples${separate ? ' (non-Chinese part)' : ''}: logit threshold ${fitted.logitThreshold.toFixed(3)}, slope ${fitted.slope.toFixed(3)}`);
-  const calibrationParameters: { slope: number; intercept: number; zh?: { slope: number; intercept: number } } = { slope: fitted.slope, intercept: -fitted.slope * fitted.logitThreshold };
-  if (separate) {
-    const chinese = fitCalibration(chineseLogits, TARGET_CALIBRATION_FALSE_POSITIVE_RATE_ZH);
-    calibrationParameters.zh = { slope: chinese.slope, intercept: -chinese.slope * chinese.logitThreshold };
-    log(`Chinese calibration on ${chineseLogits.length} of them: logit threshold ${chinese.logitThreshold.toFixed(3)}, slope ${chinese.slope.toFixed(3)}`);
-  }
+  const provisional = { slope: 1, threshold: 0 };
   return assembleGuardModel({
-    riskBits: RISK_BITS,
-    headBits: HEAD_BITS,
-    risk,
-    dimension,
-    dimensionLabels: DIMENSION_LABELS,
-    principle,
-    principleLabels: [1, 2, 3, 4, 5, 6, 7, 8, 9],
-    calibration: calibrationParameters,
+    risk: { model: risk, bits: RISK_BITS },
+    emergency: { model: emergency, bits: EMERGENCY_BITS },
+    dimension: { model: dimension, bits: HEAD_BITS, labels: DIMENSION_LABELS },
+    mechanism: { model: mechanism, bits: HEAD_BITS, labels: MECHANISM_LABELS },
+    principle: { model: principle, bits: HEAD_BITS, labels: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
+    calibration: { risk: { en: provisional, zh: provisional }, emergency: { en: provisional, zh: provisional } },
     recommendedThreshold: 0.5,
+    recommendedEmergencyThreshold: 0.5,
+    chineseWords: input.segmenter !== undefined,
     seed,
-    trainedAt: input.trainedAt,
-    training: {
-      examples: train.length,
-      harmful: positives,
-      benign: negatives,
-      calibrationExamples: calibration.length,
-      calibrationTargetFalsePositiveRate: TARGET_CALIBRATION_FALSE_POSITIVE_RATE,
-      calibrationTargetFalsePositiveRateZh: TARGET_CALIBRATION_FALSE_POSITIVE_RATE_ZH,
-      sources: countBySource(train),
-    },
+    trainedAt: '',
+    training: { examples: train.length, sources: countBySource(train) },
   });
+}
+
+/** Reweights a multi-class set so that every class carries the same total weight. */
+function classBalanced(examples: SparseExample[]): SparseExample[] {
+  const totals = new Map<number, number>();
+  for (const example of examples) totals.set(example.target, (totals.get(example.target) ?? 0) + example.weight);
+  const mean = examples.reduce((sum, example) => sum + example.weight, 0) / Math.max(1, totals.size);
+  return examples.map((example) => ({ ...example, weight: (example.weight * mean) / (totals.get(example.target) ?? 1) }));
 }
 
 function countBySource(examples: TrainingExample[]): Record<string, number> {
@@ -151,44 +212,170 @@ function countBySource(examples: TrainingExample[]): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([left], [right]) => left.localeCompare(right)));
 }
 
-export function trainGuardModel(options: TrainGuardOptions): TrainGuardResult {
+function toEvaluationRecord(record: CorpusFileRecord): EvaluationRecord {
+  const item: EvaluationRecord = { id: record.id, label: record.label, language: record.language, kind: record.kind, dimension: record.dimension, perspective: record.perspective, split: record.split };
+  if (record.mechanism !== null) item.mechanism = record.mechanism;
+  if (record.text !== undefined) item.text = record.text;
+  if (record.messages !== undefined) item.messages = record.messages;
+  return item;
+}
+
+const ORDINARY_SETS = new Set(['benign-liveqa', 'benign-medquad-holdout', 'benign-mmlu-medical', 'benign-cmmlu', 'benign-zh-dialogue-holdout']);
+
+function choiceGroup(record: CorpusFileRecord): ChoiceGroup {
+  if (record.label === 'harmful') return 'harmful';
+  if (record.label === 'emergency') return 'emergency';
+  if (record.kind === 'consumer' || record.kind === 'vignette') return 'ordinary';
+  if (record.kind === 'xstest') return 'xstest';
+  if (record.kind === 'scary_safe') return 'scary_safe';
+  return 'other-benign';
+}
+
+function evaluateSharedSets(assessor: RiskAssessor, sets: DevSet[], decide: (assessment: ReturnType<RiskAssessor['assessText']>, messages: ChatMessage[]) => string): SetFigure[] {
+  return sets.map((set) => {
+    let hits = 0;
+    for (const item of set.items) {
+      const messages: ChatMessage[] = item.messages ?? [{ role: 'user', content: item.text ?? '' }];
+      const assessment = item.messages ? assessConversationTurns(item.messages, assessor, assessor.model.metadata.recommendedThreshold) : assessor.assessText(item.text ?? '');
+      const action = decide(assessment, messages);
+      if (action === 'steer' || action === 'block' || action === 'escalate') hits += 1;
+    }
+    const harmful = set.items.every((item) => item.label === 1);
+    return { name: set.name, description: set.description, metric: harmful ? 'recall' : 'flagged', count: set.items.length, hits, rate: set.items.length > 0 ? hits / set.items.length : 0 };
+  });
+}
+
+export function formatSetFigures(figures: SetFigure[]): string {
+  const lines = ['set                              metric       n    hits    rate'];
+  for (const figure of figures) lines.push(`${figure.name.padEnd(32)} ${figure.metric.padEnd(8)} ${String(figure.count).padStart(5)} ${String(figure.hits).padStart(7)} ${(figure.rate * 100).toFixed(1).padStart(6)} %`);
+  return lines.join('\n');
+}
+
+/** refineAssessment with the embeddings coming from the training cache. */
+async function refineWithCache(fast: RiskAssessment, messages: ChatMessage[], head: EncoderHead, embedder: CachedEmbedder, assessor: RiskAssessor): Promise<RiskAssessment> {
+  return refineAssessment(fast, messages, { head, assessor, encoder: { embed: (texts) => embedder.embedAll(texts) } });
+}
+
+const ENCODER_SHARED_BENIGN = new Set(['medquad', 'bench:mmlu-pro', 'bench:medmcqa', 'alpaca']);
+
+async function trainEncoderHeadFor(
+  corpusTraining: TrainingExample[],
+  datasets: { train: TrainingExample[]; dev: DevSet[] },
+  corpus: CorpusFileRecord[],
+  fastAssess: (messages: ChatMessage[]) => RiskAssessment,
+  decide: (assessment: RiskAssessment, messages: ChatMessage[]) => string,
+  embedder: CachedEmbedder,
+  seed: number,
+  trainedAt: string,
+  log: (line: string) => void,
+): Promise<EncoderHead> {
+  const random = createSeededRandom(seed + 12);
+  const train: EncoderTrainingText[] = corpusTraining
+    // Plain requests, conversations and benign texts as written: wrapped variants are the fast path's job
+    // (wrapper detection, span scoring) and would triple the embedding time.
+    .filter((example) => example.language === 'en' && example.emergency !== true && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign)$/.test(example.source))
+    .map((example) => ({ text: example.text, label: example.label }));
+  const shared = shuffleInPlace(datasets.train.filter((example) => example.language === 'en' && example.label === 0 && ENCODER_SHARED_BENIGN.has(example.source)), random).slice(0, 800);
+  train.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
+  const flaggedActions = new Set(['steer', 'block', 'escalate']);
+  const devItem = (group: EncoderDevItem['group'], source: string, messages: ChatMessage[]): EncoderDevItem => {
+    const fast = fastAssess(messages);
+    return { group, source, messages, fast, fastFlagged: flaggedActions.has(decide(fast, messages)) };
+  };
+  const dev: EncoderDevItem[] = [];
+  for (const record of corpus) {
+    if (record.split !== 'dev' || record.language !== 'en' || record.label === 'emergency') continue;
+    const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
+    const group = record.label === 'harmful' ? 'harmful' : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary' : record.kind === 'xstest' ? 'xstest' : 'other';
+    dev.push(devItem(group, `corpus:${record.kind}`, messages));
+  }
+  for (const set of datasets.dev) {
+    if (!ORDINARY_SETS.has(set.name)) continue;
+    for (const item of shuffleInPlace(set.items.filter((entry) => entry.language === 'en'), random).slice(0, 250)) dev.push(devItem('ordinary', set.name, [{ role: 'user', content: item.text ?? '' }]));
+  }
+  return trainEncoderHead({ train, dev, embedder, seed, trainedAt, budget: ENCODER_BUDGET, log });
+}
+
+export async function trainGuardModel(options: TrainGuardOptions): Promise<TrainGuardResult> {
   const log = options.log ?? (() => {});
   const seed = options.seed ?? 20261124;
+  const hyper: Hyper = { ...DEFAULT_HYPER, ...options.hyper };
   const trainedAt = options.trainedAt ?? new Date().toISOString();
   log(`reading sources from ${options.dataDir}`);
   const sources = readGuardSources(options.dataDir);
-  const datasets = buildGuardDatasets(sources, { seed });
+  const datasets = buildGuardDatasets(sources, { seed, medHarmPerCategory: hyper.medHarmPerCategory });
+  const corpus = readCorpus();
+  const corpusExamples = corpusTrainingExamples(corpus, createSeededRandom(seed + 7));
+  log(`corpus: ${corpus.length} records; ${corpusExamples.examples.length} training examples from the train split (${corpusExamples.dropped} train records left out for sharing an 8-gram with dev/test)`);
+  const train = shuffleInPlace([...datasets.train, ...corpusExamples.examples], createSeededRandom(seed + 8));
+  const provisional = trainHeads({ train, seed, hyper, log, ...(options.segmenter ? { segmenter: options.segmenter } : {}) });
 
-  log('phase 1: leave-one-source-out model (dev sources held out)');
-  const heldOutModel = trainGuardFromExamples({ train: datasets.train, calibration: datasets.calibration, seed, trainedAt, log, ...options.hyper });
-  log('evaluating the quantised phase-1 model on the leave-one-source-out dev sets (flagged = steer or above under the default policy)');
-  const figures = evaluateDevSets(createRiskAssessor(heldOutModel), datasets.dev);
-  log(formatDevFigures(figures));
-  if (options.finalModel === false) {
-    heldOutModel.metadata.dev = { flaggedMeans: FLAGGED_MEANS, leaveOneSourceOut: figures };
-    return finish(heldOutModel, figures, options, log);
+  // --- decision points, chosen on dev data only ---
+  const provisionalAssessor = createRiskAssessor(provisional, options.segmenter ? { segmenter: options.segmenter } : {});
+  const choice: ChoiceItem[] = [];
+  for (const record of corpus) {
+    if (record.split !== 'dev') continue;
+    choice.push({ group: choiceGroup(record), source: `corpus:${record.kind}`, language: record.language, ...provisionalAssessor.rawScores(userText(record)) });
   }
+  for (const set of datasets.dev) {
+    if (!ORDINARY_SETS.has(set.name)) continue;
+    for (const item of set.items) choice.push({ group: 'ordinary', source: set.name, language: item.language, ...provisionalAssessor.rawScores(item.text ?? '') });
+  }
+  const chosen = chooseDecisionPoints(choice, BARS);
+  log(`decision points (dev): risk en ${chosen.risk.en.threshold.toFixed(3)} (slope ${chosen.risk.en.slope.toFixed(2)}), zh ${chosen.risk.zh.threshold.toFixed(3)} (slope ${chosen.risk.zh.slope.toFixed(2)}); emergency en ${chosen.emergency.en.threshold.toFixed(3)}, zh ${chosen.emergency.zh.threshold.toFixed(3)}`);
+  log(`dev at those points (text-level approximation): ${Object.entries(chosen.dev).map(([key, value]) => `${key} ${(value * 100).toFixed(1)} %`).join(', ')}`);
+  const model: GuardModel = { ...provisional, metadata: { ...provisional.metadata, calibration: { risk: chosen.risk, emergency: chosen.emergency }, trainedAt } };
 
-  log(`phase 2: final model, trained on the same recipe plus ${datasets.finalExtra.length} examples of the dev sources (project-written probes stay out)`);
-  const model = trainGuardFromExamples({ train: [...datasets.train, ...datasets.finalExtra], calibration: datasets.calibration, seed, trainedAt, log, ...options.hyper });
-  const probeSets = datasets.dev.filter((set) => PROJECT_WRITTEN_SETS.has(set.name));
-  const finalFigures = evaluateDevSets(createRiskAssessor(model), probeSets);
-  log('final model on the project-written sets it has not seen:');
-  log(formatDevFigures(finalFigures));
-  model.metadata.dev = { flaggedMeans: FLAGGED_MEANS, leaveOneSourceOut: figures, finalModelOnUnseenProjectSets: finalFigures };
-  return finish(model, figures, options, log);
-}
-
-const FLAGGED_MEANS = 'default guard policy action steer or above (risk >= 0.5, or >= 0.35 with a detected attack)';
-const PROJECT_WRITTEN_SETS = new Set(['multi-turn-harmful', 'multi-turn-benign', 'benign-over-refusal-probes', 'fresh-multi-turn-harmful', 'fresh-multi-turn-benign', 'fresh-over-refusal-probes', 'holdout-multi-turn-harmful', 'holdout-multi-turn-benign']);
-
-function finish(model: GuardModel, figures: DevSetFigure[], options: TrainGuardOptions, log: (line: string) => void): TrainGuardResult {
-  const result: TrainGuardResult = { model, figures };
+  // --- figures ---
+  const assessor = createRiskAssessor(model, options.segmenter ? { segmenter: options.segmenter } : {});
+  const decide = createDefaultDecision();
+  const fastAssess = (messages: ChatMessage[]): RiskAssessment => assessConversationTurns(messages, assessor, model.metadata.recommendedThreshold);
+  const evaluationOptions = { assess: fastAssess, decide };
+  const devRecords = corpus.filter((record) => record.split === 'dev').map(toEvaluationRecord);
+  const testRecords = corpus.filter((record) => record.split === 'test').map(toEvaluationRecord);
+  const fastDev = await evaluateCorpus(devRecords, evaluationOptions);
+  log(formatCorpusEvaluation(fastDev, 'FAST PATH on the corpus DEV split (decision points were chosen on it: tuned-on figures)'));
+  const fastTest = await evaluateCorpus(testRecords, evaluationOptions);
+  log(formatCorpusEvaluation(fastTest, 'FAST PATH on the corpus TEST split (frozen; reported only, nothing chosen on it)'));
+  let dev = fastDev;
+  let test = fastTest;
+  let encoderHead: EncoderHead | undefined;
+  if (options.encoder !== false) {
+    const embedder = createCachedEmbedder(await loadSentenceEncoder());
+    encoderHead = await trainEncoderHeadFor(corpusExamples.examples, datasets, corpus, fastAssess, decide, embedder, seed, trainedAt, log);
+    const head = encoderHead;
+    const refined = { assess: (messages: ChatMessage[]) => refineWithCache(fastAssess(messages), messages, head, embedder, assessor), decide };
+    dev = await evaluateCorpus(devRecords, refined);
+    log(formatCorpusEvaluation(dev, 'FAST PATH + ENCODER on the corpus DEV split (band and points chosen on it: tuned-on figures)'));
+    test = await evaluateCorpus(testRecords, refined);
+    log(formatCorpusEvaluation(test, 'FAST PATH + ENCODER on the corpus TEST split (frozen; reported only, nothing chosen on it)'));
+  }
+  const sharedSets = evaluateSharedSets(assessor, datasets.dev, decide);
+  log('held-out shared sources and probe sets (never trained on; the ordinary benign sets were used to choose the decision points):');
+  log(formatSetFigures(sharedSets));
+  const withoutErrors = (evaluation: CorpusEvaluation): Omit<CorpusEvaluation, 'errors'> => {
+    const figures: Partial<CorpusEvaluation> = { ...evaluation };
+    delete figures.errors;
+    return figures as Omit<CorpusEvaluation, 'errors'>;
+  };
+  model.metadata.figures = {
+    flaggedMeans: 'default guard policy action steer, block or escalate (training/guard/default-decision.ts)',
+    decisionPointsDev: chosen.dev,
+    fastPathCorpusDev: withoutErrors(fastDev),
+    fastPathCorpusTest: withoutErrors(fastTest),
+    ...(encoderHead ? { withEncoderCorpusDev: withoutErrors(dev), withEncoderCorpusTest: withoutErrors(test) } : {}),
+    heldOutSetsFastPath: sharedSets,
+  };
+  model.metadata.training = { ...model.metadata.training, hyper, bars: BARS, encoderBudget: ENCODER_BUDGET, corpusRecords: corpus.length, corpusTrainDropped: corpusExamples.dropped };
+  const result: TrainGuardResult = { model, dev, test, sharedSets, ...(encoderHead ? { encoderHead } : {}) };
   if (options.outDir) {
     result.written = writeGuardModel(model, options.outDir);
     log(`wrote ${result.written.metadata} and ${result.written.weights} (${(result.written.bytes / 1024).toFixed(0)} KiB)`);
+    if (encoderHead) {
+      mkdirSync(options.outDir, { recursive: true });
+      writeFileSync(join(options.outDir, 'encoder-head.json'), `${JSON.stringify(encoderHead)}\n`);
+      log(`wrote ${join(options.outDir, 'encoder-head.json')}`);
+    }
   }
   return result;
 }
-
-export type { DevSet };

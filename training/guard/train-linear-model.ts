@@ -67,7 +67,7 @@ export function trainBinaryLogistic(examples: SparseExample[], options: LinearTr
         const bucket = (example.hashes[index] as number) & mask;
         const step = gradient * example.value + options.l2 * (weights[bucket] as number);
         squared[bucket] = (squared[bucket] as number) + step * step;
-        weights[bucket] = (weights[bucket] as number) - (options.learningRate * step) / Math.sqrt(squared[bucket] as number);
+        weights[bucket] = (weights[bucket] as number) - (options.learningRate * step) / Math.sqrt(squared[bucket] ?? 1);
       }
       biasSquared += gradient * gradient;
       bias -= (options.learningRate * gradient) / Math.sqrt(biasSquared);
@@ -123,7 +123,7 @@ export function trainSoftmax(examples: SparseExample[], classes: number, options
           const slot = ((example.hashes[index] as number) & mask) * classes + label;
           const step = gradient * example.value + options.l2 * (weights[slot] as number);
           squared[slot] = (squared[slot] as number) + step * step;
-          weights[slot] = (weights[slot] as number) - (options.learningRate * step) / Math.sqrt(squared[slot] as number);
+          weights[slot] = (weights[slot] as number) - (options.learningRate * step) / Math.sqrt(squared[slot] ?? 1);
         }
         biasSquared[label] = (biasSquared[label] as number) + gradient * gradient;
         biases[label] = (biases[label] as number) - (options.learningRate * gradient) / Math.sqrt(biasSquared[label] as number);

@@ -1,15 +1,19 @@
 /** One labelled text for guard training or evaluation. */
 export interface TrainingExample {
   text: string;
-  /** 1 = harmful, 0 = benign. */
+  /** 1 = harmful, 0 = benign (for the risk head). */
   label: 0 | 1;
-  /** Where it came from, e.g. `med-harm-llama3`, `medquad`, `written:contrast`. */
+  /** Where it came from, e.g. `med-harm-llama3`, `medquad`, `corpus:harmful-plain`. */
   source: string;
   language: 'en' | 'zh';
   /** AMA principle 1..9 when the source gives one. */
   principle?: number;
-  /** Dimension id (weak label) for harmful examples. */
+  /** Dimension id (corpus label or weak label) for harmful and emergency examples. */
   dimension?: string;
+  /** Harm mechanism (corpus label) for harmful and emergency examples. */
+  mechanism?: string;
+  /** An emergency happening now (corpus label `emergency`): trains the emergency head, not the risk head. */
+  emergency?: boolean;
   /** Examples sharing a group must stay on one side of a split (template family, scenario). */
   group?: string;
 }

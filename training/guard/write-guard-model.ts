@@ -1,18 +1,18 @@
-/** Writes a trained guard model as guard-model.json (metadata) + guard-model.bin (int8 weights). */
+/** Assembles a trained guard model (format 2) and writes it as guard-model.json + guard-model.bin. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { GUARD_MODEL_FORMAT, guardModelPaths, type GuardModel, type GuardModelMetadata } from '../../src/guard/classifier/guard-model.js';
 import { quantizeInt8, type BinaryModel, type SoftmaxModel } from './train-linear-model.js';
 
 export interface GuardModelParts {
-  riskBits: number;
-  headBits: number;
-  risk: BinaryModel;
-  dimension: SoftmaxModel;
-  dimensionLabels: string[];
-  principle: SoftmaxModel;
-  principleLabels: number[];
-  calibration: { slope: number; intercept: number; zh?: { slope: number; intercept: number } };
+  risk: { model: BinaryModel; bits: number };
+  emergency: { model: BinaryModel; bits: number };
+  dimension: { model: SoftmaxModel; bits: number; labels: string[] };
+  mechanism: { model: SoftmaxModel; bits: number; labels: string[] };
+  principle: { model: SoftmaxModel; bits: number; labels: number[] };
+  calibration: GuardModelMetadata['calibration'];
   recommendedThreshold: number;
+  recommendedEmergencyThreshold: number;
+  chineseWords: boolean;
   seed: number;
   trainedAt: string;
   training: Record<string, unknown>;
@@ -20,39 +20,41 @@ export interface GuardModelParts {
 
 /** Quantises the heads into an in-memory GuardModel (exactly what will be written). */
 export function assembleGuardModel(parts: GuardModelParts): GuardModel {
-  const risk = quantizeInt8(parts.risk.weights);
-  const dimension = quantizeInt8(parts.dimension.weights);
-  const principle = quantizeInt8(parts.principle.weights);
+  const risk = quantizeInt8(parts.risk.model.weights);
+  const emergency = quantizeInt8(parts.emergency.model.weights);
+  const dimension = quantizeInt8(parts.dimension.model.weights);
+  const mechanism = quantizeInt8(parts.mechanism.model.weights);
+  const principle = quantizeInt8(parts.principle.model.weights);
+  let offset = 0;
+  const place = (length: number): number => {
+    const at = offset;
+    offset += length;
+    return at;
+  };
   const metadata: GuardModelMetadata = {
     format: GUARD_MODEL_FORMAT,
-    riskBits: parts.riskBits,
-    headBits: parts.headBits,
-    risk: { bias: parts.risk.bias, scale: risk.scale, offset: 0 },
-    dimension: { labels: parts.dimensionLabels, biases: Array.from(parts.dimension.biases), scale: dimension.scale, offset: risk.values.length },
-    principle: {
-      labels: parts.principleLabels,
-      biases: Array.from(parts.principle.biases),
-      scale: principle.scale,
-      offset: risk.values.length + dimension.values.length,
-    },
+    risk: { bits: parts.risk.bits, bias: parts.risk.model.bias, scale: risk.scale, offset: place(risk.values.length) },
+    emergency: { bits: parts.emergency.bits, bias: parts.emergency.model.bias, scale: emergency.scale, offset: place(emergency.values.length) },
+    dimension: { bits: parts.dimension.bits, labels: parts.dimension.labels, biases: Array.from(parts.dimension.model.biases), scale: dimension.scale, offset: place(dimension.values.length) },
+    mechanism: { bits: parts.mechanism.bits, labels: parts.mechanism.labels, biases: Array.from(parts.mechanism.model.biases), scale: mechanism.scale, offset: place(mechanism.values.length) },
+    principle: { bits: parts.principle.bits, labels: parts.principle.labels, biases: Array.from(parts.principle.model.biases), scale: principle.scale, offset: place(principle.values.length) },
     calibration: parts.calibration,
     recommendedThreshold: parts.recommendedThreshold,
+    recommendedEmergencyThreshold: parts.recommendedEmergencyThreshold,
+    chineseWords: parts.chineseWords,
     seed: parts.seed,
     trainedAt: parts.trainedAt,
     training: parts.training,
-    dev: {},
+    figures: {},
   };
-  return { metadata, riskWeights: risk.values, dimensionWeights: dimension.values, principleWeights: principle.values };
+  return { metadata, risk: risk.values, emergency: emergency.values, dimension: dimension.values, mechanism: mechanism.values, principle: principle.values };
 }
 
 export function writeGuardModel(model: GuardModel, folder: string): { metadata: string; weights: string; bytes: number } {
   mkdirSync(folder, { recursive: true });
   const paths = guardModelPaths(folder);
-  const buffer = Buffer.concat([
-    Buffer.from(model.riskWeights.buffer, model.riskWeights.byteOffset, model.riskWeights.byteLength),
-    Buffer.from(model.dimensionWeights.buffer, model.dimensionWeights.byteOffset, model.dimensionWeights.byteLength),
-    Buffer.from(model.principleWeights.buffer, model.principleWeights.byteOffset, model.principleWeights.byteLength),
-  ]);
+  const heads = [model.risk, model.emergency, model.dimension, model.mechanism, model.principle];
+  const buffer = Buffer.concat(heads.map((head) => Buffer.from(head.buffer, head.byteOffset, head.byteLength)));
   writeFileSync(paths.weights, buffer);
   writeFileSync(paths.metadata, `${JSON.stringify(model.metadata, null, 2)}\n`);
   return { ...paths, bytes: buffer.length };

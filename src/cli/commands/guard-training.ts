@@ -1,15 +1,17 @@
 /**
- * `safemed guard train` (rebuild the embedded classifier from the shared data, the same code as
- * `npm run train:guard`) and `safemed guard eval` (precision / recall / false-positive rate of the
- * committed classifier on a labelled JSONL file, at the default policy threshold).
+ * `safemed guard train` (rebuild the embedded classifier from the shared data and the guard corpus, the
+ * same code as `npm run train:guard`) and `safemed guard eval` (the guard on labelled records in the
+ * guard-corpus format: recall per language, kind, perspective and mechanism, benign flagged per kind,
+ * emergencies escalated, dimension and mechanism accuracy — decided by the real input check and
+ * default policy). Heavy modules load inside the actions.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataFormatError, InvalidRequestError } from '../../core/errors.js';
-import { assessConversation, assessText } from '../../guard/assess-risk.js';
-import { evaluateLabeledItems, formatLabeledEvaluation, parseLabeledJsonl } from '../../guard/classifier/evaluate-labeled-items.js';
-import { isFlagged } from '../../guard/is-flagged.js';
+import type { ChatMessage } from '../../core/chat.js';
+import type { EvaluationRecord, GuardDecisionAction } from '../../guard/classifier/evaluate-corpus.js';
+import type { RiskAssessment } from '../../guard/classifier/risk-assessment.js';
 
 interface TrainFlags {
   dataDir: string;
@@ -18,29 +20,35 @@ interface TrainFlags {
 }
 
 interface EvalFlags {
-  input: string;
+  input: string[];
+  split: string;
   json?: boolean;
+  errors?: boolean;
+  fastOnly?: boolean;
 }
 
-/** The training code's entry point (training/guard/train-guard-model.ts), typed here without importing it. */
-type TrainGuardModel = (options: { dataDir: string; outDir?: string; seed?: number; log?: (line: string) => void }) => unknown;
+/** The training code's entry points (training/guard/), typed here without importing them. */
+type TrainGuardModel = (options: { dataDir: string; outDir?: string; seed?: number; log?: (line: string) => void }) => Promise<unknown>;
+type BuildGeneratedCorpus = (seed: number, log?: (line: string) => void) => unknown;
 
 /**
  * Training is build-time code outside src/ (training/guard/), not shipped in dist: it is loaded only
  * inside this action, from a source checkout run with tsx (`npm run train:guard` does the same).
  */
-async function loadTrainer(): Promise<TrainGuardModel> {
-  const location = new URL('../../../training/guard/train-guard-model.js', import.meta.url).href;
+async function loadTrainingModule(name: string, exported: string): Promise<unknown> {
+  const location = new URL(`../../../training/guard/${name}.js`, import.meta.url).href;
+  let loaded: Record<string, unknown>;
   try {
-    const loaded = (await import(location)) as { trainGuardModel?: unknown };
-    if (typeof loaded.trainGuardModel === 'function') return loaded.trainGuardModel as TrainGuardModel;
+    loaded = (await import(location)) as Record<string, unknown>;
   } catch (error) {
     throw new InvalidRequestError('`safemed guard train` needs the training code of a source checkout (training/guard/), which is not part of the installed package.', {
       cause: error,
       fix: 'Run it from a clone of the repository: `npm run train:guard` or `node --import tsx src/cli/main.ts guard train`.',
     });
   }
-  throw new InvalidRequestError('training/guard/train-guard-model.ts does not export trainGuardModel.', { fix: 'Restore training/guard/ from git.' });
+  const value = loaded[exported];
+  if (typeof value !== 'function') throw new InvalidRequestError(`training/guard/${name}.ts does not export ${exported}.`, { fix: 'Restore training/guard/ from git.' });
+  return value;
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
@@ -53,55 +61,99 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   }
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed)) throw new InvalidRequestError(`--seed must be an integer, got ${flags.seed}.`, { param: 'seed', fix: 'Pass e.g. --seed 20261124.' });
-  const trainGuardModel = await loadTrainer();
+  const buildGeneratedCorpus = (await loadTrainingModule('build-generated-corpus', 'buildGeneratedCorpus')) as BuildGeneratedCorpus;
+  const trainGuardModel = (await loadTrainingModule('train-guard-model', 'trainGuardModel')) as TrainGuardModel;
   const started = Date.now();
-  trainGuardModel({
-    dataDir,
-    outDir: resolve(flags.out),
-    seed,
-    log: (line) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
-  });
+  const log = (line: string): void => {
+    process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+  };
+  buildGeneratedCorpus(seed, log);
+  await trainGuardModel({ dataDir, outDir: resolve(flags.out), seed, log });
 }
 
-function runEval(flags: EvalFlags): void {
-  let content: string;
-  try {
-    content = readFileSync(flags.input, 'utf8');
-  } catch (error) {
-    throw new DataFormatError(`Cannot read ${flags.input}.`, { cause: error, file: flags.input, fix: 'Pass --input with a readable JSONL file.' });
+function jsonlFilesUnder(path: string): string[] {
+  if (!existsSync(path)) throw new DataFormatError(`${path} does not exist.`, { file: path, fix: 'Pass --input with JSONL files or folders of them (default data/guard/corpus in a source checkout).' });
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => {
+      const child = join(path, name);
+      return statSync(child).isDirectory() ? jsonlFilesUnder(child) : name.endsWith('.jsonl') ? [child] : [];
+    });
+}
+
+async function runEval(flags: EvalFlags): Promise<void> {
+  const { evaluateCorpus, formatCorpusEvaluation, parseEvaluationJsonl } = await import('../../guard/classifier/evaluate-corpus.js');
+  const { assessConversation, assessConversationRefined, recommendedRiskThreshold } = await import('../../guard/assess-risk.js');
+  const { checkInput } = await import('../../guard/check-input.js');
+  const { DEFAULT_GUARD_POLICY } = await import('../../guard/policy.js');
+  const { loadSafetySpec } = await import('../../spec/load-safety-spec.js');
+  const { silentLogger } = await import('../../core/logger.js');
+  const splits = flags.split === 'all' ? undefined : new Set(flags.split.split(','));
+  const records: EvaluationRecord[] = [];
+  let badCount = 0;
+  for (const file of flags.input.flatMap((input) => jsonlFilesUnder(resolve(input)))) {
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new DataFormatError(`Cannot read ${file}.`, { cause: error, file, fix: 'Pass --input with readable JSONL files.' });
+    }
+    const parsed = parseEvaluationJsonl(content);
+    for (const bad of parsed.badLines) process.stderr.write(`${file}:${bad.line}: ${bad.error}\n`);
+    badCount += parsed.badLines.length;
+    records.push(...parsed.records.filter((record) => splits === undefined || record.split === undefined || splits.has(record.split)));
   }
-  const { items, badLines } = parseLabeledJsonl(content);
-  for (const bad of badLines) process.stderr.write(`${flags.input}:${bad.line}: ${bad.error}\n`);
-  if (items.length === 0) {
-    throw new DataFormatError(`No valid labelled lines in ${flags.input}.`, {
-      file: flags.input,
-      fix: 'Each line must be {"id","text"|"messages","label":"harmful"|"benign","dimension"?,"language"?}.',
+  if (records.length === 0) {
+    throw new DataFormatError(`No valid labelled records in ${flags.input.join(', ')}${splits ? ` for split ${flags.split}` : ''}.`, {
+      fix: 'Each line must be {"id","text"|"messages","label":"harmful"|"benign"|"emergency",...} (the guard corpus format, data/guard/README.md).',
     });
   }
-  const evaluation = evaluateLabeledItems(items, { assessText, assessConversation }, isFlagged);
+  const spec = loadSafetySpec();
+  // The real input check and default policy decide; the assessment is the one already computed.
+  const decide = async (assessment: RiskAssessment, messages: ChatMessage[]): Promise<GuardDecisionAction> => {
+    const check = await checkInput(messages, {
+      assess: { assessConversation: () => assessment, assessText: () => assessment },
+      policy: DEFAULT_GUARD_POLICY,
+      failMode: 'closed',
+      spec,
+      logger: silentLogger,
+    });
+    return check.verdict.action;
+  };
+  const assess = flags.fastOnly === true ? assessConversation : (messages: ChatMessage[]) => assessConversationRefined(messages);
+  const evaluation = await evaluateCorpus(records, { assess, decide });
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ ...evaluation, badLines }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...evaluation, threshold: recommendedRiskThreshold(), badLines: badCount }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatLabeledEvaluation(evaluation)}\n`);
-    if (badLines.length > 0) process.stdout.write(`\n${badLines.length} bad line(s) skipped: ${badLines.map((bad) => bad.line).join(', ')}\n`);
+    process.stdout.write(`${formatCorpusEvaluation(evaluation, `guard evaluation, split ${flags.split}, ${flags.fastOnly === true ? 'fast path only' : 'fast path + sentence encoder in the uncertain band'}`)}\n`);
+    if (flags.errors === true) process.stdout.write(`\nmisclassified ids (first 20 per group)\n${JSON.stringify(evaluation.errors, null, 2)}\n`);
+    if (badCount > 0) process.stdout.write(`\n${badCount} bad line(s) skipped (see stderr)\n`);
   }
-  if (badLines.length > 0) process.exitCode = 1;
+  if (badCount > 0) process.exitCode = 1;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Adds `train` and `eval` to the `safemed guard` command group. */
 export function registerGuardTrainingCommands(guardCommand: Command): Command {
   guardCommand
     .command('train')
-    .description('Train the embedded risk classifier from the shared data and write assets/guard/ (deterministic for a seed).')
+    .description('Regenerate the generated guard corpus and train the embedded classifier (needs a source checkout and ../shared/data; deterministic for a seed).')
     .option('--data-dir <dir>', 'the shared data folder (safety/, benign/, bench/)', '../shared/data')
     .option('--out <dir>', 'where to write guard-model.json and guard-model.bin', 'assets/guard')
     .option('--seed <n>', 'random seed', '20261124')
     .action((flags: TrainFlags) => runTrain(flags));
   guardCommand
     .command('eval')
-    .description('Precision, recall and false-positive rate of the classifier on labelled JSONL, overall, per dimension and per language.')
-    .requiredOption('--input <file.jsonl>', 'lines of {"id","text"|"messages","label":"harmful"|"benign","dimension"?,"language"?}')
+    .description('The guard on labelled records (guard-corpus JSONL): recall per language, kind, perspective and mechanism; benign flagged per kind; emergencies escalated; dimension and mechanism accuracy.')
+    .option('--input <path>', 'a JSONL file or a folder of them, repeatable (default: data/guard/corpus)', collect)
+    .option('--split <names>', 'train, dev, test (comma-separated) or all; records without a split are always kept', 'all')
     .option('--json', 'print the figures as JSON')
-    .action((flags: EvalFlags) => runEval(flags));
+    .option('--errors', 'also print the ids of misclassified records (for error analysis on dev, never on test)')
+    .option('--fast-only', 'the fast path alone, without the sentence-encoder head in the uncertain band')
+    .action((flags: Omit<EvalFlags, 'input'> & { input?: string[] }) => runEval({ ...flags, input: flags.input ?? ['data/guard/corpus'] }));
   return guardCommand;
 }

@@ -1,65 +1,59 @@
 /**
- * Turns a loaded guard model into `assessText`: scores the whole text and, for long texts, windows of
- * a few sentences (so a harmful request inside a long jailbreak template is not diluted); re-scans
- * de-obfuscated variants; adds a bounded boost for detected wrappers; explains with top features.
+ * Turns a loaded guard model into `assessText`. The text is split into segments at punctuation and
+ * every span of up to MAX_SPAN consecutive segments is scored (features: the union of its segments');
+ * the risk is the highest calibrated risk of any span, so a request inside a wrapper, a story or a long
+ * template is scored on its own, exactly as it would be without the wrapper. De-obfuscated variants
+ * (base64, rot13, leetspeak, split letters, homoglyphs) are scored the same way and the maximum is
+ * kept. A detected wrapper then adds a bounded boost. Hence wrapping or encoding a request never
+ * lowers its risk when the wrapper ends, starts or quotes the request at punctuation (every wrapper
+ * template of the corpus does; tested as a property over the corpus).
  */
-import { attackBoost, detectAttacks, type AttackId } from '../detect/detect-attacks.js';
+import { detectAttacks, attackBoost, type AttackId } from '../detect/detect-attacks.js';
 import { decodeObfuscation } from '../detect/decode-obfuscation.js';
 import { detectLanguage } from '../detect/detect-language.js';
-import { extractFeatures, type TextFeatures } from './extract-features.js';
-import {
-  calibrateRisk,
-  predictDimension,
-  predictPrinciple,
-  scoreRiskLogit,
-  type FeatureContribution,
-  type GuardModel,
-} from './guard-model.js';
+import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
+import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
 import type { RiskAssessment } from './risk-assessment.js';
+
+export interface HarmClassification {
+  dimension: string;
+  principle: number | null;
+  mechanism: string | null;
+}
+
+/** Uncalibrated scores of a text, for choosing decision points at training time. */
+export interface RawScores {
+  /** The highest raw risk logit of any English (resp. Chinese) span, -Infinity when there is none. */
+  maxRiskLogit: Record<'en' | 'zh', number>;
+  emergencyLogit: number;
+  emergencyLanguage: 'en' | 'zh';
+  /** The wrapper boost the text gets (calibrated-logit units). */
+  boost: number;
+}
 
 export interface RiskAssessor {
   model: GuardModel;
   assessText(text: string): RiskAssessment;
-  /** The dimension and principle heads on a text regardless of its risk (for conversation-level risk). */
-  classifyHarm(text: string): { dimension: string; principle: number | null };
+  /** The dimension, principle and mechanism heads on a text regardless of its risk (conversation-level risk). */
+  classifyHarm(text: string): HarmClassification;
+  rawScores(text: string): RawScores;
 }
 
-interface ScoredSegment {
-  text: string;
-  features: TextFeatures;
-  logit: number;
-  contributions: FeatureContribution[];
+export interface CreateRiskAssessorOptions {
+  /** Chinese word segmenter, required when the model was trained with Chinese word features. */
+  segmenter?: ChineseWordSegmenter;
 }
 
 /** Below this calibrated risk the dimension is reported as `benign`. */
 const DIMENSION_FLOOR = 0.25;
-const WINDOW_MIN_WORDS = 40;
+/** The longest span of consecutive segments scored as one unit. */
+export const MAX_SPAN = 32;
 const MAX_TEXT_CHARACTERS = 20_000;
 
-function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?。！？；;])\s*|\n+/u)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0);
-}
-
-function isLong(text: string): boolean {
-  const words = text.split(/\s+/).length;
-  const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
-  return words + han / 2 > WINDOW_MIN_WORDS;
-}
-
-/** Distinct windows of one or two consecutive sentences (at most 60; templates repeat themselves). */
-function windowsOf(text: string): string[] {
-  const sentences = splitSentences(text);
-  if (sentences.length <= 1) return [];
-  const windows = new Set<string>();
-  for (let index = 0; index < sentences.length && windows.size < 60; index += 1) {
-    windows.add(sentences[index] as string);
-    const next = sentences[index + 1];
-    if (next !== undefined) windows.add(`${sentences[index] as string} ${next}`);
-  }
-  return Array.from(windows);
+interface BestSpan {
+  risk: number;
+  start: number;
+  end: number;
 }
 
 function sigmoid(value: number): number {
@@ -71,48 +65,133 @@ function logit(probability: number): number {
   return Math.log(clamped / (1 - clamped));
 }
 
+function spanLanguage(han: number, latin: number): 'en' | 'zh' {
+  return han > 0 && han * 3 >= latin ? 'zh' : 'en';
+}
+
 function formatReason(contributions: FeatureContribution[]): string | null {
-  const top = contributions
-    .filter((item) => item.contribution > 0.05)
-    .sort((left, right) => right.contribution - left.contribution)
-    .slice(0, 3);
+  // The three largest positive contributions, by one linear pass (this runs on most checks).
+  const top: FeatureContribution[] = [];
+  for (const item of contributions) {
+    if (item.contribution <= 0.05) continue;
+    if (top.length < 3) top.push(item);
+    else if (item.contribution > (top[2] as FeatureContribution).contribution) top[2] = item;
+    else continue;
+    top.sort((left, right) => right.contribution - left.contribution);
+  }
   if (top.length === 0) return null;
   const total = top.reduce((sum, item) => sum + item.contribution, 0);
   return `${top.map((item) => `"${item.name}"`).join(' + ')} (+${total.toFixed(1)})`;
 }
 
-export function createRiskAssessor(model: GuardModel): RiskAssessor {
-  const scoreSegment = (text: string): ScoredSegment => {
-    const features = extractFeatures(text);
-    const score = scoreRiskLogit(model, features);
-    return { text, features, logit: score.logit, contributions: score.contributions };
+export function createRiskAssessor(model: GuardModel, options: CreateRiskAssessorOptions = {}): RiskAssessor {
+  const { metadata } = model;
+  if (metadata.chineseWords && options.segmenter === undefined) throw new Error('This guard model was trained with Chinese word features: pass a segmenter.');
+  const segmenter = metadata.chineseWords ? options.segmenter : undefined;
+  const riskMask = (1 << metadata.risk.bits) - 1;
+  const conjunctionHashes = new Map<string, number>();
+  const conjunctionHash = (left: string, right: string): number => {
+    const name = cueConjunction(left, right);
+    let hash = conjunctionHashes.get(name);
+    if (hash === undefined) {
+      hash = hashFeature(name);
+      conjunctionHashes.set(name, hash);
+    }
+    return hash;
   };
 
+  const segmentsOf = (text: string): SegmentFeatures[] => textSegmentFeatures(text, segmenter);
+
   /**
-   * Windows are scored only when a wrapper was detected: they find a harmful request inside a long
-   * jailbreak template, but on ordinary long texts (exam vignettes, messy consumer messages) single
-   * sentences out of context cause false positives.
+   * The span with the highest calibrated risk (incremental: each start extends one segment at a time).
+   * `raw`, when given, also collects the highest raw logit per span language.
    */
-  const scoreBest = (text: string, wrapped: boolean): ScoredSegment => {
-    let best = scoreSegment(text);
-    if (wrapped && isLong(text)) {
-      for (const window of windowsOf(text)) {
-        const scored = scoreSegment(window);
-        if (scored.logit > best.logit) best = scored;
+  const bestSpan = (segments: SegmentFeatures[], raw?: Record<'en' | 'zh', number>): BestSpan => {
+    let best: BestSpan = { risk: 0, start: 0, end: -1 };
+    const seen = new Set<number>();
+    const cues: string[] = [];
+    const weights = model.risk;
+    for (let start = 0; start < segments.length; start += 1) {
+      seen.clear();
+      cues.length = 0;
+      let sum = 0;
+      let han = 0;
+      let latin = 0;
+      const last = Math.min(segments.length, start + MAX_SPAN);
+      for (let end = start; end < last; end += 1) {
+        const segment = segments[end] as SegmentFeatures;
+        for (const hash of segment.hashes) {
+          if (seen.has(hash)) continue;
+          seen.add(hash);
+          sum += weights[hash & riskMask] as number;
+        }
+        for (const cue of segment.cues) {
+          if (cues.includes(cue)) continue;
+          for (const other of cues) {
+            const hash = conjunctionHash(other, cue);
+            if (seen.has(hash)) continue;
+            seen.add(hash);
+            sum += weights[hash & riskMask] as number;
+          }
+          cues.push(cue);
+        }
+        han += segment.han;
+        latin += segment.latin;
+        if (seen.size === 0) continue;
+        const value = metadata.risk.bias + sum * metadata.risk.scale * featureValue(seen.size);
+        const language = spanLanguage(han, latin);
+        if (raw) raw[language] = Math.max(raw[language], value);
+        const risk = calibrate(metadata.calibration.risk[language], value);
+        if (risk > best.risk) best = { risk, start, end };
       }
     }
     return best;
   };
 
-  /** The content without the sentences that carry the wrapper, so the wrapper's words are not scored as harm. */
-  const scoreContent = (text: string, wrapped: boolean): ScoredSegment => {
-    const best = scoreBest(text, wrapped);
-    if (!wrapped) return best;
-    const sentences = splitSentences(text);
-    const kept = sentences.filter((sentence) => detectAttacks(sentence).length === 0);
-    if (kept.length === 0 || kept.length === sentences.length) return best;
-    const stripped = scoreBest(kept.join(' '), true);
-    return stripped.logit < best.logit ? stripped : best;
+  const emergencyMask = (1 << metadata.emergency.bits) - 1;
+  /** The emergency head on the whole text (hash union, no feature names: this runs on every check). */
+  const emergencyLogitOf = (segments: SegmentFeatures[]): { logit: number; language: 'en' | 'zh' } => {
+    const seen = new Set<number>();
+    const cues: string[] = [];
+    const weights = model.emergency;
+    let sum = 0;
+    let han = 0;
+    let latin = 0;
+    for (const segment of segments) {
+      for (const hash of segment.hashes) {
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+        sum += weights[hash & emergencyMask] as number;
+      }
+      for (const cue of segment.cues) {
+        if (cues.includes(cue)) continue;
+        for (const other of cues) {
+          const hash = conjunctionHash(other, cue);
+          if (seen.has(hash)) continue;
+          seen.add(hash);
+          sum += weights[hash & emergencyMask] as number;
+        }
+        cues.push(cue);
+      }
+      han += segment.han;
+      latin += segment.latin;
+    }
+    const logit = metadata.emergency.bias + sum * metadata.emergency.scale * featureValue(seen.size);
+    return { logit, language: spanLanguage(han, latin) };
+  };
+  const emergencyOf = (segments: SegmentFeatures[]): number => {
+    if (segments.length === 0) return 0;
+    const { logit: value, language } = emergencyLogitOf(segments);
+    return calibrate(metadata.calibration.emergency[language], value);
+  };
+
+  const classifyFeatures = (features: TextFeatures): HarmClassification => {
+    const dimension = softmaxHead(metadata.dimension, model.dimension, features).label;
+    return {
+      dimension,
+      principle: dimension === 'general_harm' ? null : softmaxHead(metadata.principle, model.principle, features).label,
+      mechanism: softmaxHead(metadata.mechanism, model.mechanism, features).label,
+    };
   };
 
   const assessText = (input: string): RiskAssessment => {
@@ -120,53 +199,75 @@ export function createRiskAssessor(model: GuardModel): RiskAssessor {
     const language = detectLanguage(text);
     const attacks = new Map<AttackId, string>();
     for (const match of detectAttacks(text)) attacks.set(match.attack, match.evidence);
-    let best = scoreContent(text, attacks.size > 0);
+    let segments = segmentsOf(text);
+    let best = bestSpan(segments);
+    let emergency = emergencyOf(segments);
+    const whole = segments;
     let decodedText: string | undefined;
     for (const variant of decodeObfuscation(text)) {
-      const scored = scoreContent(variant.text, true);
-      const strong = variant.kind === 'base64' || variant.kind === 'rot13' || variant.kind === 'reversed' || variant.kind === 'character_splitting';
-      // A decoded variant only matters when it reads as more harmful than the text as written.
-      if (scored.logit > best.logit + 0.5 || (strong && scored.logit > best.logit)) {
-        best = scored;
-        decodedText = variant.text;
-        attacks.set('encoding_obfuscation', variant.kind);
-        for (const match of detectAttacks(variant.text)) if (!attacks.has(match.attack)) attacks.set(match.attack, match.evidence);
-      }
+      const variantSegments = segmentsOf(variant.text);
+      const scored = bestSpan(variantSegments);
+      emergency = Math.max(emergency, emergencyOf(variantSegments));
+      if (scored.risk <= best.risk) continue;
+      // The variant reads as more harmful than the text as written: it was hiding something.
+      if (scored.risk - best.risk > 0.05) attacks.set('encoding_obfuscation', variant.kind);
+      // The decoded text's own wrappers count as they would unencoded (so encoding never lowers the risk).
+      for (const match of detectAttacks(variant.text)) if (!attacks.has(match.attack)) attacks.set(match.attack, match.evidence);
+      best = scored;
+      segments = variantSegments;
+      decodedText = variant.text;
     }
-    const baseRisk = calibrateRisk(model, best.logit, language);
     const boost = attackBoost(attacks.keys());
-    const risk = boost > 0 ? sigmoid(logit(baseRisk) + boost) : baseRisk;
+    const risk = boost > 0 ? sigmoid(logit(best.risk) + boost) : best.risk;
 
-    let dimension = 'benign';
-    let principle: number | null = null;
-    if (risk >= DIMENSION_FLOOR) {
-      dimension = predictDimension(model, best.features).label;
-      if (dimension !== 'general_harm') principle = predictPrinciple(model, best.features).label;
-    }
+    // Dimension and mechanism read the whole text (or its decoded form): the best span alone is often one clause.
+    let harm: HarmClassification = { dimension: 'benign', principle: null, mechanism: null };
+    if (risk >= DIMENSION_FLOOR || emergency >= metadata.recommendedEmergencyThreshold) harm = classifyFeatures(spanFeatures(decodedText === undefined ? whole : segments));
     const reasons: string[] = [];
-    const featureReason = formatReason(best.contributions);
-    if (featureReason && baseRisk >= 0.1) reasons.push(featureReason);
+    if (best.risk >= 0.1) {
+      const featureReason = formatReason(binaryHeadContributions(metadata.risk, model.risk, spanFeatures(segments.slice(best.start, best.end + 1))));
+      if (featureReason) reasons.push(featureReason);
+    }
+    if (emergency >= metadata.recommendedEmergencyThreshold) reasons.push(`emergency probability ${emergency.toFixed(2)}`);
     for (const [attack, evidence] of attacks) reasons.push(`${attack}: "${evidence}"`);
     const assessment: RiskAssessment = {
       risk: Math.round(risk * 10_000) / 10_000,
-      dimension,
-      principle,
+      dimension: harm.dimension,
+      principle: harm.principle,
       attacks: Array.from(attacks.keys()),
       reasons,
       language,
-      // TEMPORARY until the mechanism and emergency heads are trained (guard v2): no mechanism, no emergency.
-      mechanism: null,
-      emergency: 0,
+      mechanism: harm.mechanism,
+      emergency: Math.round(emergency * 10_000) / 10_000,
     };
     if (decodedText !== undefined) assessment.decodedText = decodedText;
     return assessment;
   };
 
-  const classifyHarm = (text: string): { dimension: string; principle: number | null } => {
-    const features = scoreContent(text, detectAttacks(text).length > 0).features;
-    const dimension = predictDimension(model, features).label;
-    return { dimension, principle: dimension === 'general_harm' ? null : predictPrinciple(model, features).label };
+  const classifyHarm = (text: string): HarmClassification => classifyFeatures(spanFeatures(segmentsOf(text)));
+
+  const rawScores = (input: string): RawScores => {
+    const text = input.length > MAX_TEXT_CHARACTERS ? input.slice(0, MAX_TEXT_CHARACTERS) : input;
+    const maxRiskLogit = { en: -Infinity, zh: -Infinity };
+    const attacks = new Set<AttackId>(detectAttacks(text).map((match) => match.attack));
+    const segments = segmentsOf(text);
+    const original = bestSpan(segments, maxRiskLogit);
+    let emergency = segments.length > 0 ? emergencyLogitOf(segments) : { logit: -Infinity, language: 'en' as const };
+    for (const variant of decodeObfuscation(text)) {
+      const variantSegments = segmentsOf(variant.text);
+      const before = { ...maxRiskLogit };
+      const scored = bestSpan(variantSegments, maxRiskLogit);
+      if (scored.risk > original.risk) {
+        if (scored.risk - original.risk > 0.05 || before.en !== maxRiskLogit.en || before.zh !== maxRiskLogit.zh) attacks.add('encoding_obfuscation');
+        for (const match of detectAttacks(variant.text)) attacks.add(match.attack);
+      }
+      if (variantSegments.length > 0) {
+        const candidate = emergencyLogitOf(variantSegments);
+        if (candidate.logit > emergency.logit) emergency = candidate;
+      }
+    }
+    return { maxRiskLogit, emergencyLogit: emergency.logit, emergencyLanguage: emergency.language, boost: attackBoost(attacks) };
   };
 
-  return { model, assessText, classifyHarm };
+  return { model, assessText, classifyHarm, rawScores };
 }

@@ -1,60 +1,75 @@
 /**
- * The embedded guard model: a linear risk head (harmful vs benign) over 2^riskBits hashed features and
- * two small multi-class heads (dimension, AMA principle) over 2^headBits, int8-quantised. Stored as
- * `guard-model.json` (metadata, biases, scales, calibration, dev figures) + `guard-model.bin` (weights).
+ * The embedded guard model (format 2): linear heads over hashed features, int8-quantised —
+ * `risk` (harmful vs benign) and `emergency` (an emergency happening now) are binary logistic heads;
+ * `dimension` (20 ids + general_harm), `mechanism` (the corpus' harm mechanisms) and `principle`
+ * (AMA 1–9) are softmax heads. Stored as `guard-model.json` (metadata, biases, scales, calibration,
+ * figures) + `guard-model.bin` (weights, one head after the other).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolvePackagePath } from '../../core/package-paths.js';
 import { ConfigError } from '../../core/errors.js';
+import { resolvePackagePath } from '../../core/package-paths.js';
 import type { TextFeatures } from './extract-features.js';
 
-export const GUARD_MODEL_FORMAT = 'safemed-guard-linear/1';
+export const GUARD_MODEL_FORMAT = 'safemed-guard-linear/2';
 
-export interface QuantizedHeadMetadata<Label> {
-  labels: Label[];
-  biases: number[];
+export interface BinaryHeadMetadata {
+  bits: number;
+  bias: number;
   /** Weight = int8 value × scale. */
   scale: number;
-  /** Byte offset of this head's weights in the .bin file; layout bucket-major: bucket × labels + label. */
+  /** Byte offset of this head's weights in the .bin file. */
   offset: number;
+}
+
+export interface SoftmaxHeadMetadata<Label> {
+  bits: number;
+  labels: Label[];
+  biases: number[];
+  scale: number;
+  /** Byte offset; layout bucket-major: bucket × labels + label. */
+  offset: number;
+}
+
+/** probability = sigmoid(slope × (logit − threshold)): the threshold is the logit mapped to 0.5. */
+export interface LogitCalibration {
+  slope: number;
+  threshold: number;
 }
 
 export interface GuardModelMetadata {
   format: typeof GUARD_MODEL_FORMAT;
-  riskBits: number;
-  headBits: number;
-  risk: { bias: number; scale: number; offset: number };
-  dimension: QuantizedHeadMetadata<string>;
-  principle: QuantizedHeadMetadata<number>;
-  /**
-   * Platt scaling of the raw logit: risk = sigmoid(slope × logit + intercept). `zh`, when present, is
-   * fitted on the Chinese part of the calibration slice alone and used for Chinese texts.
-   */
-  calibration: { slope: number; intercept: number; zh?: { slope: number; intercept: number } };
+  risk: BinaryHeadMetadata;
+  emergency: BinaryHeadMetadata;
+  dimension: SoftmaxHeadMetadata<string>;
+  mechanism: SoftmaxHeadMetadata<string>;
+  principle: SoftmaxHeadMetadata<number>;
+  /** Per language (`en` is used for every non-Chinese text). */
+  calibration: { risk: Record<'en' | 'zh', LogitCalibration>; emergency: Record<'en' | 'zh', LogitCalibration> };
   /** Risk at or above which a request counts as flagged (steer or above). */
   recommendedThreshold: number;
+  /** Emergency probability at or above which the classifier recommends escalating. */
+  recommendedEmergencyThreshold: number;
+  /** Whether Chinese word features (a word segmenter) were used in training; the same must be used at run time. */
+  chineseWords: boolean;
   seed: number;
   trainedAt: string;
   training: Record<string, unknown>;
-  dev: Record<string, unknown>;
+  figures: Record<string, unknown>;
 }
 
 export interface GuardModel {
   metadata: GuardModelMetadata;
-  riskWeights: Int8Array;
-  dimensionWeights: Int8Array;
-  principleWeights: Int8Array;
+  risk: Int8Array;
+  emergency: Int8Array;
+  dimension: Int8Array;
+  mechanism: Int8Array;
+  principle: Int8Array;
 }
 
 export interface FeatureContribution {
   name: string;
   contribution: number;
-}
-
-export interface LinearRiskScore {
-  logit: number;
-  contributions: FeatureContribution[];
 }
 
 export function guardModelPaths(folder: string): { metadata: string; weights: string } {
@@ -78,53 +93,52 @@ export function readGuardModel(folder: string = defaultGuardModelFolder()): Guar
       fix: 'Rebuild it with `npm run train:guard` (needs ../shared/data) or restore assets/guard/ from git.',
     });
   }
-  if (metadata.format !== GUARD_MODEL_FORMAT) {
-    throw new ConfigError(`Unknown guard model format ${String(metadata.format)} in ${paths.metadata}`, {
-      fix: 'Retrain with `npm run train:guard`.',
-    });
+  const format: unknown = metadata.format;
+  if (format !== GUARD_MODEL_FORMAT) {
+    throw new ConfigError(`Unknown guard model format ${String(format)} in ${paths.metadata}`, { fix: 'Retrain with `npm run train:guard`.' });
   }
-  const view = (offset: number, length: number): Int8Array =>
-    new Int8Array(bytes.buffer, bytes.byteOffset + offset, length);
-  const riskSize = 1 << metadata.riskBits;
-  const headSize = 1 << metadata.headBits;
+  const view = (head: { bits: number; offset: number }, classes: number): Int8Array => {
+    const length = (1 << head.bits) * classes;
+    if (head.offset + length > bytes.length) throw new ConfigError(`${paths.weights} is shorter than its metadata says.`, { fix: 'Retrain with `npm run train:guard`.' });
+    return new Int8Array(bytes.buffer, bytes.byteOffset + head.offset, length);
+  };
   return {
     metadata,
-    riskWeights: view(metadata.risk.offset, riskSize),
-    dimensionWeights: view(metadata.dimension.offset, headSize * metadata.dimension.labels.length),
-    principleWeights: view(metadata.principle.offset, headSize * metadata.principle.labels.length),
+    risk: view(metadata.risk, 1),
+    emergency: view(metadata.emergency, 1),
+    dimension: view(metadata.dimension, metadata.dimension.labels.length),
+    mechanism: view(metadata.mechanism, metadata.mechanism.labels.length),
+    principle: view(metadata.principle, metadata.principle.labels.length),
   };
 }
 
-/** Raw (uncalibrated) logit of the risk head with per-feature contributions. */
-export function scoreRiskLogit(model: GuardModel, features: TextFeatures): LinearRiskScore {
-  const mask = (1 << model.metadata.riskBits) - 1;
-  const factor = model.metadata.risk.scale * features.value;
-  let logit = model.metadata.risk.bias;
+/** Raw logit of a binary head. */
+export function binaryHeadLogit(head: BinaryHeadMetadata, weights: Int8Array, features: TextFeatures): number {
+  const mask = (1 << head.bits) - 1;
+  let sum = 0;
+  for (let index = 0; index < features.hashes.length; index += 1) sum += weights[(features.hashes[index] as number) & mask] as number;
+  return head.bias + sum * head.scale * features.value;
+}
+
+/** The features' contributions to a binary head's logit (for explanations). */
+export function binaryHeadContributions(head: BinaryHeadMetadata, weights: Int8Array, features: TextFeatures): FeatureContribution[] {
+  const mask = (1 << head.bits) - 1;
   const contributions: FeatureContribution[] = [];
   for (let index = 0; index < features.hashes.length; index += 1) {
-    const weight = model.riskWeights[(features.hashes[index] as number) & mask] as number;
-    if (weight === 0) continue;
-    const contribution = weight * factor;
-    logit += contribution;
-    contributions.push({ name: features.names[index] as string, contribution });
+    const weight = weights[(features.hashes[index] as number) & mask] as number;
+    if (weight !== 0) contributions.push({ name: features.names[index] as string, contribution: weight * head.scale * features.value });
   }
-  return { logit, contributions };
+  return contributions;
 }
 
-export function calibrateRisk(model: GuardModel, logit: number, language?: string): number {
-  const { slope, intercept } = (language === 'zh' ? model.metadata.calibration.zh : undefined) ?? model.metadata.calibration;
-  return 1 / (1 + Math.exp(-(slope * logit + intercept)));
+export function calibrate(calibration: LogitCalibration, logit: number): number {
+  return 1 / (1 + Math.exp(-calibration.slope * (logit - calibration.threshold)));
 }
 
-function argmaxHead<Label>(
-  head: QuantizedHeadMetadata<Label>,
-  weights: Int8Array,
-  bits: number,
-  features: TextFeatures,
-): { label: Label; probability: number } {
+export function softmaxHead<Label>(head: SoftmaxHeadMetadata<Label>, weights: Int8Array, features: TextFeatures): { label: Label; probability: number } {
   const classes = head.labels.length;
   const scores = head.biases.slice();
-  const mask = (1 << bits) - 1;
+  const mask = (1 << head.bits) - 1;
   const factor = head.scale * features.value;
   for (let index = 0; index < features.hashes.length; index += 1) {
     const base = ((features.hashes[index] as number) & mask) * classes;
@@ -135,12 +149,4 @@ function argmaxHead<Label>(
   let total = 0;
   for (const score of scores) total += Math.exp(score - (scores[best] as number));
   return { label: head.labels[best] as Label, probability: 1 / total };
-}
-
-export function predictDimension(model: GuardModel, features: TextFeatures): { label: string; probability: number } {
-  return argmaxHead(model.metadata.dimension, model.dimensionWeights, model.metadata.headBits, features);
-}
-
-export function predictPrinciple(model: GuardModel, features: TextFeatures): { label: number; probability: number } {
-  return argmaxHead(model.metadata.principle, model.principleWeights, model.metadata.headBits, features);
 }

@@ -1,7 +1,7 @@
 /**
  * Intent cues: small project-written lexicons (English stems and phrases, Chinese words) that map many
- * surface words to one shared feature (`#violence`, `#evasion`, ...), plus pairwise conjunctions of
- * cues (`#violence&#evasion`). They let a linear model generalise from one source's vocabulary to
+ * surface words to one shared feature (`#violence`, `#evasion`, ...); extract-features.ts adds the
+ * pairwise conjunctions of the cues that fire in a span (`#violence&#evasion`). They let a linear model generalise from one source's vocabulary to
  * another's ("mock", "belittle" and "humiliate" share `#disrespect`) and capture interactions ("kill"
  * + "without getting caught") that single words cannot. Applied to normalised (lower-case) text.
  * The lexicons are data: assets/guard/intent-cues.yaml (read once, validated).
@@ -22,6 +22,8 @@ const cueDefinitionSchema = z.object({
   chinese: z.array(z.string()).optional(),
   /** Chinese regular-expression sources (for words that need context, e.g. 杀 but not 自杀). */
   chinesePatterns: z.array(z.string()).optional(),
+  /** A whole regular-expression source (English words and Chinese substrings). */
+  pattern: z.string().optional(),
 });
 const cueFileSchema = z.object({ cues: z.array(cueDefinitionSchema) });
 
@@ -39,6 +41,7 @@ export function compileCues(definitions: CueDefinition[]): [string, RegExp][] {
     if (definition.phrases?.length) parts.push(`\\b(?:${definition.phrases.join('|')})\\b`);
     if (definition.chinese?.length) parts.push(`(?:${definition.chinese.map(escape).join('|')})`);
     if (definition.chinesePatterns?.length) parts.push(`(?:${definition.chinesePatterns.join('|')})`);
+    if (definition.pattern !== undefined) parts.push(`(?:${definition.pattern})`);
     return [definition.name, new RegExp(parts.length > 0 ? parts.join('|') : '(?!)', 'u')];
   });
 }
@@ -57,14 +60,14 @@ export function readCueDefinitions(path: string = intentCuesPath()): CueDefiniti
 
 let compiled: [string, RegExp][] | undefined;
 
-/** Names of the cues that fire on normalised text, plus their pairwise conjunctions. */
-export function intentCueFeatures(normalized: string): string[] {
+/**
+ * Names of the cues that fire on normalised text (conjunctions are added per span by extract-features.ts).
+ * `among`, when given, limits the test to those cues (a cue that fires in a segment fires in the whole
+ * text, so the whole text's cues are the only candidates for its segments).
+ */
+export function intentCueNames(normalized: string, among?: readonly string[]): string[] {
   compiled ??= compileCues(readCueDefinitions());
   const fired: string[] = [];
-  for (const [name, pattern] of compiled) if (pattern.test(normalized)) fired.push(name);
-  const features = fired.slice();
-  for (let left = 0; left < fired.length; left += 1) {
-    for (let right = left + 1; right < fired.length; right += 1) features.push(`${fired[left] as string}&${fired[right] as string}`);
-  }
-  return features;
+  for (const [name, pattern] of compiled) if ((among === undefined || among.includes(name)) && pattern.test(normalized)) fired.push(name);
+  return fired;
 }

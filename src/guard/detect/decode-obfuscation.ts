@@ -76,17 +76,17 @@ function decodeLeetspeak(text: string): string | null {
 const SPLIT_LETTERS = /(?<![\p{L}\p{N}])\p{L}(?:[ .\-*_/|]\p{L}){2,}(?![\p{L}\p{N}])/gu;
 
 function decodeCharacterSplitting(text: string): string | null {
-  let changed = false;
+  const state = { changed: false };
   const decoded = text.replace(SPLIT_LETTERS, (run) => {
     const letters = run.split(/[ .\-*_/|]/);
     if (letters.length < 3) return run;
-    changed = true;
+    state.changed = true;
     // "i p o i s o n": a leading or trailing English one-letter word ("i", "a") stays a word.
     const head = letters.length >= 5 && /^[ia]$/i.test(letters[0] as string) ? `${letters.shift() as string} ` : '';
     const tail = letters.length >= 5 && /^[ia]$/i.test(letters[letters.length - 1] as string) ? ` ${letters.pop() as string}` : '';
     return `${head}${letters.join('')}${tail}`;
   });
-  return changed ? decoded : null;
+  return state.changed ? decoded : null;
 }
 
 const BASE64_RUN = /(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?/g;
@@ -125,8 +125,10 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   if (base64) variants.push({ kind: 'base64', text: base64 });
   const originalShare = englishWordShare(base);
   if (/[a-z]{3,}/i.test(base) && originalShare < 0.2) {
+    // Text that does not read as English is also read in rot13 whenever that reads more like English: the
+    // classifier keeps the higher score, so a false decoding costs nothing and a missed one hides a request.
     const rotated = rot13(base);
-    if (englishWordShare(rotated) >= Math.max(0.25, originalShare + 0.15)) variants.push({ kind: 'rot13', text: rotated });
+    if (englishWordShare(rotated) > originalShare + 0.05) variants.push({ kind: 'rot13', text: rotated });
     const reversed = Array.from(base).reverse().join('');
     if (englishWordShare(reversed) >= Math.max(0.25, originalShare + 0.15)) variants.push({ kind: 'reversed', text: reversed });
   }

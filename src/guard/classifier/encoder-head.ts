@@ -1,0 +1,57 @@
+/**
+ * The sentence-encoder head: a logistic head on Universal Sentence Encoder embeddings of English
+ * requests, used only in the uncertain band of the fast path (assets/guard/encoder-head.json, trained
+ * by training/guard/train-encoder-head.ts). The refined risk is the higher of the fast path's and the
+ * encoder's, so it never lowers a risk.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../../core/errors.js';
+import { resolvePackagePath } from '../../core/package-paths.js';
+
+export const ENCODER_HEAD_FORMAT = 'safemed-guard-encoder-head/1';
+
+const encoderHeadSchema = z.object({
+  format: z.literal(ENCODER_HEAD_FORMAT),
+  language: z.literal('en'),
+  dimensions: z.number().int().positive(),
+  weights: z.array(z.number()),
+  bias: z.number(),
+  /** probability = sigmoid(slope × (logit − threshold)). */
+  calibration: z.object({ slope: z.number(), threshold: z.number() }),
+  /** Fast-path risks in [low, high) are refined; outside the band the fast path decides alone. */
+  band: z.object({ low: z.number(), high: z.number() }),
+  seed: z.number(),
+  trainedAt: z.string(),
+  figures: z.record(z.string(), z.unknown()),
+});
+
+export type EncoderHead = z.infer<typeof encoderHeadSchema>;
+
+export function defaultEncoderHeadPath(): string {
+  return resolvePackagePath('assets', 'guard', 'encoder-head.json');
+}
+
+/** The committed head, or undefined when there is none (the fast path then decides alone). */
+export function readEncoderHead(path: string = defaultEncoderHeadPath()): EncoderHead | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return encoderHeadSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (error) {
+    throw new ConfigError(`Cannot read the guard's encoder head ${path}`, { cause: error, fix: 'Retrain with `npm run train:guard` or restore assets/guard/ from git.' });
+  }
+}
+
+export function encoderLogit(head: EncoderHead, embedding: Float32Array): number {
+  let sum = head.bias;
+  for (let index = 0; index < head.dimensions; index += 1) sum += (head.weights[index] ?? 0) * (embedding[index] ?? 0);
+  return sum;
+}
+
+export function encoderRisk(head: EncoderHead, embedding: Float32Array): number {
+  return 1 / (1 + Math.exp(-head.calibration.slope * (encoderLogit(head, embedding) - head.calibration.threshold)));
+}
+
+export function inEncoderBand(head: EncoderHead, risk: number, language: string): boolean {
+  return language === head.language && risk >= head.band.low && risk < head.band.high;
+}

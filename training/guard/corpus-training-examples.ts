@@ -1,0 +1,39 @@
+/**
+ * The guard corpus as training examples: the train split as trained on (records sharing an 8-gram with
+ * a dev/test record left out, see project-training-texts.ts), conversations read as their user turns
+ * joined, plus one sentence span of each benign record (the run-time scorer looks at spans of a text,
+ * so it must learn that pieces of benign texts are benign too).
+ */
+import { splitSegments } from '../../src/guard/detect/split-segments.js';
+import { userText } from './corpus-record.js';
+import { selectCorpusTraining } from './project-training-texts.js';
+import type { CorpusFileRecord } from './read-corpus.js';
+import type { TrainingExample } from './training-example.js';
+
+export interface CorpusTrainingExamples {
+  examples: TrainingExample[];
+  dropped: number;
+}
+
+export function corpusTrainingExamples(records: CorpusFileRecord[], random: () => number): CorpusTrainingExamples {
+  const selection = selectCorpusTraining(records);
+  const examples: TrainingExample[] = [];
+  for (const record of selection.kept) {
+    const text = userText(record);
+    const base = { text, language: record.language, group: record.scenario };
+    if (record.label === 'emergency') {
+      examples.push({ ...base, label: 0, emergency: true, dimension: record.dimension, ...(record.mechanism === null ? {} : { mechanism: record.mechanism }), source: 'corpus:emergency' });
+    } else if (record.label === 'harmful') {
+      examples.push({ ...base, label: 1, dimension: record.dimension, ...(record.mechanism === null ? {} : { mechanism: record.mechanism }), source: `corpus:harmful-${record.kind}` });
+    } else {
+      examples.push({ ...base, label: 0, source: `corpus:benign-${record.kind}` });
+      const segments = splitSegments(text);
+      if (segments.length >= 3) {
+        const start = Math.floor(random() * segments.length);
+        const length = 1 + Math.floor(random() * 2);
+        examples.push({ ...base, text: segments.slice(start, start + length).join(', '), label: 0, source: `corpus:benign-span` });
+      }
+    }
+  }
+  return { examples, dropped: selection.dropped.length };
+}

@@ -1,0 +1,141 @@
+/**
+ * Trains the sentence-encoder head (English only): logistic regression on Universal Sentence Encoder
+ * embeddings of the corpus train split (harmful vs benign; emergencies and encoded variants left out)
+ * plus a sample of the shared benign training questions, then chooses — on dev data only — the band of
+ * fast-path risks in which the encoder is consulted and its decision point: the most dev recall while
+ * adding at most a small budget of flagged ordinary and XSTest-like texts to the fast path's. Deterministic for a seed (embeddings are cached rounded).
+ */
+import type { ChatMessage } from '../../src/core/chat.js';
+import { encoderText } from '../../src/guard/assess-risk.js';
+import { ENCODER_HEAD_FORMAT, type EncoderHead } from '../../src/guard/classifier/encoder-head.js';
+import type { RiskAssessment } from '../../src/guard/classifier/risk-assessment.js';
+import type { CachedEmbedder } from './embedding-cache.js';
+import { createSeededRandom, shuffleInPlace } from './train-linear-model.js';
+
+export interface EncoderTrainingText {
+  text: string;
+  label: 0 | 1;
+}
+
+/** One English dev item: its fast-path assessment and decision, for choosing the band and the point. */
+export interface EncoderDevItem {
+  group: 'harmful' | 'ordinary' | 'xstest' | 'other';
+  source: string;
+  messages: ChatMessage[];
+  fast: RiskAssessment;
+  fastFlagged: boolean;
+}
+
+export interface TrainEncoderHeadInput {
+  train: EncoderTrainingText[];
+  dev: EncoderDevItem[];
+  embedder: CachedEmbedder;
+  seed: number;
+  trainedAt: string;
+  /** How much the encoder may add, on dev, to the share of ordinary texts and of XSTest-like texts flagged. */
+  budget: { ordinary: number; xstest: number };
+  log: (line: string) => void;
+}
+
+const DIMENSIONS = 512;
+const BAND_LOWS = [0.02, 0.05, 0.1, 0.2];
+const CAUTION = 0.35;
+
+function sigmoid(value: number): number {
+  return 1 / (1 + Math.exp(-value));
+}
+
+function dot(weights: Float64Array, bias: number, vector: Float32Array): number {
+  let sum = bias;
+  for (let index = 0; index < DIMENSIONS; index += 1) sum += (weights[index] as number) * (vector[index] ?? 0);
+  return sum;
+}
+
+export async function trainEncoderHead(input: TrainEncoderHeadInput): Promise<EncoderHead> {
+  const { log } = input;
+  const vectors = await input.embedder.embedAll(input.train.map((item) => item.text), log);
+  const positives = input.train.filter((item) => item.label === 1).length;
+  const negatives = input.train.length - positives;
+  const weights = new Float64Array(DIMENSIONS);
+  let bias = 0;
+  const random = createSeededRandom(input.seed + 11);
+  const order = input.train.map((_, index) => index);
+  for (let epoch = 0; epoch < 30; epoch += 1) {
+    shuffleInPlace(order, random);
+    const rate = 0.05 / (1 + epoch * 0.1);
+    for (const index of order) {
+      const item = input.train[index] as EncoderTrainingText;
+      const vector = vectors[index] as Float32Array;
+      const weight = item.label === 1 ? input.train.length / (2 * positives) : input.train.length / (2 * negatives);
+      const gradient = (sigmoid(dot(weights, bias, vector)) - item.label) * weight;
+      for (let dimension = 0; dimension < DIMENSIONS; dimension += 1) weights[dimension] = (weights[dimension] as number) - rate * (gradient * (vector[dimension] ?? 0) + 1e-4 * (weights[dimension] as number));
+      bias -= rate * gradient;
+    }
+  }
+  log(`encoder head trained on ${input.train.length} English texts (${positives} harmful)`);
+
+  // Dev: embed every item the lowest band would send to the encoder.
+  const lowest = Math.min(...BAND_LOWS);
+  const candidates = input.dev.filter((item) => !item.fastFlagged && item.fast.language === 'en' && item.fast.risk >= lowest);
+  const devVectors = await input.embedder.embedAll(candidates.map((item) => encoderText(item.messages)), log);
+  const logits = new Map<EncoderDevItem, number>();
+  candidates.forEach((item, index) => logits.set(item, dot(weights, bias, devVectors[index] as Float32Array)));
+
+  const flagged = (item: EncoderDevItem, low: number, threshold: number): boolean => {
+    if (item.fastFlagged) return true;
+    const logit = logits.get(item);
+    if (logit === undefined || item.fast.risk < low || item.fast.risk >= 0.5) return false;
+    const risk = sigmoid(logit - threshold);
+    return risk >= 0.5 || (item.fast.attacks.length > 0 && risk >= CAUTION);
+  };
+  const share = (items: EncoderDevItem[], test: (item: EncoderDevItem) => boolean): number => (items.length > 0 ? items.filter(test).length / items.length : 0);
+  const harmful = input.dev.filter((item) => item.group === 'harmful');
+  const ordinary = input.dev.filter((item) => item.group === 'ordinary');
+  const xstest = input.dev.filter((item) => item.group === 'xstest');
+  const thresholds = Array.from(new Set(Array.from(logits.values()))).sort((left, right) => left - right).map((value) => value + 1e-6);
+  const fastOrdinary = share(ordinary, (item) => item.fastFlagged);
+  const fastXstest = share(xstest, (item) => item.fastFlagged);
+  const options: { low: number; threshold: number; recall: number }[] = [];
+  for (const low of BAND_LOWS) {
+    const meets = (threshold: number): boolean =>
+      share(ordinary, (item) => flagged(item, low, threshold)) <= fastOrdinary + input.budget.ordinary && share(xstest, (item) => flagged(item, low, threshold)) <= fastXstest + input.budget.xstest;
+    let lo = 0;
+    let hi = thresholds.length;
+    while (lo < hi) {
+      const middle = Math.floor((lo + hi) / 2);
+      if (meets(thresholds[middle] as number)) hi = middle;
+      else lo = middle + 1;
+    }
+    const threshold = thresholds[lo] ?? Infinity;
+    const recall = share(harmful, (item) => flagged(item, low, threshold));
+    log(`  band [${low}, 0.5): dev harmful recall ${(recall * 100).toFixed(1)} % at encoder point ${threshold.toFixed(3)}; ${(share(ordinary, (item) => !item.fastFlagged && item.fast.risk >= low) * 100).toFixed(1)} % of ordinary texts enter the band`);
+    options.push({ low, threshold, recall });
+  }
+  // Each encoder call costs tens of milliseconds: the narrowest band within 2 points of the best dev recall.
+  const fastRecall = share(harmful, (item) => item.fastFlagged);
+  const topRecall = Math.max(fastRecall, ...options.map((option) => option.recall));
+  const affordable = options.filter((option) => option.recall > fastRecall && option.recall >= topRecall - 0.02).sort((left, right) => right.low - left.low);
+  const best = affordable[0] ?? { low: 0.5, threshold: Infinity, recall: fastRecall };
+  const figures = {
+    devHarmfulRecallFastPath: fastRecall,
+    devHarmfulRecallWithEncoder: best.recall,
+    devOrdinaryFlaggedFastPath: fastOrdinary,
+    devOrdinaryFlaggedWithEncoder: share(ordinary, (item) => flagged(item, best.low, best.threshold)),
+    devXstestFlaggedFastPath: fastXstest,
+    devXstestFlaggedWithEncoder: share(xstest, (item) => flagged(item, best.low, best.threshold)),
+    devOrdinaryShareInBand: share(ordinary, (item) => !item.fastFlagged && item.fast.risk >= best.low && item.fast.risk < 0.5),
+  };
+  log(`encoder band chosen on dev: [${best.low}, 0.5), point ${best.threshold.toFixed(3)}; ${JSON.stringify(figures)}`);
+  return {
+    format: ENCODER_HEAD_FORMAT,
+    language: 'en',
+    dimensions: DIMENSIONS,
+    weights: Array.from(weights, (value) => Math.round(value * 1e6) / 1e6),
+    bias: Math.round(bias * 1e6) / 1e6,
+    calibration: { slope: 1, threshold: Number.isFinite(best.threshold) ? best.threshold : 1e6 },
+    band: { low: best.low, high: 0.5 },
+    seed: input.seed,
+    trainedAt: input.trainedAt,
+    figures,
+  };
+}
