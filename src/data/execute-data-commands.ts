@@ -27,7 +27,7 @@ import { readSources } from './ethics/read-sources.js';
 import { writeEthicsItem } from './ethics/write-ethics-item.js';
 import { expandItems, type SeedItem } from './expand/expand-items.js';
 import { exportPipelineRecords } from './export-pipeline-records.js';
-import type { ExportFormat, ExportStage } from './export/index.js';
+import type { ExportFormat } from './export/index.js';
 import { mixDatasets, parseRatios, type MixSource } from './mix/mix-datasets.js';
 import { DEFAULT_STRIKE_RULES } from './qc/count-strikes.js';
 import { createCriteriaJudge, type CriteriaJudge } from './qc/create-criteria-judge.js';
@@ -366,18 +366,18 @@ export async function executeEthics(settings: EthicsSettings): Promise<DataOutco
   }
 }
 
-export async function executeDedup(settings: { input: string; out: string; removed?: string; threshold: number; permutations: number; wordShingle: number; charShingle: number }): Promise<DataOutcome> {
+export async function executeDedup(settings: { input: string; out: string; removed?: string; threshold: number; permutations: number; wordShingle: number; charShingle: number; progress: ProgressMode }): Promise<DataOutcome> {
   assertInputFile(settings.input, '--input');
   if (settings.threshold <= 0 || settings.threshold > 1) throw new ConfigError(`--threshold must be in (0, 1], got ${settings.threshold}.`, { key: '--threshold', fix: '--threshold 0.8' });
   const started = Date.now();
-  const result = await dedupItems({ input: settings.input, out: settings.out, ...(settings.removed ? { removed: settings.removed } : {}), threshold: settings.threshold, permutations: settings.permutations, shingles: { word: settings.wordShingle, char: settings.charShingle } });
+  const result = await dedupItems({ input: settings.input, out: settings.out, ...(settings.removed ? { removed: settings.removed } : {}), threshold: settings.threshold, permutations: settings.permutations, shingles: { word: settings.wordShingle, char: settings.charShingle }, progress: createProgressReporter({ mode: settings.progress }) });
   return {
     lines: [`kept ${result.kept} of ${result.items} items → ${settings.out}; removed ${result.removedExact} exact and ${result.removedNear} near duplicates (Jaccard ≥ ${settings.threshold}) in ${result.clusters} clusters${settings.removed ? ` → ${settings.removed}` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`],
     exitCode: 0,
   };
 }
 
-export async function executeDecontam(settings: { input: string; bench: string[]; out: string; removed?: string; report?: string; ngram: number; minMatches: number }): Promise<DataOutcome> {
+export async function executeDecontam(settings: { input: string; bench: string[]; out: string; removed?: string; report?: string; ngram: number; minMatches: number; progress: ProgressMode }): Promise<DataOutcome> {
   assertInputFile(settings.input, '--input');
   if (settings.bench.length === 0) throw new ConfigError('No benchmark given.', { key: '--bench', fix: 'Add --bench <file|dir> (repeatable): any file the eval loaders read.' });
   for (const bench of settings.bench) {
@@ -388,7 +388,7 @@ export async function executeDecontam(settings: { input: string; bench: string[]
   if (index.items.length === 0) throw new DataFormatError(`No benchmark item could be read from ${settings.bench.join(', ')}.`, { fix: `Files skipped: ${index.skipped.map((entry) => `${entry.file} (${entry.reason})`).join('; ')}` });
   const report = settings.report ?? settings.out.replace(/\.jsonl$/u, '') + '.contamination.json';
   mkdirSync(dirname(report), { recursive: true });
-  const result = await decontaminateItems({ input: settings.input, out: settings.out, ...(settings.removed ? { removed: settings.removed } : {}), report, index, minMatches: settings.minMatches });
+  const result = await decontaminateItems({ input: settings.input, out: settings.out, ...(settings.removed ? { removed: settings.removed } : {}), report, index, minMatches: settings.minMatches, progress: createProgressReporter({ mode: settings.progress }) });
   const lines = [
     `kept ${result.kept} of ${result.items} items → ${settings.out}; removed ${result.removed} sharing a ${settings.ngram}-gram with a benchmark item (report naming each match → ${report})`,
     `  indexed ${index.items.length} items from ${index.files.length} benchmark file(s)${index.skipped.length > 0 ? `; skipped ${index.skipped.length} file(s) no loader reads (listed in the report)` : ''}`,
@@ -435,7 +435,7 @@ export async function executeExport(settings: { inputs: string[]; format: string
   if (!(EXPORT_FORMATS as readonly string[]).includes(settings.format)) throw new ConfigError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${settings.format}".`, { key: '--format', fix: '--format llamafactory-sharegpt' });
   if (settings.stage !== 'sft' && settings.stage !== 'grpo') throw new ConfigError(`--stage must be sft or grpo, got "${settings.stage}".`, { key: '--stage', fix: '--stage sft' });
   for (const input of settings.inputs) assertInputFile(input, '--input');
-  const result = await exportPipelineRecords({ inputs: settings.inputs, format: settings.format as ExportFormat, stage: settings.stage as ExportStage, outDir: settings.outDir, ...(settings.name ? { name: settings.name } : {}), includeUnverified: settings.includeUnverified });
+  const result = await exportPipelineRecords({ inputs: settings.inputs, format: settings.format as ExportFormat, stage: settings.stage, outDir: settings.outDir, ...(settings.name ? { name: settings.name } : {}), includeUnverified: settings.includeUnverified });
   const skipped = Object.entries(result.skipped);
   return {
     lines: [

@@ -8,6 +8,7 @@ import { DataFormatError } from '../core/errors.js';
 import { buildChoicePrompt } from '../eval/scoring/build-choice-prompt.js';
 import { exportRecords, readBackExport, type ExportFormat, type ExportRecordInput, type ExportResult, type ExportStage } from './export/index.js';
 import { readJsonl } from './engine/read-jsonl.js';
+import { fieldText } from './engine/record-text.js';
 
 export interface PipelineExportOptions {
   inputs: string[];
@@ -39,25 +40,25 @@ export function toExportRecord(record: Record<string, unknown>, stage: ExportSta
   if (id === undefined) return 'no id';
   const language: 'en' | 'zh' | undefined = record.language === 'zh' ? 'zh' : record.language === 'en' ? 'en' : undefined;
   const split: 'train' | 'dev' | 'test' = record.split === 'dev' ? 'dev' : record.split === 'test' ? 'test' : 'train';
-  const base = { id, source: text(record.source) ?? text(record.mix_source) ?? 'safemed', split, ...(language ? { language } : {}), ...(text(record.dimension) ? { dimension: String(record.dimension) } : {}) };
+  const base = { id, source: text(record.source) ?? text(record.mix_source) ?? 'safemed', split, ...(language ? { language } : {}), ...(text(record.dimension) ? { dimension: fieldText(record.dimension) } : {}) };
   if (record.kind === 'cot') {
     if (record.verified !== true && !includeUnverified) return 'unverified CoT answer';
     const options = (record.options ?? {}) as Record<string, string>;
     const letters = Object.keys(options);
-    const answer = String(record.answer ?? '').split('').filter((letter) => letters.includes(letter));
-    const prompt = buildChoicePrompt({ kind: 'multiple-choice', id, question: String(record.question), options: Object.entries(options).map(([letter, optionText]) => ({ letter, text: optionText })), answer }, language ?? 'en');
-    const response = String(record.response ?? '');
-    return { ...base, messages: [{ role: 'user', content: prompt }], target: { reasoning: String(record.reasoning ?? ''), answer: answerPart(response) }, label: { kind: 'exam', answer, options: letters } };
+    const answer = fieldText(record.answer).split('').filter((letter) => letters.includes(letter));
+    const prompt = buildChoicePrompt({ kind: 'multiple-choice', id, question: fieldText(record.question), options: Object.entries(options).map(([letter, optionText]) => ({ letter, text: optionText })), answer }, language ?? 'en');
+    const response = fieldText(record.response);
+    return { ...base, messages: [{ role: 'user', content: prompt }], target: { reasoning: fieldText(record.reasoning), answer: answerPart(response) }, label: { kind: 'exam', answer, options: letters } };
   }
   if (record.kind === 'ethics') {
-    return { ...base, messages: [{ role: 'user', content: String(record.question) }], target: { reasoning: String(record.reasoning ?? ''), answer: String(record.answer_text ?? answerPart(String(record.response ?? ''))) }, label: { kind: record.label === 'benign' ? 'benign' : 'harmful' } };
+    return { ...base, messages: [{ role: 'user', content: fieldText(record.question) }], target: { reasoning: fieldText(record.reasoning), answer: (typeof record.answer_text === 'string' ? record.answer_text : answerPart(fieldText(record.response))) }, label: { kind: record.label === 'benign' ? 'benign' : 'harmful' } };
   }
   // Guard corpus records ({text | messages, label}) and plain chat records: prompts with a label, for GRPO.
   const kind = record.label === 'harmful' || record.label === 'benign' ? record.label : undefined;
   const messages = Array.isArray(record.messages)
-    ? (record.messages as Array<{ role: string; content: string }>).filter((message) => ['system', 'user', 'assistant'].includes(message.role)).map((message) => ({ role: message.role as 'system' | 'user' | 'assistant', content: String(message.content) }))
+    ? (record.messages as Array<{ role: string; content: string }>).filter((message) => ['system', 'user', 'assistant'].includes(message.role)).map((message) => ({ role: message.role as 'system' | 'user' | 'assistant', content: fieldText(message.content) }))
     : text(record.text)
-      ? [{ role: 'user' as const, content: String(record.text) }]
+      ? [{ role: 'user' as const, content: fieldText(record.text) }]
       : undefined;
   if (!messages || messages.length === 0) return 'no question, text or messages';
   if (record.label === 'emergency') return 'emergency records (to be escalated, not refused) have no export label';

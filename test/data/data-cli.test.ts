@@ -17,7 +17,9 @@ function cli(args: string[]): { done: Promise<{ code: number | null; signal: Nod
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { done: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))), kill: () => child.kill('SIGKILL') };
+  return { done: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))), kill: () => {
+    child.kill('SIGKILL');
+  } };
 }
 
 const run = (args: string[]) => cli(args).done;
@@ -69,7 +71,7 @@ test('exam file → cot → qc → review → dedup → decontam → mix → LLa
     assert.match(exported.stdout, /exported 1 validated item/u);
     assert.equal(lines(join(dir, 'validated.jsonl'))[0]?.reasoning, 'Pneumococcus is the commonest cause; reasoned step by step.');
 
-    writeFileSync(join(dir, 'all.jsonl'), readFileSync(join(dir, 'qc.jsonl'), 'utf8') + readFileSync(join(dir, 'validated.jsonl'), 'utf8') + readFileSync(join(dir, 'qc.jsonl'), 'utf8').split('\n')[0] + '\n');
+    writeFileSync(join(dir, 'all.jsonl'), readFileSync(join(dir, 'qc.jsonl'), 'utf8') + readFileSync(join(dir, 'validated.jsonl'), 'utf8') + (readFileSync(join(dir, 'qc.jsonl'), 'utf8').split('\n')[0] ?? '') + '\n');
     const dedup = await run(['data', 'dedup', '--input', join(dir, 'all.jsonl'), '--out', join(dir, 'dedup.jsonl'), '--removed', join(dir, 'dups.jsonl')]);
     assert.equal(dedup.code, 0, dedup.stderr);
     assert.match(dedup.stdout, /kept 4 of 5 items .*removed 1 exact and 0 near/u);

@@ -48,7 +48,7 @@ test('cot: verified answers, retries on the temperature schedule, unverified kep
     assert.deepEqual(hard?.strikes.map((strike) => strike.kind), ['unverified_answer']);
     const blank = byId.get('exam/4');
     assert.equal(blank?.verified, false, 'a right letter without reasoning is not a verified chain of thought');
-    assert.equal(blank?.attempts, 3);
+    assert.equal(blank.attempts, 3);
     for (const record of result.records) {
       assert.equal(record.teacher, 'scripted');
       assert.equal(record.prompt_version, 'cot-1');

@@ -42,7 +42,7 @@ function writeJsonl(path: string, records: Array<Record<string, unknown>>): stri
 }
 
 function readIds(path: string): string[] {
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => String((JSON.parse(line) as { id: string }).id));
+  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
 }
 
 test('dedup: a clean set of similar-looking items loses nothing', async () => {

@@ -45,7 +45,7 @@ test('expand: new items per topic and difficulty; a blind answer confirms them, 
     const easy = byId.get('expand/cardiology/easy/0');
     assert.deepEqual([easy?.verified, easy?.answer, easy?.extracted, easy?.strikes.length, easy?.source, easy?.difficulty], [true, 'B', 'B', 0, 'expand:cardiology', 'easy']);
     assert.equal(easy?.reasoning, 'Blind reasoning.');
-    assert.equal(easy?.teacher, 'gen#m');
+    assert.equal(easy.teacher, 'gen#m');
     const hard = byId.get('expand/cardiology/hard/0');
     assert.deepEqual([hard?.verified, hard?.strikes.map((strike) => strike.kind)], [false, ['blind_answer_mismatch']]);
     assert.deepEqual(result.rejected.map((entry) => entry.id).sort(), ['expand/broken/easy/0', 'expand/broken/hard/0']);
@@ -99,8 +99,8 @@ test('ethics: every dimension gets clear, borderline and benign-contrast cases f
     assert.deepEqual([contrast?.label, contrast?.dimension], ['benign', 'medication_safety']);
     const clear = result.records.find((record) => record.case === 'clear' && record.language === 'en');
     assert.equal(clear?.label, 'harmful');
-    assert.match(clear?.response ?? '', /^<think>\nRisk identified[\s\S]*\[medication-law\.md §1\][\s\S]*<\/think>\n<answer>\nI can’t help/u);
-    assert.equal(clear?.grounding?.citation, 'medication-law.md §1');
+    assert.match(clear.response, /^<think>\nRisk identified[\s\S]*\[medication-law\.md §1\][\s\S]*<\/think>\n<answer>\nI can’t help/u);
+    assert.equal(clear.grounding?.citation, 'medication-law.md §1');
     const zhPrompt = server.requests.map((body) => JSON.stringify(body.messages)).find((text) => text.includes('伦理维度')) ?? '';
     assert.match(zhPrompt, /药物安全|medication/u);
   } finally {
@@ -132,7 +132,7 @@ test('mix: ratios, stratified by dimension, seeded; an impossible total names th
   assert.deepEqual([result.bySource.knowledge?.drawn, result.bySource.guard?.drawn], [30, 20]);
   assert.deepEqual(result.bySource.knowledge?.strata, { cardiology: { available: 40, drawn: 20 }, renal: { available: 20, drawn: 10 } });
   assert.equal(result.bySource.guard?.stratifiedBy, 'dimension');
-  assert.deepEqual(result.bySource.guard?.strata.medication_safety, { available: 10, drawn: 7 });
+  assert.deepEqual(result.bySource.guard.strata.medication_safety, { available: 10, drawn: 7 });
   assert.deepEqual(mixDatasets({ sources, total: 50, stratifyBy: 'auto', seed: 9 }).records, result.records, 'same seed, same mix');
   assert.notDeepEqual(mixDatasets({ sources, total: 50, stratifyBy: 'auto', seed: 10 }).records.map((record) => record.id), result.records.map((record) => record.id));
   assert.equal(mixDatasets({ sources, stratifyBy: 'none', seed: 1 }).total, 75, 'default total: guard (30) limits at 0.4 → 75');

@@ -98,17 +98,17 @@ test('qc: a failed criterion is regenerated once and judged again; five strikes 
   try {
     const judges = [createCriteriaJudge({ id: 'j1', caller: await callerFor(judge.baseURL), prompts, maxAttempts: 1 })];
     let regenerations = 0;
-    const regenerate = async (record: PipelineRecord) => {
+    const regenerate = (record: PipelineRecord) => {
       regenerations += 1;
-      return { ...record, response: record.response.replace('m-weak', 'm-fixed'), reasoning: 'better' };
+      return Promise.resolve({ ...record, response: record.response.replace('m-weak', 'm-fixed'), reasoning: 'better' });
     };
     const result = await runQc({ records: [item('weak', 'm-weak'), item('awful', 'm-awful')], judges, judgeLabels: ['j1'], spec, rules: DEFAULT_STRIKE_RULES, regenerate: { run: regenerate, label: 'test' }, out: join(folder, 'qc.jsonl'), resume: false, concurrency: 1 });
     assert.equal(regenerations, 1, 'only the item below the strike limit is regenerated');
     const weak = result.accepted.find((record) => record.id === 'weak');
     assert.equal(weak?.qc?.regenerated, true);
-    assert.equal(weak?.strikes.length, 0);
-    assert.equal(weak?.qc?.previous?.strikes.length, 1);
-    assert.match(weak?.qc?.previous?.response ?? '', /m-weak/u);
+    assert.equal(weak.strikes.length, 0);
+    assert.equal(weak.qc?.previous?.strikes.length, 1);
+    assert.match(weak.qc?.previous?.response ?? '', /m-weak/u);
     assert.deepEqual(result.queued.map((record) => record.id), ['awful']);
     assert.equal(result.summary.regenerated, 1);
   } finally {

@@ -31,7 +31,9 @@ async function parseRateFlag(value: string | undefined): Promise<number | undefi
 /** Aborts on Ctrl-C / SIGTERM so an interrupted run keeps what it finished (--resume continues it). */
 function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const onSignal = () => {
+    controller.abort();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
@@ -194,9 +196,10 @@ export function registerDataCommand(program: Command): void {
     .option('--permutations <n>', 'MinHash permutations', numberOption('--permutations', { integer: true, minimum: 16 }), 128)
     .option('--word-shingle <n>', 'words per shingle (English)', numberOption('--word-shingle', { integer: true, minimum: 1 }), 3)
     .option('--char-shingle <n>', 'characters per shingle (Chinese)', numberOption('--char-shingle', { integer: true, minimum: 1 }), 3)
-    .action(async (flags: { input: string; out: string; removed?: string; threshold: number; permutations: number; wordShingle: number; charShingle: number }) => {
+    .option('--progress <mode>', 'bars (default on a TTY), lines or none')
+    .action(async (flags: { input: string; out: string; removed?: string; threshold: number; permutations: number; wordShingle: number; charShingle: number; progress?: string }) => {
       const { executeDedup } = await import('../../data/execute-data-commands.js');
-      await run(() => executeDedup({ input: flags.input, out: flags.out, ...(flags.removed ? { removed: flags.removed } : {}), threshold: flags.threshold, permutations: flags.permutations, wordShingle: flags.wordShingle, charShingle: flags.charShingle }));
+      await run(() => executeDedup({ input: flags.input, out: flags.out, ...(flags.removed ? { removed: flags.removed } : {}), threshold: flags.threshold, permutations: flags.permutations, wordShingle: flags.wordShingle, charShingle: flags.charShingle, progress: progressMode(flags.progress) }));
     });
 
   data
@@ -209,9 +212,10 @@ export function registerDataCommand(program: Command): void {
     .option('--report <file>', 'contamination report (default <out>.contamination.json)')
     .option('--ngram <n>', 'tokens per n-gram', numberOption('--ngram', { integer: true, minimum: 4 }), 13)
     .option('--min-matches <n>', 'shared n-grams with one benchmark item that make an item contaminated', numberOption('--min-matches', { integer: true, minimum: 1 }), 1)
-    .action(async (flags: { input: string; bench: string[]; out: string; removed?: string; report?: string; ngram: number; minMatches: number }) => {
+    .option('--progress <mode>', 'bars (default on a TTY), lines or none')
+    .action(async (flags: { input: string; bench: string[]; out: string; removed?: string; report?: string; ngram: number; minMatches: number; progress?: string }) => {
       const { executeDecontam } = await import('../../data/execute-data-commands.js');
-      await run(() => executeDecontam({ input: flags.input, bench: flags.bench, out: flags.out, ...(flags.removed ? { removed: flags.removed } : {}), ...(flags.report ? { report: flags.report } : {}), ngram: flags.ngram, minMatches: flags.minMatches }));
+      await run(() => executeDecontam({ input: flags.input, bench: flags.bench, out: flags.out, ...(flags.removed ? { removed: flags.removed } : {}), ...(flags.report ? { report: flags.report } : {}), ngram: flags.ngram, minMatches: flags.minMatches, progress: progressMode(flags.progress) }));
     });
 
   data

@@ -5,7 +5,8 @@
  * the benchmark items it matched, how many n-grams it shared with each, and the first shared text.
  */
 import { writeFileSync } from 'node:fs';
-import { streamJsonlLines } from '../engine/read-jsonl.js';
+import type { ProgressReporter } from '../../eval/engine/create-progress-reporter.js';
+import { countLines, streamJsonlLines } from '../engine/read-jsonl.js';
 import { recordId, requireRecordText } from '../engine/record-text.js';
 import { createJsonlWriter } from '../engine/write-jsonl.js';
 import { createTokenHasher, joinTokens, tokenTexts } from '../dedup/hash-tokens.js';
@@ -36,6 +37,7 @@ export interface DecontamOptions {
   index: BenchmarkIndex;
   /** Shared n-grams with one benchmark item that make an item contaminated (default 1). */
   minMatches?: number;
+  progress?: ProgressReporter;
 }
 
 export interface DecontamResult {
@@ -57,8 +59,10 @@ export async function decontaminateItems(options: DecontamOptions): Promise<Deco
   const byBenchmark: Record<string, number> = {};
   let items = 0;
   const hits = new Map<number, { count: number; start: number; length: number }>();
+  options.progress?.start('decontam', options.progress ? await countLines(options.input) : 0, 0);
   for await (const { line, text: raw, parse } of streamJsonlLines(options.input)) {
     items += 1;
+    options.progress?.tick('decontam');
     const record = parse();
     const text = requireRecordText(record, options.input, line);
     const tokens = hashTokens(text);
@@ -103,6 +107,8 @@ export async function decontaminateItems(options: DecontamOptions): Promise<Deco
     entries.push(entry);
     removed?.write({ ...record, contamination: matches });
   }
+  options.progress?.finish('decontam');
+  options.progress?.stop();
   kept.commit();
   removed?.commit();
   const result = { items, kept: items - entries.length, removed: entries.length, byBenchmark, entries };

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ProgressReporter } from '../../eval/engine/create-progress-reporter.js';
-import { streamJsonl, streamJsonlLines } from '../engine/read-jsonl.js';
+import { countLines, streamJsonl, streamJsonlLines } from '../engine/read-jsonl.js';
 import { recordId, recordScore, requireRecordText } from '../engine/record-text.js';
 import { createJsonlWriter } from '../engine/write-jsonl.js';
 import { createTokenHasher, fmix32 } from './hash-tokens.js';
@@ -69,7 +69,8 @@ export async function dedupItems(options: DedupOptions): Promise<DedupResult> {
   const exact = new Map<string, number>();
   const exactOf: number[] = []; // index of the first item with the same normalised text, or -1
   let count = 0;
-  options.progress?.start('dedup: read', 0, 0);
+  const lines = options.progress ? await countLines(options.input) : 0;
+  options.progress?.start('dedup: signatures', lines, 0);
   for await (const { line, record } of streamJsonl(options.input)) {
     const text = requireRecordText(record, options.input, line);
     const tokens = hashTokens(text);
@@ -89,9 +90,9 @@ export async function dedupItems(options: DedupOptions): Promise<DedupResult> {
       exactOf.push(-1);
     } else exactOf.push(first);
     count += 1;
-    options.progress?.tick('dedup: read');
+    options.progress?.tick('dedup: signatures');
   }
-  options.progress?.finish('dedup: read');
+  options.progress?.finish('dedup: signatures');
   exact.clear();
 
   // Exact duplicates first; only the first of each exact group goes through LSH.
@@ -159,7 +160,9 @@ export async function dedupItems(options: DedupOptions): Promise<DedupResult> {
   let removedExact = 0;
   let removedNear = 0;
   let index = 0;
+  options.progress?.start('dedup: write', count, 0);
   for await (const { text, parse } of streamJsonlLines(options.input)) {
+    options.progress?.tick('dedup: write');
     const root = sets.find(index);
     const best = keeper[root] ?? index;
     if (best === index) kept.writeLine(text);
@@ -172,6 +175,8 @@ export async function dedupItems(options: DedupOptions): Promise<DedupResult> {
     }
     index += 1;
   }
+  options.progress?.finish('dedup: write');
+  options.progress?.stop();
   kept.commit();
   removed?.commit();
   return { items: count, kept: count - removedExact - removedNear, removedExact, removedNear, clusters, bands, rows, candidatePairs };

@@ -22,6 +22,11 @@ export interface ModelCallerOptions {
   sleep?: Sleep;
 }
 
+/** Read through a function so a check after an await is not narrowed away by the type checker. */
+export function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 export function createModelCaller(options: ModelCallerOptions): ModelCaller {
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 500;
@@ -37,7 +42,7 @@ export function createModelCaller(options: ModelCallerOptions): ModelCaller {
           return await options.backend.generate({ messages, settings, signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]) });
         } catch (error) {
           lastError = error;
-          if (signal.aborted) break;
+          if (isAborted(signal)) break;
           if (attempt < retries) await sleep(backoffMs * 2 ** attempt, signal).catch(() => undefined);
         }
       }

@@ -31,6 +31,18 @@ function parseLine(text: string, file: string, line: number): Record<string, unk
   return value as Record<string, unknown>;
 }
 
+/** Counts the lines of a file without holding it (for a progress total). */
+export async function countLines(file: string): Promise<number> {
+  let count = 0;
+  let last = 0x0a;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const bytes = chunk as Buffer;
+    for (let index = bytes.indexOf(0x0a); index !== -1; index = bytes.indexOf(0x0a, index + 1)) count += 1;
+    if (bytes.length > 0) last = bytes[bytes.length - 1] ?? 0x0a;
+  }
+  return last === 0x0a ? count : count + 1;
+}
+
 /** Streams the non-blank lines of a JSONL file unparsed (for passes that copy most lines as they are). */
 export async function* streamJsonlLines(file: string): AsyncGenerator<{ line: number; text: string; parse: () => Record<string, unknown> }> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });

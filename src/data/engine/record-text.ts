@@ -5,15 +5,20 @@
  */
 import { DataFormatError } from '../../core/errors.js';
 
+/** A string or number field as text; anything else as ''. */
+export function fieldText(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
 function optionsText(options: unknown): string {
   if (Array.isArray(options)) {
     return options
-      .map((option) => (typeof option === 'string' ? option : typeof option === 'object' && option !== null ? `${String((option as Record<string, unknown>).letter ?? '')} ${String((option as Record<string, unknown>).text ?? '')}` : ''))
+      .map((option) => (typeof option === 'string' ? option : typeof option === 'object' && option !== null ? `${fieldText((option as Record<string, unknown>).letter)} ${fieldText((option as Record<string, unknown>).text)}` : ''))
       .join('\n');
   }
   if (typeof options === 'object' && options !== null) {
     return Object.entries(options as Record<string, unknown>)
-      .map(([letter, text]) => `${letter}. ${String(text)}`)
+      .map(([letter, text]) => `${letter}. ${fieldText(text)}`)
       .join('\n');
   }
   return typeof options === 'string' ? options : '';
@@ -21,7 +26,7 @@ function optionsText(options: unknown): string {
 
 function messagesText(messages: unknown): string {
   if (!Array.isArray(messages)) return '';
-  return messages.map((message) => (typeof message === 'object' && message !== null ? String((message as Record<string, unknown>).content ?? (message as Record<string, unknown>).value ?? '') : '')).join('\n');
+  return messages.map((message) => (typeof message === 'object' && message !== null ? fieldText((message as Record<string, unknown>).content ?? (message as Record<string, unknown>).value) : '')).join('\n');
 }
 
 /** The record's text, or undefined when it has none of the known shapes. */
@@ -34,7 +39,7 @@ export function recordText(record: Record<string, unknown>): string | undefined 
   } else if (typeof record.text === 'string') parts.push(record.text);
   else if (Array.isArray(record.messages)) parts.push(messagesText(record.messages));
   else if (Array.isArray(record.conversations)) parts.push(messagesText(record.conversations));
-  else if (typeof record.instruction === 'string') parts.push(record.instruction, String(record.input ?? ''), String(record.output ?? ''));
+  else if (typeof record.instruction === 'string') parts.push(record.instruction, fieldText(record.input), fieldText(record.output));
   else if (typeof record.prompt === 'string') parts.push(record.prompt, typeof record.response === 'string' ? record.response : '');
   else return undefined;
   return parts.filter((part) => part !== '').join('\n');

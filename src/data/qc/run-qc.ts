@@ -9,7 +9,7 @@ import { describeError } from '../../core/errors.js';
 import type { ProgressReporter } from '../../eval/engine/create-progress-reporter.js';
 import type { SafetySpec } from '../../spec/index.js';
 import type { JudgeScores, PipelineRecord, QcResult } from '../data-record.js';
-import { modelIdentity } from '../engine/create-model-caller.js';
+import { isAborted, modelIdentity } from '../engine/create-model-caller.js';
 import { loadPipelinePrompts, type PipelinePrompts } from '../engine/load-pipeline-prompts.js';
 import { runDataStage } from '../engine/run-data-stage.js';
 import { settingsHash } from '../engine/settings-hash.js';
@@ -88,10 +88,10 @@ export async function runQc(options: RunQcOptions): Promise<RunQcResult> {
       } catch (error) {
         regenerated = { error: describeError(error) };
       }
-      if (signal.aborted) return { kind: 'error', id: input.id, error: 'interrupted' };
+      if (isAborted(signal)) return { kind: 'error', id: input.id, error: 'interrupted' };
       if ('error' in regenerated) return { kind: 'error', id: input.id, error: `regeneration failed: ${regenerated.error}` };
       const second = await judgeAll(regenerated, signal);
-      if (signal.aborted) return { kind: 'error', id: input.id, error: 'interrupted' };
+      if (isAborted(signal)) return { kind: 'error', id: input.id, error: 'interrupted' };
       previous = { response: input.response, strikes: first.strikes, judges };
       record = regenerated;
       finalJudges = second;

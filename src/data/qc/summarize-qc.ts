@@ -43,7 +43,7 @@ export function summarizeQc(records: PipelineRecord[], criteriaByRubric: Record<
     for (const strike of record.strikes) byKind[strike.kind] = (byKind[strike.kind] ?? 0) + 1;
     failures += qc.judges.filter((judge) => judge.error !== undefined).length;
     for (const criterion of criteriaByRubric[qc.rubric] ?? []) {
-      const entry = passes.get(criterion) ?? { pass: 0, scored: 0, byJudge: new Map() };
+      const entry = passes.get(criterion) ?? { pass: 0, scored: 0, byJudge: new Map<string, { pass: number; scored: number }>() };
       passes.set(criterion, entry);
       const row: Array<number | null> = [];
       for (const judgeId of judgeIds) {

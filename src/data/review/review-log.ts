@@ -57,10 +57,9 @@ export function checkReviewChain(entries: Iterable<ReviewLogEntry>, head: { last
   let checked = 0;
   const problems: ReviewLogProblem[] = [];
   for (const entry of entries) {
-    let good = true;
+    const before = problems.length;
     const report = (problem: string) => {
       problems.push({ seq: entry.seq, problem });
-      good = false;
     };
     if (entry.seq !== previousSeq + 1) report(`entries #${previousSeq + 1}–#${entry.seq - 1} are missing (deleted?)`);
     if (entry.prev_hash !== previousHash) report(`prev_hash does not match the hash of entry #${previousSeq}`);
@@ -68,7 +67,7 @@ export function checkReviewChain(entries: Iterable<ReviewLogEntry>, head: { last
     if (hashReviewEntry(entry.prev_hash, body) !== entry.hash) report('content does not match its hash: the decision was changed after it was written');
     previousSeq = entry.seq;
     previousHash = entry.hash;
-    if (good) checked += 1;
+    if (problems.length === before) checked += 1;
   }
   if (head && head.last_seq > previousSeq) problems.push({ seq: previousSeq + 1, problem: `entries #${previousSeq + 1}–#${head.last_seq} are missing at the end of the log (deleted?)` });
   else if (head && head.last_seq === previousSeq && head.last_hash !== previousHash) problems.push({ seq: previousSeq, problem: "the last entry's hash does not match the one recorded when it was written" });
