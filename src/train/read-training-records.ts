@@ -2,7 +2,8 @@
  * Reads `--data` (files or folders of .jsonl) into export records. Accepted lines:
  *   the export record itself {id, messages, target?, label?, …} (src/data/export);
  *   {prompt | question, response | answer, reasoning?, label?, kind?, id?} (data pipeline and red-team exports);
- *   {messages: [..., {role: assistant}], label?, kind?} — the last assistant turn becomes the target.
+ *   {messages: [..., {role: assistant}], label?, kind?} — the last assistant turn becomes the target;
+ *   {prompt: [messages], kind, data_source, attack_id, …} — `safemed redteam export --format grpo`.
  * The card's system prompt is added to every conversation that has no system message.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -50,11 +51,12 @@ function labelOf(record: Record<string, unknown>): ExportRecordInput['label'] {
 }
 
 export function toExportRecord(record: Record<string, unknown>, fallbackId: string, systemPrompt: string): ExportRecordInput {
-  const id = typeof record.id === 'string' && record.id !== '' ? record.id : fallbackId;
+  const id = typeof record.id === 'string' && record.id !== '' ? record.id : typeof record.attack_id === 'string' && record.attack_id !== '' ? record.attack_id : fallbackId;
   let messages: Turn[];
   let target = record.target as ExportRecordInput['target'];
-  if (Array.isArray(record.messages)) {
-    messages = (record.messages as Turn[]).map((turn) => ({ role: turn.role, content: turn.content }));
+  const conversation = Array.isArray(record.messages) ? record.messages : Array.isArray(record.prompt) ? record.prompt : undefined;
+  if (conversation !== undefined) {
+    messages = (conversation as Turn[]).map((turn) => ({ role: turn.role, content: turn.content }));
     const last = messages.at(-1);
     if (last?.role === 'assistant' && target === undefined) {
       target = splitTarget(last.content);
@@ -76,7 +78,7 @@ export function toExportRecord(record: Record<string, unknown>, fallbackId: stri
     messages,
     ...(target ? { target } : {}),
     ...(label ? { label } : {}),
-    ...(typeof record.source === 'string' ? { source: record.source } : {}),
+    ...(typeof record.source === 'string' ? { source: record.source } : typeof record.data_source === 'string' ? { source: record.data_source } : {}),
     ...(typeof record.dimension === 'string' ? { dimension: record.dimension } : {}),
     ...(record.language === 'en' || record.language === 'zh' ? { language: record.language } : {}),
     ...(record.split === 'train' || record.split === 'dev' || record.split === 'test' ? { split: record.split } : {}),
