@@ -5,7 +5,7 @@
  *   GET api/reports/eval?run=<id>&run=<id>    Table 1, Table 2 (best / second marked) and the radar SVG
  *   GET api/reports/redteam?run=<id>&run=…    each run's summary and ASR heatmap SVG, for side-by-side
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { readRunSummary } from '../eval/execute-eval-compare.js';
@@ -36,12 +36,25 @@ function pickRuns(runsDir: string, query: URLSearchParams, kind: ReportRun['kind
   });
 }
 
+/** A run's cache key: its id and when its summary was last written (a resumed run is drawn again). */
+function versionOf(run: ReportRun): string {
+  return `${run.id}@${String(statSync(join(run.directory, 'summary.json')).mtimeMs)}`;
+}
+
 function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
 export function createReportsApi(options: ReportsApiOptions) {
+  // Drawn reports and heatmaps, kept while the server runs (bounded: the oldest go first).
   const cache = new Map<string, unknown>();
+  const remember = (key: string, value: unknown) => {
+    cache.set(key, value);
+    for (const oldest of cache.keys()) {
+      if (cache.size <= 64) break;
+      cache.delete(oldest);
+    }
+  };
   return async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): Promise<number> => {
     if (request.method !== 'GET') throw clientError(405, 'method_not_allowed', 'Use GET.');
     const runsDir = options.runsDir;
@@ -52,7 +65,7 @@ export function createReportsApi(options: ReportsApiOptions) {
     if (runsDir === undefined) throw clientError(404, 'not_configured', 'No runs folder: start serve with --console-runs <dir>.');
     if (route === 'reports/eval') {
       const runs = pickRuns(runsDir, query, 'eval');
-      const key = `eval:${runs.map((run) => run.id).join('\n')}`;
+      const key = `eval:${runs.map(versionOf).join('\n')}`;
       let body = cache.get(key);
       if (body === undefined) {
         const summaries = runs.map((run) => readRunSummary(run.directory));
@@ -72,7 +85,7 @@ export function createReportsApi(options: ReportsApiOptions) {
           warnings: coverageWarnings(benchmarkCoverage(summaries)),
           radar: svgDataUrl(radar.svg),
         };
-        cache.set(key, body);
+        remember(key, body);
       }
       return sendJson(response, 200, body);
     }
@@ -83,7 +96,8 @@ export function createReportsApi(options: ReportsApiOptions) {
       for (const run of runs) {
         const summary = JSON.parse(readFileSync(join(run.directory, 'summary.json'), 'utf8')) as RedteamSummary;
         const file = join(run.directory, 'heatmap.svg');
-        let heatmap = cache.get(`heatmap:${run.id}`) as string | undefined;
+        const heatmapKey = `heatmap:${versionOf(run)}`;
+        let heatmap = cache.get(heatmapKey) as string | undefined;
         if (heatmap === undefined) {
           let svg: string;
           if (existsSync(file)) svg = readFileSync(file, 'utf8');
@@ -92,7 +106,7 @@ export function createReportsApi(options: ReportsApiOptions) {
             svg = (await renderAsrHeatmap(heatmapCells(summary, spec), `Attack success rate — ${summary.target}`)).svg;
           }
           heatmap = svgDataUrl(svg);
-          cache.set(`heatmap:${run.id}`, heatmap);
+          remember(heatmapKey, heatmap);
         }
         result.push({ id: run.id, summary, heatmap });
       }

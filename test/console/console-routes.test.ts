@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createBackend } from '../../src/backends/registry.js';
 import { decideConsoleAccess } from '../../src/console/decide-console-access.js';
+import { writeReviewQueue, writeRunsFolder } from './console-fixtures.js';
 import { consoleBundle, startConsoleServer } from './console-harness.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 
@@ -111,4 +112,55 @@ test('the JSON routes: playground verdicts and texts, audit search by action and
   assert.equal((JSON.parse(exported) as { id: number }).id, 1);
   const verify = (await (await post('/console/api/audit/verify', {})).json()) as { ok: boolean; checked: number };
   assert.deepEqual([verify.ok, verify.checked], [true, 2]);
+});
+
+test('the reports routes: runs found under the folder, tables with ranks and the radar, heatmaps; only listed ids are read', async (t) => {
+  const upstream = await startScriptedUpstream(() => ({ content: 'ok' }));
+  t.after(() => upstream.close());
+  const console_ = await startConsoleServer({ backend: await createBackend(`openai:${upstream.baseURL}`, { maxRetries: 0 }), runsDir: writeRunsFolder() });
+  t.after(() => console_.close());
+  const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${console_.url}/console/api/${path}`);
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  const list = await get<{ configured: boolean; runs: Array<{ id: string; kind: string; name: string }> }>('reports');
+  assert.equal(list.body.configured, true);
+  assert.deepEqual(
+    list.body.runs.map((run) => `${run.kind}:${run.id}:${run.name}`),
+    ['eval:eval/baseline:Baseline-7B', 'eval:eval/qwen3-32b:Qwen3-32B', 'eval:eval/safemed-r1:SafeMed-R1', 'redteam:redteam/guarded:vllm:guarded', 'redteam:redteam/raw:vllm:raw'],
+  );
+  const report = await get<{ tables: Array<{ rows: Array<{ model: string; ranks: Array<string | null> }> }>; radar: string }>('reports/eval?run=eval/safemed-r1&run=eval/baseline');
+  assert.equal(report.status, 200);
+  assert.equal(report.body.tables.length, 2);
+  assert.deepEqual(report.body.tables[0]?.rows.map((row) => [row.model, row.ranks[0]]), [['SafeMed-R1', 'best'], ['Baseline-7B', 'second']]);
+  assert.match(report.body.radar, /^data:image\/svg\+xml;base64,/);
+  assert.match(Buffer.from(report.body.radar.split(',')[1] ?? '', 'base64').toString('utf8'), /<svg[\s\S]*SafeMed-R1/);
+  const redteam = await get<{ runs: Array<{ id: string; heatmap: string; summary: { overall: { asr: number } } }> }>('reports/redteam?run=redteam/raw');
+  assert.equal(redteam.body.runs[0]?.summary.overall.asr, 0.4);
+  assert.match(redteam.body.runs[0]?.heatmap ?? '', /^data:image\/svg\+xml;base64,/);
+  assert.equal((await get('reports/eval?run=../../etc')).status, 404);
+  assert.equal((await get('reports/eval?run=redteam/raw')).status, 404, 'a red-team run is not an eval run');
+  assert.equal((await get('reports/eval')).status, 400);
+});
+
+test('the review routes: a decision needs a reviewer id and JSON, is final (409 after), and is in the chained log', async (t) => {
+  const upstream = await startScriptedUpstream(() => ({ content: 'ok' }));
+  t.after(() => upstream.close());
+  const console_ = await startConsoleServer({ backend: await createBackend(`openai:${upstream.baseURL}`, { maxRetries: 0 }), reviewDb: writeReviewQueue() });
+  t.after(() => console_.close());
+  const api = `${console_.url}/console/api`;
+  const post = (path: string, body: unknown, type = 'application/json') => fetch(`${api}/${path}`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+  const list = (await (await fetch(`${api}/review?criterion=clinical_utility`)).json()) as { items: Array<{ id: string; strikes: number; criteria: string[] }> };
+  assert.deepEqual(list.items.map((item) => [item.id, item.strikes]), [['cot-001', 6]]);
+  assert.equal((await post('review/item/cot-001/accept', { reviewer: '  ' })).status, 400);
+  assert.equal((await post('review/item/cot-001/accept', { reviewer: 'dr-wang' }, 'text/plain')).status, 415, 'no cross-site form posts');
+  assert.equal((await post('review/item/cot-001/reject', { reviewer: 'dr-wang' })).status, 400, 'a rejection needs a reason');
+  const accepted = await post('review/item/cot-001/accept', { reviewer: 'dr-wang', note: 'fine after all' });
+  assert.equal(accepted.status, 200);
+  assert.equal(((await accepted.json()) as { verify: { ok: boolean } }).verify.ok, true);
+  assert.equal((await post('review/item/cot-001/reject', { reviewer: 'dr-li', reason: 'no' })).status, 409);
+  assert.equal((await fetch(`${api}/review/item/nope`)).status, 404);
+  const log = (await (await fetch(`${api}/review/log`)).json()) as { entries: Array<{ item_id: string; action: string; reviewer: string }>; verify: { ok: boolean } };
+  assert.deepEqual(log.entries[0], { ...log.entries[0], item_id: 'cot-001', action: 'accept', reviewer: 'dr-wang' });
+  assert.equal(log.verify.ok, true);
 });
