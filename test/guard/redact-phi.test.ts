@@ -77,3 +77,35 @@ test('createPhiRedactor scrubs values it saw earlier, even without context', asy
   redact('Patient Ana Lima, mrn: AB12345, tel: +55 11 91234-5678');
   assert.equal(redact('Thornton'), 'Thornton');
 });
+
+test('issue 8 PHI cases: cue with colon, JSON in a string, names by context, SSN variants, DOB next to a name, European addresses', () => {
+  const cases: Array<[string, string]> = [
+    ['Patient: Robert Brown', 'Patient: [NAME]'],
+    ['{"patient":"Sarah Lee"}', '{"patient":"[NAME]"}'],
+    ['{\\"patient\\":\\"Sarah Lee\\"}', '{\\"patient\\":\\"[NAME]\\"}'],
+    ['Robert Brown was admitted overnight.', '[NAME] was admitted overnight.'],
+    ['Walter Kim, 72, on digoxin', '[NAME], 72, on digoxin'],
+    ['SSN 234 56 7890', 'SSN [SSN]'],
+    ['ssn ２３４－５６－７８９０', 'ssn [SSN]'],
+    ['Robert Brown 1963-07-22', '[NAME] [DOB]'],
+    ['12 rue de la Paix, 75002 Paris', '[ADDRESS]'],
+    ['Hauptstraße 5, 10115 Berlin', '[ADDRESS]'],
+    ['1963年7月22日出生', '[DOB]出生'],
+  ];
+  for (const [input, expected] of cases) assert.equal(redactPhi(input), expected, input);
+});
+
+test('drug names and eponyms are never names; clinical questions stay as they are', () => {
+  for (const text of ['a drug called Warfarin', 'What is Charles Bonnet syndrome?', 'Patient Education: diabetes', 'Is Tylenol named Paracetamol elsewhere?', 'What are the treatments for Marfan syndrome ?']) {
+    assert.equal(redactPhi(text), text);
+  }
+});
+
+test('redaction is linear: 1 MB of any shape takes seconds at most, not minutes', () => {
+  for (const text of ['a'.repeat(1_000_000), 'a@'.repeat(500_000), 'Patient '.repeat(125_000), '患者'.repeat(500_000)]) {
+    const started = performance.now();
+    redactPhi(text);
+    const ms = performance.now() - started;
+    assert.ok(ms < 15_000, `${ms.toFixed(0)} ms`);
+  }
+});
