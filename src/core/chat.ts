@@ -5,7 +5,7 @@ export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 export interface ChatMessage {
   role: ChatRole;
   content: string;
-  name?: string;
+  name?: string | undefined;
 }
 
 export type ResponseFormat =
