@@ -67,9 +67,11 @@ interface Hyper {
   medHarmPerCategory: number;
   /** Weight of a weakly labelled shared example in the dimension head (corpus examples weigh 1). */
   weakDimensionWeight: number;
+  /** Extra weight of the shared harmful sources in the risk head (blatant, MedSafetyBench-style requests). */
+  sharedHarmfulWeight: number;
 }
 
-const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0 };
+const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
@@ -125,7 +127,8 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   log(`featurising ${train.length} training examples`);
   const featurised: Featurised[] = train.map((example) => {
     const features = extractFeatures(example.text, input.segmenter);
-    const sourceWeight = example.source.startsWith('corpus:') ? hyper.corpusWeight : (SOURCE_WEIGHTS.find(([pattern]) => pattern.test(example.source))?.[1] ?? 1);
+    const sharedHarmful = example.label === 1 && !example.source.startsWith('corpus:') ? hyper.sharedHarmfulWeight : 1;
+    const sourceWeight = example.source.startsWith('corpus:') ? hyper.corpusWeight : (SOURCE_WEIGHTS.find(([pattern]) => pattern.test(example.source))?.[1] ?? 1) * sharedHarmful;
     return { example, hashes: features.hashes, value: features.value, weight: sourceWeight };
   });
   const sparse = (item: Featurised, target: number, weight: number): SparseExample => ({ hashes: item.hashes, value: item.value, target, weight });
