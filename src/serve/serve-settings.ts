@@ -8,7 +8,7 @@ export function parseByteSize(value: string | number): number {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*$/i.exec(value);
   if (!match) return Number.NaN;
-  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(match[1]) * scale);
 }
 
@@ -39,6 +39,7 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'audit', flag: '--no-audit', env: 'SAFEMED_AUDIT' },
   { key: 'auditDb', flag: '--audit-db', env: 'SAFEMED_AUDIT_DB' },
   { key: 'auditRedact', flag: '--no-audit-redact', env: 'SAFEMED_AUDIT_REDACT' },
+  { key: 'auditThread', flag: '--audit-thread', env: 'SAFEMED_AUDIT_THREAD' },
   { key: 'logLevel', flag: '--log-level', env: 'SAFEMED_LOG_LEVEL' },
   { key: 'console', flag: '--console', env: 'SAFEMED_CONSOLE' },
   { key: 'consoleRuns', flag: '--console-runs', env: 'SAFEMED_CONSOLE_RUNS' },
@@ -90,6 +91,12 @@ export const serveSettingsSchema = z.object({
   auditDb: z.string().min(1).default('.safemed/audit.db'),
   /** Run texts through the guard's PHI redactor before they reach the audit trail. */
   auditRedact: booleanish.default(true),
+  /**
+   * Where redaction, hashing and the fsync run: `worker` (default; a huge request cannot stall other
+   * clients) or `main` (the server's own thread: no thread hand-off per request, but a large body's
+   * redaction holds the event loop). Same durability either way.
+   */
+  auditThread: z.enum(['worker', 'main']).default('worker'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** The web console under /console: on, off, or auto (default: on only when listening on loopback). */
   console: z

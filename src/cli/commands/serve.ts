@@ -6,6 +6,8 @@ import { resolveSettings } from '../../core/config.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import { createGuardFromSettings } from '../../guard/create-guard-from-settings.js';
 import { checkBackendTarget } from '../../serve/check-upstream.js';
+import { openAuditTrail, type AuditTrail } from '../../audit/audit-trail.js';
+import { createPhiRedactor } from '../../guard/redact-phi.js';
 import { createAuditWorker, type AuditWorker } from '../../serve/create-audit-worker.js';
 import { decideConsoleAccess } from '../../console/decide-console-access.js';
 import { createSafemedServer } from '../../serve/create-safemed-server.js';
@@ -66,6 +68,7 @@ export function registerServeCommand(program: Command): void {
     .option('--audit-db <file>', 'audit trail SQLite file (default .safemed/audit.db)')
     .option('--no-audit', 'do not write the audit trail')
     .option('--no-audit-redact', 'write texts to the audit trail without PHI redaction')
+    .option('--audit-thread <worker|main>', 'where redaction, hashing and the fsync run (default worker)')
     .option('--log-level <level>', 'debug, info (default), warn or error')
     .option('--guard <on|off>', 'the SafeMed input/output guard (default on)')
     .option('--guard-llm <uri>', 'also ask an LLM guard (Llama Guard 3, Qwen3Guard or any chat model URI)')
@@ -101,17 +104,23 @@ async function runServe(settings: ServeSettings): Promise<void> {
     throw error;
   }));
   let audit: AuditWorker | undefined;
+  let auditTrail: AuditTrail | undefined;
+  let recovered = 0;
   try {
-    // The audit trail runs in a worker thread: PHI redaction (default on, a fresh redactor per exchange),
-    // hashing and the fsync happen off the event loop, before anything is written.
-    audit = settings.audit ? await createAuditWorker({ path: settings.auditDb, redact: settings.auditRedact }) : undefined;
+    // By default the audit trail runs in a worker thread: PHI redaction (a fresh redactor per exchange),
+    // hashing and the fsync happen off the event loop. --audit-thread main keeps them in this thread.
+    if (settings.audit && settings.auditThread === 'worker') {
+      audit = await createAuditWorker({ path: settings.auditDb, redact: settings.auditRedact });
+      recovered = audit.recovered;
+    } else if (settings.audit) {
+      auditTrail = openAuditTrail({ path: settings.auditDb });
+      recovered = auditTrail.recoverInterrupted();
+    }
   } catch (error) {
     await backend.close();
     throw error;
   }
-  if (audit && audit.recovered > 0) {
-    logger.warn('requests interrupted by the last stop were recorded with status 0', { count: audit.recovered });
-  }
+  if (recovered > 0) logger.warn('requests interrupted by the last stop were recorded with status 0', { count: recovered });
   const consoleAccess = decideConsoleAccess({ setting: settings.console, host: settings.host, apiKeyCount: settings.apiKey.length });
   // The console's modules (audit reader, review queue, reports) load only when it is on.
   const consoleRoutes = consoleAccess.enabled
@@ -143,6 +152,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
     port: settings.port,
     logger,
     ...(audit ? { audit } : {}),
+    ...(auditTrail ? { audit: auditTrail, ...(settings.auditRedact ? { createRedactor: () => createPhiRedactor() } : {}) } : {}),
   });
   // Signal handlers before listening: a SIGTERM right after the listening line must stop the server cleanly.
   const stopped = new Promise<void>((resolve) => {
@@ -158,8 +168,13 @@ async function runServe(settings: ServeSettings): Promise<void> {
         .close()
         .then(() => backend.close())
         .then(() => audit?.close())
+        .then(() => {
+          auditTrail?.close();
+        })
         .then(() => consoleRoutes?.close())
-        .catch((error: unknown) => logger.error('error during shutdown', { error: String(error) }))
+        .catch((error: unknown) => {
+          logger.error('error during shutdown', { error: String(error) });
+        })
         .finally(() => {
           logger.info('stopped');
           resolve();
@@ -168,14 +183,19 @@ async function runServe(settings: ServeSettings): Promise<void> {
           setTimeout(() => process.exit(0), 200).unref();
         });
     };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => {
+      stop('SIGINT');
+    });
+    process.on('SIGTERM', () => {
+      stop('SIGTERM');
+    });
   });
   let address: { url: string; port: number };
   try {
     address = await server.listen();
   } catch (error) {
     await audit?.close();
+    auditTrail?.close();
     await backend.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
@@ -185,7 +205,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
     throw error;
   }
   process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
-  logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
+  logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? auditTrail?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
   if (consoleRoutes) process.stdout.write(`safemed serve: web console at ${address.url}/console/\n`);
   else if (settings.console === 'off') logger.info(`console off: ${consoleAccess.reason ?? ''}`);
   else logger.warn(`console off: ${consoleAccess.reason ?? ''}`);
