@@ -71,7 +71,7 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+      server.close(() => { resolve(port); });
     });
   });
 }
@@ -85,16 +85,16 @@ function startProcess(command: string[], pattern: RegExp, cwd = root): Promise<{
       output += text.toString();
       const found = pattern.exec(output);
       if (found) {
-        child.stdout!.off('data', onData);
-        child.stderr!.off('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
+        child.stdout.off('data', onData);
+        child.stderr.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
         resolve({ child, match: found[1]! });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => { reject(new Error(`${command.join(' ')} exited (${code}) before it was ready:\n${output.slice(-2000)}`)); });
   });
 }
 

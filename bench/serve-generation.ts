@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       const match = /listening on (\S+)/.exec(output);
       if (match) resolve(match[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`safemed serve exited (${code}) before listening`)));
+    child.once('exit', (code) => { reject(new Error(`safemed serve exited (${code}) before listening`)); });
   });
   const runServe = (target: string) => async (): Promise<Measurement> => {
     const start = performance.now();

@@ -245,7 +245,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
         : database.prepare<[], AuditRow>('SELECT * FROM audit_records ORDER BY id');
       const rows = exportOptions.since ? statement.iterate(exportOptions.since.toISOString()) : (statement as Database.Statement<[], AuditRow>).iterate();
       return (function* () {
-        for (const row of rows) yield rowToRecord(row as AuditRow);
+        for (const row of rows) yield rowToRecord(row);
       })();
     },
     count: () => (database.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM audit_records').get()?.count ?? 0),

@@ -112,7 +112,7 @@ export async function askAttacker(options: AskAttackerOptions): Promise<{ turns:
         settings: {
           temperature: attempt === 1 ? 0.7 : 1,
           maxTokens: 1024,
-          ...(options.attacker.capabilities.jsonSchema ? { responseFormat: { type: 'json_schema' as const, json_schema: { name: 'attack', schema: ATTACKER_JSON_SCHEMA as unknown as Record<string, unknown> } } } : {}),
+          ...(options.attacker.capabilities.jsonSchema ? { responseFormat: { type: 'json_schema' as const, json_schema: { name: 'attack', schema: ATTACKER_JSON_SCHEMA } } } : {}),
         },
         signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
       });

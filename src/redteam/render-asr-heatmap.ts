@@ -53,7 +53,7 @@ export async function renderAsrHeatmap(cells: HeatmapCell[], title: string, font
   const [{ Resvg }, vega, vegaLite] = await Promise.all([import('@resvg/resvg-js'), import('vega'), import('vega-lite')]);
   const fontFile = fontFiles.find((file) => existsSync(file));
   const family = fontFile ? 'WenQuanYi Micro Hei' : 'sans-serif';
-  const compiled = vegaLite.compile(buildHeatmapSpec(cells, title, family) as never, { logger: vega.logger(vega.None) as never }).spec;
+  const compiled = vegaLite.compile(buildHeatmapSpec(cells, title, family) as never, { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -29,7 +29,7 @@ export type AuditWorkerReply =
 const port = parentPort;
 if (port) {
   const data = workerData as AuditWorkerData;
-  const post = (reply: AuditWorkerReply) => port.postMessage(reply);
+  const post = (reply: AuditWorkerReply) => { port.postMessage(reply); };
   try {
     const trail = openAuditTrail({ path: data.path });
     const recovered = trail.recoverInterrupted();
@@ -52,8 +52,8 @@ if (port) {
       for (const message of messages) {
         if (message.type === 'begin' || message.type === 'complete') {
           (message.type === 'begin' ? writer.begin(message.entry) : writer.complete(message.outcome)).then(
-            () => settle(message.id, null),
-            (error: unknown) => settle(message.id, error instanceof Error ? error.message : String(error)),
+            () => { settle(message.id, null); },
+            (error: unknown) => { settle(message.id, error instanceof Error ? error.message : String(error)); },
           );
         } else {
           void writer.close().finally(() => {

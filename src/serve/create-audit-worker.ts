@@ -60,7 +60,7 @@ export async function createAuditWorker(options: AuditWorkerOptions): Promise<Au
       reject(error);
       failAll(error);
     });
-    worker.on('exit', () => failAll(new Error('The audit worker stopped.')));
+    worker.on('exit', () => { failAll(new Error('The audit worker stopped.')); });
   });
   let opened: { path: string; recovered: number };
   try {

@@ -326,7 +326,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     close: async () => {
       if (closing) return;
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
       server.closeIdleConnections();
       if (inFlight > 0) {
         let timer: NodeJS.Timeout | undefined;

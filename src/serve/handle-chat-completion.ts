@@ -81,13 +81,12 @@ export async function handleChatCompletion(
 
   const controller = new AbortController();
   const timer = setTimeout(
-    () =>
-      controller.abort(
+    () => { controller.abort(
         new TimeoutError(`No complete answer within ${context.requestTimeoutMs} ms (raise it with --timeout).`, { context: { clientFacing: true } }),
-      ),
+      ); },
     context.requestTimeoutMs,
   );
-  const onShutdown = () => controller.abort(new TimeoutError('The server shut down before the answer was complete.', { context: { clientFacing: true } }));
+  const onShutdown = () => { controller.abort(new TimeoutError('The server shut down before the answer was complete.', { context: { clientFacing: true } })); };
   context.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
   let clientGone = false;
   const onClose = () => {

@@ -63,14 +63,14 @@ function readBytes(request: IncomingMessage, limitBytes: number, timeoutMs: numb
       if (size > limitBytes) finish(tooLarge(limitBytes));
       else parts.push(part);
     };
-    const onEnd = () => finish(undefined, parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    const onEnd = () => { finish(undefined, parts.length === 1 ? parts[0] : Buffer.concat(parts)); };
     const closed = () => clientError(CLIENT_CLOSED, 'client_closed_request', 'The client closed the connection before sending the whole body.');
-    const onError = () => finish(closed());
+    const onError = () => { finish(closed()); };
     const onClose = () => {
       if (!request.complete) finish(closed());
     };
     const timer = setTimeout(
-      () => finish(clientError(408, 'request_timeout', `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s (--body-timeout).`)),
+      () => { finish(clientError(408, 'request_timeout', `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s (--body-timeout).`)); },
       timeoutMs,
     );
     request.on('data', onData);

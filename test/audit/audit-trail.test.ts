@@ -37,7 +37,7 @@ function input(index: number, overrides: Partial<AuditRecordInput> = {}): AuditR
 
 function freshDb(t: { after(fn: () => void): void }): string {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   return join(folder, 'nested', 'audit.db');
 }
 

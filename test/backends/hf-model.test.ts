@@ -14,7 +14,7 @@ async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createNetServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      probe.close(() => { resolve(port); });
     });
   });
 }

@@ -13,7 +13,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => { resolve({ code, stdout, stderr }); });
   });
 }
 

@@ -49,7 +49,7 @@ test('a non-streamed upstream answer beyond the body cap is a 502-class BackendE
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => server.close());
-  server.on('connection', (socket) => t.after(() => socket.destroy()));
+  server.on('connection', (socket) => { t.after(() => socket.destroy()); });
   const backend = await createBackend(`openai:http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, { maxRetries: 0 });
   t.after(() => backend.close());
   await assert.rejects(backend.generate({ messages: [{ role: 'user', content: 'q' }], settings: {} }), (error: unknown) => error instanceof BackendError && error.code === 'answer_too_large');

@@ -37,7 +37,7 @@ async function listen(handler: (request: IncomingMessage, response: ServerRespon
     open: () => sockets.size,
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
     },
   };
 }

@@ -238,7 +238,7 @@ test('disconnect mid-stream after bytes were streamed: error, NOT retried', asyn
     await backend.close();
   } finally {
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
   }
 });
 
@@ -268,7 +268,7 @@ test('unreachable host → retryable 502-ish BackendError', async () => {
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address() as { port: number };
-      probe.close(() => resolve(address.port));
+      probe.close(() => { resolve(address.port); });
     });
   });
   const sleeps: number[] = [];

@@ -32,7 +32,8 @@ test('adds the model card system prompt and settings only where unset', async ()
     { role: 'user', content: 'q' },
   ]);
   assert.deepEqual(seen[0]?.settings, { temperature: 0.7, topP: 0.95, maxTokens: 2048 });
-  for await (const part of backend.stream({ messages: [{ role: 'system', content: 'mine' }, { role: 'user', content: 'q' }], settings: {} })) void part;
+  const drained: unknown[] = [];
+  for await (const part of backend.stream({ messages: [{ role: 'system', content: 'mine' }, { role: 'user', content: 'q' }], settings: {} })) drained.push(part);
   assert.deepEqual(seen[1]?.messages.map((message) => message.content), ['mine', 'q'], 'an existing system message is kept alone');
   assert.deepEqual(seen[1]?.settings, { temperature: 0, topP: 0.95, maxTokens: 2048 });
   assert.equal(backend.uri, 'test:recording');

@@ -38,7 +38,8 @@ test('an empty middleware passes everything through, identity and capabilities i
   assert.equal(wrapped.modelId, 'inner');
   assert.equal(wrapped.capabilities, inner.capabilities);
   assert.equal((await wrapped.generate(ask('a'))).text, 'inner');
-  for await (const part of wrapped.stream(ask('b'))) void part;
+  const drained: unknown[] = [];
+  for await (const part of wrapped.stream(ask('b'))) drained.push(part);
   assert.deepEqual(seen.map((request) => request.messages[0]?.content), ['a', 'b']);
   await wrapped.close();
   assert.deepEqual(closed, ['inner']);

@@ -9,7 +9,7 @@ import { runCli } from './serve-cli-helpers.js';
 
 test('safemed audit verify / export: OK, JSONL with --since and --output, then BROKEN naming the edited record', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-cli-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const db = join(folder, 'audit.db');
   const trail = openAuditTrail({ path: db });
   for (let index = 1; index <= 3; index += 1) {

@@ -14,7 +14,7 @@ test('serve --guard on: refusal without an upstream call, disclaimers, verdicts 
   const upstream = await startScriptedUpstream(() => ({ content: '<think>Usual dosing.</think><answer>Adults usually take 200-400 mg every 4-6 hours.</answer>' }));
   t.after(() => upstream.close());
   const folder = mkdtempSync(join(tmpdir(), 'safemed-guard-serve-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const db = join(folder, 'audit.db');
   const config = join(folder, 'guard.yaml');
   writeFileSync(config, 'input:\n  block: 0.8\n');

@@ -24,7 +24,7 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match) resolve(match[1]!);
     });
-    void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening:\n${stderr}`)));
+    void exited.then(({ code }) => { reject(new Error(`serve exited (${code}) before listening:\n${stderr}`)); });
   });
   return { child, url, stderr: () => stderr, exited };
 }

@@ -10,7 +10,7 @@ import { runCli, spawnServe } from './serve-cli-helpers.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-serve-cli-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   return folder;
 }
 
@@ -43,7 +43,7 @@ test('safemed serve on an openai: upstream works with the openai SDK, requires t
   assert.doesNotMatch(serve.stderr(), /NO API KEY/);
   assert.doesNotMatch(serve.stderr(), /Take 500 mg|dose\?/, 'logs must not contain prompt or response bodies');
   const audit = openAuditTrail({ path: db, mustExist: true });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const records = [...audit.export()];
   assert.equal(records.length, 2);
   assert.deepEqual(records.map((record) => record.answer.startsWith('Take 500 mg.')), [true, true]);
@@ -77,7 +77,7 @@ test('kill -9 right after the responses arrive loses no audit record and leaves 
   assert.match(serve.stderr(), /NO API KEY/);
   assert.equal(answers.length, 6);
   const audit = openAuditTrail({ path: db, mustExist: true });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const records = [...audit.export()];
   assert.equal(records.length, 6);
   assert.deepEqual(new Set(records.map((record) => record.answer)), new Set(answers));

@@ -32,7 +32,7 @@ test('review: accept, edit (original kept) and reject are recorded with reviewer
     const edited = queue.edit('q2', { reviewer: 'dr-wang', changes: { reasoning: 'Better reasoning: step 1, step 2.' }, note: 'clarified' });
     assert.equal(edited.original.reasoning, 'weak reasoning', 'the original is kept');
     assert.equal(edited.edited?.reasoning, 'Better reasoning: step 1, step 2.');
-    assert.match(edited.edited?.response ?? '', /<think>\nBetter reasoning: step 1, step 2\.\n<\/think>\n<answer>\nThe answer is A\n<\/answer>/u);
+    assert.match(edited.edited.response, /<think>\nBetter reasoning: step 1, step 2\.\n<\/think>\n<answer>\nThe answer is A\n<\/answer>/u);
     queue.reject('q3', { reviewer: 'dr-li', reason: 'the question is ambiguous' });
     assert.throws(() => queue.accept('q3', { reviewer: 'dr-li' }), /already rejected by dr-li/u);
     assert.throws(() => queue.accept('nope', { reviewer: 'dr-li' }), /No item "nope"/u);
@@ -45,13 +45,13 @@ test('review: accept, edit (original kept) and reject are recorded with reviewer
       [4, 'q1', 'accept', 'dr-li'], [5, 'q2', 'edit', 'dr-wang'], [6, 'q3', 'reject', 'dr-li'],
     ]);
     assert.equal(log[3]?.at, '2026-01-01T08:00:05.000Z');
-    assert.equal(log[3]?.prev_hash, log[2]?.hash);
+    assert.equal(log[3].prev_hash, log[2]?.hash);
     assert.deepEqual(queue.verify(), { ok: true, checked: 6, headHash: log[5]?.hash, problems: [] });
 
     const exported = queue.exportValidated();
     assert.deepEqual(exported.map((entry) => [entry.id, entry.review.status, entry.review.reviewer]), [['q1', 'accepted', 'dr-li'], ['q2', 'edited', 'dr-wang']]);
     assert.equal(exported[1]?.reasoning, 'Better reasoning: step 1, step 2.');
-    assert.match(exported[1]?.review.original_response ?? '', /weak reasoning/u);
+    assert.match(exported[1].review.original_response ?? '', /weak reasoning/u);
   } finally {
     queue.close();
   }

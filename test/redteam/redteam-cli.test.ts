@@ -16,7 +16,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => { resolve({ code, stdout, stderr }); }));
 }
 
 test('generate → run against a model and the guard → compare → export, end to end', async () => {

@@ -47,7 +47,7 @@ function requestFor(probe: Probe, stream: boolean): { body: Record<string, unkno
 test('PHI probe set: no planted string reaches the audit DB file, its WAL, the logs or the metrics', async (t) => {
   assert.ok(probes.length >= 100, `${probes.length} probes`);
   const folder = mkdtempSync(join(tmpdir(), 'safemed-phi-probes-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const path = join(folder, 'audit.db');
   // The model repeats the request back (reasoning and answer), as models do.
   const upstream = await startScriptedUpstream(({ body }) => {

@@ -41,7 +41,7 @@ export const verdict = (overrides: Partial<SafetyVerdict> = {}): SafetyVerdict =
 function abortable(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
     if (signal?.aborted) reject(signal.reason);
-    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal?.addEventListener('abort', () => { reject(signal.reason); }, { once: true });
   });
 }
 

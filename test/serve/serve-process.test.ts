@@ -27,7 +27,7 @@ async function startStallingUpstream(t: After): Promise<string> {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Partial answer' }, finish_reason: null }] })}\n\n`);
   });
-  server.on('connection', (socket) => t.after(() => socket.destroy()));
+  server.on('connection', (socket) => { t.after(() => socket.destroy()); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise((resolve) => server.close(resolve)));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -35,7 +35,7 @@ async function startStallingUpstream(t: After): Promise<string> {
 
 function tempDir(t: After): string {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-serve-process-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   return folder;
 }
 
@@ -82,7 +82,7 @@ test('kill -9 mid-stream: the request is in the trail (redacted) and marked inte
   const restartExit = await restarted.exited;
   assert.equal(restartExit.code, 0, `${JSON.stringify(restartExit)} ${restarted.stderr()}`);
   const audit = openAuditTrail({ path: db, mustExist: true });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const records = [...audit.export()];
   assert.equal(records.length, 1);
   assert.equal(records[0]!.status, 0);

@@ -149,9 +149,9 @@ async function sendRaw(port: number, bytes: string): Promise<string> {
 
 test(`fuzz: ${REQUESTS} seeded malformed requests, no 5xx, every error is OpenAI JSON, the audit chain verifies`, async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-fuzz-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const audit = openAuditTrail({ path: join(folder, 'audit.db') });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const backend = createScriptedBackend((request) => ({ text: `ok ${request.messages.length}`, reasoning: 'r' }));
   const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, apiKeys: [KEY], audit, createRedactor: () => createPhiRedactor() });
   const { url, port } = await server.listen();

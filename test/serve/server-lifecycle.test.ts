@@ -54,12 +54,12 @@ test('metrics count requests by route and status, latency, tokens, errors, in-fl
 
 test('graceful shutdown lets an in-flight stream finish, refuses new connections, and the stream is audited', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-shutdown-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const backend = createScriptedBackend(() => ({ reasoning: 'slow thought', text: 'slow answer', gate: () => released, verdicts: [verdict()] }));
   const audit = openAuditTrail({ path: join(folder, 'audit.db') });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, audit, shutdownGraceMs: 5000 });
   const { url } = await server.listen();
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'x', maxRetries: 0 });
@@ -106,12 +106,12 @@ test('shutdown past the grace period aborts the backend call', async (t) => {
 
 test('server audit: failures are recorded with their status, the server redact is applied, and a 2 MiB body is a clean 413', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-server-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const backend = createScriptedBackend((request) =>
     request.messages.at(-1)?.content.includes('fail') ? { error: new Error('boom') } : { text: 'Dear Alice, rest.', reasoning: 'Alice is tired' },
   );
   const audit = openAuditTrail({ path: join(folder, 'audit.db') });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, audit, redact: (text) => text.replaceAll('Alice', '[NAME]') });
   const { url } = await server.listen();
   t.after(() => server.close());
@@ -134,10 +134,10 @@ test('server audit: failures are recorded with their status, the server redact i
 
 test('concurrent requests are group-committed: every exchange audited once, chain valid', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-batch-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const backend = createScriptedBackend((request) => ({ text: `answer to ${request.messages.at(-1)?.content}` }));
   const audit = openAuditTrail({ path: join(folder, 'audit.db') });
-  t.after(() => audit.close());
+  t.after(() => { audit.close(); });
   const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, audit });
   const { url } = await server.listen();
   t.after(() => server.close());

@@ -144,7 +144,7 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
 
   const track = (signal: AbortSignal | undefined) => {
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
+    const onAbort = () => { controller.abort(signal?.reason); };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     inFlight.add(controller);
@@ -160,9 +160,9 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
   async function* stream(request: GenerateRequest): AsyncGenerator<StreamPart> {
     const tracked = track(request.signal);
     const channel = createPartChannel<StreamPart>();
-    const running = run(request, (parts) => channel.push(...parts), tracked.controller.signal).then(
-      () => channel.close(),
-      (error: unknown) => channel.fail(error),
+    const running = run(request, (parts) => { channel.push(...parts); }, tracked.controller.signal).then(
+      () => { channel.close(); },
+      (error: unknown) => { channel.fail(error); },
     );
     try {
       yield* channel;

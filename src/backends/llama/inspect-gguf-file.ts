@@ -55,7 +55,7 @@ export async function inspectGgufFile(path: string, options: { signal?: AbortSig
   if (!architecture) missing.push('general.architecture');
   const architectureMetadata = (info.architectureMetadata ?? {}) as Record<string, unknown>;
   const attention = (architectureMetadata.attention ?? {}) as Record<string, unknown>;
-  const tokenizer = ((metadata.tokenizer ?? {}) as Record<string, unknown>).ggml as Record<string, unknown> | undefined;
+  const tokenizer = ((metadata.tokenizer ?? {})).ggml as Record<string, unknown> | undefined;
   const required: Array<[string, unknown]> = [
     [`${architecture}.context_length`, architectureMetadata.context_length],
     [`${architecture}.embedding_length`, architectureMetadata.embedding_length],
@@ -89,7 +89,7 @@ export async function inspectGgufFile(path: string, options: { signal?: AbortSig
     embeddingLength: Number(architectureMetadata.embedding_length),
     vocabularySize: Array.isArray(tokens) ? tokens.length : 0,
     tokenizerModel: String(tokenizer?.model),
-    hasChatTemplate: typeof ((metadata.tokenizer ?? {}) as Record<string, unknown>).chat_template === 'string',
+    hasChatTemplate: typeof ((metadata.tokenizer ?? {})).chat_template === 'string',
     tensorCount: tensors.length,
   };
 }

@@ -92,7 +92,7 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
   // The project's one upstream transport (redirects to the CDN followed, the token dropped off-origin).
   // Its timer runs until the headers (connect timeout), then as the idle timeout between chunks.
   const connect = new AbortController();
-  const connectTimer = setTimeout(() => connect.abort(Object.assign(new Error('connect timeout'), { name: 'TimeoutError' })), options.connectTimeoutMs ?? 10_000);
+  const connectTimer = setTimeout(() => { connect.abort(Object.assign(new Error('connect timeout'), { name: 'TimeoutError' })); }, options.connectTimeoutMs ?? 10_000);
   const headers: Record<string, string> = {};
   if (env.HF_TOKEN) headers.authorization = `Bearer ${env.HF_TOKEN}`;
   const partial = `${destination}.partial`;
@@ -136,7 +136,10 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
       } catch (error) {
         throw failure(`interrupted after ${done} bytes: ${reasonOf(handle.failure(error))}`, error);
       }
-      await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => {
+        if (error) reject(error);
+        else resolve();
+      }));
     } catch (error) {
       output.destroy();
       await rm(partial, { force: true });

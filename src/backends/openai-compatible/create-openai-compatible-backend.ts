@@ -125,7 +125,7 @@ export async function createOpenAICompatibleBackend(
     inFlight.add(controller);
     if (!signal) return { signal: controller.signal, release: () => inFlight.delete(controller) };
     // linked by hand: AbortSignal.any costs more per call and keeps the signals alive longer
-    const onAbort = () => controller.abort(signal.reason);
+    const onAbort = () => { controller.abort(signal.reason); };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     return {

@@ -244,10 +244,10 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
       // re-emitted by the socket after the response detached from it, with no listener left)
       request?.destroy();
     };
-    const onCallerAbort = () => abort(abortedError(signal));
+    const onCallerAbort = () => { abort(abortedError(signal)); };
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     const timer = setTimeout(
-      () => abort(new TimeoutError(`Upstream ${url} did not answer within ${options.timeoutMs} ms.`, { context: { url } })),
+      () => { abort(new TimeoutError(`Upstream ${url} did not answer within ${options.timeoutMs} ms.`, { context: { url } })); },
       options.timeoutMs,
     );
     const touch = () => {
@@ -269,9 +269,9 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
       // read() rather than resume(): an abandoned async iterator's 'readable' listener would keep the stream paused
       if (body.readableEnded) return;
       if (!body.complete) {
-        const drainTimer = setTimeout(() => abort(RELEASED), Math.min(DRAIN_MS, options.timeoutMs));
+        const drainTimer = setTimeout(() => { abort(RELEASED); }, Math.min(DRAIN_MS, options.timeoutMs));
         drainTimer.unref();
-        body.once('close', () => clearTimeout(drainTimer));
+        body.once('close', () => { clearTimeout(drainTimer); });
       }
       const drain = () => {
         while (body.read() !== null) {

@@ -31,7 +31,7 @@ async function parseRateFlag(value: string | undefined): Promise<number | undefi
 /** Aborts on Ctrl-C / SIGTERM so an interrupted run keeps what it finished (--resume continues it). */
 function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const onSignal = () => { controller.abort(); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
