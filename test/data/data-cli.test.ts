@@ -17,7 +17,11 @@ function cli(args: string[]): { done: Promise<{ code: number | null; signal: Nod
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { done: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))), kill: () => {
+  return { done: new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr });
+    });
+  }), kill: () => {
     child.kill('SIGKILL');
   } };
 }

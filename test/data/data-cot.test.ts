@@ -59,7 +59,7 @@ test('cot: verified answers, retries on the temperature schedule, unverified kep
     const written = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as CotRecord);
     assert.deepEqual(written.map((record) => record.id), ['exam/1', 'exam/2', 'exam/3', 'exam/4'], 'input order');
     assert.equal(server.requests[0]?.temperature, 0);
-    assert.equal(typeof server.requests[0]?.seed, 'number', 'a seed per attempt');
+    assert.equal(typeof server.requests[0].seed, 'number', 'a seed per attempt');
   } finally {
     await server.close();
   }

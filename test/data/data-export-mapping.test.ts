@@ -20,7 +20,9 @@ test('export mapping: ethics and CoT items become prompt + <think>/<answer> targ
   assert.ok(typeof cotMapped !== 'string');
   assert.match(cotMapped.messages[0]?.content ?? '', /^以下是一道单项选择题[\s\S]*A\. 甲\nB\. 乙/u);
   assert.deepEqual(cotMapped.label, { kind: 'exam', answer: ['B'], options: ['A', 'B'] });
-  assert.match(String(toExportRecord({ id: 'e', text: 'I took 40 pills', label: 'emergency' }, 'grpo', false)), /emergency/u);
+  const emergency = toExportRecord({ id: 'e', text: 'I took 40 pills', label: 'emergency' }, 'grpo', false);
+  assert.equal(typeof emergency, 'string');
+  assert.match(emergency as string, /emergency/u);
 
   const dir = temporaryFolder('export');
   const input = join(dir, 'items.jsonl');

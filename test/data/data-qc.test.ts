@@ -107,8 +107,8 @@ test('qc: a failed criterion is regenerated once and judged again; five strikes 
     const weak = result.accepted.find((record) => record.id === 'weak');
     assert.equal(weak?.qc?.regenerated, true);
     assert.equal(weak.strikes.length, 0);
-    assert.equal(weak.qc?.previous?.strikes.length, 1);
-    assert.match(weak.qc?.previous?.response ?? '', /m-weak/u);
+    assert.equal(weak.qc.previous?.strikes.length, 1);
+    assert.match(weak.qc.previous.response, /m-weak/u);
     assert.deepEqual(result.queued.map((record) => record.id), ['awful']);
     assert.equal(result.summary.regenerated, 1);
   } finally {

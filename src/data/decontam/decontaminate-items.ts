@@ -59,7 +59,7 @@ export async function decontaminateItems(options: DecontamOptions): Promise<Deco
   const byBenchmark: Record<string, number> = {};
   let items = 0;
   const hits = new Map<number, { count: number; start: number; length: number }>();
-  options.progress?.start('decontam', options.progress ? await countLines(options.input) : 0, 0);
+  if (options.progress) options.progress.start('decontam', await countLines(options.input), 0);
   for await (const { line, text: raw, parse } of streamJsonlLines(options.input)) {
     items += 1;
     options.progress?.tick('decontam');

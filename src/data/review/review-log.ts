@@ -63,7 +63,7 @@ export function checkReviewChain(entries: Iterable<ReviewLogEntry>, head: { last
     };
     if (entry.seq !== previousSeq + 1) report(`entries #${previousSeq + 1}–#${entry.seq - 1} are missing (deleted?)`);
     if (entry.prev_hash !== previousHash) report(`prev_hash does not match the hash of entry #${previousSeq}`);
-    const { prev_hash: _prev, hash: _hash, ...body } = entry;
+    const body: ReviewLogEntryBody = { seq: entry.seq, item_id: entry.item_id, action: entry.action, reviewer: entry.reviewer, at: entry.at, payload: entry.payload };
     if (hashReviewEntry(entry.prev_hash, body) !== entry.hash) report('content does not match its hash: the decision was changed after it was written');
     previousSeq = entry.seq;
     previousHash = entry.hash;

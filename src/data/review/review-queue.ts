@@ -167,6 +167,9 @@ export function openReviewQueue(options: ReviewQueueOptions): ReviewQueue {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // The CLI and the console may decide at the same time: wait for the other writer, and take the
+  // write lock at the start of each decision (BEGIN IMMEDIATE) so the chain head is read under it.
+  db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
 
   const selectItem = db.prepare<[string], ItemRow>('SELECT * FROM review_items WHERE id = ?');
@@ -244,7 +247,7 @@ export function openReviewQueue(options: ReviewQueueOptions): ReviewQueue {
 
   return {
     path,
-    enqueue: (records) => enqueueMany(records),
+    enqueue: (records) => enqueueMany.immediate(records),
     list(filter = {}) {
       const rows = filter.status
         ? db.prepare<[string, number, number], ItemRow>('SELECT * FROM review_items WHERE status = ? ORDER BY id LIMIT ? OFFSET ?').all(filter.status, filter.limit ?? -1, filter.offset ?? 0)
@@ -254,7 +257,7 @@ export function openReviewQueue(options: ReviewQueueOptions): ReviewQueue {
     show,
     accept(id, decision) {
       const reviewer = requireReviewer(decision.reviewer);
-      decide(id, 'accepted', reviewer, null, decision.note ?? null, { note: decision.note ?? null });
+      decide.immediate(id, 'accepted', reviewer, null, decision.note ?? null, { note: decision.note ?? null });
       return show(id);
     },
     edit(id, decision) {
@@ -271,13 +274,13 @@ export function openReviewQueue(options: ReviewQueueOptions): ReviewQueue {
         const answerPart = changes.answer_text ?? (/<answer>([\s\S]*?)<\/answer>/u.exec(original.response)?.[1] ?? '');
         edited.response = formatResponse(changes.reasoning ?? original.reasoning, answerPart);
       }
-      decide(id, 'edited', reviewer, edited, decision.note ?? null, { changes, note: decision.note ?? null, edited_hash: contentHash(edited) });
+      decide.immediate(id, 'edited', reviewer, edited, decision.note ?? null, { changes, note: decision.note ?? null, edited_hash: contentHash(edited) });
       return show(id);
     },
     reject(id, decision) {
       const reviewer = requireReviewer(decision.reviewer);
       if (decision.reason.trim() === '') throw new InvalidRequestError('A rejection needs a reason.', { param: 'reason', fix: 'Pass --reason "<why>".' });
-      decide(id, 'rejected', reviewer, null, decision.reason, { reason: decision.reason });
+      decide.immediate(id, 'rejected', reviewer, null, decision.reason, { reason: decision.reason });
       return show(id);
     },
     exportValidated() {
