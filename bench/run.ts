@@ -19,6 +19,12 @@ const scripts = [
   'eval-throughput.ts',
   'redteam-throughput.ts',
   'data-dedup.ts',
+  'reward-throughput.ts',
+  'serve-big-body.ts',
+  'phi-redaction.ts',
+  'output-guard-false-replacements.ts',
+  'emergency-escalation.ts',
+  'console-first-render.ts',
 ];
 
 const manifest = JSON.parse(readFileSync(join(benchFolder, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
