@@ -29,8 +29,13 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY src/spec ./src/spec
+COPY src/reward/data ./src/reward/data
 COPY assets ./assets
-COPY data ./data
+COPY data/phi ./data/phi
+COPY data/pipeline ./data/pipeline
+COPY data/redteam ./data/redteam
+COPY data/train ./data/train
+COPY integrations ./integrations
 RUN mkdir -p /data/models && chown -R node:node /data
 USER node
 VOLUME ["/data"]
