@@ -19,13 +19,13 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; url: string 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on('data', (text: Buffer) => {
+    child.stdout.on('data', (text: Buffer) => {
       output += text.toString();
       const match = /listening on (\S+)/.exec(output);
       if (match) resolve({ child, url: match[1]! });
     });
-    child.stderr!.resume();
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${output}`)));
+    child.stderr.resume();
+    child.once('exit', (code) => { reject(new Error(`serve exited (${code}): ${output}`)); });
   });
 }
 
@@ -75,7 +75,7 @@ const upstreamProcess = spawn(process.execPath, ['--import', 'tsx', join(root, '
 const upstream = {
   baseURL: await new Promise<string>((resolve) => {
     let output = '';
-    upstreamProcess.stdout!.on('data', (text: Buffer) => {
+    upstreamProcess.stdout.on('data', (text: Buffer) => {
       output += text.toString();
       const match = /listening on (\S+)/.exec(output);
       if (match) resolve(match[1]!);

@@ -21,7 +21,7 @@ test('byte sizes', () => {
 
 test('defaults, and flag > env > YAML file for serve settings', (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-settings-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const path = join(folder, 'safemed.yaml');
   writeFileSync(path, 'model: vllm:http://gpu:8000/v1\nport: 9000\nservedModelName: from-file\napiKey: [a, b]\nbodyLimit: 2mb\nsystemPrompt: none\naudit: false\n');
   const file = loadConfigFile(path);
@@ -55,7 +55,7 @@ test('bad settings name their source', (t) => {
   assert.throws(() => resolve({ model: 'llama:x.gguf' }, { SAFEMED_REASONING_FIELD: 'thinking' }), (error: unknown) => error instanceof ConfigError && error.message.includes('$SAFEMED_REASONING_FIELD'));
   assert.throws(() => resolve({ model: 'llama:x.gguf', bodyLimit: 'huge' }, {}), (error: unknown) => error instanceof ConfigError && error.message.includes('--body-limit'));
   const folder = mkdtempSync(join(tmpdir(), 'safemed-settings-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
   const broken = join(folder, 'broken.yaml');
   writeFileSync(broken, 'port: [1\n');
   assert.throws(() => loadConfigFile(broken), (error: unknown) => error instanceof ConfigError && error.message.includes('not valid YAML'));
