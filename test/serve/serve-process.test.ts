@@ -90,3 +90,27 @@ test('kill -9 mid-stream: the request is in the trail (redacted) and marked inte
   assert.equal(records[0]!.messages[0]!.content, 'My name is [NAME], phone [PHONE]. Dose of metformin?');
   assert.equal(audit.verify().ok, true);
 });
+
+test('--audit-thread main writes the same redacted, chained records from the server thread', async (t) => {
+  const { startScriptedUpstream } = await import('../support/scripted-upstream.js');
+  const upstream = await startScriptedUpstream(() => ({ content: 'Rest, Margaret Thornton.' }));
+  t.after(() => upstream.close());
+  const db = join(tempDir(t), 'audit.db');
+  const serve = await spawnServe(['--model', `openai:${upstream.baseURL}`, '--port', '0', '--audit-db', db, '--guard', 'off', '--audit-thread', 'main']);
+  t.after(() => serve.child.kill('SIGKILL'));
+  const response = await fetch(`${serve.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'My name is Margaret Thornton.' }] }),
+  });
+  assert.equal(response.status, 200);
+  await response.text();
+  serve.child.kill('SIGTERM');
+  assert.equal((await serve.exited).code, 0);
+  const audit = openAuditTrail({ path: db, mustExist: true });
+  t.after(() => audit.close());
+  const [record] = [...audit.export()];
+  assert.equal(record?.messages[0]?.content, 'My name is [NAME].');
+  assert.equal(record?.answer, 'Rest, [NAME].');
+  assert.equal(audit.verify().ok, true);
+});
