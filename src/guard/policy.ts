@@ -89,12 +89,17 @@ export const guardPolicyFileSchema = z
 
 export type GuardPolicyFile = z.infer<typeof guardPolicyFileSchema>;
 
+/** The keys of a parsed partial object that are set (zod types an absent optional key as `| undefined`). */
+function setKeys<Value extends object>(value: Value | undefined): { [Key in keyof Value]?: Exclude<Value[Key], undefined> } {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, entry]) => entry !== undefined)) as { [Key in keyof Value]?: Exclude<Value[Key], undefined> };
+}
+
 /** Merges a (partial) policy over the defaults and checks that thresholds are ordered. */
 export function resolveGuardPolicy(file: GuardPolicyFile = {}, base: GuardPolicy = DEFAULT_GUARD_POLICY): GuardPolicy {
   const dimensions: GuardPolicy['dimensions'] = { ...base.dimensions };
-  for (const [id, override] of Object.entries(file.dimensions ?? {})) dimensions[id] = { ...dimensions[id], ...override };
+  for (const [id, override] of Object.entries(file.dimensions ?? {})) dimensions[id] = { ...dimensions[id], ...setKeys(override) };
   const policy: GuardPolicy = {
-    input: { ...base.input, ...file.input },
+    input: { ...base.input, ...setKeys(file.input) },
     output: { ...base.output, ...file.output },
     healthTopicCaution: file.healthTopicCaution ?? base.healthTopicCaution,
     attacksRaiseToSteer: file.attacksRaiseToSteer ?? base.attacksRaiseToSteer,

@@ -238,7 +238,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       outcome = typeof result === 'number' ? { status: result, promptTokens: 0, completionTokens: 0, errorType: undefined } : result;
     } catch (error) {
       const mapped = toErrorResponse(error);
-      outcome = { status: mapped.status, promptTokens: 0, completionTokens: 0, errorType: mapped.body.error.type, cause: mapped.status >= 500 ? String(error) : undefined };
+      outcome = { status: mapped.status, promptTokens: 0, completionTokens: 0, errorType: mapped.body.error.type, ...(mapped.status >= 500 ? { cause: String(error) } : {}) };
       if (mapped.status === 499 || response.destroyed || request.socket.destroyed) {
         if (!response.destroyed) response.destroy();
       } else if (!response.headersSent) {

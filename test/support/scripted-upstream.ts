@@ -13,7 +13,7 @@ export interface ScriptedReply {
   reasoning?: string;
   reasoningField?: 'reasoning' | 'reasoning_content' | 'thinking';
   /** Streaming: explicit content chunks (default: content cut into 4-character pieces). */
-  chunks?: string[];
+  chunks?: string[] | undefined;
   /** Streaming: explicit reasoning chunks (default: reasoning cut into 4-character pieces). */
   reasoningChunks?: string[];
   finishReason?: 'stop' | 'length';
@@ -21,7 +21,7 @@ export interface ScriptedReply {
 }
 
 export type ScriptedFault =
-  | { fault: 'status'; status: number; retryAfterSeconds?: number; message?: string }
+  | { fault: 'status'; status: number; retryAfterSeconds?: number | undefined; message?: string }
   | { fault: 'slow-headers'; delayMs: number; reply: ScriptedReply }
   | { fault: 'disconnect-mid-stream'; afterChunks: number; reply: ScriptedReply }
   | { fault: 'malformed-sse' }
