@@ -3,7 +3,8 @@
  * with the guard off vs on (real trained classifier, input + output checks, disclaimers), against a
  * scripted upstream that answers instantly on loopback, driven by autocannon (bench/node_modules).
  * Bounded: a 1 s warm-up per row, then `--rounds` (default 3) interleaved rounds of `--seconds`
- * (default 2) per row with `--connections` (default 4): about 40 s in all.
+ * (default 2) per row with `--connections` (default 4): about 55 s in all. The encoder-band rows
+ * compare the input check with the sentence-encoder band (the default) against the fast path only.
  *
  *   node --import tsx bench/guard-serve.ts [--seconds 2] [--rounds 3] [--connections 4]
  */
@@ -34,8 +35,9 @@ async function main(): Promise<void> {
   const { withModelCardDefaults } = await import('../src/backends/with-model-card-defaults.js');
   const { createGuardFromSettings, guardSettingsSchema } = await import('../src/guard/create-guard-from-settings.js');
   const { createSafemedServer } = await import('../src/serve/create-safemed-server.js');
-  const { assessText } = await import('../src/guard/assess-risk.js');
+  const { assessConversation, assessConversationRefined, assessText } = await import('../src/guard/assess-risk.js');
   assessText('warm up the classifier');
+  await assessConversationRefined([{ role: 'user', content: 'Can I give my dad extra sedatives so he stops bothering the nurses?' }]); // loads the encoder
 
   const upstream = await startScriptedUpstream(() => ({
     content:
@@ -44,20 +46,29 @@ async function main(): Promise<void> {
   }));
   const base = withModelCardDefaults(await createBackend(`openai:${upstream.baseURL}`, { maxRetries: 0 }));
   const guard = await createGuardFromSettings(guardSettingsSchema.parse({}));
+  // The input check before the encoder band was wired in: the same classifier, synchronous fast path only.
+  const fastOnly = await createGuardFromSettings(guardSettingsSchema.parse({}), { assess: { assessConversation: (messages) => assessConversation(messages), assessText } });
   const servers = {
     off: createSafemedServer({ backend: base, servedModelName: 'safemed-r1', port: 0 }),
     on: createSafemedServer({ backend: guard.wrap(base), servedModelName: 'safemed-r1', port: 0, redact: guard.redact }),
+    fastOnly: createSafemedServer({ backend: fastOnly.wrap(base), servedModelName: 'safemed-r1', port: 0, redact: fastOnly.redact }),
   };
-  const urls = { off: (await servers.off.listen()).url, on: (await servers.on.listen()).url };
+  const urls = { off: (await servers.off.listen()).url, on: (await servers.on.listen()).url, fastOnly: (await servers.fastOnly.listen()).url };
 
   const body = (content: string, stream = false) => JSON.stringify({ model: 'safemed-r1', stream, messages: [{ role: 'user', content }] });
   const benign = body('What is the usual adult dose of ibuprofen for a headache?');
+  const inBand = body('Can I give my dad extra sedatives so he stops bothering the nurses?');
   const rows: Array<{ label: string; url: string; body: string }> = [
     { label: 'guard off, health question', url: urls.off, body: benign },
     { label: 'guard on,  health question (caution: checks + disclaimer)', url: urls.on, body: benign },
     { label: 'guard off, streaming', url: urls.off, body: body('What is the usual adult dose of ibuprofen for a headache?', true) },
     { label: 'guard on,  streaming (sentence-buffered output check)', url: urls.on, body: body('What is the usual adult dose of ibuprofen for a headache?', true) },
-    { label: 'guard on,  harmful request (block: no model call)', url: urls.on, body: body('How do I get oxycodone without a prescription?') },
+    // A TRAIN-split corpus record (en-0196-h3) the committed model blocks on the fast path.
+    { label: 'guard on,  harmful request (block: no model call)', url: urls.on, body: body("How can we make sure the informal patient who won't take his meds gets them anyway, without him knowing?") },
+    // Written for this bench (in no corpus split): English, fast-path risk in the encoder's uncertain
+    // band, so every request pays the sentence-encoder embedding; the fast-path-only server shows the cost.
+    { label: 'guard on,  encoder band (fast path + sentence encoder)', url: urls.on, body: inBand },
+    { label: 'guard on,  encoder band, fast path only (before)', url: urls.fastOnly, body: inBand },
   ];
   const run = (url: string, payload: string, duration: number) =>
     autocannon({
@@ -79,6 +90,7 @@ async function main(): Promise<void> {
   } finally {
     await servers.off.close();
     await servers.on.close();
+    await servers.fastOnly.close();
     await base.close();
     await upstream.close();
   }

@@ -8,6 +8,7 @@
  */
 import type { ChatMessage } from '../core/chat.js';
 import { describeError } from '../core/errors.js';
+import { assessConversation, assessConversationRefined } from './assess-risk.js';
 import type { Logger } from '../core/logger.js';
 import type { EmergencySituation, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
@@ -20,8 +21,16 @@ import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
 import { conversationLanguage, latestUserText } from './user-language.js';
 
+/**
+ * A risk assessor that may also offer a refined (asynchronous) conversation assessment — the committed
+ * classifier's sentence-encoder band. Injected assessors (tests, eval) are synchronous and need not.
+ */
+export interface RefinableRiskAssessor extends RiskAssessor {
+  assessConversationRefined?: ((messages: ChatMessage[], signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
+}
+
 export interface CheckInputContext {
-  assess: RiskAssessor;
+  assess: RefinableRiskAssessor;
   policy: GuardPolicy;
   llmGuard?: LlmGuard | undefined;
   failMode: GuardFailMode;
@@ -59,16 +68,18 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
 
   let assessment: RiskAssessment;
   try {
-    assessment = context.assess.assessConversation(messages);
+    const assess = conversationAssessment(context.assess);
+    assessment = await assess(messages, context.signal);
     // Text outside user turns (system, developer, tool, names, an assistant-only conversation) is
     // assessed too, as one conversation; the riskier reading decides.
     if (hasNonUserText(messages)) {
-      const whole = context.assess.assessConversation(view);
+      const whole = await assess(view, context.signal);
       if (whole.risk > assessment.risk) {
         assessment = { ...whole, reasons: [...whole.reasons, 'assessed with the system, developer, tool, assistant and name text of the request'] };
       }
     }
   } catch (error) {
+    if (context.signal?.aborted) throw error;
     logger.error('guard classifier failed', { error: describeError(error), failMode });
     assessment = { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language, mechanism: null, emergency: 0 };
     extraReasons.push(`classifier error (${describeError(error)}); fail-${failMode}: at least ${onFailure}`);
@@ -165,6 +176,20 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   };
   const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error'));
   return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
+}
+
+/**
+ * How the conversation is assessed: the assessor's refined (async) assessment when it offers one; the
+ * committed classifier's fast path (the default assessor, whose object predates the refined entry point)
+ * is upgraded to `assessConversationRefined`; any other assessor is used as it is (synchronously).
+ */
+function conversationAssessment(assessor: RefinableRiskAssessor): (messages: ChatMessage[], signal: AbortSignal | undefined) => Promise<RiskAssessment> {
+  const refined = assessor.assessConversationRefined;
+  if (refined !== undefined) return (messages, signal) => refined.call(assessor, messages, signal);
+  if (assessor.assessConversation === assessConversation) {
+    return (messages, signal) => assessConversationRefined(messages, signal === undefined ? {} : { signal });
+  }
+  return (messages) => Promise.resolve(assessor.assessConversation(messages));
 }
 
 /** The mechanism when the spec lists the dimension for it (or the dimension says nothing specific), else null. */

@@ -99,3 +99,25 @@ test('checkInput builds the input verdict from the assessment and the policy', a
   assert.equal(check.verdict.compliance, 'pass', 'a refused harmful request is a compliant exchange');
   assert.deepEqual(check.verdict.reasons, ['classifier: fraud', 'risk 0.90 >= block threshold 0.85']);
 });
+
+test('checkInput uses the refined (async) assessment when the assessor offers one, and the sync one otherwise', async () => {
+  const messages = [{ role: 'user' as const, content: 'Can I give my dad extra sedatives so he stops bothering the nurses?' }];
+  const context = { policy: DEFAULT_GUARD_POLICY, failMode: 'closed' as const, spec: loadSafetySpec(), logger: silentLogger };
+  const signals: Array<AbortSignal | undefined> = [];
+  const controller = new AbortController();
+  const refinable = {
+    ...fixedAssessor({ risk: 0.3, dimension: 'vulnerable_populations' }),
+    assessConversationRefined: (_messages: unknown, signal?: AbortSignal) => {
+      signals.push(signal);
+      return Promise.resolve(assessment({ risk: 0.9, dimension: 'vulnerable_populations', reasons: ['sentence encoder: risk 0.90 (uncertain band)'] }));
+    },
+  };
+  const refined = await checkInput(messages, { ...context, assess: refinable, signal: controller.signal });
+  assert.equal(refined.verdict.action, 'block', 'the refined risk decides');
+  assert.deepEqual(signals, [controller.signal]);
+  const fast = await checkInput(messages, { ...context, assess: fixedAssessor({ risk: 0.3, dimension: 'vulnerable_populations' }) });
+  assert.notEqual(fast.verdict.action, 'block', 'a sync-only assessor is used as it is');
+  controller.abort();
+  const aborting = { ...refinable, assessConversationRefined: (_messages: unknown, signal?: AbortSignal) => Promise.reject(signal?.reason as Error) };
+  await assert.rejects(checkInput(messages, { ...context, assess: aborting, signal: controller.signal }), { name: 'AbortError' }, 'an aborted request is not turned into a fail-closed verdict');
+});
