@@ -1,6 +1,6 @@
 /**
  * Builds the guard from settings (flags > env > config file > default) the same way for `serve`,
- * `eval --guarded` and `redteam`:
+ * `eval run --guard` and `redteam`:
  *
  *   --guard on|off                     SAFEMED_GUARD             guard          (default on)
  *   --guard-llm <uri>                  SAFEMED_GUARD_LLM         guardLlm       (optional LLM guard backend)

@@ -1,6 +1,6 @@
 /**
- * The project's trained risk classifier (src/guard/assess-risk.ts, owned by the classifier
- * engineer) as the guard's default assessor. The model loads lazily on the first assessment.
+ * The project's trained risk classifier (src/guard/assess-risk.ts) as the guard's default
+ * assessor. The model loads lazily on the first assessment.
  */
 import { assessConversation, assessText } from './assess-risk.js';
 import type { RiskAssessor } from './guard-types.js';

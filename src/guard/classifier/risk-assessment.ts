@@ -1,6 +1,6 @@
 import type { GuardLanguage } from '../detect/detect-language.js';
 
-/** The classifier's verdict on a text or a conversation (see contracts.md). */
+/** The classifier's verdict on a text or a conversation (see docs/contracts.md). */
 export interface RiskAssessment {
   /** Calibrated probability that the request is harmful, 0..1. */
   risk: number;
@@ -8,7 +8,7 @@ export interface RiskAssessment {
   dimension: string;
   /** Nearest AMA principle 1..9, null for benign and general harm. */
   principle: number | null;
-  /** Detected attack strategy ids (contracts.md). */
+  /** Detected attack strategy ids (docs/contracts.md). */
   attacks: string[];
   /** Human-readable reasons: top features with their contribution, wrappers with their evidence. */
   reasons: string[];
