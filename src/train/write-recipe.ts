@@ -131,7 +131,7 @@ export async function writeRecipe(options: WriteRecipeOptions): Promise<WriteRec
   for (const file of [...recipe.files, { path: 'README.md', content: readme(context, recipe, records.length) }]) {
     const path = join(options.outDir, file.path);
     writeFileSync(path, file.content);
-    if ('executable' in file && file.executable === true) chmodSync(path, 0o755);
+    if ('executable' in file && file.executable) chmodSync(path, 0o755);
     files.push(file.path);
   }
   return { outDir: options.outDir, files, records: records.length, settings, recipe };
