@@ -139,7 +139,8 @@ export async function createServerSession(options: ServerSessionOptions): Promis
     if (!options.stream) {
       const parsed = completionSchema.safeParse(await readJson(await send('/chat/completions', 'POST', requestBody(messages, false), signal), 'an answer'));
       if (!parsed.success) throw malformed(baseUrl, 'an answer', parsed.error);
-      const choice = parsed.data.choices[0]!;
+      const [choice] = parsed.data.choices;
+      if (!choice) throw malformed(baseUrl, 'an answer');
       const split = normalizeChannels({ content: choice.message.content ?? null, reasoning: reasoningOf(choice.message) });
       callbacks.onReasoning(split.reasoning);
       callbacks.onAnswer(split.answer);

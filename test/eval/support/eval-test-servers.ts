@@ -42,7 +42,7 @@ export function markerOf(text: string): string | undefined {
   return /\b([QHX]-[A-Z0-9]+-[A-Z0-9]+)\b/.exec(text)?.[1];
 }
 
-function lastUserMessage(body: Record<string, any>): string {
+function lastUserMessage(body: Record<string, unknown>): string {
   const messages = (body.messages ?? []) as Array<{ role: string; content: string }>;
   return [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 }
@@ -56,7 +56,7 @@ export interface ModelServerOptions {
 
 export async function startScriptedModel(options: ModelServerOptions = {}): Promise<ScriptedUpstream> {
   return startScriptedUpstream(
-    async ({ body, index }): Promise<ScriptedReply | ScriptedFault> => {
+    ({ body, index }): ScriptedReply | ScriptedFault => {
       if (options.failFirst && index < options.failFirst.count) return { fault: 'status', status: options.failFirst.status };
       const marker = markerOf(lastUserMessage(body));
       const content = (marker && MODEL_REPLIES[marker]) ?? 'no idea';
