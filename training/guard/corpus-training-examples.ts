@@ -26,7 +26,10 @@ export function corpusTrainingExamples(records: CorpusFileRecord[], random: () =
     } else if (record.label === 'harmful') {
       examples.push({ ...base, label: 1, dimension: record.dimension, ...(record.mechanism === null ? {} : { mechanism: record.mechanism }), source: `corpus:harmful-${record.kind}` });
     } else {
-      examples.push({ ...base, label: 0, source: `corpus:benign-${record.kind}` });
+      // A contrast carries the topic dimension and mechanism of the harmful scenario it mirrors (used by the
+      // dimension and mechanism heads only when the contrast*Weight hyper-parameters are above 0).
+      const topic = record.kind === 'contrast' && record.dimension !== 'benign' ? { dimension: record.dimension, ...(record.mechanism === null ? {} : { contrastMechanism: record.mechanism }) } : {};
+      examples.push({ ...base, label: 0, ...topic, source: `corpus:benign-${record.kind}` });
       const segments = splitSegments(text);
       if (segments.length >= 3) {
         const start = Math.floor(random() * segments.length);

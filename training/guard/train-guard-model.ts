@@ -69,9 +69,13 @@ interface Hyper {
   weakDimensionWeight: number;
   /** Extra weight of the shared harmful sources in the risk head (blatant, MedSafetyBench-style requests). */
   sharedHarmfulWeight: number;
+  /** Weight of a benign contrast (labelled with the dimension of the scenario it mirrors) in the dimension head; 0 = not used. */
+  contrastDimensionWeight: number;
+  /** Weight of a benign contrast (labelled with the mechanism of the scenario it mirrors) in the mechanism head; 0 = not used. */
+  contrastMechanismWeight: number;
 }
 
-const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1 };
+const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1, contrastDimensionWeight: 0, contrastMechanismWeight: 0 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
@@ -164,6 +168,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
     if (example.source.startsWith('corpus:')) {
       const index = example.dimension === undefined ? undefined : dimensionIndex.get(example.dimension);
       if ((example.label === 1 || example.emergency === true) && index !== undefined) dimensionExamples.push(sparse(item, index, 1));
+      else if (hyper.contrastDimensionWeight > 0 && example.source === 'corpus:benign-contrast' && index !== undefined) dimensionExamples.push(sparse(item, index, hyper.contrastDimensionWeight));
     } else if (example.label === 1) {
       const label = example.dimension ?? weakDimensionLabel(example.text, { ...(example.principle === undefined ? {} : { principle: example.principle }), medicalSource: MEDICAL_SOURCES.test(example.source) });
       if (hyper.weakDimensionWeight > 0) dimensionExamples.push(sparse(item, dimensionIndex.get(label) ?? 0, hyper.weakDimensionWeight));
@@ -175,7 +180,9 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   const mechanismIndex = new Map(MECHANISM_LABELS.map((label, index) => [label, index]));
   const mechanismExamples = featurised.flatMap((item) => {
     const index = item.example.mechanism === undefined ? undefined : mechanismIndex.get(item.example.mechanism);
-    return index === undefined ? [] : [sparse(item, index, 1)];
+    if (index !== undefined) return [sparse(item, index, 1)];
+    const mirrored = hyper.contrastMechanismWeight > 0 && item.example.contrastMechanism !== undefined ? mechanismIndex.get(item.example.contrastMechanism) : undefined;
+    return mirrored === undefined ? [] : [sparse(item, mirrored, hyper.contrastMechanismWeight)];
   });
   log(`mechanism head on ${mechanismExamples.length} corpus examples`);
   const mechanism = trainSoftmax(classBalanced(mechanismExamples), MECHANISM_LABELS.length, { bits: HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });

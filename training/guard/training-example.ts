@@ -8,10 +8,12 @@ export interface TrainingExample {
   language: 'en' | 'zh';
   /** AMA principle 1..9 when the source gives one. */
   principle?: number;
-  /** Dimension id (corpus label or weak label) for harmful and emergency examples. */
+  /** Dimension id (corpus label or weak label) for harmful and emergency examples; the mirrored scenario's for benign contrasts. */
   dimension?: string;
   /** Harm mechanism (corpus label) for harmful and emergency examples. */
   mechanism?: string;
+  /** Benign contrasts: the harm mechanism of the harmful scenario they mirror (not a harm of their own). */
+  contrastMechanism?: string;
   /** An emergency happening now (corpus label `emergency`): trains the emergency head, not the risk head. */
   emergency?: boolean;
   /** Examples sharing a group must stay on one side of a split (template family, scenario). */
