@@ -8,7 +8,6 @@
  */
 import type { ChatMessage } from '../core/chat.js';
 import { describeError } from '../core/errors.js';
-import { assessConversation, assessConversationRefined } from './assess-risk.js';
 import type { Logger } from '../core/logger.js';
 import type { EmergencySituation, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
@@ -21,16 +20,8 @@ import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
 import { conversationLanguage, latestUserText } from './user-language.js';
 
-/**
- * A risk assessor that may also offer a refined (asynchronous) conversation assessment — the committed
- * classifier's sentence-encoder band. Injected assessors (tests, eval) are synchronous and need not.
- */
-export interface RefinableRiskAssessor extends RiskAssessor {
-  assessConversationRefined?: ((messages: ChatMessage[], signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
-}
-
 export interface CheckInputContext {
-  assess: RefinableRiskAssessor;
+  assess: RiskAssessor;
   policy: GuardPolicy;
   llmGuard?: LlmGuard | undefined;
   failMode: GuardFailMode;
@@ -178,17 +169,10 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
 }
 
-/**
- * How the conversation is assessed: the assessor's refined (async) assessment when it offers one; the
- * committed classifier's fast path (the default assessor, whose object predates the refined entry point)
- * is upgraded to `assessConversationRefined`; any other assessor is used as it is (synchronously).
- */
-function conversationAssessment(assessor: RefinableRiskAssessor): (messages: ChatMessage[], signal: AbortSignal | undefined) => Promise<RiskAssessment> {
+/** How the conversation is assessed: the assessor's refined (async) assessment when it offers one, else its synchronous one. */
+function conversationAssessment(assessor: RiskAssessor): (messages: ChatMessage[], signal: AbortSignal | undefined) => Promise<RiskAssessment> {
   const refined = assessor.assessConversationRefined;
-  if (refined !== undefined) return (messages, signal) => refined.call(assessor, messages, signal);
-  if (assessor.assessConversation === assessConversation) {
-    return (messages, signal) => assessConversationRefined(messages, signal === undefined ? {} : { signal });
-  }
+  if (refined !== undefined) return (messages, signal) => refined(messages, signal);
   return (messages) => Promise.resolve(assessor.assessConversation(messages));
 }
 

@@ -19,6 +19,11 @@ export type { RiskAssessment };
 export interface RiskAssessor {
   assessConversation(messages: ChatMessage[]): RiskAssessment;
   assessText(text: string): RiskAssessment;
+  /**
+   * A refined (asynchronous) conversation assessment, when the assessor has one — the committed
+   * classifier's sentence-encoder band. Injected assessors (tests, eval) are synchronous and need not.
+   */
+  assessConversationRefined?: ((messages: ChatMessage[], signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
 }
 
 /** The harm mechanism the classifier recognised (null until trained or when none applies). */
