@@ -1,10 +1,9 @@
 /**
  * The strategy × dimension heatmap of a red-team run (ASR as colour, the figure in each cell):
- * Vega-Lite → SVG (vega View, no DOM) → PNG (resvg) with a CJK-capable font, so the bilingual
- * labels ("Role play 角色扮演") render.
+ * Vega-Lite → SVG → PNG through the eval reports' chart renderer (the CJK font shipped through npm),
+ * so the bilingual labels ("Role play 角色扮演") render on any machine.
  */
-import { existsSync } from 'node:fs';
-import { CJK_FONT_FILES } from '../eval/report/render-radar.js';
+import { renderChart } from '../eval/report/render-chart.js';
 
 export interface HeatmapCell {
   strategy: string;
@@ -49,20 +48,8 @@ export function buildHeatmapSpec(cells: HeatmapCell[], title: string, font: stri
   };
 }
 
-export async function renderAsrHeatmap(cells: HeatmapCell[], title: string, fontFiles: string[] = CJK_FONT_FILES): Promise<RenderedHeatmap> {
-  const [{ Resvg }, vega, vegaLite] = await Promise.all([import('@resvg/resvg-js'), import('vega'), import('vega-lite')]);
-  const fontFile = fontFiles.find((file) => existsSync(file));
-  const family = fontFile ? 'WenQuanYi Micro Hei' : 'sans-serif';
-  const compiled = vegaLite.compile(buildHeatmapSpec(cells, title, family) as never, { logger: vega.logger(vega.None) }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  const png = new Resvg(svg, {
-    background: 'white',
-    fitTo: { mode: 'zoom', value: 1.5 },
-    font: { loadSystemFonts: true, fontFiles: fontFile ? [fontFile] : [], defaultFontFamily: fontFile ? family : 'DejaVu Sans', sansSerifFamily: fontFile ? family : 'DejaVu Sans' },
-  })
-    .render()
-    .asPng();
-  return { svg, png };
+export async function renderAsrHeatmap(cells: HeatmapCell[], title: string): Promise<RenderedHeatmap> {
+  const text = [title, 'ASR%–0123456789.', ...cells.flatMap((cell) => [cell.strategy, cell.dimension])].join(' ');
+  const chart = await renderChart((family) => buildHeatmapSpec(cells, title, family), text);
+  return { svg: chart.svg, png: chart.png };
 }
