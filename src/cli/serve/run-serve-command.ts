@@ -1,0 +1,171 @@
+/**
+ * `safemed serve` once its flags are parsed: settings (flag > env > file > default), the backend
+ * (scheme backend + model-card defaults), the guard, the audit trail and the console, then the server.
+ */
+import { createBackend } from '../../backends/registry.js';
+import { withModelCardDefaults } from '../../backends/with-model-card-defaults.js';
+import type { Backend } from '../../core/backend.js';
+import { resolveSettings } from '../../core/config.js';
+import { createLogger, type Logger } from '../../core/logger.js';
+import { createGuardFromSettings } from '../../guard/create-guard-from-settings.js';
+import { checkBackendTarget } from '../../serve/check-upstream.js';
+import { openAuditTrail, type AuditTrail } from '../../audit/audit-trail.js';
+import { createPhiRedactor } from '../../guard/redact-phi.js';
+import { createAuditWorker, type AuditWorker } from '../../serve/create-audit-worker.js';
+import { decideConsoleAccess } from '../../console/decide-console-access.js';
+import { createSafemedServer } from '../../serve/create-safemed-server.js';
+import { loadConfigFile } from '../../serve/load-config-file.js';
+import { SERVE_SETTING_SOURCES, serveSettingsSchema, type ServeSettings } from '../../serve/serve-settings.js';
+
+/** Resolves the settings from the typed flags (`config` names the YAML file), then serves until a signal. */
+export async function runServeCommand(typed: Record<string, unknown>): Promise<void> {
+  const flags = { ...typed };
+  const configPath = flags.config as string | undefined;
+  delete flags.config;
+  const settings = resolveSettings(serveSettingsSchema, SERVE_SETTING_SOURCES, {
+    flags,
+    env: process.env,
+    file: loadConfigFile(configPath),
+    ...(configPath ? { fileName: configPath } : {}),
+  });
+  await runServe(settings);
+}
+
+/**
+ * Builds the backend `serve` exposes, in ONE place: the scheme's backend, then the model card's
+ * defaults. (The guard wraps the result here when --guard is on.)
+ */
+export async function buildServeBackend(settings: ServeSettings, logger: Logger): Promise<Backend> {
+  await checkBackendTarget(settings.model, settings.upstreamApiKey === undefined ? {} : { apiKey: settings.upstreamApiKey });
+  const backend = await createBackend(settings.model, {
+    logger,
+    timeoutMs: settings.timeout * 1000,
+    ...(settings.upstreamApiKey !== undefined ? { apiKey: settings.upstreamApiKey } : {}),
+    ...(settings.upstreamModel !== undefined ? { model: settings.upstreamModel } : {}),
+    ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
+    ...(settings.contextSize !== undefined ? { contextSize: settings.contextSize } : {}),
+  });
+  return withModelCardDefaults(backend, settings.systemPrompt === undefined ? {} : { systemPrompt: settings.systemPrompt });
+}
+
+async function runServe(settings: ServeSettings): Promise<void> {
+  const logger = createLogger({ level: settings.logLevel });
+  const guard = await createGuardFromSettings(settings, {
+    logger,
+    ...(settings.systemPrompt !== undefined ? { baseSystemPrompt: settings.systemPrompt ?? '' } : {}),
+  });
+  const backend = guard.wrap(await buildServeBackend(settings, logger).catch(async (error: unknown) => {
+    await guard.close();
+    throw error;
+  }));
+  let audit: AuditWorker | undefined;
+  let auditTrail: AuditTrail | undefined;
+  let recovered = 0;
+  try {
+    // By default the audit trail runs in a worker thread: PHI redaction (a fresh redactor per exchange),
+    // hashing and the fsync happen off the event loop. --audit-thread main keeps them in this thread.
+    if (settings.audit && settings.auditThread === 'worker') {
+      audit = await createAuditWorker({ path: settings.auditDb, redact: settings.auditRedact });
+      recovered = audit.recovered;
+    } else if (settings.audit) {
+      auditTrail = openAuditTrail({ path: settings.auditDb });
+      recovered = auditTrail.recoverInterrupted();
+    }
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  if (recovered > 0) logger.warn('requests interrupted by the last stop were recorded with status 0', { count: recovered });
+  const consoleAccess = decideConsoleAccess({ setting: settings.console, host: settings.host, apiKeyCount: settings.apiKey.length });
+  // The console's modules (audit reader, review queue, reports) load only when it is on.
+  const consoleRoutes = consoleAccess.enabled
+    ? (await import('../../console/create-console-routes.js')).createConsoleRoutes({
+        servedModelName: settings.servedModelName,
+        authRequired: settings.apiKey.length > 0,
+        ...(settings.audit ? { auditDb: settings.auditDb } : {}),
+        ...(settings.consoleRuns !== undefined ? { runsDir: settings.consoleRuns } : {}),
+        ...(settings.consoleReviewDb !== undefined ? { reviewDb: settings.consoleReviewDb } : {}),
+        ...(guard.options !== undefined ? { guard: guard.options } : {}),
+        guardEnabled: guard.enabled,
+        logger,
+      })
+    : undefined;
+  const server = createSafemedServer({
+    ...(consoleRoutes ? { extraRoutes: [consoleRoutes] } : {}),
+    backend,
+    servedModelName: settings.servedModelName,
+    apiKeys: settings.apiKey,
+    reasoningField: settings.reasoningField,
+    bodyLimitBytes: settings.bodyLimit,
+    requestTimeoutMs: settings.timeout * 1000,
+    headerTimeoutMs: settings.headerTimeout * 1000,
+    bodyTimeoutMs: settings.bodyTimeout * 1000,
+    maxConnections: settings.maxConnections,
+    maxAnswerChars: settings.maxAnswerSize,
+    shutdownGraceMs: settings.shutdownGrace * 1000,
+    host: settings.host,
+    port: settings.port,
+    logger,
+    ...(audit ? { audit } : {}),
+    ...(auditTrail ? { audit: auditTrail, ...(settings.auditRedact ? { createRedactor: () => createPhiRedactor() } : {}) } : {}),
+  });
+  // Signal handlers before listening: a SIGTERM right after the listening line must stop the server cleanly.
+  const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        logger.warn('second signal: exiting now', { signal });
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info('shutting down', { signal });
+      server
+        .close()
+        .then(() => backend.close())
+        .then(() => audit?.close())
+        .then(() => {
+          auditTrail?.close();
+        })
+        .then(() => consoleRoutes?.close())
+        .catch((error: unknown) => {
+          logger.error('error during shutdown', { error: String(error) });
+        })
+        .finally(() => {
+          logger.info('stopped');
+          resolve();
+          // In-flight work is done (or was aborted at the end of the grace period): nothing left may keep
+          // the process alive (an abandoned upstream call's timer, a keep-alive socket).
+          setTimeout(() => process.exit(0), 200).unref();
+        });
+    };
+    process.on('SIGINT', () => {
+      stop('SIGINT');
+    });
+    process.on('SIGTERM', () => {
+      stop('SIGTERM');
+    });
+  });
+  let address: { url: string; port: number };
+  try {
+    address = await server.listen();
+  } catch (error) {
+    await audit?.close();
+    auditTrail?.close();
+    await backend.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const { ConfigError } = await import('../../core/errors.js');
+      throw new ConfigError(`Cannot listen on ${settings.host}:${settings.port} (${code}).`, { key: 'port', fix: 'Pick another --port, or stop the process using it.' });
+    }
+    throw error;
+  }
+  process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
+  logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? auditTrail?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
+  if (consoleRoutes) process.stdout.write(`safemed serve: web console at ${address.url}/console/\n`);
+  else if (settings.console === 'off') logger.info(`console off: ${consoleAccess.reason ?? ''}`);
+  else logger.warn(`console off: ${consoleAccess.reason ?? ''}`);
+  if (settings.apiKey.length === 0) {
+    logger.warn(`NO API KEY: the server at ${address.url} is open to anyone who can reach it. Pass --api-key or set SAFEMED_API_KEY.`);
+  }
+  await stopped;
+}
