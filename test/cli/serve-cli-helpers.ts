@@ -4,6 +4,8 @@ import { once } from 'node:events';
 export interface SpawnedServe {
   child: ChildProcessWithoutNullStreams;
   url: string;
+  /** Everything printed so far (the listening line included). */
+  stdout: () => string;
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -26,7 +28,7 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
     });
     void exited.then(({ code }) => { reject(new Error(`serve exited (${code}) before listening:\n${stderr}`)); });
   });
-  return { child, url, stderr: () => stderr, exited };
+  return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** Runs the CLI to completion. */

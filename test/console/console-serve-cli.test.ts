@@ -13,17 +13,16 @@ import { startScriptedUpstream } from '../support/scripted-upstream.js';
 /** Resolves when the process has printed text matching the pattern on stdout or stderr. */
 function printed(serve: SpawnedServe, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
-    let seen = '';
-    const check = (text: string) => {
-      seen += text;
-      const match = pattern.exec(seen + serve.stderr());
+    // Everything printed so far counts: the line may have come in the same chunk as the listening line.
+    const check = () => {
+      const match = pattern.exec(serve.stdout() + serve.stderr());
       if (match) resolve(match[0]);
     };
     serve.child.stdout.on('data', check);
     serve.child.stderr.on('data', check);
-    check('');
+    check();
     void serve.exited.then(() => {
-      reject(new Error(`exited before printing ${String(pattern)}:\n${seen}${serve.stderr()}`));
+      reject(new Error(`exited before printing ${String(pattern)}:\n${serve.stdout()}${serve.stderr()}`));
     });
   });
 }
