@@ -90,6 +90,29 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   const segmenter = metadata.chineseWords ? options.segmenter : undefined;
   const riskMask = (1 << metadata.risk.bits) - 1;
   const conjunctionHashes = new Map<string, number>();
+  /**
+   * Adds one segment's features to a span (its new hashed n-grams, and the conjunctions of its new cues
+   * with the cues already in the span) and returns the weight they add under `mask`.
+   */
+  const addSegment = (segment: SegmentFeatures, seen: Set<number>, cues: string[], weights: ArrayLike<number>, mask: number): number => {
+    let sum = 0;
+    for (const hash of segment.hashes) {
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      sum += weights[hash & mask] as number;
+    }
+    for (const cue of segment.cues) {
+      if (cues.includes(cue)) continue;
+      for (const other of cues) {
+        const hash = conjunctionHash(other, cue);
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+        sum += weights[hash & mask] as number;
+      }
+      cues.push(cue);
+    }
+    return sum;
+  };
   const conjunctionHash = (left: string, right: string): number => {
     const name = cueConjunction(left, right);
     let hash = conjunctionHashes.get(name);
@@ -120,21 +143,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const last = Math.min(segments.length, start + MAX_SPAN);
       for (let end = start; end < last; end += 1) {
         const segment = segments[end] as SegmentFeatures;
-        for (const hash of segment.hashes) {
-          if (seen.has(hash)) continue;
-          seen.add(hash);
-          sum += weights[hash & riskMask] as number;
-        }
-        for (const cue of segment.cues) {
-          if (cues.includes(cue)) continue;
-          for (const other of cues) {
-            const hash = conjunctionHash(other, cue);
-            if (seen.has(hash)) continue;
-            seen.add(hash);
-            sum += weights[hash & riskMask] as number;
-          }
-          cues.push(cue);
-        }
+        sum += addSegment(segment, seen, cues, weights, riskMask);
         han += segment.han;
         latin += segment.latin;
         if (seen.size === 0) continue;
@@ -158,21 +167,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     let han = 0;
     let latin = 0;
     for (const segment of segments) {
-      for (const hash of segment.hashes) {
-        if (seen.has(hash)) continue;
-        seen.add(hash);
-        sum += weights[hash & emergencyMask] as number;
-      }
-      for (const cue of segment.cues) {
-        if (cues.includes(cue)) continue;
-        for (const other of cues) {
-          const hash = conjunctionHash(other, cue);
-          if (seen.has(hash)) continue;
-          seen.add(hash);
-          sum += weights[hash & emergencyMask] as number;
-        }
-        cues.push(cue);
-      }
+      sum += addSegment(segment, seen, cues, weights, emergencyMask);
       han += segment.han;
       latin += segment.latin;
     }
@@ -271,3 +266,4 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
 
   return { model, assessText, classifyHarm, rawScores };
 }
+
