@@ -28,18 +28,37 @@ export function createRewardMetrics(): RewardMetrics {
   const fallbacks = new Map<string, number>();
   const latency = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
   const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  // Label strings of the per-item and per-call counters are built once per distinct value.
+  const itemLabels = new Map<string, string>();
+  const hitLabels = new Map<string, string>();
+  const callLabels = new Map<string, Record<'ok' | 'error' | 'unparsable', string>>();
+  const labelOf = (cache: Map<string, string>, name: string, value: string): string => {
+    let label = cache.get(value);
+    if (label === undefined) {
+      label = `${name}="${escapeLabel(value)}"`;
+      cache.set(value, label);
+    }
+    return label;
+  };
+  const callLabel = (judge: string, outcome: 'ok' | 'error' | 'unparsable'): string => {
+    let byOutcome = callLabels.get(judge);
+    if (byOutcome === undefined) {
+      const prefix = `judge="${escapeLabel(judge)}",outcome=`;
+      byOutcome = { ok: `${prefix}"ok"`, error: `${prefix}"error"`, unparsable: `${prefix}"unparsable"` };
+      callLabels.set(judge, byOutcome);
+    }
+    return byOutcome[outcome];
+  };
   const sum = (map: Map<string, number>) => [...map.values()].reduce((total, value) => total + value, 0);
   return {
-    item: (kind) => add(items, `kind="${escapeLabel(kind)}"`),
+    item: (kind) => add(items, labelOf(itemLabels, 'kind', kind)),
     judgeCall: (judge, outcome, seconds) => {
-      add(calls, `judge="${escapeLabel(judge)}",outcome="${outcome}"`);
-      BUCKETS.forEach((bucket, index) => {
-        if (seconds <= bucket) latency.counts[index] = (latency.counts[index] ?? 0) + 1;
-      });
+      add(calls, callLabel(judge, outcome));
+      for (let index = BUCKETS.length - 1; index >= 0 && seconds <= (BUCKETS[index] ?? 0); index -= 1) latency.counts[index] = (latency.counts[index] ?? 0) + 1;
       latency.sum += seconds;
       latency.count += 1;
     },
-    cacheHit: (judge) => add(hits, `judge="${escapeLabel(judge)}"`),
+    cacheHit: (judge) => add(hits, labelOf(hitLabels, 'judge', judge)),
     judgeFailure: (judge, task) => add(failures, `judge="${escapeLabel(judge)}",task="${escapeLabel(task)}"`),
     fallback: (component, mode) => add(fallbacks, `component="${escapeLabel(component)}",mode="${escapeLabel(mode)}"`),
     snapshot: () => ({ items: sum(items), judgeCalls: sum(calls), cacheHits: sum(hits), judgeFailures: sum(failures), fallbacks: sum(fallbacks) }),

@@ -1,10 +1,13 @@
 /**
  * A content-addressed cache of judge answers: the key is a SHA-256 of the judge (id, backend URI,
- * model), the task and the exact prompt (which holds the conversation and the response), so the same
- * prompt + response + judge is never asked twice. In memory (LRU, bounded), optionally appended to a
- * JSONL file and reloaded from it, so offline re-scoring reuses earlier answers.
+ * model), the task and what the prompt is made of — the digest of the prompt template (with the spec's
+ * policy and rubric in it, see compile-judge-prompt.ts) and the values filled in (the conversation and
+ * the response) — so the same prompt + response + judge is never asked twice. Hashing these few hundred
+ * bytes instead of the ~5 KB rendered prompt keeps the key cheap (the prompt is built only on a miss).
+ * In memory (LRU, bounded), optionally appended to a JSONL file and reloaded from it, so offline
+ * re-scoring reuses earlier answers.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
 export interface JudgeCache {
@@ -13,8 +16,17 @@ export interface JudgeCache {
   readonly size: number;
 }
 
-export function judgeCacheKey(parts: { judgeId: string; uri: string; model: string; task: string; prompt: string }): string {
-  return createHash('sha256').update(JSON.stringify([parts.judgeId, parts.uri, parts.model, parts.task, parts.prompt])).digest('hex');
+export interface JudgeCacheKeyParts {
+  judgeId: string;
+  uri: string;
+  model: string;
+  task: string;
+  /** The prompt's template digest and the values filled in, in order. */
+  content: readonly string[];
+}
+
+export function judgeCacheKey(parts: JudgeCacheKeyParts): string {
+  return hash('sha256', JSON.stringify([parts.judgeId, parts.uri, parts.model, parts.task, ...parts.content]));
 }
 
 export function createJudgeCache(options: { maxEntries: number; file?: string }): JudgeCache {

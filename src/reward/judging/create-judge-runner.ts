@@ -4,11 +4,14 @@
  * with exponential backoff on errors and unparsable answers, the content-addressed cache, in-flight
  * de-duplication (the same prompt asked twice at once is sent once) and metrics. A judgement that fails
  * every attempt comes back as `value: null` with the error — the caller applies the fallback.
+ * Per call it costs one SHA-256 of a few hundred bytes and no AbortController or timer of its own
+ * (attempts share deadline windows, see create-attempt-deadlines.ts); the prompt is built only on a miss.
  */
 import type { Backend } from '../../core/backend.js';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
-import { describeError, TimeoutError } from '../../core/errors.js';
+import { describeError } from '../../core/errors.js';
 import type { RewardMetrics } from '../reward-metrics.js';
+import { createAttemptDeadlines, type AttemptDeadline } from './create-attempt-deadlines.js';
 import { judgeCacheKey, type JudgeCache } from './create-judge-cache.js';
 import { createSemaphore } from './create-semaphore.js';
 
@@ -20,7 +23,13 @@ export interface RewardJudge {
 export interface JudgeTask {
   /** Part of the cache key: harmfulness, helpfulness, explanation, over_refusal. */
   task: string;
-  prompt: string;
+  /**
+   * What the prompt is made of, for the cache key: the template's digest (compileJudgePrompt) and the
+   * values filled in (the conversation, the response). Two tasks with equal content have equal prompts.
+   */
+  content: readonly string[];
+  /** Builds the prompt; called only when neither the cache nor an identical call in flight answers. */
+  prompt: () => string;
   maxTokens: number;
   /** The judge's output → a number, or null when unparsable (retried). */
   parse: (output: string) => number | null;
@@ -53,9 +62,11 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
   const inFlight = new Map<string, Promise<JudgeOutcome>>();
+  const deadlines = createAttemptDeadlines({ timeoutMs: options.timeoutMs });
 
   const attemptAll = async (judge: RewardJudge, task: JudgeTask, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
     let error = '';
+    let prompt: string | undefined;
     const attempts = options.retries + 1;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       if (signal?.aborted) return { value: null, cached: false, attempts: attempt - 1, error: 'aborted' };
@@ -67,30 +78,16 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         }
       }
       let release: (() => void) | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let unlink: (() => void) | undefined;
+      let deadline: AttemptDeadline | undefined;
       const started = performance.now();
       try {
-        release = await semaphore.acquire(signal);
-        // One controller per attempt, its timer cleared as soon as the call ends (AbortSignal.timeout would
-        // keep a live 30 s timer per call, thousands of them under load) and linked to the caller's signal by hand.
-        const attemptController = new AbortController();
-        timer = setTimeout(() => {
-          attemptController.abort(new TimeoutError(`The judge did not answer within ${String(options.timeoutMs)} ms.`));
-        }, options.timeoutMs);
-        if (signal) {
-          const onAbort = () => {
-            attemptController.abort(signal.reason);
-          };
-          signal.addEventListener('abort', onAbort, { once: true });
-          unlink = () => {
-            signal.removeEventListener('abort', onAbort);
-          };
-        }
+        release = semaphore.tryAcquire() ? semaphore.release : await semaphore.acquire(signal);
+        deadline = deadlines.start(signal);
+        prompt ??= task.prompt();
         const result = await judge.backend.generate({
-          messages: [{ role: 'user', content: task.prompt }],
+          messages: [{ role: 'user', content: prompt }],
           settings: { temperature: 0, maxTokens: task.maxTokens },
-          signal: attemptController.signal,
+          signal: deadline.signal,
         });
         const output = result.text.trim() !== '' ? result.text : result.reasoning;
         const value = task.parse(output);
@@ -104,8 +101,7 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         options.metrics.judgeCall(judge.id, 'error', (performance.now() - started) / 1000);
         error = describeError(caught);
       } finally {
-        clearTimeout(timer);
-        unlink?.();
+        if (deadline) deadlines.end(deadline);
         release?.();
       }
     }
@@ -114,7 +110,7 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
 
   return {
     async ask(judge, task, signal) {
-      const key = judgeCacheKey({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: task.task, prompt: task.prompt });
+      const key = judgeCacheKey({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: task.task, content: task.content });
       const cached = options.cache.get(key);
       if (cached !== undefined) {
         options.metrics.cacheHit(judge.id);

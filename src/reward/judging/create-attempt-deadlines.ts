@@ -1,0 +1,104 @@
+/**
+ * Per-attempt judge timeouts without an AbortController and a timer per call (in Node 20 a controller
+ * costs ~10 µs of CPU, more than the rest of the judge runner's bookkeeping): attempts that start within
+ * the same short window (`slackMs`) and carry the same caller signal share one controller, whose one
+ * timer fires `timeoutMs + slackMs` after the window opened. So an attempt is aborted with a
+ * TimeoutError never before `timeoutMs` and at most `slackMs` after it; a caller abort aborts the
+ * attempts of that caller only. A window's timer and its listener on the caller's signal are dropped as
+ * soon as its last attempt ends (nothing keeps the process alive once the calls are done).
+ */
+import { setMaxListeners } from 'node:events';
+import { TimeoutError } from '../../core/errors.js';
+
+/** The signal an attempt passes to its backend call. */
+export interface AttemptDeadline {
+  readonly signal: AbortSignal;
+}
+
+export interface AttemptDeadlines {
+  start(caller: AbortSignal | undefined): AttemptDeadline;
+  /** Call exactly once per start(), when the attempt ended (answered, failed or aborted). */
+  end(deadline: AttemptDeadline): void;
+  /** Windows with attempts still running (for tests). */
+  readonly open: number;
+}
+
+export interface AttemptDeadlinesOptions {
+  timeoutMs: number;
+  /** Default: timeoutMs / 20, at most 1 s. */
+  slackMs?: number;
+  message?: string;
+  now?: () => number;
+}
+
+interface Window extends AttemptDeadline {
+  controller: AbortController;
+  openedAt: number;
+  active: number;
+  timer: NodeJS.Timeout;
+  caller: AbortSignal | undefined;
+  onCallerAbort: (() => void) | undefined;
+}
+
+export function createAttemptDeadlines(options: AttemptDeadlinesOptions): AttemptDeadlines {
+  const slackMs = options.slackMs ?? Math.min(1000, options.timeoutMs / 20);
+  const now = options.now ?? (() => performance.now());
+  const message = options.message ?? `The judge did not answer within ${String(options.timeoutMs)} ms.`;
+  /** The window new attempts join, per caller signal (undefined: no caller signal). */
+  const current = new Map<AbortSignal | undefined, Window>();
+  const windows = new Set<Window>();
+
+  const dispose = (window: Window) => {
+    clearTimeout(window.timer);
+    if (window.onCallerAbort) window.caller?.removeEventListener('abort', window.onCallerAbort);
+    if (current.get(window.caller) === window) current.delete(window.caller);
+    windows.delete(window);
+  };
+
+  const open = (caller: AbortSignal | undefined, at: number): Window => {
+    const controller = new AbortController();
+    // every attempt of the window links its backend call to this one signal
+    setMaxListeners(0, controller.signal);
+    const window: Window = {
+      signal: controller.signal,
+      controller,
+      openedAt: at,
+      active: 0,
+      timer: setTimeout(() => {
+        if (current.get(caller) === window) current.delete(caller);
+        controller.abort(new TimeoutError(message));
+      }, options.timeoutMs + slackMs),
+      caller,
+      onCallerAbort: undefined,
+    };
+    if (caller) {
+      window.onCallerAbort = () => {
+        if (current.get(caller) === window) current.delete(caller);
+        controller.abort(caller.reason);
+      };
+      if (caller.aborted) window.onCallerAbort();
+      else caller.addEventListener('abort', window.onCallerAbort, { once: true });
+    }
+    current.set(caller, window);
+    windows.add(window);
+    return window;
+  };
+
+  return {
+    start(caller) {
+      const at = now();
+      let window = current.get(caller);
+      if (!window || at - window.openedAt >= slackMs || window.controller.signal.aborted) window = open(caller, at);
+      window.active += 1;
+      return window;
+    },
+    end(deadline) {
+      const window = deadline as Window;
+      window.active -= 1;
+      if (window.active === 0) dispose(window);
+    },
+    get open() {
+      return windows.size;
+    },
+  };
+}
