@@ -67,15 +67,17 @@ interface Hyper {
   medHarmPerCategory: number;
   /** Weight of a weakly labelled shared example in the dimension head (corpus examples weigh 1). */
   weakDimensionWeight: number;
-  /** Extra weight of the shared harmful sources in the risk head (blatant, MedSafetyBench-style requests). */
+  /** Extra weight of the shared English harmful sources in the risk head (blatant, MedSafetyBench-style requests). */
   sharedHarmfulWeight: number;
+  /** The same for the shared Chinese harmful sources (the languages share almost no features, so each gets its own). */
+  sharedHarmfulWeightZh: number;
   /** Weight of a benign contrast (labelled with the dimension of the scenario it mirrors) in the dimension head; 0 = not used. */
   contrastDimensionWeight: number;
   /** Weight of a benign contrast (labelled with the mechanism of the scenario it mirrors) in the mechanism head; 0 = not used. */
   contrastMechanismWeight: number;
 }
 
-const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1, contrastDimensionWeight: 0, contrastMechanismWeight: 0 };
+const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 0, contrastMechanismWeight: 0 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
@@ -131,7 +133,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   log(`featurising ${train.length} training examples`);
   const featurised: Featurised[] = train.map((example) => {
     const features = extractFeatures(example.text, input.segmenter);
-    const sharedHarmful = example.label === 1 && !example.source.startsWith('corpus:') ? hyper.sharedHarmfulWeight : 1;
+    const sharedHarmful = example.label === 1 && !example.source.startsWith('corpus:') ? (example.language === 'zh' ? hyper.sharedHarmfulWeightZh : hyper.sharedHarmfulWeight) : 1;
     const sourceWeight = example.source.startsWith('corpus:') ? hyper.corpusWeight : (SOURCE_WEIGHTS.find(([pattern]) => pattern.test(example.source))?.[1] ?? 1) * sharedHarmful;
     return { example, hashes: features.hashes, value: features.value, weight: sourceWeight };
   });
