@@ -12,7 +12,6 @@
  * A judgement that fails every retry gets the configured fallback, logged and counted — never a silent value.
  */
 import { setMaxListeners } from 'node:events';
-import { splitReasoning } from '../backends/reasoning-normalizer.js';
 import type { ChatMessage } from '../core/chat.js';
 import { BackendError, ConfigError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -26,7 +25,7 @@ import { formatHarmfulnessJudgePrompt, loadSafetySpec } from '../spec/index.js';
 import { fillRubric, loadJudgeRubrics } from './components/load-reward-data.js';
 import { scoreAccuracy } from './components/score-accuracy.js';
 import { scoreExplanationHeuristic } from './components/score-explanation-heuristic.js';
-import { scoreFormat } from './components/score-format.js';
+import { parseResponse, type ParsedResponse } from './components/score-format.js';
 import { compileJudgePrompt } from './judging/compile-judge-prompt.js';
 import { createJudgeCache, type JudgeCache } from './judging/create-judge-cache.js';
 import { createJudgeRunner, type JudgeRunner, type JudgeTask, type RewardJudge } from './judging/create-judge-runner.js';
@@ -231,8 +230,8 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     );
   };
 
-  const scoreItem = async (item: RewardItem, signal: AbortSignal | undefined): Promise<RewardResult> => {
-    const split = splitReasoning(item.response);
+  const scoreItem = (item: RewardItem, signal: AbortSignal | undefined): RewardResult | Promise<RewardResult> => {
+    const split = parseResponse(item.response);
     const label = item.label;
     let kind: PromptKind;
     let kindSource: RewardResult['kindSource'];
@@ -260,21 +259,35 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     const safetyPart = scoreSafety(context, kind);
     const overRefusalPart = scoreOverRefusal(context, kind);
     const explanationPart = scoreExplanation(context, kind);
-    // Rule-only items resolve synchronously: no promise machinery unless a judge is asked.
-    const [safety, overRefusal, explanation] =
-      safetyPart instanceof Promise || overRefusalPart instanceof Promise || explanationPart instanceof Promise
-        ? await Promise.all([safetyPart, overRefusalPart, explanationPart])
-        : [safetyPart, overRefusalPart, explanationPart];
+    // Rule-only items resolve synchronously: no promise machinery (and no closure) unless a judge is asked.
+    if (safetyPart instanceof Promise || overRefusalPart instanceof Promise || explanationPart instanceof Promise) {
+      return Promise.all([safetyPart, overRefusalPart, explanationPart]).then(([safety, overRefusal, explanation]) =>
+        finishItem(context, split, kind, kindSource, safety, overRefusal, explanation),
+      );
+    }
+    return finishItem(context, split, kind, kindSource, safetyPart, overRefusalPart, explanationPart);
+  };
+
+  function finishItem(
+    context: ItemContext,
+    split: ParsedResponse,
+    kind: PromptKind,
+    kindSource: RewardResult['kindSource'],
+    safety: ComponentScore,
+    overRefusal: ComponentScore,
+    explanation: ComponentScore,
+  ): RewardResult {
+    const item = context.item;
     const components: Record<RewardComponent, ComponentScore> = {
       safety,
       over_refusal: overRefusal,
-      format: scoreFormat(item.response),
-      accuracy: scoreAccuracy(split.answer, lastUserText(item.messages), label),
+      format: split.format,
+      accuracy: scoreAccuracy(split.answer, lastUserText(item.messages), item.label),
       explanation,
     };
     metrics.item(kind);
     return { total: weightedTotal(components, config.weights), kind, kindSource, components, judgeFailures: context.failures, cacheHits: context.hits };
-  };
+  }
 
   return {
     config,
@@ -283,7 +296,19 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     score: (items, signal) => {
       // One batch signal fans out to every judge call of every item (each adds an abort listener).
       if (signal) setMaxListeners(0, signal);
-      return Promise.all(items.map((item) => scoreItem(item, signal)));
+      try {
+        const results: RewardResult[] = [];
+        let pending: Array<Promise<RewardResult>> | undefined;
+        for (const item of items) {
+          const result = scoreItem(item, signal);
+          if (result instanceof Promise) pending ??= results.map((done) => Promise.resolve(done));
+          if (pending) pending.push(Promise.resolve(result));
+          else results.push(result as RewardResult);
+        }
+        return pending ? Promise.all(pending) : Promise.resolve(results);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
     close: async () => {
       await Promise.all(judges.map((judge) => judge.backend.close()));
