@@ -57,7 +57,7 @@ export interface TrainGuardResult {
   written?: { metadata: string; weights: string; bytes: number };
 }
 
-interface Hyper {
+export interface Hyper {
   epochs: number;
   l2: number;
   learningRate: number;
@@ -71,17 +71,23 @@ interface Hyper {
   sharedHarmfulWeight: number;
   /** The same for the shared Chinese harmful sources (the languages share almost no features, so each gets its own). */
   sharedHarmfulWeightZh: number;
+  /** Weight of an emergency against one negative in the emergency head. */
+  emergencyWeight: number;
+  /** Epochs of the emergency head. */
+  emergencyEpochs: number;
   /** Weight of a benign contrast (labelled with the dimension of the scenario it mirrors) in the dimension head; 0 = not used. */
   contrastDimensionWeight: number;
   /** Weight of a benign contrast (labelled with the mechanism of the scenario it mirrors) in the mechanism head; 0 = not used. */
   contrastMechanismWeight: number;
 }
 
-const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 0, contrastMechanismWeight: 0 };
+export const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 10, emergencyEpochs: 15 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
 export const HEAD_BITS = 15;
+/** The dimension and mechanism heads (20 classes each) lose 4–5 dev points of accuracy to collisions at 2^15 buckets. */
+export const CLASS_HEAD_BITS = 17;
 export const DIMENSION_LABELS: string[] = DIMENSION_IDS.filter((id) => id !== 'benign');
 export const MECHANISM_LABELS: string[] = [...MECHANISM_IDS];
 
@@ -160,8 +166,8 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   log(`emergency head: ${emergencyItems.filter((item) => item.example.emergency === true).length} emergencies, ${emergencyItems.filter((item) => item.example.emergency !== true).length} others`);
   // Not class-balanced: emergencies weigh 10 times a negative, so the bias stays low and a text without
   // evidence ("Hello", a bare topic name) does not sit near the decision point.
-  const emergencyExamples = emergencyItems.map((item) => sparse(item, item.example.emergency === true ? 1 : 0, item.example.emergency === true ? 10 : 1));
-  const emergency = trainBinaryLogistic(emergencyExamples, { bits: EMERGENCY_BITS, epochs: 3 * hyper.epochs, learningRate: hyper.learningRate, l2: hyper.l2, seed: seed + 4 });
+  const emergencyExamples = emergencyItems.map((item) => sparse(item, item.example.emergency === true ? 1 : 0, item.example.emergency === true ? hyper.emergencyWeight : 1));
+  const emergency = trainBinaryLogistic(emergencyExamples, { bits: EMERGENCY_BITS, epochs: hyper.emergencyEpochs, learningRate: hyper.learningRate, l2: hyper.l2, seed: seed + 4 });
 
   const dimensionIndex = new Map(DIMENSION_LABELS.map((label, index) => [label, index]));
   const dimensionExamples: SparseExample[] = [];
@@ -177,7 +183,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
     }
   }
   log(`dimension head on ${dimensionExamples.length} examples (corpus labels${hyper.weakDimensionWeight > 0 ? ', weak labels for the shared sources' : ''})`);
-  const dimension = trainSoftmax(classBalanced(dimensionExamples), DIMENSION_LABELS.length, { bits: HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 1 });
+  const dimension = trainSoftmax(classBalanced(dimensionExamples), DIMENSION_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 1 });
 
   const mechanismIndex = new Map(MECHANISM_LABELS.map((label, index) => [label, index]));
   const mechanismExamples = featurised.flatMap((item) => {
@@ -187,7 +193,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
     return mirrored === undefined ? [] : [sparse(item, mirrored, hyper.contrastMechanismWeight)];
   });
   log(`mechanism head on ${mechanismExamples.length} corpus examples`);
-  const mechanism = trainSoftmax(classBalanced(mechanismExamples), MECHANISM_LABELS.length, { bits: HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });
+  const mechanism = trainSoftmax(classBalanced(mechanismExamples), MECHANISM_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });
 
   const principleExamples = featurised.filter((item) => item.example.label === 1 && item.example.principle !== undefined).map((item) => sparse(item, (item.example.principle ?? 1) - 1, 1));
   log(`principle head on ${principleExamples.length} examples with an AMA category`);
@@ -197,8 +203,8 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   return assembleGuardModel({
     risk: { model: risk, bits: RISK_BITS },
     emergency: { model: emergency, bits: EMERGENCY_BITS },
-    dimension: { model: dimension, bits: HEAD_BITS, labels: DIMENSION_LABELS },
-    mechanism: { model: mechanism, bits: HEAD_BITS, labels: MECHANISM_LABELS },
+    dimension: { model: dimension, bits: CLASS_HEAD_BITS, labels: DIMENSION_LABELS },
+    mechanism: { model: mechanism, bits: CLASS_HEAD_BITS, labels: MECHANISM_LABELS },
     principle: { model: principle, bits: HEAD_BITS, labels: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
     calibration: { risk: { en: provisional, zh: provisional }, emergency: { en: provisional, zh: provisional } },
     recommendedThreshold: 0.5,
