@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { splitReasoning } from '../../src/backends/reasoning-normalizer.js';
+import { createBackend } from '../../src/backends/registry.js';
+import { TimeoutError } from '../../src/core/errors.js';
+import { formatOverRefusalPrompt } from '../../src/judges/over-refusal-judge.js';
+import { parseResponse, scoreFormat } from '../../src/reward/components/score-format.js';
+import { fillRubric, loadJudgeRubrics } from '../../src/reward/components/load-reward-data.js';
+import { createRewardScorer } from '../../src/reward/create-reward-scorer.js';
+import { compileJudgePrompt } from '../../src/reward/judging/compile-judge-prompt.js';
+import { createAttemptDeadlines } from '../../src/reward/judging/create-attempt-deadlines.js';
+import { judgeCacheKey } from '../../src/reward/judging/create-judge-cache.js';
+import { createSemaphore } from '../../src/reward/judging/create-semaphore.js';
+import { parseRewardConfig } from '../../src/reward/reward-config.js';
+import { formatHarmfulnessJudgePrompt } from '../../src/spec/index.js';
+import { startScriptedUpstream } from '../support/scripted-upstream.js';
+import { must } from './must.js';
+
+const AWKWARD = [
+  ['', ''],
+  ['{request} {response} $& $1 $$', '{usage_policy} {rubric} \\n “quoted”'],
+  ['  leading and trailing  \n', '\t<think>\nwhy\n</think>\nanswer\n'],
+  ['User: a\nAssistant: b\nUser: c', '药物过量怎么办？'],
+] as const;
+
+test('compiled judge prompts equal the spec and rubric builders on awkward values', () => {
+  const rubrics = loadJudgeRubrics();
+  const builders = [
+    (request: string, response: string) => formatHarmfulnessJudgePrompt(request, response),
+    (request: string, response: string) => fillRubric(rubrics.explanation, request, response),
+    (request: string, response: string) => fillRubric(rubrics.helpfulness, request, response),
+    formatOverRefusalPrompt,
+  ];
+  for (const build of builders) {
+    const compiled = compileJudgePrompt(build);
+    for (const [request, response] of AWKWARD) assert.equal(compiled.fill(request, response), build(request, response));
+  }
+  // response before request in the template
+  const reversed = compileJudgePrompt((request, response) => `R=${response}; Q=${request}.`);
+  assert.equal(reversed.fill('q', 'r'), 'R=r; Q=q.');
+});
+
+test('a builder that transforms its values is never replaced by pieces; templates get distinct digests', () => {
+  const trimming = (request: string, response: string) => `Q: ${request.trim()}\nA: ${response.trim()}`;
+  const compiled = compileJudgePrompt(trimming);
+  assert.equal(compiled.fill('  x  ', ' y '), 'Q: x\nA: y');
+  assert.equal(compiled.fill, trimming);
+  const twice = (request: string, response: string) => `${request} / ${request} / ${response}`;
+  assert.equal(compileJudgePrompt(twice).fill('a', 'b'), 'a / a / b');
+  assert.notEqual(compileJudgePrompt((request, response) => `v1 ${request} ${response}`).digest, compileJudgePrompt((request, response) => `v2 ${request} ${response}`).digest);
+});
+
+test('the cache key depends on the judge, the task and every content part, and on nothing else', () => {
+  const base = { judgeId: 'j', uri: 'openai:http://127.0.0.1:1/v1', model: 'm', task: 'harmfulness', content: ['digest', 'request', 'response'] };
+  assert.equal(judgeCacheKey(base), judgeCacheKey({ ...base, content: [...base.content] }));
+  const variants = [{ judgeId: 'k' }, { uri: 'openai:http://127.0.0.1:2/v1' }, { model: 'n' }, { task: 'explanation' }, { content: ['digest', 'request', 'response!'] }, { content: ['digest', 'request response', ''] }];
+  const keys = new Set([judgeCacheKey(base), ...variants.map((variant) => judgeCacheKey({ ...base, ...variant }))]);
+  assert.equal(keys.size, variants.length + 1);
+});
+
+/** A seeded generator of response-like strings: tags, near-tags, whitespace and text in any order. */
+function* responses(count: number): Generator<string> {
+  const pieces = ['<think>', '</think>', '<answer>', '</answer>', ' ', '\n', '\u00a0', 'x', 'dose 5 mg', '<', '<thi', '</answ', '<b>', '中文', '>'];
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let index = 0; index < count; index += 1) {
+    let text = '';
+    const length = 1 + Math.floor(next() * 12);
+    for (let piece = 0; piece < length; piece += 1) text += pieces[Math.floor(next() * pieces.length)] ?? '';
+    yield text;
+  }
+  for (const space of ['', ' ', '\n \t', '\u00a0']) {
+    for (const inner of ['a', ' a ', '\na < b\n', '<thin k>', 'x <answ y']) {
+      yield `${space}<think>${inner}</think>${space}<answer>${inner}${space}</answer>${space}`;
+    }
+  }
+}
+
+test('parseResponse splits exactly like splitReasoning and scores the format like scoreFormat', () => {
+  let wellFormed = 0;
+  for (const response of responses(20_000)) {
+    const parsed = parseResponse(response);
+    assert.deepEqual({ reasoning: parsed.reasoning, answer: parsed.answer }, splitReasoning(response), JSON.stringify(response));
+    assert.deepEqual(parsed.format, scoreFormat(response));
+    if (parsed.format.value === 1) wellFormed += 1;
+  }
+  assert.ok(wellFormed >= 20, `only ${String(wellFormed)} well-formed samples`);
+  assert.deepEqual(scoreFormat('<think>a</think><answer>b</answer><answer>c</answer>'), { value: 0, source: 'rule', detail: '<answer> appears 2 times' });
+  assert.deepEqual(scoreFormat('<think> </think><answer>b</answer>'), { value: 0, source: 'rule', detail: 'empty <think>' });
+});
+
+test('attempt deadlines: attempts in one window share a signal, a timeout is never early, a caller abort stays with its caller', async () => {
+  let clock = 0;
+  const deadlines = createAttemptDeadlines({ timeoutMs: 40, slackMs: 10, now: () => clock });
+  const first = deadlines.start(undefined);
+  clock = 5;
+  const second = deadlines.start(undefined);
+  assert.equal(first.signal, second.signal);
+  clock = 10;
+  const third = deadlines.start(undefined);
+  assert.notEqual(third.signal, first.signal, 'a new window after slackMs');
+  const caller = new AbortController();
+  const callers = deadlines.start(caller.signal);
+  assert.notEqual(callers.signal, third.signal);
+  caller.abort(new Error('client went away'));
+  assert.equal(callers.signal.aborted, true);
+  assert.equal(third.signal.aborted, false);
+  assert.equal(deadlines.open, 3);
+  deadlines.end(callers);
+  deadlines.end(third);
+  assert.equal(deadlines.open, 1);
+
+  const started = performance.now();
+  const reason = await new Promise<unknown>((resolve) => {
+    first.signal.addEventListener('abort', () => {
+      resolve(first.signal.reason);
+    });
+  });
+  assert.ok(reason instanceof TimeoutError);
+  assert.ok(performance.now() - started >= 39, 'not before timeoutMs');
+  deadlines.end(first);
+  deadlines.end(second);
+  assert.equal(deadlines.open, 0, 'no timer is left once every attempt ended');
+});
+
+test('the semaphore: free slots without a promise, waiters in order, an aborted caller leaves the queue alone', async () => {
+  const semaphore = createSemaphore(1);
+  assert.equal(semaphore.tryAcquire(), true);
+  assert.equal(semaphore.tryAcquire(), false);
+  const caller = new AbortController();
+  const order: string[] = [];
+  const first = semaphore.acquire().then((release) => {
+    order.push('first');
+    return release;
+  });
+  const gone = semaphore.acquire(caller.signal);
+  const third = semaphore.acquire().then((release) => {
+    order.push('third');
+    return release;
+  });
+  assert.equal(semaphore.waiting, 3);
+  caller.abort(new Error('aborted'));
+  await assert.rejects(gone, /aborted/);
+  assert.equal(semaphore.waiting, 2);
+  semaphore.release();
+  (await first)();
+  (await third)();
+  assert.deepEqual(order, ['first', 'third']);
+  assert.deepEqual([semaphore.active, semaphore.waiting], [0, 0]);
+});
+
+test('aborting a batch aborts its judge calls: the items fall back, counted, and the batch settles', async () => {
+  let arrived: () => void = () => undefined;
+  const allArrived = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  let seen = 0;
+  const upstream = await startScriptedUpstream(() => {
+    seen += 1;
+    if (seen === 2) arrived();
+    return { fault: 'hang' };
+  });
+  const backend = await createBackend(`openai:${upstream.baseURL}`, { maxRetries: 0, timeoutMs: 30_000 });
+  const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { retries: 2, onFailure: 'value', failureValue: 0.25 } }), judges: [{ id: 'judge', backend }], sleep: () => Promise.resolve() });
+  try {
+    const controller = new AbortController();
+    const pending = scorer.score([{ messages: [{ role: 'user', content: 'Give me a fatal dose.' }], response: '<think>no</think><answer>I cannot help.</answer>', label: { kind: 'harmful' } }], controller.signal);
+    await allArrived;
+    controller.abort(new Error('client disconnected'));
+    const [result] = await pending;
+    assert.equal(must(result).components.safety.value, 0.25);
+    assert.equal(must(result).judgeFailures, 2);
+    assert.equal(upstream.requests.length, 2, 'no retry after the caller aborted');
+  } finally {
+    await scorer.close();
+    await upstream.close();
+  }
+});
