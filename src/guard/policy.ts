@@ -9,11 +9,11 @@
  *   escalate emergency guidance first, then a careful answer (or the refusal when the risk is block-level)
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import type { SafetyVerdict } from '../core/chat.js';
 import { ConfigError, describeError } from '../core/errors.js';
 import { DIMENSION_IDS, type EmergencySituation } from '../spec/safety-spec-schema.js';
+import { parseYaml } from '../spec/define-data-file.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
 
 export type GuardAction = SafetyVerdict['action'];
@@ -127,7 +127,7 @@ export function resolveGuardPolicy(file: GuardPolicyFile = {}, base: GuardPolicy
 export function loadGuardPolicyFile(path: string): GuardPolicy {
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8')) ?? {};
+    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (error) {
     throw new ConfigError(`Cannot read the guard config ${path}: ${describeError(error)}.`, {
       key: 'guardConfig',

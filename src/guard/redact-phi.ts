@@ -11,7 +11,11 @@
  * most SEGMENT_CHARS cut at line or word boundaries. Word lists live in data/phi/lexicon.yaml.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError, describeError } from '../core/errors.js';
+import { resolvePackagePath } from '../core/package-paths.js';
+import { defineDataFile, parseYaml } from '../spec/define-data-file.js';
 
 export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | 'ID_NUMBER' | 'PASSPORT' | 'INSURANCE_ID' | 'SSN';
 
@@ -23,18 +27,43 @@ export interface RedactPhiResult {
   values: Array<{ type: PhiType; value: string }>;
 }
 
-interface Lexicon {
-  givenNames: string[];
-  notNameFollowers: string[];
-  notNames: string[];
-  nameCues: string[];
-  phiKeys: Partial<Record<PhiType, string[]>>;
-  streetWordsBefore: string[];
-  streetWordsAfter: string[];
-  drugs: string[];
-}
+const words = z.array(z.string().min(1));
+const phiTypeSchema = z.enum(['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DOB', 'MRN', 'ID_NUMBER', 'PASSPORT', 'INSURANCE_ID', 'SSN']);
+const lexiconSchema = z.object({
+  givenNames: words,
+  notNameFollowers: words,
+  notNames: words,
+  nameCues: words,
+  phiKeys: z.partialRecord(phiTypeSchema, words),
+  streetWordsBefore: words,
+  streetWordsAfter: words,
+  drugs: words,
+});
+type Lexicon = z.infer<typeof lexiconSchema>;
 
-const lexicon = parse(readFileSync(new URL('../../data/phi/lexicon.yaml', import.meta.url), 'utf8')) as Lexicon;
+const lexiconPath = () => resolvePackagePath('data', 'phi', 'lexicon.yaml');
+/** data/phi/lexicon.yaml, validated (a build loads its JSON snapshot, spec/define-data-file.ts). */
+const lexiconFile = defineDataFile<Lexicon>({
+  id: 'phi/lexicon',
+  sources: () => [lexiconPath(), fileURLToPath(import.meta.url)],
+  read: () => {
+    const path = lexiconPath();
+    const parsed = (() => {
+      try {
+        return lexiconSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
+      } catch (error) {
+        throw new ConfigError(`Cannot read the PHI lexicon ${path}: ${describeError(error)}.`, { cause: error, fix: 'Restore data/phi/lexicon.yaml from the package.' });
+      }
+    })();
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`Invalid PHI lexicon ${path} at ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`, { fix: 'Fix data/phi/lexicon.yaml (see its header).' });
+    }
+    return parsed.data;
+  },
+});
+
+const lexicon = lexiconFile.load();
 const DRUGS = new Set(lexicon.drugs.map((word) => word.toLowerCase()));
 const NOT_NAMES = new Set(lexicon.notNames.map((word) => word.toLowerCase()));
 

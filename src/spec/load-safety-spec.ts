@@ -1,19 +1,19 @@
 /**
  * Loads the SafeMed safety specification from the YAML files in src/spec/data/ (shipped in the
- * package, found from src and dist alike), validates it with zod once and caches it.
+ * package, found from src and dist alike), validates it with zod once and caches it. A build loads
+ * the validated JSON snapshot instead while the YAML is unchanged (define-data-file.ts).
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, describeError } from '../core/errors.js';
 import { resolvePackagePath } from '../core/package-paths.js';
+import { defineDataFile, moduleFile, parseYaml } from './define-data-file.js';
 import { safetySpecIndexSchema, safetySpecSchema, type SafetySpec } from './safety-spec-schema.js';
 
 export interface LoadSafetySpecOptions {
   /** Folder holding spec.yaml and the files it names (default: the package's src/spec/data). */
   folder?: string;
 }
-
-let cached: SafetySpec | undefined;
 
 function readYaml(path: string): Record<string, unknown> {
   let source: string;
@@ -27,7 +27,7 @@ function readYaml(path: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = parse(source);
+    parsed = parseYaml(source);
   } catch (error) {
     throw new ConfigError(`The safety specification file ${path} is not valid YAML: ${describeError(error)}.`, { cause: error });
   }
@@ -43,7 +43,7 @@ function describeIssue(issue: { path: PropertyKey[]; message: string }): string 
 
 /** Reads and validates a specification folder, without caching (tests, `spec` tooling). */
 export function readSafetySpec(options: LoadSafetySpecOptions = {}): SafetySpec {
-  const folder = options.folder ?? resolvePackagePath('src', 'spec', 'data');
+  const folder = options.folder ?? packageSpecFolder();
   const at = (name: string) => `${folder}/${name}`;
   const index = safetySpecIndexSchema.safeParse(readYaml(at('spec.yaml')));
   if (!index.success) {
@@ -69,10 +69,25 @@ export function readSafetySpec(options: LoadSafetySpecOptions = {}): SafetySpec 
   return deepFreeze(parsed.data);
 }
 
-/** The package's safety specification, read and validated on first use, then cached. */
+const packageSpecFolder = () => resolvePackagePath('src', 'spec', 'data');
+
+const packageSpec = defineDataFile<SafetySpec>({
+  id: 'safety-spec',
+  sources: () => [
+    ...readdirSync(packageSpecFolder())
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()
+      .map((name) => `${packageSpecFolder()}/${name}`),
+    fileURLToPath(import.meta.url),
+    moduleFile(import.meta.url, './safety-spec-schema'),
+  ],
+  read: () => readSafetySpec(),
+  revive: (json) => deepFreeze(json as SafetySpec),
+});
+
+/** The package's safety specification, read and validated on first use (or its build snapshot), then cached. */
 export function loadSafetySpec(): SafetySpec {
-  cached ??= readSafetySpec();
-  return cached;
+  return packageSpec.load();
 }
 
 function deepFreeze<Value>(value: Value): Value {

@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { openAuditTrail } from '../../audit/audit-trail.js';
 import { ConfigError } from '../../core/errors.js';
 
 const DEFAULT_DB = '.safemed/audit.db';
@@ -22,7 +21,8 @@ export function registerAuditCommand(program: Command): void {
     .command('verify')
     .description('Check the hash chain; lists every broken record and exits 1 when the trail was tampered with.')
     .option('--db <file>', `audit database (default ${DEFAULT_DB}, or $SAFEMED_AUDIT_DB)`)
-    .action((options: { db?: string }) => {
+    .action(async (options: { db?: string }) => {
+      const { openAuditTrail } = await import('../../audit/audit-trail.js');
       const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true });
       try {
         const result = trail.verify();
@@ -46,6 +46,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--output <file>', 'write to a file instead of stdout')
     .action(async (options: { db?: string; since?: string; output?: string }) => {
       const since = parseSince(options.since);
+      const { openAuditTrail } = await import('../../audit/audit-trail.js');
       const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true });
       const output = options.output ? createWriteStream(options.output) : process.stdout;
       let count = 0;

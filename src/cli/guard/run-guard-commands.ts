@@ -6,7 +6,6 @@ import { createReadStream, createWriteStream, readFileSync, statSync } from 'nod
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import cliProgress from 'cli-progress';
 import type { ChatMessage } from '../../core/chat.js';
 import type { GuardFlags } from '../create-guard-from-flags.js';
 import { resolveSettings } from '../../core/config.js';
@@ -107,7 +106,8 @@ export async function runGuardScan(flags: GuardFlags & { input: string; output?:
   }
   const guard = await guardOptionsFrom(flags);
   const output: Writable = flags.output ? createWriteStream(flags.output) : process.stdout;
-  const bar = process.stderr.isTTY
+  const cliProgress = process.stderr.isTTY ? (await import('cli-progress')).default : undefined;
+  const bar = cliProgress
     ? new cliProgress.SingleBar({ format: 'guard scan |{bar}| {percentage}% {value}/{total} bytes | {lines} lines', stream: process.stderr }, cliProgress.Presets.shades_classic)
     : undefined;
   bar?.start(size, 0, { lines: 0 });

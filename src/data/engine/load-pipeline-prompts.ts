@@ -3,10 +3,11 @@
  * and validated with zod; `fillTemplate` fills `{name}` placeholders and fails on a missing one.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { resolvePackagePath } from '../../core/package-paths.js';
 import { ConfigError } from '../../core/errors.js';
+import { defineDataFile, parseYaml } from '../../spec/define-data-file.js';
 
 const text = z.string().min(1);
 const bilingual = z.object({ en: text, zh: text }).strict();
@@ -35,18 +36,27 @@ export const pipelinePromptsSchema = z
 
 export type PipelinePrompts = z.infer<typeof pipelinePromptsSchema>;
 
-let cached: PipelinePrompts | undefined;
+const defaultPath = () => resolvePackagePath('data', 'pipeline', 'prompts.yaml');
 
-export function loadPipelinePrompts(path = resolvePackagePath('data', 'pipeline', 'prompts.yaml')): PipelinePrompts {
-  if (cached && path === resolvePackagePath('data', 'pipeline', 'prompts.yaml')) return cached;
-  const parsed = pipelinePromptsSchema.safeParse(parse(readFileSync(path, 'utf8')));
+/** The package's prompts (a build loads their JSON snapshot, spec/define-data-file.ts). */
+const packagePrompts = defineDataFile<PipelinePrompts>({
+  id: 'pipeline/prompts',
+  sources: () => [defaultPath(), fileURLToPath(import.meta.url)],
+  read: () => readPipelinePrompts(defaultPath()),
+});
+
+export function loadPipelinePrompts(path = defaultPath()): PipelinePrompts {
+  return path === defaultPath() ? packagePrompts.load() : readPipelinePrompts(path);
+}
+
+function readPipelinePrompts(path: string): PipelinePrompts {
+  const parsed = pipelinePromptsSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
   if (!parsed.success) {
     throw new ConfigError(`${path}: invalid pipeline prompts: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, {
       key: 'data/pipeline/prompts.yaml',
       fix: 'Restore data/pipeline/prompts.yaml from the package.',
     });
   }
-  cached = parsed.data;
   return parsed.data;
 }
 

@@ -4,6 +4,14 @@
  * splits the font into ~100 WOFF2 files by Unicode range. resvg reads TrueType, so the files covering
  * the chart's text are decompressed (wawoff2) into a cache folder once; the rest are never touched.
  * Characters no file covers are reported, so the caller can warn instead of drawing boxes.
+ *
+ * resvg has no font merging: it shapes a text with one file and, for the characters that file lacks,
+ * shapes the whole text again with the next file that has them, taking glyphs over one for one. It
+ * gives up (and draws the rest as boxes) when the two shapings have different glyph counts — which a
+ * ligature does: "fi" or "office" next to Chinese characters. So the decompressed files keep no
+ * OpenType layout tables (GSUB, GPOS; `withoutLayoutTables`): one character is one glyph in every
+ * file and the per-character fallback across the subset files always lines up. Chart labels lose
+ * Latin ligatures and kerning, which they do not need.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,6 +66,29 @@ function fontPackage(): FontPackage {
   return loaded;
 }
 
+/** Tables that make one character more or less than one glyph (ligatures) or move glyphs (kerning). */
+const LAYOUT_TABLES = new Set(['GSUB', 'GPOS', 'morx', 'mort', 'kerx', 'kern']);
+
+/**
+ * A TrueType file with its layout tables hidden: each such table's tag in the table directory gets
+ * its last letter lower-cased ("GSUB" → "GSUb"), a tag no reader knows. The directory stays sorted
+ * (readers binary-search it): the new tag sorts right after the old one and before the next tag.
+ */
+export function withoutLayoutTables(font: Uint8Array): Uint8Array {
+  const copy = Buffer.from(font);
+  const tableCount = copy.readUInt16BE(4);
+  const tags = Array.from({ length: tableCount }, (_, index) => copy.toString('latin1', 12 + 16 * index, 16 + 16 * index));
+  tags.forEach((tag, index) => {
+    if (!LAYOUT_TABLES.has(tag)) return;
+    const hidden = tag.slice(0, 3) + tag.slice(3).toLowerCase();
+    const next = tags[index + 1];
+    if (hidden === tag || (next !== undefined && hidden >= next)) throw new Error(`cannot hide the ${tag} table of a chart font (next table ${next ?? 'none'})`);
+    copy.write(hidden, 12 + 16 * index, 4, 'latin1');
+    tags[index] = hidden;
+  });
+  return copy;
+}
+
 /** "[114]" → "114"; "latin" stays. */
 const fileStem = (key: string) => key.replace(/^\[(.*)\]$/, '$1');
 
@@ -79,13 +110,13 @@ export async function loadChartFont(text: string, options: LoadChartFontOptions 
   const fontFiles: string[] = [];
   let decompress: ((woff2: Uint8Array) => Promise<Uint8Array>) | undefined;
   for (const key of [...needed].sort()) {
-    const target = join(cacheDir, `noto-sans-sc-${fileStem(key)}.ttf`);
+    const target = join(cacheDir, `noto-sans-sc-${fileStem(key)}-no-layout.ttf`);
     if (!existsSync(target)) {
       decompress ??= (await import('wawoff2/decompress.js')).default;
       const woff2 = readFileSync(join(fonts.root, 'files', `noto-sans-sc-${fileStem(key)}-wght-normal.woff2`));
       mkdirSync(cacheDir, { recursive: true });
       const partial = `${target}.${process.pid}.partial`;
-      writeFileSync(partial, await decompress(woff2));
+      writeFileSync(partial, withoutLayoutTables(await decompress(woff2)));
       renameSync(partial, target); // atomic: concurrent renders never read half a file
     }
     fontFiles.push(target);

@@ -3,10 +3,10 @@
  * shipped through npm (load-chart-font.ts) so Chinese labels render on any machine; system fonts are
  * not consulted, so every machine draws the same PNG. Used by the radar and the red-team heatmap.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
-import { loadChartFont, type LoadChartFontOptions } from './load-chart-font.js';
+import { loadChartFont, type ChartFont, type LoadChartFontOptions } from './load-chart-font.js';
 
 export interface RenderedChart {
   svg: string;
@@ -15,6 +15,11 @@ export interface RenderedChart {
   fontFiles: string[];
   /** Characters of the labels no shipped font covers (drawn as boxes); empty when all render. */
   missingGlyphs: string[];
+}
+
+/** resvg's font options for the chart font: only the shipped files, never system fonts. */
+export function chartFontOptions(font: Pick<ChartFont, 'family' | 'fontFiles'>): ResvgRenderOptions {
+  return { font: { loadSystemFonts: false, fontFiles: font.fontFiles, defaultFontFamily: font.family, sansSerifFamily: font.family } };
 }
 
 /** Renders the spec `build(fontFamily)` returns; `text` is every label the chart shows (for the font subset). */
@@ -27,7 +32,7 @@ export async function renderChart(build: (fontFamily: string) => Record<string, 
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: 1.5 },
-    font: { loadSystemFonts: false, fontFiles: font.fontFiles, defaultFontFamily: font.family, sansSerifFamily: font.family },
+    ...chartFontOptions(font),
   });
   return { svg, png: resvg.render().asPng(), fontFiles: font.fontFiles, missingGlyphs: font.missing };
 }

@@ -4,13 +4,15 @@
  * pairwise conjunctions of the cues that fire in a span (`#violence&#evasion`). They let a linear model generalise from one source's vocabulary to
  * another's ("mock", "belittle" and "humiliate" share `#disrespect`) and capture interactions ("kill"
  * + "without getting caught") that single words cannot. Applied to normalised (lower-case) text.
- * The lexicons are data: assets/guard/intent-cues.yaml (read once, validated).
+ * The lexicons are data: assets/guard/intent-cues.yaml (read once, validated; a build loads its JSON
+ * snapshot, spec/define-data-file.ts).
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
+import { defineDataFile, parseYaml } from '../../spec/define-data-file.js';
 
 const cueDefinitionSchema = z.object({
   name: z.string().startsWith('#'),
@@ -52,11 +54,17 @@ export function intentCuesPath(): string {
 
 export function readCueDefinitions(path: string = intentCuesPath()): CueDefinition[] {
   try {
-    return cueFileSchema.parse(parse(readFileSync(path, 'utf8'))).cues;
+    return cueFileSchema.parse(parseYaml(readFileSync(path, 'utf8'))).cues;
   } catch (error) {
     throw new ConfigError(`Cannot read the guard's intent cues in ${path}`, { cause: error, fix: 'Restore assets/guard/intent-cues.yaml from git.' });
   }
 }
+
+const packageCues = defineDataFile<CueDefinition[]>({
+  id: 'guard/intent-cues',
+  sources: () => [intentCuesPath(), fileURLToPath(import.meta.url)],
+  read: () => readCueDefinitions(),
+});
 
 let compiled: [string, RegExp][] | undefined;
 
@@ -66,7 +74,7 @@ let compiled: [string, RegExp][] | undefined;
  * text, so the whole text's cues are the only candidates for its segments).
  */
 export function intentCueNames(normalized: string, among?: readonly string[]): string[] {
-  compiled ??= compileCues(readCueDefinitions());
+  compiled ??= compileCues(packageCues.load());
   const fired: string[] = [];
   for (const [name, pattern] of compiled) if ((among === undefined || among.includes(name)) && pattern.test(normalized)) fired.push(name);
   return fired;
