@@ -2,7 +2,9 @@
  * The guard's risk classifier entry points: `assessText` and `assessConversation` (the fast path:
  * hashed n-gram linear heads, microseconds, synchronous) and `assessConversationRefined` (the fast
  * path, then — for English requests whose fast-path risk falls in the uncertain band — a logistic head
- * on Universal Sentence Encoder embeddings; tens of milliseconds when it runs, never lowers a risk).
+ * on Universal Sentence Encoder embeddings; tens of milliseconds when it runs — in a worker thread, so
+ * never on the caller's event loop; when the thread is busy or late the fast path stands, with a
+ * reason — never lowers a risk).
  * The committed models in assets/guard/ are loaded lazily once.
  */
 import type { ChatMessage } from '../core/chat.js';
@@ -11,12 +13,29 @@ import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-
 import { encoderRisk, inEncoderBand, readEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
 import { readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
-import { loadSentenceEncoder, type SentenceEncoder } from './classifier/sentence-encoder.js';
+import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker } from './classifier/sentence-encoder.js';
 
 export type { RiskAssessment } from './classifier/risk-assessment.js';
 
 let defaultAssessor: RiskAssessor | undefined;
 let defaultEncoderHead: EncoderHead | null | undefined;
+let defaultEncoder: SentenceEncoderWorker | undefined;
+
+/** Starts the default encoder's thread and its model load now (serve calls it at start-up), so band requests find it ready. */
+export function startSentenceEncoder(): void {
+  if (readDefaultHead() !== undefined) encoderThread();
+}
+
+function readDefaultHead(): EncoderHead | undefined {
+  if (defaultEncoderHead === undefined) defaultEncoderHead = readEncoderHead() ?? null;
+  return defaultEncoderHead ?? undefined;
+}
+
+/** The default encoder: the Universal Sentence Encoder in a worker thread (bounded queue, 1 s deadline). */
+function encoderThread(): SentenceEncoder {
+  defaultEncoder ??= createSentenceEncoderWorker();
+  return defaultEncoder;
+}
 
 function assessor(): RiskAssessor {
   defaultAssessor ??= createRiskAssessor(readGuardModel());
@@ -55,13 +74,24 @@ export interface RefineOptions {
   assessor?: RiskAssessor;
 }
 
-/** The text the encoder reads: the last three user turns, joined. */
+/**
+ * The most characters the encoder reads. Its tokenizer is quadratic in the length of the text (a 1 MB
+ * message took minutes), and it was trained on requests far shorter than this, so a longer text is
+ * read as its head and its tail (where a wrapped request usually sits). The encoder can only raise a
+ * risk, so what it does not read keeps the fast path's risk.
+ */
+export const ENCODER_MAX_CHARACTERS = 2_000;
+const ENCODER_HEAD_CHARACTERS = 500;
+
+/** The text the encoder reads: the last three user turns, joined (head and tail when longer than ENCODER_MAX_CHARACTERS). */
 export function encoderText(messages: ChatMessage[]): string {
-  return messages
+  const text = messages
     .filter((message) => message.role === 'user')
     .slice(-3)
     .map((message) => message.content)
     .join('\n');
+  if (text.length <= ENCODER_MAX_CHARACTERS) return text;
+  return `${text.slice(0, ENCODER_HEAD_CHARACTERS)}\n${text.slice(text.length - (ENCODER_MAX_CHARACTERS - ENCODER_HEAD_CHARACTERS))}`;
 }
 
 /**
@@ -70,16 +100,15 @@ export function encoderText(messages: ChatMessage[]): string {
  * encoder cannot load (the reason says so), the fast-path assessment is returned unchanged.
  */
 export async function refineAssessment(assessment: RiskAssessment, messages: ChatMessage[], options: RefineOptions = {}): Promise<RiskAssessment> {
-  if (options.head === undefined && defaultEncoderHead === undefined) defaultEncoderHead = readEncoderHead() ?? null;
-  const head = options.head ?? defaultEncoderHead ?? undefined;
+  const head = options.head ?? readDefaultHead();
   if (head === undefined || !inEncoderBand(head, assessment.risk, assessment.language)) return assessment;
   options.signal?.throwIfAborted();
   let embedding: Float32Array | undefined;
   try {
-    const encoder = options.encoder ?? (await loadSentenceEncoder());
+    const encoder = options.encoder ?? encoderThread();
     [embedding] = await encoder.embed([encoderText(messages)]);
   } catch (error) {
-    return { ...assessment, reasons: [...assessment.reasons, `sentence encoder unavailable (${error instanceof Error ? error.message : String(error)}); fast path only`] };
+    return { ...assessment, reasons: [...assessment.reasons, `sentence encoder unavailable (${error instanceof Error ? error.message : String(error)}); fast-path risk kept`] };
   }
   options.signal?.throwIfAborted();
   if (embedding === undefined) return assessment;

@@ -15,6 +15,7 @@ import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
+import { boundedConversation, createTimeSlicer, textWindows, type TimeSlicer } from './long-text.js';
 import type { LlmGuard } from './llm-guard.js';
 import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
@@ -45,12 +46,17 @@ export interface InputCheck {
 
 type Ranked = Exclude<GuardAction, 'escalate'>;
 
-export async function checkInput(messages: ChatMessage[], context: CheckInputContext): Promise<InputCheck> {
+export async function checkInput(original: ChatMessage[], context: CheckInputContext): Promise<InputCheck> {
   const { policy, failMode, logger } = context;
+  const slicer = createTimeSlicer();
+  // Conversation-level checks read each long text as its head and tail; the full texts are scanned in
+  // windows below (long-text.ts), so a 1 MB request never holds the event loop for long.
+  const messages = boundedConversation(original);
   const view = conversationForAssessment(messages);
   const hasUser = messages.some((message) => message.role === 'user' && message.content.trim() !== '');
   const language = hasUser ? conversationLanguage(messages) : conversationLanguage(view);
   const userText = hasUser ? latestUserText(messages) : latestUserText(view);
+  const fullUserText = hasUser ? latestUserText(original) : latestUserText(conversationForAssessment(original));
   const onFailure: Ranked = failMode === 'closed' ? 'steer' : 'caution';
   const extraReasons: string[] = [];
   let minimumAction: Ranked | undefined;
@@ -64,10 +70,17 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
     // Text outside user turns (system, developer, tool, names, an assistant-only conversation) is
     // assessed too, as one conversation; the riskier reading decides.
     if (hasNonUserText(messages)) {
+      await slicer.pause(context.signal);
       const whole = await assess(view, context.signal);
       if (whole.risk > assessment.risk) {
         assessment = { ...whole, reasons: [...whole.reasons, 'assessed with the system, developer, tool, assistant and name text of the request'] };
       }
+    }
+    // Every long client text, in full: the riskiest window counts when it is riskier than the above.
+    const windowed = messages === original ? undefined : await riskiestWindow(conversationForAssessment(original), view, context.assess, slicer, context.signal);
+    if (windowed !== undefined && windowed.assessment.risk > assessment.risk) {
+      const { assessment: found, message, start, end } = windowed;
+      assessment = { ...found, reasons: [...found.reasons, `found in characters ${start}-${end} of client text ${message} (a long text is also assessed in windows)`] };
     }
   } catch (error) {
     if (context.signal?.aborted) throw error;
@@ -109,20 +122,29 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   // A client-written assistant turn that already holds dangerous instructions (a prefix injection) is steered.
   if (hasUser && minimumAction === undefined) {
     const dangerous = createAnswerCheck(context.spec, { requestAction: 'allow', mechanism: null, dimension: 'benign' });
-    for (const message of messages) {
+    search: for (const message of original) {
       if (message.role !== 'assistant') continue;
-      const hazard = dangerous(message.content, '');
-      if (hazard) {
-        minimumAction = 'steer';
-        extraReasons.push(`a client-written assistant turn holds dangerous content (${hazard.reason}): at least steer`);
-        break;
+      for (const window of textWindows(message.content)) {
+        await slicer.pause(context.signal);
+        const hazard = dangerous(window.text, '');
+        if (hazard) {
+          minimumAction = 'steer';
+          extraReasons.push(`a client-written assistant turn holds dangerous content (${hazard.reason}): at least steer`);
+          break search;
+        }
       }
     }
   }
 
-  const emergency =
-    matchEmergency(userText, context.spec) ?? emergencyFromProbability(userText, emergencyProbabilityOf(assessment), dimension, context.spec);
-  const healthTopic = isHealthTopic(userText) || (dimension !== 'benign' && dimension !== 'general_harm');
+  let emergency: EmergencySituation | undefined;
+  let healthTopic = dimension !== 'benign' && dimension !== 'general_harm';
+  for (const window of textWindows(fullUserText)) {
+    await slicer.pause(context.signal);
+    emergency ??= matchEmergency(window.text, context.spec);
+    healthTopic ||= isHealthTopic(window.text);
+    if (emergency !== undefined && healthTopic) break;
+  }
+  emergency ??= emergencyFromProbability(userText, emergencyProbabilityOf(assessment), dimension, context.spec);
   const decision = decideAction(
     {
       assessment: { ...assessment, risk, dimension, principle, attacks: [...attacks] },
@@ -167,6 +189,29 @@ export async function checkInput(messages: ChatMessage[], context: CheckInputCon
   };
   const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error'));
   return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
+}
+
+/**
+ * The riskiest window of the texts read as requests (user turns; system, developer, tool text and names)
+ * that the bounded conversation cut, one window per event-loop slice; undefined when nothing was cut.
+ */
+async function riskiestWindow(
+  fullView: ChatMessage[],
+  boundedView: ChatMessage[],
+  assessor: RiskAssessor,
+  slicer: TimeSlicer,
+  signal: AbortSignal | undefined,
+): Promise<{ assessment: RiskAssessment; message: number; start: number; end: number } | undefined> {
+  let best: { assessment: RiskAssessment; message: number; start: number; end: number } | undefined;
+  for (const [index, message] of fullView.entries()) {
+    if (message.role !== 'user' || message.content === boundedView[index]?.content) continue;
+    for (const window of textWindows(message.content)) {
+      await slicer.pause(signal);
+      const assessment = assessor.assessText(window.text);
+      if (best === undefined || assessment.risk > best.assessment.risk) best = { assessment, message: index, start: window.start, end: window.start + window.text.length };
+    }
+  }
+  return best;
 }
 
 /** How the conversation is assessed: the assessor's refined (async) assessment when it offers one, else its synchronous one. */

@@ -23,7 +23,7 @@ import { composeGuardInstruction } from './compose-guard-instruction.js';
 import { composeAuditSummary, composeDisclaimer, composeEmergencyNotice, composeRefusal, findMechanism } from './compose-guard-texts.js';
 import { createOutputGuard, type OutputGuardState } from './create-output-guard.js';
 import type { GuardOptions, GuardVerdict, RiskAssessor } from './guard-types.js';
-import { loadDefaultAssessor } from './load-default-assessor.js';
+import { loadDefaultAssessor, prepareDefaultAssessor } from './load-default-assessor.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
 
 /** Puts the steering instruction into the (single, leading) system message. */
@@ -57,6 +57,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
   const disclaimers = options.disclaimers ?? true;
   const baseSystemPrompt = options.baseSystemPrompt ?? MODEL_CARD_SYSTEM_PROMPT;
   const assessor = (): Promise<RiskAssessor> => (options.assess ? Promise.resolve(options.assess) : loadDefaultAssessor());
+  if (!options.assess) prepareDefaultAssessor();
 
   /** The dimension a refusal for a mechanism speaks for: the request's, or the mechanism's first when the request's is benign. */
   const dimensionFor = (input: InputCheck, mechanism: string | null): string => {

@@ -2,7 +2,7 @@
  * The project's trained risk classifier (src/guard/assess-risk.ts) as the guard's default
  * assessor. The model loads lazily on the first assessment.
  */
-import { assessConversation, assessConversationRefined, assessText } from './assess-risk.js';
+import { assessConversation, assessConversationRefined, assessText, startSentenceEncoder } from './assess-risk.js';
 import type { RiskAssessor } from './guard-types.js';
 
 export const defaultRiskAssessor: RiskAssessor = {
@@ -10,6 +10,15 @@ export const defaultRiskAssessor: RiskAssessor = {
   assessText,
   assessConversationRefined: (messages, signal) => assessConversationRefined(messages, signal === undefined ? {} : { signal }),
 };
+
+/**
+ * Loads the default assessor's model now and starts the sentence encoder's thread, so the first
+ * request neither waits for the model file nor holds the event loop while it is read.
+ */
+export function prepareDefaultAssessor(): void {
+  assessText('');
+  startSentenceEncoder();
+}
 
 export function loadDefaultAssessor(): Promise<RiskAssessor> {
   return Promise.resolve(defaultRiskAssessor);

