@@ -6,12 +6,16 @@
  *      target ≥ 20,000. Also with the prompt kind left to the guard classifier (unlabelled items).
  *   2. with an instant scripted judge on 127.0.0.1 (its own process) at concurrency 64: judge calls/s
  *      through the scorer (harmfulness + explanation per harmful item, every item distinct so nothing is
- *      cached) against a direct client on the same judge, like for like: the same `openai:` backend
- *      (node:http, its own keep-alive agent, no retries, same timeout), 64 calls in flight, the same
- *      two rubric prompts per item — but rendered before the clock starts, so the direct client does
- *      nothing but send (the scorer's splitting, prompt building, hashing, parsing and bookkeeping all
- *      count against it). 10 alternating pairs, both rates printed side by side; target: the scorer
- *      reaches ≥ 90 % of the direct client's rate. Client CPU per call (process.cpuUsage) is printed too.
+ *      cached) against two direct clients on the same judge, like for like — the same `openai:` backend
+ *      (node:http, its own keep-alive agent, no retries, the same timeout), 64 calls in flight, the same
+ *      two rubric prompts per item, the same judge process:
+ *        - "rendering": a hand-written judge client that splits each response and renders the two
+ *          prompts itself, then sends them (the work a trainer's own judge code would do);
+ *        - "prerendered": a bare HTTP client whose prompts are rendered before the clock starts (an
+ *          upper bound: everything the scorer does besides sending counts against it).
+ *      12 rounds rotating the order of the three; each contestant's calls/s and client CPU per call
+ *      (process.cpuUsage) side by side, and the scorer's rate against each. Target: ≥ 90 % of a direct
+ *      client's rate.
  *   3. p99 latency of a 256-item POST /get_reward (ChatML queries) on the reward server, rule-only and
  *      with the instant judge.
  * Run: node --import tsx bench/reward-throughput.ts
@@ -97,33 +101,38 @@ async function startJudgeProcess(): Promise<{ baseURL: string; stop: () => void 
   };
 }
 
-interface JudgedFigures {
-  scorerCallsPerSecond: number;
-  directCallsPerSecond: number;
-  scorerCpuMicroseconds: number;
-  directCpuMicroseconds: number;
-  pairs: Array<{ scorer: number; direct: number }>;
+type Contestant = 'scorer' | 'rendering' | 'prerendered';
+const CONTESTANTS: Contestant[] = ['scorer', 'rendering', 'prerendered'];
+
+interface Tally {
   calls: number;
+  seconds: number;
+  cpuSeconds: number;
+  /** calls/s of each round */
+  rates: number[];
 }
 
-async function judged(): Promise<JudgedFigures> {
+async function judged(): Promise<Record<Contestant, Tally>> {
   const judge = await startJudgeProcess();
   try {
     const harmful = (salt: string) => items(BATCH * 3, true, salt).filter((item) => item.label?.kind === 'harmful');
+    // The same backend for all three: node:http with its own keep-alive agent, no retries, the same timeout.
     const backendOptions = { maxRetries: 0, timeoutMs: 30_000 };
     const backend = await createBackend(`openai:${judge.baseURL}`, backendOptions);
     const metrics = createRewardMetrics();
     const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { concurrency: 64 } }), judges: [{ id: 'judge', backend }], metrics });
     const direct = await createBackend(`openai:${judge.baseURL}`, backendOptions);
-    // The two prompts the scorer sends for each harmful item (harmfulness, explanation), rendered up front.
+    const rubric = loadJudgeRubrics().explanation;
+    // The two prompts the scorer sends for each harmful item (harmfulness, explanation).
     const directPrompts = (batch: RewardItem[]): string[] =>
       batch.flatMap((item) => {
         const split = splitReasoning(item.response);
         const request = formatConversationForJudge(item.messages);
         const view = formatResponseForJudge(split.answer, split.reasoning, 'full');
-        return [formatHarmfulnessJudgePrompt(request, view), fillRubric(loadJudgeRubrics().explanation, request, view)];
+        return [formatHarmfulnessJudgePrompt(request, view), fillRubric(rubric, request, view)];
       });
-    const directRound = async (prompts: string[]): Promise<number> => {
+    /** 64 calls in flight, each worker taking the next prompt. */
+    const send = async (prompts: string[]): Promise<number> => {
       let next = 0;
       await Promise.all(
         Array.from({ length: 64 }, async () => {
@@ -136,56 +145,50 @@ async function judged(): Promise<JudgedFigures> {
       );
       return prompts.length;
     };
-    for (let round = 0; round < 2; round += 1) {
-      await scorer.score(harmful(`warm${String(round)}`));
-      await directRound(directPrompts(harmful(`dwarm${String(round)}`)));
+    /** Prepares one round of a contestant on fresh items (built before the clock starts); the returned run gives its calls. */
+    const prepare: Record<Contestant, (salt: string) => () => Promise<number>> = {
+      scorer: (salt) => {
+        const batch = harmful(salt);
+        return async () => {
+          const before = metrics.snapshot().judgeCalls;
+          await scorer.score(batch);
+          return metrics.snapshot().judgeCalls - before;
+        };
+      },
+      // a hand-written judge client: splits the responses, renders both prompts and sends them
+      rendering: (salt) => {
+        const batch = harmful(salt);
+        return () => send(directPrompts(batch));
+      },
+      // a bare HTTP client: the prompts are rendered before the clock starts
+      prerendered: (salt) => {
+        const prompts = directPrompts(harmful(salt));
+        return () => send(prompts);
+      },
+    };
+    const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, seconds: 0, cpuSeconds: 0, rates: [] as number[] }])) as Record<Contestant, Tally>;
+    for (let warm = 0; warm < 2; warm += 1) {
+      for (const name of CONTESTANTS) await prepare[name](`warm-${name}-${String(warm)}`)();
     }
-    const totals = { scorerCalls: 0, scorerSeconds: 0, scorerCpu: 0, directCalls: 0, directSeconds: 0, directCpu: 0 };
-    const pairs: JudgedFigures['pairs'] = [];
-    // Alternate the two (which goes first alternates too) so load from other processes hits both alike.
-    const runScorer = async (round: number) => {
-      const batch = harmful(`s${String(round)}`);
-      const before = metrics.snapshot().judgeCalls;
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      await scorer.score(batch);
-      const seconds = (performance.now() - started) / 1000;
-      const calls = metrics.snapshot().judgeCalls - before;
-      totals.scorerCpu += cpuSeconds(cpuBefore);
-      totals.scorerCalls += calls;
-      totals.scorerSeconds += seconds;
-      return calls / seconds;
-    };
-    const runDirect = async (round: number) => {
-      const prompts = directPrompts(harmful(`d${String(round)}`));
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      const calls = await directRound(prompts);
-      const seconds = (performance.now() - started) / 1000;
-      totals.directCpu += cpuSeconds(cpuBefore);
-      totals.directCalls += calls;
-      totals.directSeconds += seconds;
-      return calls / seconds;
-    };
-    for (let round = 0; round < 10; round += 1) {
-      if (round % 2 === 0) {
-        const scorerRate = await runScorer(round);
-        pairs.push({ scorer: scorerRate, direct: await runDirect(round) });
-      } else {
-        const directRate = await runDirect(round);
-        pairs.push({ scorer: await runScorer(round), direct: directRate });
+    // Rounds rotate the order of the three so load from other processes hits all alike.
+    for (let round = 0; round < 12; round += 1) {
+      for (let turn = 0; turn < CONTESTANTS.length; turn += 1) {
+        const name = CONTESTANTS[(round + turn) % CONTESTANTS.length] ?? 'scorer';
+        const run = prepare[name](`${name}-${String(round)}`);
+        const cpuBefore = process.cpuUsage();
+        const started = performance.now();
+        const calls = await run();
+        const seconds = (performance.now() - started) / 1000;
+        const tally = tallies[name];
+        tally.cpuSeconds += cpuSeconds(cpuBefore);
+        tally.calls += calls;
+        tally.seconds += seconds;
+        tally.rates.push(calls / seconds);
       }
     }
     await scorer.close();
     await direct.close();
-    return {
-      scorerCallsPerSecond: totals.scorerCalls / totals.scorerSeconds,
-      directCallsPerSecond: totals.directCalls / totals.directSeconds,
-      scorerCpuMicroseconds: (totals.scorerCpu / totals.scorerCalls) * 1e6,
-      directCpuMicroseconds: (totals.directCpu / totals.directCalls) * 1e6,
-      pairs,
-      calls: totals.scorerCalls,
-    };
+    return tallies;
   } finally {
     judge.stop();
   }
@@ -227,14 +230,21 @@ const labelled = await ruleOnly(true);
 const unlabelled = await ruleOnly(false);
 console.log(`rule-only, labelled items, batch ${String(BATCH)}: ${format(labelled.wall)} items/s wall, ${format(labelled.cpu)} items per CPU-second (median of ${String(labelled.blocks)} blocks; target ≥ 20,000 on one core)`);
 console.log(`rule-only, kind from the guard classifier, batch ${String(BATCH)}: ${format(unlabelled.wall)} items/s wall, ${format(unlabelled.cpu)} items per CPU-second`);
-const judge = await judged();
-const ratios = judge.pairs.map((pair) => pair.scorer / pair.direct);
-console.log(`instant judge (own process), concurrency 64, ${String(judge.calls)} scorer calls: judge calls/s per pair (scorer / direct client, prompts pre-rendered):`);
-console.log(`  ${judge.pairs.map((pair) => `${format(pair.scorer)} / ${format(pair.direct)}`).join(', ')}`);
-console.log(
-  `  scorer ${format(judge.scorerCallsPerSecond)} calls/s vs direct client ${format(judge.directCallsPerSecond)} calls/s → ${((judge.scorerCallsPerSecond / judge.directCallsPerSecond) * 100).toFixed(0)} % overall, median pair ${(median(ratios) * 100).toFixed(0)} % (pairs ${(Math.min(...ratios) * 100).toFixed(0)}–${(Math.max(...ratios) * 100).toFixed(0)} %; target ≥ 90 %)`,
-);
-console.log(`  client CPU per judge call: scorer ${judge.scorerCpuMicroseconds.toFixed(0)} µs, direct client ${judge.directCpuMicroseconds.toFixed(0)} µs`);
+const tallies = await judged();
+const rate = (tally: Tally) => tally.calls / tally.seconds;
+const pairRatio = (name: Contestant) => median(tallies.scorer.rates.map((scorerRate, index) => scorerRate / (tallies[name].rates[index] ?? Number.NaN)));
+console.log(`instant judge (own process), concurrency 64, same backend and keep-alive for all, 12 rotating rounds of ${String(tallies.scorer.calls / 12)} calls each:`);
+for (const [name, label] of [
+  ['scorer', 'scorer (split, prompts, cache, limit, timeout, parse, total)'],
+  ['rendering', 'direct client rendering the same prompts'],
+  ['prerendered', 'direct client, prompts rendered before the clock'],
+] as const) {
+  const tally = tallies[name];
+  console.log(`  ${label}: ${format(rate(tally))} calls/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))}), ${((tally.cpuSeconds / tally.calls) * 1e6).toFixed(0)} µs client CPU per call`);
+}
+for (const name of ['rendering', 'prerendered'] as const) {
+  console.log(`  scorer vs ${name === 'rendering' ? 'rendering direct client' : 'pre-rendered direct client'}: ${((rate(tallies.scorer) / rate(tallies[name])) * 100).toFixed(0)} % overall, median of per-round ratios ${(pairRatio(name) * 100).toFixed(0)} % (target ≥ 90 %)`);
+}
 for (const withJudge of [false, true]) {
   const latency = await getRewardLatency(withJudge);
   console.log(`POST /get_reward, ${String(BATCH)} items, ${withJudge ? 'instant judge' : 'rule-only'}: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms over ${String(latency.requests)} requests`);

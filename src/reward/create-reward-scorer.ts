@@ -71,6 +71,13 @@ function lastUserText(messages: ChatMessage[]): string {
 }
 
 const notApplicable: ComponentScore = { value: null, source: 'not_applicable' };
+/** Items prepared per event-loop turn when judges are asked (see scoreInTurns). */
+const ITEMS_PER_TURN = 32;
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+const ignore = (): void => undefined;
 const harmfulnessToReward = (score: number): number => (5 - score) / 4;
 const rubricToReward = (score: number): number => (score - 1) / 4;
 /** The XSTest judge's class → over-refusal reward: answered 1, partial refusal 0.5, refused 0. */
@@ -289,6 +296,41 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     return { total: weightedTotal(components, config.weights), kind, kindSource, components, judgeFailures: context.failures, cacheHits: context.hits };
   }
 
+  /** Rule-only: every item resolves synchronously, so the batch is one loop and one promise. */
+  const scoreAtOnce = (items: RewardItem[], signal: AbortSignal | undefined): Promise<RewardResult[]> => {
+    try {
+      const results: RewardResult[] = [];
+      let pending: Array<Promise<RewardResult>> | undefined;
+      for (const item of items) {
+        const result = scoreItem(item, signal);
+        if (result instanceof Promise) pending ??= results.map((done) => Promise.resolve(done));
+        if (pending) pending.push(Promise.resolve(result));
+        else results.push(result as RewardResult);
+      }
+      return pending ? Promise.all(pending) : Promise.resolve(results);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+
+  /**
+   * With judges: the batch yields to the event loop every ITEMS_PER_TURN items, so the first judge calls
+   * are on the wire (and their answers read) while the rest of the batch is still being prepared.
+   */
+  const scoreInTurns = async (items: RewardItem[], signal: AbortSignal | undefined): Promise<RewardResult[]> => {
+    const results: Array<Promise<RewardResult>> = [];
+    for (let index = 0; index < items.length; index += 1) {
+      if (index > 0 && index % ITEMS_PER_TURN === 0) await nextTurn();
+      const item = items[index];
+      if (!item) continue;
+      const result = Promise.resolve(scoreItem(item, signal));
+      // handled now (an early failure must not count as unhandled while later items are prepared); Promise.all reports it
+      result.catch(ignore);
+      results.push(result);
+    }
+    return Promise.all(results);
+  };
+
   return {
     config,
     metrics,
@@ -296,19 +338,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     score: (items, signal) => {
       // One batch signal fans out to every judge call of every item (each adds an abort listener).
       if (signal) setMaxListeners(0, signal);
-      try {
-        const results: RewardResult[] = [];
-        let pending: Array<Promise<RewardResult>> | undefined;
-        for (const item of items) {
-          const result = scoreItem(item, signal);
-          if (result instanceof Promise) pending ??= results.map((done) => Promise.resolve(done));
-          if (pending) pending.push(Promise.resolve(result));
-          else results.push(result as RewardResult);
-        }
-        return pending ? Promise.all(pending) : Promise.resolve(results);
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
+      return judges.length === 0 ? scoreAtOnce(items, signal) : scoreInTurns(items, signal);
     },
     close: async () => {
       await Promise.all(judges.map((judge) => judge.backend.close()));

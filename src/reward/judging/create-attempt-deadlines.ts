@@ -1,8 +1,8 @@
 /**
  * Per-attempt judge timeouts without an AbortController and a timer per call (in Node 20 a controller
- * costs ~10 µs of CPU, more than the rest of the judge runner's bookkeeping): attempts that start within
- * the same short window (`slackMs`) and carry the same caller signal share one controller, whose one
- * timer fires `timeoutMs + slackMs` after the window opened. So an attempt is aborted with a
+ * costs several µs of CPU, more than the rest of the judge runner's bookkeeping): up to
+ * `attemptsPerWindow` attempts that start within the same short window (`slackMs`) and carry the same
+ * caller signal share one controller, whose one timer fires `timeoutMs + slackMs` after the window opened. So an attempt is aborted with a
  * TimeoutError never before `timeoutMs` and at most `slackMs` after it; a caller abort aborts the
  * attempts of that caller only. A window's timer and its listener on the caller's signal are dropped as
  * soon as its last attempt ends (nothing keeps the process alive once the calls are done).
@@ -27,6 +27,12 @@ export interface AttemptDeadlinesOptions {
   timeoutMs: number;
   /** Default: timeoutMs / 20, at most 1 s. */
   slackMs?: number;
+  /**
+   * Attempts per window (default 16): each in-flight call hangs a listener on its window's signal, and
+   * adding or removing one walks the signal's listener list, so a window shared by every call in flight
+   * would trade the controller's cost for listener walks.
+   */
+  attemptsPerWindow?: number;
   message?: string;
   now?: () => number;
 }
@@ -35,6 +41,8 @@ interface Window extends AttemptDeadline {
   controller: AbortController;
   openedAt: number;
   active: number;
+  /** Attempts started in this window so far. */
+  started: number;
   timer: NodeJS.Timeout;
   caller: AbortSignal | undefined;
   onCallerAbort: (() => void) | undefined;
@@ -42,6 +50,7 @@ interface Window extends AttemptDeadline {
 
 export function createAttemptDeadlines(options: AttemptDeadlinesOptions): AttemptDeadlines {
   const slackMs = options.slackMs ?? Math.min(1000, options.timeoutMs / 20);
+  const attemptsPerWindow = options.attemptsPerWindow ?? 16;
   const now = options.now ?? (() => performance.now());
   const message = options.message ?? `The judge did not answer within ${String(options.timeoutMs)} ms.`;
   /** The window new attempts join, per caller signal (undefined: no caller signal). */
@@ -64,6 +73,7 @@ export function createAttemptDeadlines(options: AttemptDeadlinesOptions): Attemp
       controller,
       openedAt: at,
       active: 0,
+      started: 0,
       timer: setTimeout(() => {
         if (current.get(caller) === window) current.delete(caller);
         controller.abort(new TimeoutError(message));
@@ -88,8 +98,9 @@ export function createAttemptDeadlines(options: AttemptDeadlinesOptions): Attemp
     start(caller) {
       const at = now();
       let window = current.get(caller);
-      if (!window || at - window.openedAt >= slackMs || window.controller.signal.aborted) window = open(caller, at);
+      if (!window || at - window.openedAt >= slackMs || window.started >= attemptsPerWindow || window.controller.signal.aborted) window = open(caller, at);
       window.active += 1;
+      window.started += 1;
       return window;
     },
     end(deadline) {
