@@ -1,6 +1,6 @@
 /**
  * One huge request must not stall other clients (issue 8, item 1): `/health` latency while 1 MB bodies
- * of several shapes go through `safemed serve` (own process, instant scripted upstream, audit trail on
+ * of several shapes (test/serve/big-body-shapes.ts) go through `safemed serve` (own process, instant scripted upstream, audit trail on
  * with PHI redaction in the audit worker). Rows: guard off and guard on (the default).
  *
  *   node --import tsx bench/serve-big-body.ts [--rounds 3]
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bigBodyShapes } from '../test/serve/big-body-shapes.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
@@ -22,34 +23,26 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; url: string 
     child.stdout.on('data', (text: Buffer) => {
       output += text.toString();
       const match = /listening on (\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
+      if (match?.[1] !== undefined) resolve({ child, url: match[1] });
     });
     child.stderr.resume();
     child.once('exit', (code) => { reject(new Error(`serve exited (${code}): ${output}`)); });
   });
 }
 
-const shapes: Record<string, string> = {
-  'no spaces': 'a'.repeat(1_000_000),
-  'e-mail-like': `${'a'.repeat(500_000)}@${'b.'.repeat(249_000)}`,
-  digits: '1'.repeat(1_000_000),
-  'Patient + capitals': `Patient ${'Xy'.repeat(499_990)}`,
-  prose: 'My name is Robert Brown and I take warfarin 5 mg daily. '.repeat(17_800),
-};
-
 async function measure(url: string): Promise<Array<{ shape: string; status: number; ms: number; healthMax: number; healthP99: number; polls: number }>> {
   const rows = [];
-  for (const [shape, content] of Object.entries(shapes)) {
-    const body = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content }] });
+  for (const { name: shape, messages } of bigBodyShapes()) {
+    const body = JSON.stringify({ model: 'safemed-r1', messages });
     const latencies: number[] = [];
     const started = performance.now();
-    let done = false;
+    const state = { done: false };
     const big = fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (response) => {
       await response.text();
-      done = true;
+      state.done = true;
       return response.status;
     });
-    while (!done) {
+    while (!state.done) {
       const t0 = performance.now();
       const health = await fetch(`${url}/health`);
       await health.arrayBuffer();
@@ -78,7 +71,7 @@ const upstream = {
     upstreamProcess.stdout.on('data', (text: Buffer) => {
       output += text.toString();
       const match = /listening on (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
+      if (match?.[1] !== undefined) resolve(match[1]);
     });
   }),
 };
@@ -100,7 +93,8 @@ try {
     }
   }
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  upstreamProcess.kill('SIGTERM');
+  // SIGKILL: a server stuck in a synchronous loop would never see SIGTERM.
+  for (const child of children) child.kill('SIGKILL');
+  upstreamProcess.kill('SIGKILL');
   rmSync(folder, { recursive: true, force: true });
 }
