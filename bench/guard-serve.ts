@@ -81,11 +81,11 @@ async function main(): Promise<void> {
     });
   // Rows are interleaved over several rounds and the median round is reported, so a burst of
   // load from elsewhere on the machine does not land on one configuration only.
-  const samples: AutocannonResult[][] = rows.map(() => []);
+  const measured = rows.map((row) => ({ row, samples: [] as AutocannonResult[] }));
   try {
     for (const row of rows) await run(row.url, row.body, 1); // warm-up
     for (let round = 0; round < rounds; round += 1) {
-      for (const [index, row] of rows.entries()) samples[index]!.push(await run(row.url, row.body, seconds));
+      for (const { row, samples } of measured) samples.push(await run(row.url, row.body, seconds));
     }
   } finally {
     await servers.off.close();
@@ -94,9 +94,8 @@ async function main(): Promise<void> {
     await base.close();
     await upstream.close();
   }
-  const median = (numbers: number[]) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)]!;
-  const results = rows.map((row, index) => {
-    const list = samples[index]!;
+  const median = (numbers: number[]) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)] ?? Number.NaN;
+  const results = measured.map(({ row, samples: list }) => {
     return {
       label: row.label,
       result: {
@@ -113,10 +112,12 @@ async function main(): Promise<void> {
     };
   });
   // autocannon reports percentiles in whole milliseconds; the mean shows sub-millisecond differences.
-  const offP50 = results[0]!.result.latency.p50;
-  const offStreamP50 = results[2]!.result.latency.p50;
-  const offMean = results[0]!.result.latency.average;
-  const offStreamMean = results[2]!.result.latency.average;
+  const [offRow, , offStreamRow] = results;
+  if (!offRow || !offStreamRow) throw new Error('the guard-off rows (0: plain, 2: streaming) are missing');
+  const offP50 = offRow.result.latency.p50;
+  const offStreamP50 = offStreamRow.result.latency.p50;
+  const offMean = offRow.result.latency.average;
+  const offStreamMean = offStreamRow.result.latency.average;
   console.log(`guard latency in safemed serve (scripted instant upstream, ${connections} connections, median of ${rounds} rounds x ${seconds} s per row)`);
   console.log('| configuration | p50 ms | p99 ms | mean ms | added p50 ms | added mean ms | req/s | errors |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

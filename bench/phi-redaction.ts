@@ -32,7 +32,9 @@ const questions = readFileSync(new URL('../../shared/data/benign/medquad.jsonl',
   .map((line) => (JSON.parse(line) as { question: string }).question);
 for (let index = questions.length - 1; index > 0; index -= 1) {
   const other = Math.floor(random() * (index + 1));
-  [questions[index], questions[other]] = [questions[other]!, questions[index]!];
+  const [here, there] = [questions[index], questions[other]];
+  if (here === undefined || there === undefined) throw new Error('shuffle index out of range');
+  [questions[index], questions[other]] = [there, here];
 }
 const sample = questions.slice(0, Number(values.sample));
 let tokens = 0;

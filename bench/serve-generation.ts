@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       output += text;
       const match = /listening on (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
+      if (match?.[1]) resolve(match[1]);
     });
     child.once('exit', (code) => { reject(new Error(`safemed serve exited (${code}) before listening`)); });
   });

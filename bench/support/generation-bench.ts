@@ -85,31 +85,33 @@ export async function createDirectLlamaRunner(options: GenerationBenchOptions): 
 
 /** Warm-up rounds, then `runs` rounds whose order alternates to cancel drift. */
 export async function measureAlternating(paths: MeasuredPath[], runs: number, warmups: number): Promise<Map<string, Measurement[]>> {
-  const results = new Map<string, Measurement[]>(paths.map(([name]) => [name, []]));
+  const measured = paths.map(([name, run]) => ({ name, run, measurements: [] as Measurement[] }));
   for (let warm = 0; warm < warmups; warm += 1) for (const [, run] of paths) await run();
   for (let round = 0; round < runs; round += 1) {
-    const order = round % 2 === 0 ? paths : [...paths].reverse();
-    for (const [name, run] of order) results.get(name)!.push(await run());
+    const order = round % 2 === 0 ? measured : [...measured].reverse();
+    for (const path of order) path.measurements.push(await path.run());
   }
-  return results;
+  return new Map(measured.map(({ name, measurements }) => [name, measurements]));
 }
 
 function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const at = (index: number) => sorted[index] ?? Number.NaN;
+  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
 /** Prints medians per path and the ratio to the first path (the direct baseline). */
 export function printGenerationTable(title: string, options: GenerationBenchOptions, paths: MeasuredPath[], results: Map<string, Measurement[]>): void {
-  const directRate = median(results.get(paths[0]![0])!.map((m) => m.tokens / m.seconds));
+  const measurementsOf = (name: string) => results.get(name) ?? [];
+  const directRate = median(measurementsOf(paths[0]?.[0] ?? '').map((m) => m.tokens / m.seconds));
   console.log(
-    `${title}: model ${options.model ?? 'tiny GGUF (seed 1)'}, threads ${options.threads}, ${options.runs} runs, max ${options.maxTokens} tokens, load average ${loadavg()[0]!.toFixed(2)}`,
+    `${title}: model ${options.model ?? 'tiny GGUF (seed 1)'}, threads ${options.threads}, ${options.runs} runs, max ${options.maxTokens} tokens, load average ${(loadavg()[0] ?? 0).toFixed(2)}`,
   );
   console.log('| path | tokens/run | median tokens/s | min–max tokens/s | median first token ms | ratio vs direct |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const [name] of paths) {
-    const measurements = results.get(name)!;
+    const measurements = measurementsOf(name);
     const rates = measurements.map((m) => m.tokens / m.seconds);
     const rate = median(rates);
     console.log(

@@ -4,7 +4,8 @@
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
+    // JSON.stringify gives undefined (despite its type) for undefined, functions and symbols.
+    const text = JSON.stringify(value) as string | undefined;
     return text === undefined ? 'null' : text;
   }
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;

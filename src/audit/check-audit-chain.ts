@@ -49,10 +49,9 @@ export function checkAuditChain(
   const problems: AuditProblem[] = [];
 
   for (const row of rows) {
-    let good = true;
+    const problemsBefore = problems.length;
     const report = (problem: string) => {
       problems.push({ id: row.id, problem });
-      good = false;
     };
     if (row.id !== previousId + 1) {
       const missing = row.id - 1 === previousId + 1 ? `record #${previousId + 1} is missing` : `records #${previousId + 1}–#${row.id - 1} are missing`;
@@ -76,7 +75,7 @@ export function checkAuditChain(
     }
     previousId = row.id;
     previousHash = row.hash;
-    if (good) checked += 1;
+    if (problems.length === problemsBefore) checked += 1;
   }
   if (head && head.last_id > previousId) {
     const first = previousId + 1;

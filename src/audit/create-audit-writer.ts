@@ -126,10 +126,12 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
         finished.push({ record, resolve, reject });
         schedule();
       }),
-    close: async () => {
-      if (closed) return;
-      if (scheduled || pending.length > 0 || finished.length > 0) flush();
-      closed = true;
+    close: () => {
+      if (!closed) {
+        if (scheduled || pending.length > 0 || finished.length > 0) flush();
+        closed = true;
+      }
+      return Promise.resolve();
     },
   };
 }

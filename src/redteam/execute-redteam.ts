@@ -317,7 +317,7 @@ function readResults(dir: string): Map<string, RedteamResultRecord> {
 export function executeRedteamExport(settings: { attacks: string; results?: string; format: string; out: string; limit?: number }): { records: number; out: string } {
   const attacks = readAttackFile(settings.attacks);
   let records: unknown[];
-  if (settings.format === 'grpo') records = exportGrpoPrompts(attacks, settings.results ? readResults(settings.results) : new Map(), settings.limit);
+  if (settings.format === 'grpo') records = exportGrpoPrompts(attacks, settings.results ? readResults(settings.results) : new Map<string, RedteamResultRecord>(), settings.limit);
   else if (settings.format === 'guard') records = exportGuardRecords(attacks).slice(0, settings.limit ?? attacks.length);
   else throw new ConfigError(`--format must be grpo or guard, got "${settings.format}".`, { key: '--format', fix: '--format grpo' });
   writeAtomically(settings.out, toJsonLines(records));

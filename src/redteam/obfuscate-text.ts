@@ -22,9 +22,9 @@ export const OBFUSCATIONS = {
   base64: { name: 'base64', apply: (text: string) => Buffer.from(text, 'utf8').toString('base64') },
   rot13: { name: 'ROT13', apply: rot13 },
   leetspeak: { name: 'leetspeak', apply: (text: string) => text.replace(/[a-z]/gi, (letter) => LEET[letter.toLowerCase()] ?? letter) },
-  split: { name: 'character splitting', apply: (text: string) => [...text].filter((character) => character.trim() !== '').join('-') },
-  homoglyph: { name: 'homoglyphs', apply: (text: string) => [...text].map((character) => HOMOGLYPHS[character] ?? character).join('') },
-  reverse: { name: 'reversed text', apply: (text: string) => [...text].reverse().join('') },
+  split: { name: 'character splitting', apply: (text: string) => Array.from(text).filter((character) => character.trim() !== '').join('-') },
+  homoglyph: { name: 'homoglyphs', apply: (text: string) => Array.from(text).map((character) => HOMOGLYPHS[character] ?? character).join('') },
+  reverse: { name: 'reversed text', apply: (text: string) => Array.from(text).reverse().join('') },
 } as const;
 
 export type ObfuscationId = keyof typeof OBFUSCATIONS;

@@ -106,14 +106,16 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RunRedteam
   /** A model call with the engine's policy: rate limit, per-attempt timeout, retries with backoff. */
   const callTarget = async (backend: Backend, messages: ChatMessage[]) => {
     let lastError: unknown;
+    // A function, not `signal.aborted` twice: TypeScript would keep the first check's narrowing across the awaits.
+    const aborted = () => signal.aborted;
     for (let attempt = 0; attempt <= retries; attempt += 1) {
-      if (signal.aborted) throw new Error('aborted');
+      if (aborted()) throw new Error('aborted');
       try {
         await limiter.acquire(signal);
         return await backend.generate({ messages, settings: {}, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
       } catch (error) {
         lastError = error;
-        if (signal.aborted) break;
+        if (aborted()) break;
         if (attempt < retries) await sleep(backoffMs * 2 ** attempt, signal).catch(() => undefined);
       }
     }
