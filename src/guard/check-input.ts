@@ -120,7 +120,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   }
 
   // A client-written assistant turn that already holds dangerous instructions (a prefix injection) is steered.
-  if (hasUser && minimumAction === undefined) {
+  if (hasUser && minimumAction === undefined && original.some((message) => message.role === 'assistant')) {
     const dangerous = createAnswerCheck(context.spec, { requestAction: 'allow', mechanism: null, dimension: 'benign' });
     search: for (const message of original) {
       if (message.role !== 'assistant') continue;
