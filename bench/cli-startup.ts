@@ -1,7 +1,8 @@
 /**
  * CLI start-up time, before and after, side by side: each git ref is exported (`git archive`) into a
  * temporary folder, built with the project's TypeScript (`tsconfig.build.json`, node_modules linked
- * from this checkout), and `node dist/cli/main.js <command>` is timed N times per command (wall clock,
+ * from this checkout; plus its data snapshots, scripts/build-data-snapshots.mjs, where the ref has
+ * them), and `node dist/cli/main.js <command>` is timed N times per command (wall clock,
  * spawn to exit, alternating between the two builds so machine load hits both alike).
  *
  *   node --import tsx bench/cli-startup.ts [--before <ref>] [--after <ref>] [--runs 15]
@@ -11,7 +12,7 @@
  * Prints min / median / max in ms per command and build, and the target (300 ms).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +48,8 @@ function build(ref: string): string {
   symlinkSync(join(repository, 'node_modules'), join(folder, 'node_modules'), 'dir');
   // tsc emits even when another part of the tree has type errors; only dist/ matters here.
   spawnSync(process.execPath, [join(repository, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: folder });
+  // The build's data snapshots (JSON instead of YAML + zod at start-up), in refs that have the step.
+  if (existsSync(join(folder, 'scripts', 'build-data-snapshots.mjs'))) run(process.execPath, ['scripts/build-data-snapshots.mjs'], folder);
   return folder;
 }
 

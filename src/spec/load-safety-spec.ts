@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, describeError } from '../core/errors.js';
 import { resolvePackagePath } from '../core/package-paths.js';
 import { defineDataFile, moduleFile, parseYaml } from './define-data-file.js';
-import { safetySpecIndexSchema, safetySpecSchema, type SafetySpec } from './safety-spec-schema.js';
+import { safetySpecSchemas, type SafetySpec } from './safety-spec-schema.js';
 
 export interface LoadSafetySpecOptions {
   /** Folder holding spec.yaml and the files it names (default: the package's src/spec/data). */
@@ -45,6 +45,7 @@ function describeIssue(issue: { path: PropertyKey[]; message: string }): string 
 export function readSafetySpec(options: LoadSafetySpecOptions = {}): SafetySpec {
   const folder = options.folder ?? packageSpecFolder();
   const at = (name: string) => `${folder}/${name}`;
+  const { safetySpecIndexSchema, safetySpecSchema } = safetySpecSchemas();
   const index = safetySpecIndexSchema.safeParse(readYaml(at('spec.yaml')));
   if (!index.success) {
     const issue = index.error.issues[0];
