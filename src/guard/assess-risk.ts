@@ -10,7 +10,7 @@
 import type { ChatMessage } from '../core/chat.js';
 import { assessConversationTurns } from './classifier/assess-conversation-turns.js';
 import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-assessor.js';
-import { encoderRisk, inEncoderBand, readEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
+import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, readEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
 import { readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
 import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker } from './classifier/sentence-encoder.js';
@@ -95,13 +95,18 @@ export function encoderText(messages: ChatMessage[]): string {
 }
 
 /**
- * Refines a fast-path assessment with the sentence-encoder head when it is English and inside the head's
- * uncertain band: risk = max(fast path, encoder). Outside the band, without a committed head, or when the
- * encoder cannot load (the reason says so), the fast-path assessment is returned unchanged.
+ * Refines a fast-path assessment with the sentence-encoder heads when it is English and inside a head's
+ * uncertain band: risk = max(fast path, encoder) when the risk is in the risk band; emergency =
+ * max(fast path, encoder) when the emergency probability is in the emergency band. One embedding serves
+ * both. Outside the bands, without a committed head, or when the encoder cannot load (the reason says
+ * so), the fast-path assessment is returned unchanged.
  */
 export async function refineAssessment(assessment: RiskAssessment, messages: ChatMessage[], options: RefineOptions = {}): Promise<RiskAssessment> {
   const head = options.head ?? readDefaultHead();
-  if (head === undefined || !inEncoderBand(head, assessment.risk, assessment.language)) return assessment;
+  if (head === undefined) return assessment;
+  const riskBand = inEncoderBand(head, assessment.risk, assessment.language);
+  const emergencyBand = inEmergencyBand(head, assessment.emergency, assessment.language);
+  if (!riskBand && !emergencyBand) return assessment;
   options.signal?.throwIfAborted();
   let embedding: Float32Array | undefined;
   try {
@@ -112,10 +117,13 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   }
   options.signal?.throwIfAborted();
   if (embedding === undefined) return assessment;
-  const risk = Math.round(encoderRisk(head, embedding) * 10_000) / 10_000;
-  if (risk <= assessment.risk) return assessment;
-  const refined: RiskAssessment = { ...assessment, risk, reasons: [`sentence encoder: risk ${risk.toFixed(2)} (uncertain band)`, ...assessment.reasons] };
-  if (refined.dimension === 'benign' && risk >= 0.25) {
+  let refined = assessment;
+  const risk = riskBand ? Math.round(encoderRisk(head, embedding) * 10_000) / 10_000 : 0;
+  if (risk > refined.risk) refined = { ...refined, risk, reasons: [`sentence encoder: risk ${risk.toFixed(2)} (uncertain band)`, ...refined.reasons] };
+  const emergency = emergencyBand ? Math.round(encoderEmergency(head, embedding) * 10_000) / 10_000 : 0;
+  if (emergency > refined.emergency) refined = { ...refined, emergency, reasons: [`sentence encoder: emergency probability ${emergency.toFixed(2)} (uncertain band)`, ...refined.reasons] };
+  if (refined === assessment) return assessment;
+  if (refined.dimension === 'benign' && (refined.risk >= 0.25 || refined.emergency >= 0.5)) {
     const harm = (options.assessor ?? assessor()).classifyHarm(encoderText(messages));
     return { ...refined, ...harm };
   }

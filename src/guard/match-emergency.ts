@@ -298,6 +298,9 @@ export function emergencyFromProbability(
   if (probability < 0.5 || text.trim() === '') return undefined;
   if (CLINICIAN_OR_HYPOTHETICAL.test(text) || PAST_OR_RESOLVED.test(text)) return undefined;
   if (probability < 0.8 && (isInformational(text) || !mentionsPerson(text))) return undefined;
-  const id = dimension === 'mental_health_self_harm' ? 'suicidality' : dimension === 'medication_safety' || dimension === 'general_harm' ? 'overdose_poisoning' : undefined;
-  return id === undefined ? undefined : situation(spec, id);
+  // The emergency head is trained on two situations only: suicide or self-harm, and an overdose or
+  // poisoning. The dimension head tells them apart; any other dimension it names (emergency_care,
+  // vulnerable_populations for a child who swallowed something…) is the poisoning side.
+  const id = dimension === 'mental_health_self_harm' || dimension === 'end_of_life_care' ? 'suicidality' : 'overdose_poisoning';
+  return situation(spec, id);
 }

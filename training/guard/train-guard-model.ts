@@ -81,7 +81,7 @@ export interface Hyper {
   contrastMechanismWeight: number;
 }
 
-export const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 1, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 10, emergencyEpochs: 15 };
+export const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 10, emergencyEpochs: 15 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
@@ -95,6 +95,8 @@ export const MECHANISM_LABELS: string[] = [...MECHANISM_IDS];
 const BARS = { ordinary: 0.008, xstest: 0.04, ordinaryEscalated: 0.003, scarySafeEscalated: 0.03 };
 /** What the sentence encoder may add on dev to the fast path's flagged shares (pooled ordinary texts; XSTest-like). */
 const ENCODER_BUDGET = { ordinary: 0.005, xstest: 0.02 };
+/** What the encoder's emergency head may add on dev to the fast path's escalated shares (English). */
+const ENCODER_EMERGENCY_BUDGET = { ordinary: 0.002, scarySafe: 0.02, xstest: 0.01 };
 
 /** Small but important sources count more (hand-written contrast pairs, generic harm, Chinese attacks). */
 const SOURCE_WEIGHTS: [RegExp, number][] = [
@@ -295,6 +297,11 @@ async function trainEncoderHeadFor(
     .map((example) => ({ text: example.text, label: example.label }));
   const shared = shuffleInPlace(datasets.train.filter((example) => example.language === 'en' && example.label === 0 && ENCODER_SHARED_BENIGN.has(example.source)), random).slice(0, 800);
   train.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
+  // The emergency head: emergencies against every other English corpus text as written (harmful requests and look-alikes included) and the shared sample.
+  const emergencyTrain: EncoderTrainingText[] = corpusTraining
+    .filter((example) => example.language === 'en' && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign|harmful-encoded)$/.test(example.source))
+    .map((example) => ({ text: example.text, label: example.emergency === true ? 1 : 0 }));
+  emergencyTrain.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
   const flaggedActions = new Set(['steer', 'block', 'escalate']);
   const devItem = (group: EncoderDevItem['group'], source: string, messages: ChatMessage[]): EncoderDevItem => {
     const fast = fastAssess(messages);
@@ -302,16 +309,16 @@ async function trainEncoderHeadFor(
   };
   const dev: EncoderDevItem[] = [];
   for (const record of corpus) {
-    if (record.split !== 'dev' || record.language !== 'en' || record.label === 'emergency') continue;
+    if (record.split !== 'dev' || record.language !== 'en') continue;
     const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
-    const group = record.label === 'harmful' ? 'harmful' : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary' : record.kind === 'xstest' ? 'xstest' : 'other';
+    const group = record.label === 'emergency' ? 'emergency' : record.label === 'harmful' ? 'harmful' : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary' : record.kind === 'xstest' ? 'xstest' : record.kind === 'scary_safe' ? 'scary_safe' : 'other';
     dev.push(devItem(group, `corpus:${record.kind}`, messages));
   }
   for (const set of datasets.dev) {
     if (!ORDINARY_SETS.has(set.name)) continue;
     for (const item of shuffleInPlace(set.items.filter((entry) => entry.language === 'en'), random).slice(0, 250)) dev.push(devItem('ordinary', set.name, [{ role: 'user', content: item.text ?? '' }]));
   }
-  return trainEncoderHead({ train, dev, embedder, seed, trainedAt, budget: ENCODER_BUDGET, log });
+  return trainEncoderHead({ train, emergencyTrain, emergencyBudget: ENCODER_EMERGENCY_BUDGET, dev, embedder, seed, trainedAt, budget: ENCODER_BUDGET, log });
 }
 
 export async function trainGuardModel(options: TrainGuardOptions): Promise<TrainGuardResult> {
@@ -384,7 +391,7 @@ export async function trainGuardModel(options: TrainGuardOptions): Promise<Train
     ...(encoderHead ? { withEncoderCorpusDev: withoutErrors(dev), withEncoderCorpusTest: withoutErrors(test) } : {}),
     heldOutSetsFastPath: sharedSets,
   };
-  model.metadata.training = { ...model.metadata.training, hyper, bars: BARS, encoderBudget: ENCODER_BUDGET, corpusRecords: corpus.length, corpusTrainDropped: corpusExamples.dropped };
+  model.metadata.training = { ...model.metadata.training, hyper, bars: BARS, encoderBudget: ENCODER_BUDGET, encoderEmergencyBudget: ENCODER_EMERGENCY_BUDGET, corpusRecords: corpus.length, corpusTrainDropped: corpusExamples.dropped };
   const result: TrainGuardResult = { model, dev, test, sharedSets, ...(encoderHead ? { encoderHead } : {}) };
   if (options.outDir) {
     result.written = writeGuardModel(model, options.outDir);

@@ -24,6 +24,19 @@ const encoderHeadSchema = z.object({
   seed: z.number(),
   trainedAt: z.string(),
   figures: z.record(z.string(), z.unknown()),
+  /**
+   * The emergency head on the same embedding (an emergency happening now), consulted when the fast
+   * path's emergency probability is in its band; the refined probability is the higher of the two.
+   */
+  emergency: z
+    .object({
+      weights: z.array(z.number()),
+      bias: z.number(),
+      calibration: z.object({ slope: z.number(), threshold: z.number() }),
+      band: z.object({ low: z.number(), high: z.number() }),
+      figures: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
 });
 
 export type EncoderHead = z.infer<typeof encoderHeadSchema>;
@@ -54,4 +67,17 @@ export function encoderRisk(head: EncoderHead, embedding: Float32Array): number 
 
 export function inEncoderBand(head: EncoderHead, risk: number, language: string): boolean {
   return language === head.language && risk >= head.band.low && risk < head.band.high;
+}
+
+/** The emergency probability the encoder's emergency head gives an embedding (0 without that head). */
+export function encoderEmergency(head: EncoderHead, embedding: Float32Array): number {
+  const emergency = head.emergency;
+  if (emergency === undefined) return 0;
+  let sum = emergency.bias;
+  for (let index = 0; index < head.dimensions; index += 1) sum += (emergency.weights[index] ?? 0) * (embedding[index] ?? 0);
+  return 1 / (1 + Math.exp(-emergency.calibration.slope * (sum - emergency.calibration.threshold)));
+}
+
+export function inEmergencyBand(head: EncoderHead, emergency: number, language: string): boolean {
+  return head.emergency !== undefined && language === head.language && emergency >= head.emergency.band.low && emergency < head.emergency.band.high;
 }

@@ -1,7 +1,7 @@
 /**
  * The sentence-encoder thread (started by createSentenceEncoderWorker): loads the Universal Sentence
  * Encoder once and embeds texts one request at a time, off the server's event loop.
- * In: {id, texts}; out: {id, vectors} or {id, error}.
+ * In: {id, texts}; out: {ready} once the model has loaded (or failed to), then {id, vectors} or {id, error}.
  */
 import { parentPort } from 'node:worker_threads';
 import { loadSentenceEncoder } from './sentence-encoder.js';
@@ -11,12 +11,17 @@ export interface EncoderWorkerRequest {
   texts: string[];
 }
 
-export type EncoderWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string };
+export type EncoderWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true };
 
 const port = parentPort;
 if (port) {
   // Start loading at once: the first band request should not wait for the model.
-  let queue: Promise<unknown> = loadSentenceEncoder().catch(() => undefined);
+  // The caller's deadlines start when the model is ready (a failed load also reports ready: the calls then fail fast).
+  let queue: Promise<unknown> = loadSentenceEncoder()
+    .catch(() => undefined)
+    .finally(() => {
+      port.postMessage({ ready: true } satisfies EncoderWorkerReply);
+    });
   port.on('message', (request: EncoderWorkerRequest) => {
     queue = queue.then(async () => {
       try {

@@ -32,8 +32,10 @@ export function loadSentenceEncoder(): Promise<SentenceEncoder> {
 export interface SentenceEncoderWorkerOptions {
   /** Embedding requests waiting or running at most; a further request is refused at once (default 8). */
   maxPending?: number;
-  /** An embedding not back within this many ms is given up (default 1,000; the first call also waits for the model to load). */
+  /** An embedding not back within this many ms of the model being ready is given up (default 1,000). */
   timeoutMs?: number;
+  /** How long a call may wait for the model to load in the thread (default 60,000 ms). */
+  loadTimeoutMs?: number;
 }
 
 /** A SentenceEncoder whose embeddings run in a worker thread; `close` stops the thread. */
@@ -60,7 +62,10 @@ function startEncoderThread(): Worker {
 export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOptions = {}): SentenceEncoderWorker {
   const maxPending = options.maxPending ?? 8;
   const timeoutMs = options.timeoutMs ?? 1_000;
+  const loadTimeoutMs = options.loadTimeoutMs ?? 60_000;
   let worker: Worker | undefined;
+  /** The thread's model has loaded: deadlines run from here (calls made earlier wait for the load first). */
+  let ready = false;
   let nextId = 1;
   const waiting = new Map<number, { resolve: (vectors: Float32Array[]) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   const failAll = (error: Error) => {
@@ -71,6 +76,16 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
     waiting.clear();
     worker?.unref();
     worker = undefined;
+    ready = false;
+  };
+  /** Gives up call `id` after `ms` (the thread finishes a late embedding; its answer is dropped). */
+  const deadline = (id: number, ms: number, reject: (error: Error) => void): NodeJS.Timeout => {
+    const timer = setTimeout(() => {
+      settle(id);
+      reject(new EncoderBusyError(ready ? `no embedding within ${ms} ms` : `the model did not load within ${ms} ms`));
+    }, ms);
+    timer.unref();
+    return timer;
   };
   /** The thread keeps the process alive only while an embedding is awaited. */
   const settle = (id: number) => {
@@ -81,6 +96,14 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
     if (worker) return worker;
     const started = startEncoderThread();
     started.on('message', (reply: EncoderWorkerReply) => {
+      if ('ready' in reply) {
+        ready = true;
+        for (const [id, item] of waiting) {
+          clearTimeout(item.timer);
+          item.timer = deadline(id, timeoutMs, item.reject);
+        }
+        return;
+      }
       const item = waiting.get(reply.id);
       if (!item) return;
       settle(reply.id);
@@ -107,12 +130,7 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
         }
         const id = nextId;
         nextId += 1;
-        const timer = setTimeout(() => {
-          // The thread finishes the late embedding; its answer is dropped.
-          settle(id);
-          reject(new EncoderBusyError(`no embedding within ${timeoutMs} ms`));
-        }, timeoutMs);
-        timer.unref();
+        const timer = deadline(id, ready ? timeoutMs : loadTimeoutMs, reject);
         waiting.set(id, { resolve, reject, timer });
         const running = thread();
         running.ref();

@@ -97,7 +97,8 @@ function decodeBase64(text: string): string | null {
     const run = match[0];
     if (!/[0-9+/=]/.test(run) && !/[A-Z].*[a-z].*[A-Z]/.test(run)) continue;
     const decoded = Buffer.from(run, 'base64').toString('utf8');
-    const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{Zs}\n]/gu, '').length;
+    // Letters, digits, punctuation, symbols ("+", "%") and spaces; U+FFFD marks bytes that were not UTF-8.
+    const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{S}\p{Zs}\n]|\uFFFD/gu, '').length;
     if (decoded.length >= 8 && printable / decoded.length > 0.95 && /\p{L}{2,}/u.test(decoded) && /[\s\p{Script=Han}]/u.test(decoded)) {
       parts.push(decoded);
     }
