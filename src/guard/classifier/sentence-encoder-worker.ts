@@ -4,14 +4,7 @@
  * In: {id, texts}; out: {ready} once the model has loaded (or failed to), then {id, vectors} or {id, error}.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadSentenceEncoder } from './sentence-encoder.js';
-
-export interface EncoderWorkerRequest {
-  id: number;
-  texts: string[];
-}
-
-export type EncoderWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true };
+import { loadSentenceEncoder, type EncoderWorkerReply, type EncoderWorkerRequest } from './sentence-encoder.js';
 
 const port = parentPort;
 if (port) {

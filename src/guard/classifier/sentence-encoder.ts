@@ -5,7 +5,15 @@
  * once per process. `createSentenceEncoderWorker` runs it in a worker thread (what serve uses).
  */
 import { Worker } from 'node:worker_threads';
-import type { EncoderWorkerReply, EncoderWorkerRequest } from './sentence-encoder-worker.js';
+
+/** A request to the encoder thread (sentence-encoder-worker.ts). */
+export interface EncoderWorkerRequest {
+  id: number;
+  texts: string[];
+}
+
+/** The encoder thread's replies: {ready} once its model has loaded (or failed to), then one per request. */
+export type EncoderWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true };
 
 export interface SentenceEncoder {
   embed(texts: string[]): Promise<Float32Array[]>;
