@@ -38,7 +38,7 @@ export function loadSentenceEncoder(): Promise<SentenceEncoder> {
 }
 
 export interface SentenceEncoderWorkerOptions {
-  /** Embedding requests waiting or running at most; a further request is refused at once (default 8). */
+  /** Embeddings queued or running in the thread at most; a further request is refused at once (default 4: ~4 embeddings of wait). */
   maxPending?: number;
   /** An embedding not back within this many ms of the model being ready is given up (default 1,000). */
   timeoutMs?: number;
@@ -68,13 +68,19 @@ function startEncoderThread(): Worker {
  * The thread does not keep the process alive.
  */
 export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOptions = {}): SentenceEncoderWorker {
-  const maxPending = options.maxPending ?? 8;
+  const maxPending = options.maxPending ?? 4;
   const timeoutMs = options.timeoutMs ?? 1_000;
   const loadTimeoutMs = options.loadTimeoutMs ?? 60_000;
   let worker: Worker | undefined;
   /** The thread's model has loaded: deadlines run from here (calls made earlier wait for the load first). */
   let ready = false;
   let nextId = 1;
+  /**
+   * Embeddings posted to the thread and not yet answered by it. A call given up at its deadline leaves
+   * `waiting` but stays queued in the thread, so the bound counts this, not `waiting`: otherwise late
+   * calls would pile up in the thread without limit and keep a core busy for nothing.
+   */
+  let inThread = 0;
   const waiting = new Map<number, { resolve: (vectors: Float32Array[]) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   const failAll = (error: Error) => {
     for (const item of waiting.values()) {
@@ -85,6 +91,7 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
     worker?.unref();
     worker = undefined;
     ready = false;
+    inThread = 0;
   };
   /** Gives up call `id` after `ms` (the thread finishes a late embedding; its answer is dropped). */
   const deadline = (id: number, ms: number, reject: (error: Error) => void): NodeJS.Timeout => {
@@ -112,6 +119,7 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
         }
         return;
       }
+      inThread = Math.max(0, inThread - 1);
       const item = waiting.get(reply.id);
       if (!item) return;
       settle(reply.id);
@@ -132,8 +140,8 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
           resolve([]);
           return;
         }
-        if (waiting.size >= maxPending) {
-          reject(new EncoderBusyError(`${waiting.size} embeddings already waiting`));
+        if (inThread >= maxPending) {
+          reject(new EncoderBusyError(`${inThread} embeddings already queued`));
           return;
         }
         const id = nextId;
@@ -143,6 +151,7 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
         const running = thread();
         running.ref();
         running.postMessage({ id, texts } satisfies EncoderWorkerRequest);
+        inThread += 1;
       }),
     close: async () => {
       const running = worker;
