@@ -38,8 +38,16 @@ export function loadSentenceEncoder(): Promise<SentenceEncoder> {
 }
 
 export interface SentenceEncoderWorkerOptions {
+  /**
+   * Embeddings started per second at most (default 10: ~25 % of one core at ~25 ms each). Beyond it a
+   * call is refused at once, so a stream of band requests cannot take a core from the server (on the
+   * 2-core development machine an always-busy encoder cut the default throughput to a third).
+   */
+  maxPerSecond?: number;
   /** Embeddings queued or running in the thread at most; a further request is refused at once (default 4: ~4 embeddings of wait). */
   maxPending?: number;
+  /** The clock for the per-second budget (tests). */
+  now?: () => number;
   /** An embedding not back within this many ms of the model being ready is given up (default 1,000). */
   timeoutMs?: number;
   /** How long a call may wait for the model to load in the thread (default 60,000 ms). */
@@ -69,6 +77,10 @@ function startEncoderThread(): Worker {
  */
 export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOptions = {}): SentenceEncoderWorker {
   const maxPending = options.maxPending ?? 4;
+  const maxPerSecond = options.maxPerSecond ?? 10;
+  const now = options.now ?? (() => performance.now());
+  /** Start times of the embeddings of the last second. */
+  const started: number[] = [];
   const timeoutMs = options.timeoutMs ?? 1_000;
   const loadTimeoutMs = options.loadTimeoutMs ?? 60_000;
   let worker: Worker | undefined;
@@ -144,6 +156,13 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
           reject(new EncoderBusyError(`${inThread} embeddings already queued`));
           return;
         }
+        const at = now();
+        while (started.length > 0 && at - (started[0] ?? at) >= 1_000) started.shift();
+        if (started.length >= maxPerSecond) {
+          reject(new EncoderBusyError(`over its budget of ${maxPerSecond} embeddings per second`));
+          return;
+        }
+        started.push(at);
         const id = nextId;
         nextId += 1;
         const timer = deadline(id, ready ? timeoutMs : loadTimeoutMs, reject);
