@@ -13,7 +13,7 @@ import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-
 import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, readEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
 import { readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
-import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker } from './classifier/sentence-encoder.js';
+import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker, type SentenceEncoderWorkerOptions } from './classifier/sentence-encoder.js';
 
 export type { RiskAssessment } from './classifier/risk-assessment.js';
 
@@ -31,11 +31,29 @@ function readDefaultHead(): EncoderHead | undefined {
   return defaultEncoderHead ?? undefined;
 }
 
+let encoderOptions: SentenceEncoderWorkerOptions = {};
+
 /** The default encoder: the Universal Sentence Encoder in a worker thread (bounded queue, 1 s deadline). */
 function encoderThread(): SentenceEncoder {
-  defaultEncoder ??= createSentenceEncoderWorker();
+  defaultEncoder ??= createSentenceEncoderWorker(encoderOptions);
   return defaultEncoder;
 }
+
+/**
+ * Options of the default encoder thread. The defaults protect a server (a per-second budget, a short
+ * queue, a 1 s deadline: a busy encoder leaves the fast path's verdict); offline work that must measure
+ * the whole guard — `guard eval`, `guard scan` — lifts them with OFFLINE_ENCODER. A running thread is
+ * closed and the next band request starts one with the new options.
+ */
+export function configureSentenceEncoder(options: SentenceEncoderWorkerOptions): void {
+  encoderOptions = options;
+  const running = defaultEncoder;
+  defaultEncoder = undefined;
+  if (running) void running.close();
+}
+
+/** No budget, a long queue and a generous deadline: every band text is embedded (batch evaluation). */
+export const OFFLINE_ENCODER: SentenceEncoderWorkerOptions = { maxPerSecond: Number.POSITIVE_INFINITY, maxPending: 100_000, timeoutMs: 120_000 };
 
 function assessor(): RiskAssessor {
   defaultAssessor ??= createRiskAssessor(readGuardModel());
@@ -83,6 +101,13 @@ export interface RefineOptions {
 export const ENCODER_MAX_CHARACTERS = 2_000;
 const ENCODER_HEAD_CHARACTERS = 500;
 
+/** The fewest words a message needs before the encoder's emergency head reads it. */
+const EMERGENCY_MIN_WORDS = 3;
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((word) => word.length > 0).length;
+}
+
 /** The text the encoder reads: the last three user turns, joined (head and tail when longer than ENCODER_MAX_CHARACTERS). */
 export function encoderText(messages: ChatMessage[]): string {
   const text = messages
@@ -105,7 +130,9 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   const head = options.head ?? readDefaultHead();
   if (head === undefined) return assessment;
   const riskBand = inEncoderBand(head, assessment.risk, assessment.language);
-  const emergencyBand = inEmergencyBand(head, assessment.emergency, assessment.language);
+  // A greeting or a one-word reply sits near the emergency head's prior, inside its band, and the
+  // encoder cannot judge two words either: the emergency band needs a message of three words or more.
+  const emergencyBand = inEmergencyBand(head, assessment.emergency, assessment.language) && wordCount(encoderText(messages)) >= EMERGENCY_MIN_WORDS;
   if (!riskBand && !emergencyBand) return assessment;
   options.signal?.throwIfAborted();
   let embedding: Float32Array | undefined;

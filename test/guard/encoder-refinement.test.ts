@@ -98,3 +98,13 @@ test('the encoder thread starts its per-call deadline when the model is ready; u
     await worker.close();
   }
 });
+
+test('a greeting or a two-word reply never wakes the encoder for an emergency', async () => {
+  const stub = encoder([3, 4, 0, 0]);
+  const bands = head({ risk: [0.2, 0.5], emergency: [0.02, 0.5] });
+  for (const content of ['hi', 'hello there']) {
+    const refined = await refineAssessment(fast(0.01, 0.2), [{ role: 'user', content }], { head: bands, encoder: stub });
+    assert.equal(refined.emergency, 0.2, content);
+  }
+  assert.equal(stub.calls.length, 0);
+});

@@ -84,7 +84,9 @@ function jsonlFilesUnder(path: string): string[] {
 
 async function runEval(flags: EvalFlags): Promise<void> {
   const { evaluateCorpus, formatCorpusEvaluation, parseEvaluationJsonl } = await import('../../guard/classifier/evaluate-corpus.js');
-  const { assessConversation, assessConversationRefined, recommendedRiskThreshold } = await import('../../guard/assess-risk.js');
+  const { assessConversation, assessConversationRefined, configureSentenceEncoder, OFFLINE_ENCODER, recommendedRiskThreshold } = await import('../../guard/assess-risk.js');
+  // Every record in the band is embedded: the serving budget would leave most of a batch to the fast path.
+  configureSentenceEncoder(OFFLINE_ENCODER);
   const { checkInput } = await import('../../guard/check-input.js');
   const { DEFAULT_GUARD_POLICY } = await import('../../guard/policy.js');
   const { loadSafetySpec } = await import('../../spec/load-safety-spec.js');
