@@ -5,7 +5,8 @@
  * Run: node --import tsx bench/guard-throughput.ts
  */
 import { performance } from 'node:perf_hooks';
-import { assessConversation, assessConversationRefined, assessText } from '../src/guard/assess-risk.js';
+import { assessConversation, assessConversationRefined, assessText, configureSentenceEncoder, OFFLINE_ENCODER } from '../src/guard/assess-risk.js';
+import { inEmergencyBand, inEncoderBand, readEncoderHead } from '../src/guard/classifier/encoder-head.js';
 import { userText } from '../training/guard/corpus-record.js';
 import { readCorpus } from '../training/guard/read-corpus.js';
 
@@ -62,13 +63,17 @@ const corpusTexts = readCorpus()
   .map((record) => userText(record));
 console.log(measure(`corpus test texts (${corpusTexts.length}, ~${averageLength(corpusTexts)} chars)`, (index) => assessText(corpusTexts[index % corpusTexts.length] as string), 3000, 50_000));
 
-// The sentence-encoder band (English requests whose fast-path risk is in the head's band): lazy load, then per call.
+// The sentence-encoder bands (English requests whose fast-path risk or emergency probability is in a head's
+// band): model load, then per call. Measured without the serving budget (OFFLINE_ENCODER): one embedding
+// at a time, so the figure is the encoder's own latency; serve adds a per-second budget on top.
+configureSentenceEncoder(OFFLINE_ENCODER);
+const head = readEncoderHead();
 const bandTexts = readCorpus()
   .filter((record) => record.split === 'test' && record.language === 'en' && record.text !== undefined)
   .map((record) => userText(record))
   .filter((text) => {
-    const risk = assessText(text).risk;
-    return risk >= 0.02 && risk < 0.5;
+    const fast = assessText(text);
+    return head !== undefined && (inEncoderBand(head, fast.risk, fast.language) || inEmergencyBand(head, fast.emergency, fast.language));
   })
   .slice(0, 40);
 if (bandTexts.length > 0) {
