@@ -131,6 +131,9 @@ test('redirects are followed like fetch: 307/308 keep POST and body, 303 turns i
 
 test('a finished stream keeps its keep-alive connection, also when the body ends a little after [DONE]', async () => {
   let calls = 0;
+  // Resolved when the server has ended the current response (the next request waits for it, not for a
+  // fixed delay: on a loaded machine a timer alone let the next request race the late terminator).
+  let ended: () => void = () => {};
   const server = await listen((request, response) => {
     request.resume();
     request.on('end', () => {
@@ -139,19 +142,21 @@ test('a finished stream keeps its keep-alive connection, also when the body ends
       response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Four grams.' }, finish_reason: null }] })}\n\n`);
       response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
       const last = 'data: [DONE]\n\n';
-      if (calls % 2 === 0) response.end(last);
+      if (calls % 2 === 0) response.end(last, () => { ended(); });
       else {
         response.write(last);
-        setTimeout(() => response.end(), 20); // the chunked terminator comes later than [DONE]
+        setTimeout(() => response.end(() => { ended(); }), 20); // the chunked terminator comes later than [DONE]
       }
     });
   });
   try {
     const backend = await createBackend(`vllm:${server.url}/v1`, { model: 'm', env: {} });
     for (let index = 0; index < 4; index += 1) {
+      const done = new Promise<void>((resolve) => { ended = resolve; });
       const parts = await collect(backend.stream(ask));
       assert.deepEqual(parts.map((part) => part.type), ['text-delta', 'finish']);
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      await done;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.equal(server.connections(), 1, 'one socket for all four streams');
     await backend.close();
