@@ -138,7 +138,7 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   let embedding: Float32Array | undefined;
   try {
     const encoder = options.encoder ?? encoderThread();
-    [embedding] = await encoder.embed([encoderText(messages)]);
+    [embedding] = await encoder.embed([encoderText(messages)], { urgent: emergencyBand });
   } catch (error) {
     return { ...assessment, reasons: [...assessment.reasons, `sentence encoder unavailable (${error instanceof Error ? error.message : String(error)}); fast-path risk kept`] };
   }

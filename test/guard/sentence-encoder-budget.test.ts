@@ -12,3 +12,16 @@ test('over the per-second budget or the queue bound, embed rejects at once with 
   await overBudget.close();
   await noQueue.close();
 });
+
+test('an urgent call (a possible emergency) is not refused by the per-second budget, only by the queue bound', async () => {
+  const overBudget = createSentenceEncoderWorker({ maxPerSecond: 0, timeoutMs: 30_000, loadTimeoutMs: 120_000 });
+  try {
+    const [vector] = await overBudget.embed(['i took all my pills and i feel sleepy'], { urgent: true });
+    assert.equal(vector?.length, 512);
+  } finally {
+    await overBudget.close();
+  }
+  const noQueue = createSentenceEncoderWorker({ maxPending: 0 });
+  await assert.rejects(noQueue.embed(['x'], { urgent: true }), (error: unknown) => error instanceof EncoderBusyError && /already queued/.test(error.message));
+  await noQueue.close();
+});

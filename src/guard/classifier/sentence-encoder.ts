@@ -16,7 +16,11 @@ export interface EncoderWorkerRequest {
 export type EncoderWorkerReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true };
 
 export interface SentenceEncoder {
-  embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * `urgent`: a possible emergency. It skips the serving budget's per-second limit (not the queue bound):
+   * an emergency must not be left to the fast path because ordinary band requests used up the second.
+   */
+  embed(texts: string[], options?: { urgent?: boolean }): Promise<Float32Array[]>;
 }
 
 let loading: Promise<SentenceEncoder> | undefined;
@@ -146,7 +150,7 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
     return started;
   };
   return {
-    embed: (texts) =>
+    embed: (texts, embedOptions) =>
       new Promise<Float32Array[]>((resolve, reject) => {
         if (texts.length === 0) {
           resolve([]);
@@ -158,7 +162,7 @@ export function createSentenceEncoderWorker(options: SentenceEncoderWorkerOption
         }
         const at = now();
         while (started.length > 0 && at - (started[0] ?? at) >= 1_000) started.shift();
-        if (started.length >= maxPerSecond) {
+        if (started.length >= maxPerSecond && embedOptions?.urgent !== true) {
           reject(new EncoderBusyError(`over its budget of ${maxPerSecond} embeddings per second`));
           return;
         }
