@@ -106,6 +106,8 @@ export function registerRedteamCommand(program: Command): void {
       try {
         const rate = await parseRateFlag(flags.rate);
         const guardOptions = setup.options;
+        // Measuring the guard itself: every encoder-band request is embedded (no serving budget).
+        if (flags.target === 'guard' && guardOptions) await liftEncoderBudget();
         const outcome = await executeRedteamRun({
           target: flags.target,
           guard: flags.guard === 'on',
@@ -179,4 +181,10 @@ export function registerRedteamCommand(program: Command): void {
       const outcome = executeRedteamExport({ attacks: flags.attacks, format: flags.format, out: flags.out, ...(flags.results ? { results: flags.results } : {}), ...(flags.limit !== undefined ? { limit: flags.limit } : {}) });
       process.stdout.write(`wrote ${outcome.records} ${flags.format} records → ${outcome.out}\n`);
     });
+}
+
+/** `--target guard` measures the guard offline, so the encoder's serving budget is lifted (configureSentenceEncoder). */
+async function liftEncoderBudget(): Promise<void> {
+  const { configureSentenceEncoder, OFFLINE_ENCODER } = await import('../../guard/assess-risk.js');
+  configureSentenceEncoder(OFFLINE_ENCODER);
 }
