@@ -21,8 +21,9 @@ async function withUpstream(
   const sleeps: number[] = [];
   const backend = await createBackend(`${options.scheme ?? 'vllm'}:${upstream.baseURL}`, {
     env: {},
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
     random: () => 0.5,
     ...options,
@@ -277,7 +278,10 @@ test('unreachable host → retryable 502-ish BackendError', async () => {
     (error) => error instanceof BackendError && error.status === 502 && error.retryable && /ECONNREFUSED/.test(error.message),
   );
   await assert.rejects(
-    createBackend(`vllm:http://127.0.0.1:${port}/v1`, { env: {}, maxRetries: 1, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 }),
+    createBackend(`vllm:http://127.0.0.1:${port}/v1`, { env: {}, maxRetries: 1, sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    }, random: () => 0.5 }),
     (error) => error instanceof BackendError && error.code === 'upstream_unreachable',
   );
   assert.deepEqual(sleeps, [500]);

@@ -106,7 +106,7 @@ test('streaming: every two-way and three-way cut gives the same split as splitRe
         assert.deepEqual(streamSplit(chunks).split, expected, `cuts ${first},${second} of ${sample}`);
       }
     }
-    const perCharacter = streamSplit([...sample]).split;
+    const perCharacter = streamSplit(Array.from(sample)).split;
     assert.deepEqual(perCharacter, expected, `per character: ${sample}`);
   }
 });

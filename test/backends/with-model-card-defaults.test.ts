@@ -10,11 +10,12 @@ function recordingBackend(seen: GenerateRequest[]): Backend {
     uri: 'test:recording',
     modelId: 'recording',
     capabilities: { streaming: true, jsonSchema: false, seed: false, reasoningChannel: false },
-    generate: async (request) => {
+    generate: (request) => {
       seen.push(request);
-      return { reasoning: '', text: 'ok', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [] };
+      return Promise.resolve({ reasoning: '', text: 'ok', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [] });
     },
     stream: (request) =>
+      // eslint-disable-next-line @typescript-eslint/require-await -- a fake of Backend.stream (an AsyncIterable) with nothing to await
       (async function* (): AsyncGenerator<StreamPart> {
         seen.push(request);
         yield { type: 'finish', finishReason: 'stop' };
@@ -31,11 +32,11 @@ test('adds the model card system prompt and settings only where unset', async ()
     { role: 'system', content: MODEL_CARD_SYSTEM_PROMPT },
     { role: 'user', content: 'q' },
   ]);
-  assert.deepEqual(seen[0]?.settings, { temperature: 0.7, topP: 0.95, maxTokens: 2048 });
+  assert.deepEqual(seen[0].settings, { temperature: 0.7, topP: 0.95, maxTokens: 2048 });
   const drained: unknown[] = [];
   for await (const part of backend.stream({ messages: [{ role: 'system', content: 'mine' }, { role: 'user', content: 'q' }], settings: {} })) drained.push(part);
   assert.deepEqual(seen[1]?.messages.map((message) => message.content), ['mine', 'q'], 'an existing system message is kept alone');
-  assert.deepEqual(seen[1]?.settings, { temperature: 0, topP: 0.95, maxTokens: 2048 });
+  assert.deepEqual(seen[1].settings, { temperature: 0, topP: 0.95, maxTokens: 2048 });
   assert.equal(backend.uri, 'test:recording');
 });
 
@@ -48,5 +49,5 @@ test('systemPrompt null never adds one; custom prompt and generation overrides',
     settings: {},
   });
   assert.equal(seen[1]?.messages[0]?.content, 'Be brief.');
-  assert.equal(seen[1]?.settings.maxTokens, 64);
+  assert.equal(seen[1].settings.maxTokens, 64);
 });

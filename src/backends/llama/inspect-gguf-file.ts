@@ -53,7 +53,7 @@ export async function inspectGgufFile(path: string, options: { signal?: AbortSig
   const architecture = typeof general.architecture === 'string' ? general.architecture : '';
   const missing: string[] = [];
   if (!architecture) missing.push('general.architecture');
-  const architectureMetadata = (info.architectureMetadata ?? {}) as Record<string, unknown>;
+  const architectureMetadata: Record<string, unknown> = info.architectureMetadata;
   const attention = (architectureMetadata.attention ?? {}) as Record<string, unknown>;
   const tokenizer = ((metadata.tokenizer ?? {})).ggml as Record<string, unknown> | undefined;
   const required: Array<[string, unknown]> = [
@@ -81,7 +81,7 @@ export async function inspectGgufFile(path: string, options: { signal?: AbortSig
   return {
     path,
     fileSizeBytes,
-    ggufVersion: Number(info.version),
+    ggufVersion: info.version,
     name: typeof general.name === 'string' ? general.name : null,
     architecture,
     contextLength: Number(architectureMetadata.context_length),

@@ -54,7 +54,8 @@ function mapFinishReason(reason: unknown): FinishReason {
 
 function toUsage(raw: unknown): TokenUsage | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const usage = raw as { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number };
+  // the upstream's JSON: any field may be missing or not a number, so each goes through Number()
+  const usage = raw as { prompt_tokens?: unknown; completion_tokens?: unknown; total_tokens?: unknown };
   const promptTokens = Number(usage.prompt_tokens ?? 0);
   const completionTokens = Number(usage.completion_tokens ?? 0);
   return { promptTokens, completionTokens, totalTokens: Number(usage.total_tokens ?? promptTokens + completionTokens) };
@@ -285,11 +286,12 @@ export async function createOpenAICompatibleBackend(
     capabilities,
     generate,
     stream: (generateRequest) => stream(generateRequest),
-    close: async () => {
+    close: () => {
       closed = true;
       for (const controller of inFlight) controller.abort(new BackendError('The backend was closed.', { url: baseUrl }));
       inFlight.clear();
       agent.destroy();
+      return Promise.resolve();
     },
   };
 }

@@ -134,7 +134,8 @@ function readBody(body: IncomingMessage, limit = MAX_UPSTREAM_BODY_BYTES): Promi
     };
     const onEnd = () => {
       cleanup();
-      resolve(parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8'));
+      const [only] = parts;
+      resolve(parts.length === 1 && only ? only.toString('utf8') : Buffer.concat(parts).toString('utf8'));
     };
     const onError = (error: Error) => {
       cleanup();
@@ -232,11 +233,11 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
     payload === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers, 'content-length': payload.length };
   for (let attempt = 0; ; attempt += 1) {
     if (signal?.aborted) throw abortedError(signal);
-    let abortReason: unknown;
+    let abortReason: Error | undefined; // set exactly when `aborted` is
     let aborted = false;
     let request: ClientRequest | undefined;
     let message: IncomingMessage | undefined;
-    const abort = (reason: unknown) => {
+    const abort = (reason: Error) => {
       if (aborted) return;
       aborted = true;
       abortReason = reason;
@@ -301,7 +302,7 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
         request = call;
         call.on('error', (error) => {
           if (message) return; // after the response, errors reach the caller through the body stream
-          reject(aborted && abortReason !== RELEASED ? abortReason : error);
+          reject(abortReason !== undefined && abortReason !== RELEASED ? abortReason : error);
         });
         if (aborted) call.destroy();
         else call.end(body);
@@ -347,7 +348,7 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
     } catch (error) {
       done();
       if (error instanceof BackendError && !error.retryable) throw error;
-      if (aborted && abortReason instanceof TimeoutError) throw abortReason;
+      if (abortReason instanceof TimeoutError) throw abortReason;
       if (error instanceof BackendError) lastError = error;
       else lastError = connectionError(url, error);
     }
