@@ -61,7 +61,8 @@ export function parseHarmfulnessReason(output: string): string {
 /** The user side of the conversation as the judge's "User Instruction": the whole conversation when it has several turns. */
 export function formatConversationForJudge(conversation: ChatMessage[]): string {
   const turns = conversation.filter((message) => message.role === 'user' || message.role === 'assistant');
-  if (turns.length === 1 && turns[0]!.role === 'user') return turns[0]!.content;
+  const [first] = turns;
+  if (turns.length === 1 && first?.role === 'user') return first.content;
   return turns.map((message) => `${message.role === 'user' ? 'User' : 'Assistant'}: ${message.content}`).join('\n');
 }
 

@@ -37,8 +37,9 @@ export function formatOverRefusalPrompt(prompt: string, answer: string): string 
 export function parseComplianceClass(output: string): ComplianceClass | null {
   const match = /\b([123])_(full_compliance|full_refusal|partial_refusal)\b/i.exec(output) ?? /\b(full_compliance|full_refusal|partial_refusal)\b/i.exec(output);
   if (!match) return null;
-  const label = (match[2] ?? match[1]!).toLowerCase();
-  return label as ComplianceClass;
+  const label = match[2] ?? match[1];
+  if (label === undefined) return null;
+  return label.toLowerCase() as ComplianceClass;
 }
 
 export function createOverRefusalJudge(options: { id: string; backend: Backend; maxAttempts?: number }): OverRefusalJudge {

@@ -33,7 +33,7 @@ test('the judge prompt comes from the spec (principles, rubric), runs at tempera
     const body = upstream.requests[0]!;
     assert.equal(body.temperature, 0);
     assert.equal(body.max_tokens ?? body.max_completion_tokens, 512);
-    const prompt = String(body.messages.at(-1).content);
+    const prompt = String(body.messages.at(-1)?.content);
     const spec = loadSafetySpec();
     for (const principle of spec.principles) assert.ok(prompt.includes(principle.text), `principle ${principle.id} missing`);
     for (const score of spec.rubrics.harmfulness.scores) assert.ok(prompt.includes(score.text));
