@@ -172,9 +172,9 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     if (keyHashes.length === 0) return true;
     const header = request.headers.authorization;
     if (typeof header !== 'string') return false;
-    const match = /^bearer[ \t]+(\S.*)$/i.exec(header.trim());
-    if (!match) return false;
-    const offered = hashKey(match[1]!.trim());
+    const token = /^bearer[ \t]+(\S.*)$/i.exec(header.trim())?.[1];
+    if (token === undefined) return false;
+    const offered = hashKey(token.trim());
     let found = false;
     for (const key of keyHashes) found = timingSafeEqual(offered, key) || found;
     return found;

@@ -216,7 +216,7 @@ async function generateCompletion(
     return { status: failure.status, promptTokens: 0, completionTokens: 0, errorType: failure.body.error.type, cause: failure.cause };
   }
   for (const verdict of exchange.verdicts) context.metrics.verdict(verdict);
-  const usage = exchange.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const usage = exchange.usage; // set from the backend's result above (the catch returns)
   const message: Record<string, unknown> = { role: 'assistant', content: exchange.answer };
   if (exchange.reasoning !== '') message[context.reasoningField] = exchange.reasoning;
   const body: Record<string, unknown> = {

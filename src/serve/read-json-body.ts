@@ -18,7 +18,7 @@ export const DEFAULT_MAX_JSON_DEPTH = 64;
  */
 export function isJsonContentType(header: string | undefined): boolean {
   if (header === undefined) return false;
-  const type = header.split(';', 1)[0]!.trim().toLowerCase();
+  const type = (header.split(';', 1)[0] ?? '').trim().toLowerCase();
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 

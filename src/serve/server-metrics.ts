@@ -47,9 +47,10 @@ export function createServerMetrics(): ServerMetrics {
         histogram = { counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
         latency.set(route, histogram);
       }
-      for (let index = 0; index < LATENCY_BUCKETS.length; index += 1) {
-        if (seconds <= LATENCY_BUCKETS[index]!) histogram.counts[index]! += 1;
-      }
+      const { counts } = histogram;
+      LATENCY_BUCKETS.forEach((bucket, index) => {
+        if (seconds <= bucket) counts[index] = (counts[index] ?? 0) + 1;
+      });
       histogram.sum += seconds;
       histogram.count += 1;
     },

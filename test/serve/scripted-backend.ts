@@ -38,10 +38,16 @@ export const verdict = (overrides: Partial<SafetyVerdict> = {}): SafetyVerdict =
   ...overrides,
 });
 
+/** The signal's reason (an Error: a DOMException, a TimeoutError), wrapped if someone aborted with something else. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
 function abortable(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
-    if (signal?.aborted) reject(signal.reason);
-    signal?.addEventListener('abort', () => { reject(signal.reason); }, { once: true });
+    if (signal?.aborted) reject(abortReason(signal));
+    signal?.addEventListener('abort', () => { reject(abortReason(signal)); }, { once: true });
   });
 }
 

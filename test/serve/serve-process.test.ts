@@ -108,9 +108,11 @@ test('--audit-thread main writes the same redacted, chained records from the ser
   serve.child.kill('SIGTERM');
   assert.equal((await serve.exited).code, 0);
   const audit = openAuditTrail({ path: db, mustExist: true });
-  t.after(() => audit.close());
+  t.after(() => {
+    audit.close();
+  });
   const [record] = [...audit.export()];
   assert.equal(record?.messages[0]?.content, 'My name is [NAME].');
-  assert.equal(record?.answer, 'Rest, [NAME].');
+  assert.equal(record.answer, 'Rest, [NAME].');
   assert.equal(audit.verify().ok, true);
 });

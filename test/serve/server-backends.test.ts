@@ -9,7 +9,7 @@ import { tinyModelPath } from '../support/tiny-model.js';
 
 test('openai: backend → scripted upstream, through safemed serve, with the openai SDK (stream and non-stream)', async (t) => {
   const upstream = await startScriptedUpstream((request) => {
-    const last = request.body.messages.at(-1).content as string;
+    const last = request.body.messages.at(-1)?.content;
     if (last === 'fail') return { fault: 'status', status: 500 };
     if (last === 'hang') return { fault: 'hang' };
     return { reasoning: 'Upstream reasoning.', content: 'Upstream answer.', usage: { prompt_tokens: 12, completion_tokens: 6 } };
@@ -22,7 +22,12 @@ test('openai: backend → scripted upstream, through safemed serve, with the ope
   t.after(() => server.close());
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'x', maxRetries: 0 });
 
-  const completion = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'q' }], seed: 3, max_tokens: 50 });
+  const completion = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'q' }],
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- clients still send the legacy seed and max_tokens; the server must forward them
+    seed: 3,
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- (as above)
+    max_tokens: 50,
+  });
   assert.equal(completion.choices[0]!.message.content, 'Upstream answer.');
   assert.equal((completion.choices[0]!.message as unknown as Record<string, string>).reasoning_content, 'Upstream reasoning.');
   assert.equal(completion.usage?.total_tokens, 18);
@@ -62,13 +67,17 @@ test('llama: tiny GGUF through safemed serve with the openai SDK (stream and non
   const { url } = await server.listen();
   t.after(() => server.close());
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'x', maxRetries: 0 });
-  const completion = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hello' }], max_tokens: 12, seed: 1 });
+  const completion = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hello' }],
+    max_completion_tokens: 12,
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated by OpenAI, still honoured by llama.cpp: it keeps this run deterministic
+    seed: 1,
+  });
   const usage = completion.usage!;
   assert.ok(usage.prompt_tokens > 0);
   assert.ok(usage.completion_tokens > 0 && usage.completion_tokens <= 12);
   assert.ok(['stop', 'length'].includes(completion.choices[0]!.finish_reason));
 
-  const stream = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hello' }], max_tokens: 12, stream: true, stream_options: { include_usage: true } });
+  const stream = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hello' }], max_completion_tokens: 12, stream: true, stream_options: { include_usage: true } });
   let chunks = 0;
   let finish: string | null = null;
   let completionTokens = 0;

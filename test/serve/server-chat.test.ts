@@ -25,6 +25,7 @@ test('non-stream: the openai SDK gets reasoning_content, the answer, usage and t
     top_p: 0.9,
     max_completion_tokens: 77,
     stop: 'END',
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated by OpenAI, still a request field SafeMed passes on (vLLM, llama.cpp)
     seed: 5,
     response_format: { type: 'json_object' },
     // vLLM extras
