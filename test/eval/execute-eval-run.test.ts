@@ -67,8 +67,8 @@ test('exact accuracy per benchmark, Overall (mean) and micro; harmfulness per ju
     assert.ok(first.prompt.includes('The answer is X'));
     assert.ok(records.find((record) => record.item_id === '1' && record.benchmark === 'zh')!.prompt.includes('答案：'));
     // The model got the model card's system prompt and temperature 0.
-    const firstRequest = model.requests[0] as { messages: Array<{ content: string }>; temperature: number };
-    assert.match(firstRequest.messages[0]!.content, /<think>/);
+    const firstRequest = model.requests[0]!;
+    assert.match(String(firstRequest.messages[0]!.content), /<think>/);
     assert.equal(firstRequest.temperature, 0);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
     assert.match(markdown, /\| scripted-med-model \| 50\.00 \| 66\.67 \| 50\.00 \| 55\.56 \|/);

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 
 export interface ScriptedReply {
   /** The assistant message content (may contain <think>/<answer> tags). */
@@ -27,8 +28,20 @@ export type ScriptedFault =
   | { fault: 'malformed-sse' }
   | { fault: 'hang' };
 
+/**
+ * A chat request as the scripted server reads it: the fields it acts on are checked, everything else
+ * (temperature, seed, max_tokens, …) is kept as sent for the tests to assert on.
+ */
+const scriptedChatBodySchema = z.looseObject({
+  model: z.string().optional(),
+  messages: z.array(z.looseObject({ role: z.string(), content: z.unknown() })),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
+});
+export type ScriptedChatBody = z.infer<typeof scriptedChatBodySchema>;
+
 export interface ScriptedRequest {
-  body: Record<string, any>;
+  body: ScriptedChatBody;
   headers: IncomingMessage['headers'];
   /** 0-based count of chat requests seen so far. */
   index: number;
@@ -42,7 +55,7 @@ export interface ScriptedUpstream {
   /** e.g. http://127.0.0.1:43123/v1 */
   baseURL: string;
   /** Every chat request body received, in order. */
-  requests: Array<Record<string, any>>;
+  requests: ScriptedChatBody[];
   close(): Promise<void>;
 }
 
@@ -70,7 +83,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startScriptedUpstream(responder: Responder, options: ScriptedUpstreamOptions = {}): Promise<ScriptedUpstream> {
   const models = options.models ?? ['scripted-model'];
-  const requests: Array<Record<string, any>> = [];
+  const requests: ScriptedChatBody[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let created = 1_700_000_000;
@@ -117,7 +130,7 @@ export async function startScriptedUpstream(responder: Responder, options: Scrip
         sendJson(response, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } });
         return;
       }
-      const body = JSON.parse(await readBody(request)) as Record<string, any>;
+      const body = scriptedChatBodySchema.parse(JSON.parse(await readBody(request)));
       const index = requests.length;
       requests.push(body);
       let planned = await responder({ body, headers: request.headers, index });
