@@ -38,6 +38,6 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const [code] = await once(child, 'exit');
-  return { code: code as number | null, stdout, stderr };
+  const [code] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]; // the 'exit' event's arguments
+  return { code, stdout, stderr };
 }

@@ -27,7 +27,7 @@ test('safemed serve on an openai: upstream works with the openai SDK, requires t
   assert.ok((completion as unknown as { safemed?: { action: string } }).safemed?.action);
   assert.equal((completion.choices[0]!.message as unknown as Record<string, string>).reasoning_content, 'Check the dose.');
   // The model card's system prompt and temperature reach the upstream.
-  assert.equal(upstream.requests[0]!.messages[0].role, 'system');
+  assert.equal(upstream.requests[0]!.messages[0]!.role, 'system');
   assert.equal(upstream.requests[0]!.temperature, 0);
   const stream = await client.chat.completions.create({ model: 'safemed-r1', messages: [{ role: 'user', content: 'dose?' }], stream: true });
   let answer = '';

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { z } from 'zod';
 import { createBackend } from '../../src/backends/registry.js';
 import { decideConsoleAccess } from '../../src/console/decide-console-access.js';
 import { writeReviewQueue, writeRunsFolder } from './console-fixtures.js';
@@ -119,25 +120,35 @@ test('the reports routes: runs found under the folder, tables with ranks and the
   t.after(() => upstream.close());
   const console_ = await startConsoleServer({ backend: await createBackend(`openai:${upstream.baseURL}`, { maxRetries: 0 }), runsDir: writeRunsFolder() });
   t.after(() => console_.close());
-  const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
+  const get = async (path: string): Promise<{ status: number; body: unknown }> => {
     const response = await fetch(`${console_.url}/console/api/${path}`);
-    return { status: response.status, body: (await response.json()) as T };
+    return { status: response.status, body: await response.json() };
   };
-  const list = await get<{ configured: boolean; runs: Array<{ id: string; kind: string; name: string }> }>('reports');
+  const getParsed = async <T>(path: string, schema: z.ZodType<T>): Promise<{ status: number; body: T }> => {
+    const { status, body } = await get(path);
+    return { status, body: schema.parse(body) };
+  };
+  const list = await getParsed('reports', z.object({ configured: z.boolean(), runs: z.array(z.object({ id: z.string(), kind: z.string(), name: z.string() })) }));
   assert.equal(list.body.configured, true);
   assert.deepEqual(
     list.body.runs.map((run) => `${run.kind}:${run.id}:${run.name}`),
     ['eval:eval/baseline:Baseline-7B', 'eval:eval/qwen3-32b:Qwen3-32B', 'eval:eval/safemed-r1:SafeMed-R1', 'redteam:redteam/guarded:vllm:guarded', 'redteam:redteam/raw:vllm:raw'],
   );
-  const report = await get<{ tables: Array<{ rows: Array<{ model: string; ranks: Array<string | null> }> }>; radar: string }>('reports/eval?run=eval/safemed-r1&run=eval/baseline');
+  const report = await getParsed(
+    'reports/eval?run=eval/safemed-r1&run=eval/baseline',
+    z.object({ tables: z.array(z.object({ rows: z.array(z.object({ model: z.string(), ranks: z.array(z.string().nullable()) })) })), radar: z.string() }),
+  );
   assert.equal(report.status, 200);
   assert.equal(report.body.tables.length, 2);
   assert.deepEqual(report.body.tables[0]?.rows.map((row) => [row.model, row.ranks[0]]), [['SafeMed-R1', 'best'], ['Baseline-7B', 'second']]);
   assert.match(report.body.radar, /^data:image\/svg\+xml;base64,/);
   assert.match(Buffer.from(report.body.radar.split(',')[1] ?? '', 'base64').toString('utf8'), /<svg[\s\S]*SafeMed-R1/);
-  const redteam = await get<{ runs: Array<{ id: string; heatmap: string; summary: { overall: { asr: number } } }> }>('reports/redteam?run=redteam/raw');
+  const redteam = await getParsed(
+    'reports/redteam?run=redteam/raw',
+    z.object({ runs: z.array(z.object({ id: z.string(), heatmap: z.string(), summary: z.object({ overall: z.object({ asr: z.number() }) }) })) }),
+  );
   assert.equal(redteam.body.runs[0]?.summary.overall.asr, 0.4);
-  assert.match(redteam.body.runs[0]?.heatmap ?? '', /^data:image\/svg\+xml;base64,/);
+  assert.match(redteam.body.runs[0].heatmap, /^data:image\/svg\+xml;base64,/);
   assert.equal((await get('reports/eval?run=../../etc')).status, 404);
   assert.equal((await get('reports/eval?run=redteam/raw')).status, 404, 'a red-team run is not an eval run');
   assert.equal((await get('reports/eval')).status, 400);
