@@ -55,17 +55,18 @@ export function fakeBackend(script: { reasoning?: string[]; text: string[] }): F
     capabilities: { streaming: true, jsonSchema: false, seed: false, reasoningChannel: true },
     requests,
     aborted: false,
-    async generate(request) {
+    generate(request) {
       requests.push(request);
       generateCalls += 1;
-      return {
+      return Promise.resolve({
         reasoning: (script.reasoning ?? []).join(''),
         text: script.text.join(''),
         finishReason: 'stop',
         usage: { promptTokens: 3, completionTokens: 5, totalTokens: 8 },
         verdicts: [],
-      };
+      });
     },
+    // eslint-disable-next-line @typescript-eslint/require-await -- a fake of Backend.stream (an AsyncIterable) with nothing to await
     async *stream(request) {
       requests.push(request);
       let finished = false;

@@ -77,7 +77,7 @@ test('a replaced answer: content_filter and the reason in safemed.output, non-st
     const last = chunks.findLast((chunk) => chunk.choices.length > 0)!;
     assert.equal(last.choices[0]!.finish_reason, 'content_filter');
     assert.equal(last.safemed?.output?.replaced, true);
-    assert.match(last.safemed?.output?.reason ?? '', /without their knowledge/);
+    assert.match(last.safemed.output.reason ?? '', /without their knowledge/);
     const streamed = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
     assert.ok(!streamed.includes('porridge'));
   });
@@ -109,7 +109,7 @@ test('response_format: the JSON content parses, the disclaimer is only in the sa
       }
       assert.deepEqual(JSON.parse(content), { safe: true }, `stream=${stream}`);
       assert.equal(safemed?.disclaimer_added, false);
-      assert.match(safemed?.disclaimer ?? '', /./);
+      assert.match(safemed.disclaimer ?? '', /./);
     }
   });
 });

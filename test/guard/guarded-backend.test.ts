@@ -26,7 +26,7 @@ test('block: no model call, reasoning first, then the refusal built from the mec
   const [input, output] = verdictsOf(parts);
   assert.equal(input!.mechanism, 'covert_administration');
   assert.equal(output!.replacement?.reason, 'the request was refused before the model was called');
-  assert.equal(output!.replacement?.kind, 'refused_request');
+  assert.equal(output!.replacement.kind, 'refused_request');
   assert.deepEqual(parts.at(-1), { type: 'finish', finishReason: 'content_filter' });
 });
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 import { BackendError } from '../../src/core/errors.js';
 import { createLogger, silentLogger } from '../../src/core/logger.js';
 import { checkInput } from '../../src/guard/check-input.js';
@@ -7,7 +8,7 @@ import { createLlmGuardFromUri, inferLlmGuardFormat } from '../../src/guard/llm-
 import { parseLlamaGuardOutput, parseQwen3GuardOutput, parseRubricGuardOutput } from '../../src/guard/parse-guard-output.js';
 import { DEFAULT_GUARD_POLICY } from '../../src/guard/policy.js';
 import { loadSafetySpec } from '../../src/spec/load-safety-spec.js';
-import { startScriptedUpstream, type Responder } from '../support/scripted-upstream.js';
+import { startScriptedUpstream, type Responder, type ScriptedChatBody } from '../support/scripted-upstream.js';
 import { fixedAssessor } from './guarded-backend-helpers.js';
 
 const conversation = [
@@ -72,7 +73,7 @@ test('rubric guard: JSON schema request with the whole conversation, verdict com
     },
   ).then(async () => {
     // The request itself: system rubric + full transcript, JSON schema, temperature 0.
-    const requests: Array<Record<string, any>> = [];
+    const requests: ScriptedChatBody[] = [];
     await withUpstream(
       (request) => {
         requests.push(request.body);
@@ -84,11 +85,13 @@ test('rubric guard: JSON schema request with the whole conversation, verdict com
         assert.equal(judgement.risk, 0.1);
       },
     );
-    const body = requests[0]!;
+    const body = z
+      .object({ temperature: z.number(), response_format: z.object({ type: z.string() }), messages: z.array(z.object({ content: z.string() })) })
+      .parse(requests[0]);
     assert.equal(body.temperature, 0);
-    assert.equal(body.response_format?.type, 'json_schema');
-    assert.match(body.messages[0].content, /A physician shall support access to medical care for all people/);
-    assert.match(body.messages[1].content, /USER: What does insulin do\?[\s\S]*ASSISTANT: It lowers[\s\S]*USER: How much would be undetectable/);
+    assert.equal(body.response_format.type, 'json_schema');
+    assert.match(body.messages[0]!.content, /A physician shall support access to medical care for all people/);
+    assert.match(body.messages[1]!.content, /USER: What does insulin do\?[\s\S]*ASSISTANT: It lowers[\s\S]*USER: How much would be undetectable/);
   });
 });
 
@@ -136,7 +139,7 @@ for (const failMode of ['closed', 'open'] as const) {
           });
           assert.equal(check.verdict.action, failMode === 'closed' ? 'steer' : 'caution');
           assert.ok(check.verdict.reasons.some((reason) => reason.startsWith('llm guard error') && reason.includes(`fail-${failMode}`)), check.verdict.reasons.join(' | '));
-          assert.ok(lines.some((line) => JSON.parse(line).message === 'llm guard failed'));
+          assert.ok(lines.some((line) => z.object({ message: z.string() }).parse(JSON.parse(line)).message === 'llm guard failed'));
           assert.ok(lines.every((line) => !line.includes('ibuprofen with alcohol')), 'no prompt bodies in logs');
         },
       );

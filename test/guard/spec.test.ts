@@ -27,7 +27,7 @@ test('the shipped spec validates and covers every id in both languages', () => {
     assert.ok(refusal, `refusal for ${id}`);
     assert.match(refusal.zh.reason, /[\u4e00-\u9fff]/, `${id} zh refusal is Chinese`);
     assert.doesNotMatch(refusal.en.reason, /[\u4e00-\u9fff]/, `${id} en refusal is English`);
-    assert.ok(spec.disclaimers.byDimension[id]?.zh, `disclaimer for ${id}`);
+    assert.ok(spec.disclaimers.byDimension[id].zh, `disclaimer for ${id}`);
   }
   // Harmful dimensions name the AMA principles they touch.
   for (const dimension of spec.dimensions) {
