@@ -53,7 +53,7 @@ async function runServeLayerRole(): Promise<void> {
     uri: 'instant:',
     modelId: 'instant',
     capabilities: { streaming: false, jsonSchema: false, seed: false, reasoningChannel: false },
-    generate: async () => ({ reasoning: '', text: 'OK.', finishReason: 'stop' as const, usage: { promptTokens: 9, completionTokens: 2, totalTokens: 11 }, verdicts: [] }),
+    generate: () => Promise.resolve({ reasoning: '', text: 'OK.', finishReason: 'stop' as const, usage: { promptTokens: 9, completionTokens: 2, totalTokens: 11 }, verdicts: [] }),
     stream: () => {
       throw new Error('not used');
     },
@@ -79,17 +79,22 @@ function freePort(): Promise<number> {
 /** Spawns a server process and resolves with its URL once `pattern` matches its output. */
 function startProcess(command: string[], pattern: RegExp, cwd = root): Promise<{ child: ChildProcess; match: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [program, ...args] = command;
+    if (program === undefined) {
+      reject(new Error('startProcess: empty command'));
+      return;
+    }
+    const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (text: Buffer) => {
       output += text.toString();
-      const found = pattern.exec(output);
-      if (found) {
+      const found = pattern.exec(output)?.[1];
+      if (found !== undefined) {
         child.stdout.off('data', onData);
         child.stderr.off('data', onData);
         child.stdout.resume();
         child.stderr.resume();
-        resolve({ child, match: found[1]! });
+        resolve({ child, match: found });
       }
     };
     child.stdout.on('data', onData);
@@ -102,7 +107,7 @@ function startProcess(command: string[], pattern: RegExp, cwd = root): Promise<{
 function processCpuMicros(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10_000; // utime, stime in 1/100 s
   } catch {
     return Number.NaN;
@@ -136,7 +141,8 @@ async function probe(url: string, headers: Record<string, string>, body: string,
   for (let index = 0; index < count; index += 1) await once();
   agent.destroy();
   timings.sort((left, right) => left - right);
-  return { p50: timings[Math.floor(timings.length * 0.5)]!, p99: timings[Math.floor(timings.length * 0.99)]! };
+  const at = (fraction: number) => timings[Math.floor(timings.length * fraction)] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 async function main(): Promise<void> {
@@ -240,38 +246,44 @@ async function main(): Promise<void> {
       const text = await response.text();
       if (response.status !== 200) throw new Error(`${row.label}: HTTP ${response.status} ${text.slice(0, 300)}`);
     }
-    const probes = [];
-    for (const row of rows) probes.push(await probe(row.url, row.headers, row.body, probeCount));
-    const samples: AutocannonResult[][] = rows.map(() => []);
-    const cpu = rows.map(() => ({ micros: 0, requests: 0 }));
+    /** One configuration: its single-connection probe, its load samples and its server's CPU time under load. */
+    interface Measured {
+      row: (typeof rows)[number];
+      single: { p50: number; p99: number };
+      samples: AutocannonResult[];
+      cpuMicros: number;
+      requests: number;
+    }
+    const measured: Measured[] = [];
+    for (const row of rows) measured.push({ row, single: await probe(row.url, row.headers, row.body, probeCount), samples: [], cpuMicros: 0, requests: 0 });
     for (const row of rows) await run(row, 1); // warm-up
     for (let round = 0; round < rounds; round += 1) {
-      for (const [index, row] of rows.entries()) {
-        const before = processCpuMicros(row.pid);
-        const result = await run(row, seconds);
-        cpu[index]!.micros += processCpuMicros(row.pid) - before;
-        cpu[index]!.requests += result.requests.total;
-        samples[index]!.push(result);
+      for (const entry of measured) {
+        const before = processCpuMicros(entry.row.pid);
+        const result = await run(entry.row, seconds);
+        entry.cpuMicros += processCpuMicros(entry.row.pid) - before;
+        entry.requests += result.requests.total;
+        entry.samples.push(result);
       }
     }
-    const median = (numbers: number[]) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)]!;
+    const median = (numbers: number[]) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)] ?? Number.NaN;
+    const [first] = measured;
+    if (first === undefined) throw new Error('no configuration to measure');
     console.log(`gateway overhead: POST /v1/chat/completions, non-stream, instant scripted upstream, loopback, 2 cores shared by client and servers`);
     console.log(`single connection: ${probeCount} sequential requests (µs); load: autocannon ${connections} connections, median of ${rounds} x ${seconds} s (ms)`);
     console.log('server CPU/request = CPU time of that server process (upstream not included) / requests served under load');
     console.log('| configuration | 1-conn p50 µs | 1-conn p99 µs | added p50 µs | added p99 µs | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | errors |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    const base = { p50: median(samples[0]!.map((sample) => sample.latency.p50)), p99: median(samples[0]!.map((sample) => sample.latency.p99)) };
-    for (const [index, row] of rows.entries()) {
-      const list = samples[index]!;
+    const base = { p50: median(first.samples.map((sample) => sample.latency.p50)), p99: median(first.samples.map((sample) => sample.latency.p99)) };
+    for (const [index, { row, single, samples: list, cpuMicros, requests }] of measured.entries()) {
       const p50 = median(list.map((sample) => sample.latency.p50));
       const p99 = median(list.map((sample) => sample.latency.p99));
       const rps = median(list.map((sample) => sample.requests.average));
       const errors = list.reduce((sum, sample) => sum + sample.errors + sample.timeouts + sample.non2xx, 0);
-      const single = probes[index]!;
-      const added = index === 0 ? ['-', '-'] : [(single.p50 - probes[0]!.p50).toFixed(0), (single.p99 - probes[0]!.p99).toFixed(0)];
+      const added = index === 0 ? ['-', '-'] : [(single.p50 - first.single.p50).toFixed(0), (single.p99 - first.single.p99).toFixed(0)];
       const addedLoad = index === 0 ? ['-', '-'] : [(p50 - base.p50).toFixed(0), (p99 - base.p99).toFixed(0)];
       console.log(
-        `| ${row.label} | ${single.p50.toFixed(0)} | ${single.p99.toFixed(0)} | ${added[0]} | ${added[1]} | ${rps.toFixed(0)} | ${p50.toFixed(0)} | ${p99.toFixed(0)} | ${addedLoad[0]} | ${addedLoad[1]} | ${(cpu[index]!.micros / cpu[index]!.requests).toFixed(0)} | ${errors} |`,
+        `| ${row.label} | ${single.p50.toFixed(0)} | ${single.p99.toFixed(0)} | ${added[0]} | ${added[1]} | ${rps.toFixed(0)} | ${p50.toFixed(0)} | ${p99.toFixed(0)} | ${addedLoad[0]} | ${addedLoad[1]} | ${(cpuMicros / requests).toFixed(0)} | ${errors} |`,
       );
     }
   } finally {
