@@ -61,8 +61,8 @@ writeFileSync(
 );
 
 const server = await startScriptedUpstream(({ body }) => {
-  const messages = (body.messages ?? []) as Array<{ content?: string }>;
-  const prompt = messages.at(-1)?.content ?? '';
+  const content = body.messages.at(-1)?.content;
+  const prompt = typeof content === 'string' ? content : '';
   const number = Number(/number (\d)/.exec(prompt)?.[1] ?? 0);
   return { content: `The answer is ${letters[number]}`, usage: { prompt_tokens: 60, completion_tokens: 5 } };
 });
