@@ -44,6 +44,7 @@ export interface TrainEncoderHeadInput {
 const DIMENSIONS = 512;
 const BAND_LOWS = [0.02, 0.05, 0.1, 0.2];
 const EMERGENCY_BAND_LOWS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
+const EMERGENCY_BAND_TOLERANCE = 0.03;
 const CAUTION = 0.35;
 
 function sigmoid(value: number): number {
@@ -82,7 +83,7 @@ function trainLogistic(train: EncoderTrainingText[], vectors: Float32Array[], se
 /**
  * The emergency head and its band, chosen on dev: the most dev emergencies escalated (text level:
  * refined probability ≥ 0.5) while adding at most the budget of ordinary, scary-but-safe and XSTest-like
- * texts escalated to the fast path's; the narrowest band within 2 points of the best recall.
+ * texts escalated to the fast path's; the narrowest band within 3 points of the best recall.
  */
 async function trainEmergencyHead(input: TrainEncoderHeadInput, train: EncoderTrainingText[], budget: { ordinary: number; scarySafe: number; xstest: number }): Promise<NonNullable<EncoderHead['emergency']>> {
   const { log } = input;
@@ -127,7 +128,9 @@ async function trainEmergencyHead(input: TrainEncoderHeadInput, train: EncoderTr
   }
   const fastRecall = fast(emergencies);
   const topRecall = Math.max(fastRecall, ...options.map((option) => option.recall));
-  const best = options.filter((option) => option.recall > fastRecall && option.recall >= topRecall - 0.02).sort((left, right) => right.low - left.low)[0] ?? { low: 0.5, threshold: Infinity, recall: fastRecall };
+  // Each embedding costs ~30 ms of CPU and lower bands admit ten times more ordinary texts for a point or
+  // two of recall: the narrowest band within 3 points of the best dev recall.
+  const best = options.filter((option) => option.recall > fastRecall && option.recall >= topRecall - EMERGENCY_BAND_TOLERANCE).sort((left, right) => right.low - left.low)[0] ?? { low: 0.5, threshold: Infinity, recall: fastRecall };
   const figures = {
     devEmergenciesFastPath: fastRecall,
     devEmergenciesWithEncoder: best.recall,

@@ -44,6 +44,9 @@ export interface CreateRiskAssessorOptions {
   segmenter?: ChineseWordSegmenter;
 }
 
+/** Encodings a text does not fall into by accident: decoding one to riskier text is an attack by itself. */
+const EXPLICIT_ENCODINGS: ReadonlySet<string> = new Set(['base64', 'rot13', 'reversed']);
+
 /** Below this calibrated risk the dimension is reported as `benign`. */
 const DIMENSION_FLOOR = 0.25;
 /** The longest span of consecutive segments scored as one unit. */
@@ -204,8 +207,10 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const scored = bestSpan(variantSegments);
       emergency = Math.max(emergency, emergencyOf(variantSegments));
       if (scored.risk <= best.risk) continue;
-      // The variant reads as more harmful than the text as written: it was hiding something.
-      if (scored.risk - best.risk > 0.05) attacks.set('encoding_obfuscation', variant.kind);
+      // The variant reads as more harmful than the text as written: it was hiding something. An explicit
+      // encoding (base64, rot13, reversed) that decodes to riskier text counts at once — the model also
+      // learnt to score rot13 gibberish itself — a heuristic one (leetspeak, homoglyphs…) needs a margin.
+      if (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - best.risk > 0.05) attacks.set('encoding_obfuscation', variant.kind);
       // The decoded text's own wrappers count as they would unencoded (so encoding never lowers the risk).
       for (const match of detectAttacks(variant.text)) if (!attacks.has(match.attack)) attacks.set(match.attack, match.evidence);
       best = scored;
@@ -253,7 +258,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const before = { ...maxRiskLogit };
       const scored = bestSpan(variantSegments, maxRiskLogit);
       if (scored.risk > original.risk) {
-        if (scored.risk - original.risk > 0.05 || before.en !== maxRiskLogit.en || before.zh !== maxRiskLogit.zh) attacks.add('encoding_obfuscation');
+        if (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - original.risk > 0.05 || before.en !== maxRiskLogit.en || before.zh !== maxRiskLogit.zh) attacks.add('encoding_obfuscation');
         for (const match of detectAttacks(variant.text)) attacks.add(match.attack);
       }
       if (variantSegments.length > 0) {
