@@ -7,6 +7,7 @@
  * sources for ordinary texts too; the per-source mean is reported).
  */
 import type { LogitCalibration } from '../../src/guard/classifier/guard-model.js';
+import { lowestPassingIndex } from './lowest-passing-index.js';
 
 export type ChoiceGroup = 'harmful' | 'ordinary' | 'xstest' | 'other-benign' | 'emergency' | 'scary_safe';
 
@@ -113,14 +114,7 @@ export function chooseDecisionPoints(items: ChoiceItem[], bars: DecisionBars): C
         return rate(ordinary, flagged) <= bars.ordinary && rate(xstest, flagged) <= bars.xstest;
       };
       const thresholds = candidates(own.filter((item) => item.group !== 'harmful').map((item) => item.maxRiskLogit[language]));
-      let low = 0;
-      let high = thresholds.length - 1;
-      while (low < high) {
-        const middle = Math.floor((low + high) / 2);
-        if (meets(thresholds[middle] as number)) high = middle;
-        else low = middle + 1;
-      }
-      risk[language] = { slope, threshold: thresholds[low] ?? 0 };
+      risk[language] = { slope, threshold: thresholds[lowestPassingIndex(thresholds, meets, thresholds.length - 1)] ?? 0 };
       const flagged = (item: ChoiceItem): boolean => isFlaggedAt(item, risk);
       dev[`${language}:harmful-recall`] = rate(harmful, flagged);
       dev[`${language}:ordinary-flagged`] = rate(ordinary, flagged);
@@ -143,14 +137,7 @@ export function chooseDecisionPoints(items: ChoiceItem[], bars: DecisionBars): C
       const escalated = (item: ChoiceItem): boolean => item.emergencyLogit >= threshold;
       return macroRate(ordinary, escalated) <= bars.ordinaryEscalated && rate(scary, escalated) <= bars.scarySafeEscalated;
     };
-    let low = 0;
-    let high = thresholds.length - 1;
-    while (low < high) {
-      const middle = Math.floor((low + high) / 2);
-      if (meets(thresholds[middle] as number)) high = middle;
-      else low = middle + 1;
-    }
-    const threshold = thresholds[low] ?? 0;
+    const threshold = thresholds[lowestPassingIndex(thresholds, meets, thresholds.length - 1)] ?? 0;
     const escalated = (item: ChoiceItem): boolean => item.emergencyLogit >= threshold;
     emergency[language] = { slope: 1, threshold };
     dev[`${language}:emergency-recall`] = rate(positives, escalated);

@@ -10,6 +10,7 @@ import { encoderText } from '../../src/guard/assess-risk.js';
 import { ENCODER_HEAD_FORMAT, type EncoderHead } from '../../src/guard/classifier/encoder-head.js';
 import type { RiskAssessment } from '../../src/guard/classifier/risk-assessment.js';
 import type { CachedEmbedder } from './embedding-cache.js';
+import { lowestPassingIndex } from './lowest-passing-index.js';
 import { createSeededRandom, shuffleInPlace } from './train-linear-model.js';
 
 export interface EncoderTrainingText {
@@ -114,14 +115,7 @@ async function trainEmergencyHead(input: TrainEncoderHeadInput, train: EncoderTr
       share(ordinary, (item) => escalated(item, low, threshold)) <= fast(ordinary) + budget.ordinary &&
       share(scarySafe, (item) => escalated(item, low, threshold)) <= fast(scarySafe) + budget.scarySafe &&
       share(xstest, (item) => escalated(item, low, threshold)) <= fast(xstest) + budget.xstest;
-    let lo = 0;
-    let hi = thresholds.length;
-    while (lo < hi) {
-      const middle = Math.floor((lo + hi) / 2);
-      if (meets(thresholds[middle] as number)) hi = middle;
-      else lo = middle + 1;
-    }
-    const threshold = thresholds[lo] ?? Infinity;
+    const threshold = thresholds[lowestPassingIndex(thresholds, meets, thresholds.length)] ?? Infinity;
     const recall = share(emergencies, (item) => escalated(item, low, threshold));
     log(`  emergency band [${low}, 0.5): dev emergencies ${(recall * 100).toFixed(1)} % at encoder point ${threshold.toFixed(3)}; ${(share(ordinary, (item) => item.fast.emergency >= low && item.fast.emergency < 0.5) * 100).toFixed(1)} % of ordinary texts enter the band`);
     options.push({ low, threshold, recall });
@@ -181,14 +175,7 @@ export async function trainEncoderHead(input: TrainEncoderHeadInput): Promise<En
   for (const low of BAND_LOWS) {
     const meets = (threshold: number): boolean =>
       share(ordinary, (item) => flagged(item, low, threshold)) <= fastOrdinary + input.budget.ordinary && share(xstest, (item) => flagged(item, low, threshold)) <= fastXstest + input.budget.xstest;
-    let lo = 0;
-    let hi = thresholds.length;
-    while (lo < hi) {
-      const middle = Math.floor((lo + hi) / 2);
-      if (meets(thresholds[middle] as number)) hi = middle;
-      else lo = middle + 1;
-    }
-    const threshold = thresholds[lo] ?? Infinity;
+    const threshold = thresholds[lowestPassingIndex(thresholds, meets, thresholds.length)] ?? Infinity;
     const recall = share(harmful, (item) => flagged(item, low, threshold));
     log(`  band [${low}, 0.5): dev harmful recall ${(recall * 100).toFixed(1)} % at encoder point ${threshold.toFixed(3)}; ${(share(ordinary, (item) => !item.fastFlagged && item.fast.risk >= low) * 100).toFixed(1)} % of ordinary texts enter the band`);
     options.push({ low, threshold, recall });
