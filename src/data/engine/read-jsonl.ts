@@ -58,14 +58,7 @@ export async function* streamJsonlLines(file: string): AsyncGenerator<{ line: nu
 
 /** Streams a JSONL file record by record (blank lines skipped). */
 export async function* streamJsonl(file: string): AsyncGenerator<JsonlRecord> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  let line = 0;
-  for await (const raw of lines) {
-    line += 1;
-    const text = raw.trim();
-    if (text === '') continue;
-    yield { line, record: parseLine(text, file, line) };
-  }
+  for await (const { line, parse } of streamJsonlLines(file)) yield { line, record: parse() };
 }
 
 export function readJsonl(file: string): JsonlRecord[] {
