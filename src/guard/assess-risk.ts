@@ -130,15 +130,18 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   const head = options.head ?? readDefaultHead();
   if (head === undefined) return assessment;
   const riskBand = inEncoderBand(head, assessment.risk, assessment.language);
+  const inEmergency = inEmergencyBand(head, assessment.emergency, assessment.language);
+  if (!riskBand && !inEmergency) return assessment;
+  const text = encoderText(messages);
   // A greeting or a one-word reply sits near the emergency head's prior, inside its band, and the
   // encoder cannot judge two words either: the emergency band needs a message of three words or more.
-  const emergencyBand = inEmergencyBand(head, assessment.emergency, assessment.language) && wordCount(encoderText(messages)) >= EMERGENCY_MIN_WORDS;
+  const emergencyBand = inEmergency && wordCount(text) >= EMERGENCY_MIN_WORDS;
   if (!riskBand && !emergencyBand) return assessment;
   options.signal?.throwIfAborted();
   let embedding: Float32Array | undefined;
   try {
     const encoder = options.encoder ?? encoderThread();
-    [embedding] = await encoder.embed([encoderText(messages)], { urgent: emergencyBand });
+    [embedding] = await encoder.embed([text], { urgent: emergencyBand });
   } catch (error) {
     return { ...assessment, reasons: [...assessment.reasons, `sentence encoder unavailable (${error instanceof Error ? error.message : String(error)}); fast-path risk kept`] };
   }
@@ -151,7 +154,7 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   if (emergency > refined.emergency) refined = { ...refined, emergency, reasons: [`sentence encoder: emergency probability ${emergency.toFixed(2)} (uncertain band)`, ...refined.reasons] };
   if (refined === assessment) return assessment;
   if (refined.dimension === 'benign' && (refined.risk >= 0.25 || refined.emergency >= 0.5)) {
-    const harm = (options.assessor ?? assessor()).classifyHarm(encoderText(messages));
+    const harm = (options.assessor ?? assessor()).classifyHarm(text);
     return { ...refined, ...harm };
   }
   return refined;
