@@ -7,8 +7,9 @@
  * another split (a train record with any dev/test record or the independent held-out set, a dev record
  * with any training text). Prints every problem with its line and exits 1 when there is one.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseEvaluationJsonl } from '../../src/guard/classifier/evaluate-corpus.js';
 import { allTexts, corpusRecordSchema, splitOfScenario, type CorpusRecord } from './corpus-record.js';
 import { guardDataPath } from './guard-data-path.js';
 import { findOverlap, indexEvaluationTexts } from './ngram-overlap.js';
@@ -20,16 +21,13 @@ interface NewRecord {
   record: CorpusRecord;
 }
 
+/** The independent held-out set (data/guard/holdout/*.jsonl), read as `safemed guard eval` reads it. */
 function holdoutTexts(): { id: string; texts: string[] }[] {
-  const items: { id: string; texts: string[] }[] = [];
-  for (const name of ['harmful-plain', 'harmful-wrapped', 'harmful-multiturn', 'benign-medical', 'benign-xstest', 'emergency']) {
-    const lines = readFileSync(guardDataPath('holdout', `${name}.jsonl`), 'utf8').split('\n').filter((line) => line.trim());
-    for (const line of lines) {
-      const value = JSON.parse(line) as { id: string; text?: string; messages?: { content: string }[] };
-      items.push({ id: `holdout:${value.id}`, texts: value.text !== undefined ? [value.text] : (value.messages ?? []).map((message) => message.content) });
-    }
-  }
-  return items;
+  const folder = guardDataPath('holdout');
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.jsonl'))
+    .flatMap((name) => parseEvaluationJsonl(readFileSync(join(folder, name), 'utf8')).records)
+    .map((record) => ({ id: `holdout:${record.id}`, texts: record.text !== undefined ? [record.text] : (record.messages ?? []).map((message) => message.content) }));
 }
 
 function fixSplits(file: string): void {
