@@ -22,17 +22,18 @@ export type CorpusLabel = 'harmful' | 'benign' | 'emergency';
 
 /**
  * b = first byte of sha256(utf8(scenario)); b < 179 → train, b < 217 → dev, else test.
- * Batch 2 (scenario ids starting `b2-`, written after the test split was frozen) never enters the
- * test split: b < 217 → train, else dev. The frozen test split stays exactly the batch-1 one.
+ * Later batches (scenario ids starting `b2-`, `b3-`, …, written after the test split was frozen)
+ * never enter the test split: b < 217 → train, else dev. The frozen test split stays exactly the
+ * batch-1 one.
  */
 export function splitOfScenario(scenario: string): CorpusSplit {
   const first = createHash('sha256').update(scenario, 'utf8').digest()[0] ?? 0;
-  if (scenario.startsWith(BATCH_2_PREFIX)) return first < 217 ? 'train' : 'dev';
+  if (LATER_BATCH_PREFIX.test(scenario)) return first < 217 ? 'train' : 'dev';
   return first < 179 ? 'train' : first < 217 ? 'dev' : 'test';
 }
 
-/** Scenario ids of the second writing batch start with this (see splitOfScenario). */
-export const BATCH_2_PREFIX = 'b2-';
+/** Scenario ids of the writing batches after the first (`b2-`, `b3-`, …) match this (see splitOfScenario). */
+export const LATER_BATCH_PREFIX = /^b[2-9]-/;
 
 const messageSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string().min(1) });
 const dimensionIds: readonly string[] = [...DIMENSION_IDS, 'general_harm', 'benign'];
