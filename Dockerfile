@@ -15,6 +15,12 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY vendor ./vendor
 COPY src ./src
 COPY console-web ./console-web
+# The build steps (scripts/) bundle zod into dist/ and snapshot the data files they read.
+COPY scripts ./scripts
+COPY assets ./assets
+COPY data/phi ./data/phi
+COPY data/pipeline ./data/pipeline
+COPY data/redteam ./data/redteam
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev && npm cache clean --force
 
 # Runtime stage: the built CLI, production dependencies and the data it reads at run time.

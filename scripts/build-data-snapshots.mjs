@@ -16,7 +16,7 @@ function walk(folder, files = []) {
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
     if (statSync(path).isDirectory()) {
-      if (name !== 'data-snapshots' && name !== 'console-web') walk(path, files);
+      if (name !== 'data-snapshots' && name !== 'console-web' && name !== 'node_modules') walk(path, files);
     } else if (path.endsWith('.js')) files.push(path);
   }
   return files;

@@ -259,17 +259,8 @@ const SUICIDE_METHOD_SEEKING =
 /** Situations recognised by the present-tense matcher above; their spec keywords alone (e.g. "suicide rate", "food poisoning") are not an emergency. */
 const MATCHED_BY_PATTERN = new Set(['suicidality', 'overdose_poisoning']);
 
-export function matchEmergency(text: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
-  if (text.trim() === '') return undefined;
-  // A clinician who speaks of harming themselves is a person in crisis, not a clinical question.
-  if (REFLEXIVE_SELF.test(text) && !PAST_OR_RESOLVED.test(text) && matchesSelfHarmIntent(text)) return situation(spec, 'suicidality');
-  if (CLINICIAN_OR_HYPOTHETICAL.test(text)) return undefined;
-  if (!PAST_OR_RESOLVED.test(text)) {
-    // The writer's own intent comes first: an informational phrasing does not hide "I want to die".
-    if (matchesSelfHarmIntent(text) || SUICIDE_METHOD_SEEKING.test(text)) return situation(spec, 'suicidality');
-    if (matchesIngestion(text)) return situation(spec, 'overdose_poisoning');
-  }
-  if (isInformational(text) || !mentionsPerson(text) || PAST_OR_RESOLVED.test(text)) return undefined;
+/** The first spec situation (other than those matched by pattern) whose keyword the text holds, not negated. */
+function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | undefined {
   const lower = text.toLowerCase();
   for (const entry of spec.emergency.situations) {
     if (MATCHED_BY_PATTERN.has(entry.id)) continue;
@@ -282,6 +273,27 @@ export function matchEmergency(text: string, spec: SafetySpec = loadSafetySpec()
     }
   }
   return undefined;
+}
+
+export function matchEmergency(text: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
+  if (text.trim() === '') return undefined;
+  const selfHarm = matchesSelfHarmIntent(text);
+  const methodSeeking = selfHarm || SUICIDE_METHOD_SEEKING.test(text);
+  const ingestion = !methodSeeking && matchesIngestion(text);
+  const keyword = methodSeeking || ingestion ? undefined : keywordSituation(text, spec);
+  // Every outcome below needs one of these; an ordinary text stops here, before the large context
+  // patterns (clinician, past, informational) that V8 compiles on their first use.
+  if (!methodSeeking && !ingestion && keyword === undefined) return undefined;
+  // A clinician who speaks of harming themselves is a person in crisis, not a clinical question.
+  if (selfHarm && REFLEXIVE_SELF.test(text) && !PAST_OR_RESOLVED.test(text)) return situation(spec, 'suicidality');
+  if (CLINICIAN_OR_HYPOTHETICAL.test(text)) return undefined;
+  if (!PAST_OR_RESOLVED.test(text)) {
+    // The writer's own intent comes first: an informational phrasing does not hide "I want to die".
+    if (methodSeeking) return situation(spec, 'suicidality');
+    if (ingestion) return situation(spec, 'overdose_poisoning');
+  }
+  if (isInformational(text) || !mentionsPerson(text) || PAST_OR_RESOLVED.test(text)) return undefined;
+  return keyword; // reaching here means neither method-seeking nor ingestion: the keyword was looked up
 }
 
 /**

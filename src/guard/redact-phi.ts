@@ -63,9 +63,6 @@ const lexiconFile = defineDataFile<Lexicon>({
   },
 });
 
-const lexicon = lexiconFile.load();
-const DRUGS = new Set(lexicon.drugs.map((word) => word.toLowerCase()));
-const NOT_NAMES = new Set(lexicon.notNames.map((word) => word.toLowerCase()));
 
 /** Longest text one pass of the rules sees; longer texts are cut at a line or word boundary. */
 const SEGMENT_CHARS = 4096;
@@ -120,11 +117,12 @@ const PERSON = `${WORD}(?:[ \\t]{1,3}(?:\\p{Lu}\\.[ \\t]{0,2})?${WORD}){0,2}`;
  * or ordinary words ("Warfarin", "Information"). 0 when the first word already fails.
  */
 function nameLength(value: string): number {
+  const { drugs, notNames } = phiTables();
   const words = /\S+/g;
   let end = 0;
   for (let match = words.exec(value); match; match = words.exec(value)) {
     const word = match[0].replace(/['’]s$/, '').replace(/[.,;:]+$/, '').toLowerCase();
-    if (DRUGS.has(word) || NOT_NAMES.has(word)) break;
+    if (drugs.has(word) || notNames.has(word)) break;
     end = match.index + match[0].replace(/[.,;:]+$/, '').length;
   }
   return end;
@@ -141,166 +139,190 @@ function keyRule(type: PhiType, keys: string[]): Rule {
     measure: (value) => {
       const trimmed = value.trim().toLowerCase();
       if (trimmed === '' || trimmed === 'null' || trimmed === 'none' || trimmed === 'unknown') return 0;
-      if (type === 'NAME' && DRUGS.has(trimmed)) return 0;
+      if (type === 'NAME' && phiTables().drugs.has(trimmed)) return 0;
       return value.length;
     },
   };
 }
 
-const phiKeyRules = (Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).map(([type, keys]) => keyRule(type, keys));
-const cues = lexicon.nameCues.map(anyCase).sort((left, right) => right.length - left.length).join('|');
-const givenNames = alternation(lexicon.givenNames.map(capitalise));
-const followers = lexicon.notNameFollowers.map(anyCase).join('|');
-const streetBefore = lexicon.streetWordsBefore.map(anyCase).join('|');
-const streetAfter = alternation(lexicon.streetWordsAfter);
+/** The rules, most specific first; the name and key rules are built from the lexicon. */
+function buildRules(lexicon: Lexicon): Rule[] {
+  const phiKeyRules = (Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).map(([type, keys]) => keyRule(type, keys));
+  const cues = lexicon.nameCues.map(anyCase).sort((left, right) => right.length - left.length).join('|');
+  const givenNames = alternation(lexicon.givenNames.map(capitalise));
+  const followers = lexicon.notNameFollowers.map(anyCase).join('|');
+  const streetBefore = lexicon.streetWordsBefore.map(anyCase).join('|');
+  const streetAfter = alternation(lexicon.streetWordsAfter);
 
-const RULES: Rule[] = [
-  ...phiKeyRules,
-  { type: 'EMAIL', needs: 'at', pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g },
-  // Chinese resident identity number: 6-digit area, birth date, 3-digit sequence, check digit or X.
-  {
-    type: 'ID_NUMBER',
-    needs: 'digit',
-    pattern: /(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])/g,
-  },
-  // SSN without a label: 234-56-7890, 234 56 7890, full-width digits; the same separator twice.
-  { type: 'SSN', needs: 'digit', pattern: new RegExp(`(?<![0-9\\uFF10-\\uFF19\\-\\uFF0D])${D}{3}([-\\uFF0D \\u3000])${D}{2}\\1${D}{4}(?![0-9\\uFF10-\\uFF19\\-\\uFF0D])`, 'g') },
-  {
-    type: 'SSN',
-    needs: 'digit',
-    pattern: new RegExp(`((?:SSN|social security(?: number| no\\.?)?)${SEPARATOR})${D}{3}[ \\-\\uFF0D]?${D}{2}[ \\-\\uFF0D]?${D}{4}`, 'gi'),
-    label: true,
-  },
-  {
-    type: 'MRN',
-    needs: 'digit',
-    pattern: new RegExp(`((?:MRN|medical record(?: number| no\\.?)?|chart (?:number|no\\.?)|病历号|病案号|住院号|门诊号)${SEPARATOR})[A-Z]{0,4}-?\\d[\\dA-Z-]{3,30}`, 'gi'),
-    label: true,
-  },
-  {
-    type: 'PASSPORT',
-    needs: 'digit',
-    pattern: new RegExp(`((?:passport(?: number| no\\.?)?|护照号码|护照号|护照)${SEPARATOR})[A-Z0-9]{6,12}`, 'gi'),
-    label: true,
-  },
-  {
-    type: 'INSURANCE_ID',
-    needs: 'digit',
-    pattern: new RegExp(`((?:(?:health )?insurance (?:id|number|no\\.?|card(?: number)?)|policy (?:number|no\\.?)|member id|medicare(?: number)?|medicaid(?: number)?|医保卡号|医保号|社保卡号|社保号)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
-    label: true,
-  },
-  {
-    type: 'ID_NUMBER',
-    needs: 'digit',
-    pattern: new RegExp(`((?:ID card(?: number| no\\.?)?|ID number|national id(?: number)?|driver'?s licen[cs]e(?: number| no\\.?)?|身份证号码|身份证号|身份证)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
-    label: true,
-  },
-  {
-    type: 'DOB',
-    needs: 'digit',
-    pattern: new RegExp(`((?:DOB|D\\.O\\.B\\.?|date of birth|birth ?date|born on|born|birthday|出生日期|出生于|生日)${SEPARATOR})${DATE}`, 'gi'),
-    label: true,
-  },
-  // "1963年7月22日出生"
-  { type: 'DOB', needs: 'digit', pattern: new RegExp(`${DATE}(?=\\s{0,2}出生)`, 'g') },
-  // Phones: CN mobile (optionally +86), international with +, US (xxx) xxx-xxxx, CN landline 0xx-xxxxxxxx.
-  { type: 'PHONE', needs: 'digit', pattern: /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g },
-  { type: 'PHONE', needs: 'digit', pattern: /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?!\d)/g },
-  { type: 'PHONE', needs: 'digit', pattern: /(?<![\w-])(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\d-])/g },
-  { type: 'PHONE', needs: 'digit', pattern: /(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])/g },
-  {
-    type: 'PHONE',
-    needs: 'digit',
-    pattern: /((?:phone|tel|telephone|mobile|cell|电话|手机|手机号|联系方式)\s{0,3}(?:[:：#]|is|number)?\s{0,3})\+?\d[\d\s().-]{6,24}\d/gi,
-    label: true,
-  },
-  // Street addresses (English): "221B Baker Street", "1600 Pennsylvania Ave NW".
-  {
-    type: 'ADDRESS',
-    needs: 'digit',
-    pattern: /\b\d{1,5}[A-Z]?\s{1,3}(?:[A-Z][a-z]+\s{1,3}){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Pl|Terrace|Square|Sq)\b\.?(?:\s{1,3}(?:NW|NE|SW|SE|N|S|E|W)\b)?(?:,?\s{1,3}(?:Apt|Apartment|Unit|Suite)\.?\s{0,2}#?\w{1,8})?/g,
-  },
-  // European addresses: "12 rue de la Paix, 75002 Paris", "Calle Mayor 10", "Hauptstraße 5, 10115 Berlin".
-  {
-    type: 'ADDRESS',
-    needs: 'digit',
-    pattern: new RegExp(
-      `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s{1,3}(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3}(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
-      'gu',
-    ),
-  },
-  {
-    type: 'ADDRESS',
-    needs: 'digit',
-    pattern: new RegExp(
-      `(?<![\\p{L}\\p{N}])(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3},?\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
-      'gu',
-    ),
-  },
-  {
-    type: 'ADDRESS',
-    needs: 'digit',
-    pattern: new RegExp(`(?<![\\p{L}])\\p{Lu}[\\p{L}-]{0,40}(?:${streetAfter})\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`, 'gu'),
-  },
-  // UK and Canadian postcodes, Japanese 〒 codes.
-  { type: 'ADDRESS', needs: 'digit', pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b/g },
-  { type: 'ADDRESS', needs: 'digit', pattern: /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b/g },
-  { type: 'ADDRESS', needs: 'digit', pattern: /〒\s?\d{3}-?\d{4}/g },
-  // Chinese addresses: optional province/city/district, then road/street + number, building, room.
-  {
-    type: 'ADDRESS',
-    needs: 'han',
-    pattern: new RegExp(`(?:[${HAN}]{1,8}(?:省|市|区|县|镇|乡)){0,4}[${HAN}]{1,10}(?:路|街|大道|大街|巷|胡同|弄)\\d{1,5}(?:号|弄)(?:院)?(?:\\d{1,4}(?:号楼|栋|幢|座))?(?:\\d{1,3}单元)?(?:\\d{1,5}(?:室|号))?`, 'g'),
-  },
-  {
-    type: 'ADDRESS',
-    needs: 'separator',
-    pattern: /((?:home address|address|住址|家庭住址|地址)\s{0,3}[:：]\s{0,3})[^\n。；;]{4,80}/gi,
-    label: true,
-  },
-  // English names in context: titles, cue words (patient, my name is, my husband...), each checked
-  // against drug names and ordinary words.
-  {
-    type: 'NAME',
-    needs: 'upper',
-    pattern: new RegExp(`((?<![\\p{L}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?\\s{1,3})${PERSON}`, 'gu'),
-    label: true,
-    measure: nameLength,
-  },
-  {
-    type: 'NAME',
-    needs: 'upper',
-    pattern: new RegExp(`((?<![\\p{L}])(?:${cues})(?:\\s{0,3}[:：=,\\-]\\s{0,3}|\\s{1,3}))${PERSON}`, 'gu'),
-    label: true,
-    measure: nameLength,
-  },
-  // A known given name followed by a surname: "Robert Brown", unless an eponym ("Charles Bonnet syndrome").
-  {
-    type: 'NAME',
-    needs: 'upper',
-    pattern: new RegExp(`(?<![\\p{L}])(?:${givenNames})(?:[ \\t]{1,3}\\p{Lu}\\.)?[ \\t]{1,3}${WORD}(?:-${WORD})?(?![\\p{L}])(?!['’]?s?\\s{1,3}(?:${followers})(?![\\p{L}]))`, 'gu'),
-    measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
-  },
-  // Two capitalised words right before an age: "Sarah Lee, 54,", "Tom Hale (67)", "Ann Roe 45 y/o".
-  {
-    type: 'NAME',
-    needs: 'upper',
-    pattern: new RegExp(`(?<![\\p{L}])${WORD}[ \\t]{1,3}${WORD}(?=,?\\s{0,2}(?:\\(\\d{1,3}\\)|\\d{1,3}\\s{0,2}(?:y\\/?o|yo|yrs?|years?(?:\\s+old)?|-year-old|[MF])(?![\\p{L}])|,\\s{0,2}\\d{1,3}\\s{0,2},))`, 'gu'),
-    measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
-  },
-  // An unlabelled full date right after a name is a date of birth: "[NAME] 1963-07-22", "[NAME] (b. 1963-07-22)".
-  { type: 'DOB', needs: 'digit', pattern: new RegExp(`(\\[NAME\\][^\\n.\\d\\[]{0,30}?)${DATE}`, 'g'), label: true },
-  // Chinese names in context: 患者张三 / 我叫李四 / 姓名：王五 / 联系人赵六.
-  {
-    type: 'NAME',
-    needs: 'han',
-    pattern: new RegExp(`((?:患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名\\s{0,2}[:：]?|本人|联系人|家属|监护人)\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
-    label: true,
-    // "患者李明出现发热": a trailing character that starts the clinical text is not part of the name.
-    measure: (value) => (value.length === 3 && NAME_STOP.includes(value.charAt(2)) ? 2 : value.length),
-  },
-  { type: 'NAME', needs: 'han', pattern: new RegExp(`(?:${SURNAMES})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g') },
-];
+  return [
+    ...phiKeyRules,
+    { type: 'EMAIL', needs: 'at', pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g },
+    // Chinese resident identity number: 6-digit area, birth date, 3-digit sequence, check digit or X.
+    {
+      type: 'ID_NUMBER',
+      needs: 'digit',
+      pattern: /(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])/g,
+    },
+    // SSN without a label: 234-56-7890, 234 56 7890, full-width digits; the same separator twice.
+    { type: 'SSN', needs: 'digit', pattern: new RegExp(`(?<![0-9\\uFF10-\\uFF19\\-\\uFF0D])${D}{3}([-\\uFF0D \\u3000])${D}{2}\\1${D}{4}(?![0-9\\uFF10-\\uFF19\\-\\uFF0D])`, 'g') },
+    {
+      type: 'SSN',
+      needs: 'digit',
+      pattern: new RegExp(`((?:SSN|social security(?: number| no\\.?)?)${SEPARATOR})${D}{3}[ \\-\\uFF0D]?${D}{2}[ \\-\\uFF0D]?${D}{4}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'MRN',
+      needs: 'digit',
+      pattern: new RegExp(`((?:MRN|medical record(?: number| no\\.?)?|chart (?:number|no\\.?)|病历号|病案号|住院号|门诊号)${SEPARATOR})[A-Z]{0,4}-?\\d[\\dA-Z-]{3,30}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'PASSPORT',
+      needs: 'digit',
+      pattern: new RegExp(`((?:passport(?: number| no\\.?)?|护照号码|护照号|护照)${SEPARATOR})[A-Z0-9]{6,12}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'INSURANCE_ID',
+      needs: 'digit',
+      pattern: new RegExp(`((?:(?:health )?insurance (?:id|number|no\\.?|card(?: number)?)|policy (?:number|no\\.?)|member id|medicare(?: number)?|medicaid(?: number)?|医保卡号|医保号|社保卡号|社保号)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'ID_NUMBER',
+      needs: 'digit',
+      pattern: new RegExp(`((?:ID card(?: number| no\\.?)?|ID number|national id(?: number)?|driver'?s licen[cs]e(?: number| no\\.?)?|身份证号码|身份证号|身份证)${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'DOB',
+      needs: 'digit',
+      pattern: new RegExp(`((?:DOB|D\\.O\\.B\\.?|date of birth|birth ?date|born on|born|birthday|出生日期|出生于|生日)${SEPARATOR})${DATE}`, 'gi'),
+      label: true,
+    },
+    // "1963年7月22日出生"
+    { type: 'DOB', needs: 'digit', pattern: new RegExp(`${DATE}(?=\\s{0,2}出生)`, 'g') },
+    // Phones: CN mobile (optionally +86), international with +, US (xxx) xxx-xxxx, CN landline 0xx-xxxxxxxx.
+    { type: 'PHONE', needs: 'digit', pattern: /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g },
+    { type: 'PHONE', needs: 'digit', pattern: /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?!\d)/g },
+    { type: 'PHONE', needs: 'digit', pattern: /(?<![\w-])(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\d-])/g },
+    { type: 'PHONE', needs: 'digit', pattern: /(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])/g },
+    {
+      type: 'PHONE',
+      needs: 'digit',
+      pattern: /((?:phone|tel|telephone|mobile|cell|电话|手机|手机号|联系方式)\s{0,3}(?:[:：#]|is|number)?\s{0,3})\+?\d[\d\s().-]{6,24}\d/gi,
+      label: true,
+    },
+    // Street addresses (English): "221B Baker Street", "1600 Pennsylvania Ave NW".
+    {
+      type: 'ADDRESS',
+      needs: 'digit',
+      pattern: /\b\d{1,5}[A-Z]?\s{1,3}(?:[A-Z][a-z]+\s{1,3}){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Pl|Terrace|Square|Sq)\b\.?(?:\s{1,3}(?:NW|NE|SW|SE|N|S|E|W)\b)?(?:,?\s{1,3}(?:Apt|Apartment|Unit|Suite)\.?\s{0,2}#?\w{1,8})?/g,
+    },
+    // European addresses: "12 rue de la Paix, 75002 Paris", "Calle Mayor 10", "Hauptstraße 5, 10115 Berlin".
+    {
+      type: 'ADDRESS',
+      needs: 'digit',
+      pattern: new RegExp(
+        `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s{1,3}(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3}(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
+        'gu',
+      ),
+    },
+    {
+      type: 'ADDRESS',
+      needs: 'digit',
+      pattern: new RegExp(
+        `(?<![\\p{L}\\p{N}])(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3},?\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
+        'gu',
+      ),
+    },
+    {
+      type: 'ADDRESS',
+      needs: 'digit',
+      pattern: new RegExp(`(?<![\\p{L}])\\p{Lu}[\\p{L}-]{0,40}(?:${streetAfter})\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`, 'gu'),
+    },
+    // UK and Canadian postcodes, Japanese 〒 codes.
+    { type: 'ADDRESS', needs: 'digit', pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b/g },
+    { type: 'ADDRESS', needs: 'digit', pattern: /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b/g },
+    { type: 'ADDRESS', needs: 'digit', pattern: /〒\s?\d{3}-?\d{4}/g },
+    // Chinese addresses: optional province/city/district, then road/street + number, building, room.
+    {
+      type: 'ADDRESS',
+      needs: 'han',
+      pattern: new RegExp(`(?:[${HAN}]{1,8}(?:省|市|区|县|镇|乡)){0,4}[${HAN}]{1,10}(?:路|街|大道|大街|巷|胡同|弄)\\d{1,5}(?:号|弄)(?:院)?(?:\\d{1,4}(?:号楼|栋|幢|座))?(?:\\d{1,3}单元)?(?:\\d{1,5}(?:室|号))?`, 'g'),
+    },
+    {
+      type: 'ADDRESS',
+      needs: 'separator',
+      pattern: /((?:home address|address|住址|家庭住址|地址)\s{0,3}[:：]\s{0,3})[^\n。；;]{4,80}/gi,
+      label: true,
+    },
+    // English names in context: titles, cue words (patient, my name is, my husband...), each checked
+    // against drug names and ordinary words.
+    {
+      type: 'NAME',
+      needs: 'upper',
+      pattern: new RegExp(`((?<![\\p{L}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\\.?\\s{1,3})${PERSON}`, 'gu'),
+      label: true,
+      measure: nameLength,
+    },
+    {
+      type: 'NAME',
+      needs: 'upper',
+      pattern: new RegExp(`((?<![\\p{L}])(?:${cues})(?:\\s{0,3}[:：=,\\-]\\s{0,3}|\\s{1,3}))${PERSON}`, 'gu'),
+      label: true,
+      measure: nameLength,
+    },
+    // A known given name followed by a surname: "Robert Brown", unless an eponym ("Charles Bonnet syndrome").
+    {
+      type: 'NAME',
+      needs: 'upper',
+      pattern: new RegExp(`(?<![\\p{L}])(?:${givenNames})(?:[ \\t]{1,3}\\p{Lu}\\.)?[ \\t]{1,3}${WORD}(?:-${WORD})?(?![\\p{L}])(?!['’]?s?\\s{1,3}(?:${followers})(?![\\p{L}]))`, 'gu'),
+      measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
+    },
+    // Two capitalised words right before an age: "Sarah Lee, 54,", "Tom Hale (67)", "Ann Roe 45 y/o".
+    {
+      type: 'NAME',
+      needs: 'upper',
+      pattern: new RegExp(`(?<![\\p{L}])${WORD}[ \\t]{1,3}${WORD}(?=,?\\s{0,2}(?:\\(\\d{1,3}\\)|\\d{1,3}\\s{0,2}(?:y\\/?o|yo|yrs?|years?(?:\\s+old)?|-year-old|[MF])(?![\\p{L}])|,\\s{0,2}\\d{1,3}\\s{0,2},))`, 'gu'),
+      measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
+    },
+    // An unlabelled full date right after a name is a date of birth: "[NAME] 1963-07-22", "[NAME] (b. 1963-07-22)".
+    { type: 'DOB', needs: 'digit', pattern: new RegExp(`(\\[NAME\\][^\\n.\\d\\[]{0,30}?)${DATE}`, 'g'), label: true },
+    // Chinese names in context: 患者张三 / 我叫李四 / 姓名：王五 / 联系人赵六.
+    {
+      type: 'NAME',
+      needs: 'han',
+      pattern: new RegExp(`((?:患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名\\s{0,2}[:：]?|本人|联系人|家属|监护人)\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
+      label: true,
+      // "患者李明出现发热": a trailing character that starts the clinical text is not part of the name.
+      measure: (value) => (value.length === 3 && NAME_STOP.includes(value.charAt(2)) ? 2 : value.length),
+    },
+    { type: 'NAME', needs: 'han', pattern: new RegExp(`(?:${SURNAMES})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g') },
+  ];
+}
+
+interface PhiTables {
+  drugs: Set<string>;
+  notNames: Set<string>;
+  rules: Rule[];
+}
+let tables: PhiTables | undefined;
+
+/** The lexicon's word sets and the rules built from it, made on first use so that importing this module stays cheap. */
+function phiTables(): PhiTables {
+  if (tables) return tables;
+  const lexicon = lexiconFile.load();
+  const built: PhiTables = {
+    drugs: new Set(lexicon.drugs.map((word) => word.toLowerCase())),
+    notNames: new Set(lexicon.notNames.map((word) => word.toLowerCase())),
+    rules: [],
+  };
+  built.rules = buildRules(lexicon);
+  tables = built;
+  return built;
+}
 
 const PLACEHOLDER = /^\[[A-Z_]+\]$/;
 const STARTS_WITH_PLACEHOLDER = /^\s*\[[A-Z_]+\]/;
@@ -317,7 +339,7 @@ function redactSegment(text: string, counts: RedactPhiResult['counts'], values: 
   if (text === '') return text;
   const has = { digit: NEEDS.digit.test(text), at: NEEDS.at.test(text), han: NEEDS.han.test(text), separator: NEEDS.separator.test(text), upper: NEEDS.upper.test(text) };
   let current = text;
-  for (const rule of RULES) {
+  for (const rule of phiTables().rules) {
     if (rule.needs && !has[rule.needs]) continue;
     current = current.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       if (PLACEHOLDER.test(match)) return match; // placeholders from an earlier rule are never re-redacted
@@ -383,7 +405,7 @@ export function createPhiRedactor(options: PhiRedactorOptions = {}): (text: stri
   let pattern: RegExp | undefined;
   let types: Array<{ type: PhiType; anyCase: boolean }> = [];
   const remember = (value: string, type: PhiType, anyCase: boolean) => {
-    if (value.length < 3 || PLACEHOLDER.test(value) || DRUGS.has(value.toLowerCase()) || NOT_NAMES.has(value.toLowerCase())) return;
+    if (value.length < 3 || PLACEHOLDER.test(value) || phiTables().drugs.has(value.toLowerCase()) || phiTables().notNames.has(value.toLowerCase())) return;
     known.delete(value);
     known.set(value, { type, anyCase });
     while (known.size > memory) {

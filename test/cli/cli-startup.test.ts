@@ -1,9 +1,13 @@
 // The CLI's start-up stays light: registering a command group imports no heavy package (each action
-// loads its implementation when it runs), and help text states each default once.
+// loads its implementation when it runs), help text states each default once, and the build's
+// one-file zod bundle is what the built modules import.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { registerChatCommand } from '../../src/cli/commands/chat.js';
 import { registerEvalCommand } from '../../src/cli/commands/eval.js';
@@ -61,4 +65,28 @@ test('help states every default once (no "(default 8) (default: 8)")', () => {
     }
   }
   assert.ok(helps.some((help) => help.includes('--concurrency <n>')));
+});
+
+test('the build bundles zod into dist/node_modules, where the built modules resolve it, as the installed version', async () => {
+  const dist = mkdtempSync(join(tmpdir(), 'safemed-dist-'));
+  try {
+    const run = spawnSync(process.execPath, ['scripts/bundle-dist-dependencies.mjs', '--dist', dist], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const folder = join(dist, 'node_modules', 'zod');
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { version: string; license: string };
+    const installed = JSON.parse(readFileSync('node_modules/zod/package.json', 'utf8')) as { version: string; license: string };
+    assert.equal(manifest.version, installed.version);
+    assert.equal(manifest.license, installed.license);
+    assert.ok(existsSync(join(folder, 'LICENSE')));
+    // A module inside the built tree resolves the bare specifier to the bundle, not to node_modules/zod.
+    mkdirSync(join(dist, 'guard'));
+    const probe = join(dist, 'guard', 'probe.mjs');
+    writeFileSync(probe, "import { z } from 'zod';\nexport const where = import.meta.resolve('zod');\nexport const parsed = z.object({ n: z.number().int() }).safeParse({ n: 1.5 });\n");
+    const loaded = (await import(pathToFileURL(probe).href)) as { where: string; parsed: { success: boolean; error?: { issues: Array<{ path: unknown[] }> } } };
+    assert.equal(fileURLToPath(loaded.where), join(folder, 'index.js'));
+    assert.equal(loaded.parsed.success, false);
+    assert.deepEqual(loaded.parsed.error?.issues[0]?.path, ['n']);
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
 });
