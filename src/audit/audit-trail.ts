@@ -7,7 +7,7 @@ import type { SafetyVerdict } from '../core/chat.js';
 import type { AuditRecord, AuditRecordInput, AuditRequestEntry, AuditVerifyResult, HashedRecord } from './audit-record.js';
 import { canonicalJson } from './canonical-json.js';
 import { checkAuditChain, type AuditRow } from './check-audit-chain.js';
-import { toWellFormedValue } from './well-formed.js';
+import { isWellFormedValue, toWellFormedText, toWellFormedValue } from './well-formed.js';
 
 export interface AuditTrailOptions {
   /** The SQLite file; its parent folder is created. */
@@ -25,10 +25,16 @@ export interface AuditTrail {
   /** Appends several records in one transaction (one fsync): group commit for a busy server. */
   appendMany(records: readonly AuditRecordInput[]): AuditRecord[];
   /**
-   * One transaction (one fsync): remember accepted requests as pending (texts as given: redact them
-   * first), append finished records, and drop the pending entries of the requests they complete.
+   * One transaction: remember accepted requests as pending (texts as given: redact them first), append
+   * finished records, and drop the pending entries of the requests they complete. Returns how many
+   * records were appended. `sync: true` (default) commits with synchronous=FULL (fsync: on disk when it
+   * returns, even across a power loss); `sync: false` with synchronous=NORMAL (written to the WAL
+   * through the operating system: survives a crash or kill -9 of this process, not a power loss, until
+   * the next synced commit or `sync()`, which fsyncs everything written before it).
    */
-  commit(batch: { pending: readonly AuditRequestEntry[]; records: readonly AuditRecordInput[] }): AuditRecord[];
+  commit(batch: { pending: readonly AuditRequestEntry[]; records: readonly AuditRecordInput[] }, options?: { sync?: boolean }): number;
+  /** Makes every earlier commit durable (one fsync of the WAL); a no-op when nothing is waiting for one. */
+  sync(): void;
   /**
    * Turns requests left pending by a crash into chained records with status 0 ("interrupted"), so the
    * trail shows what was asked even when the server died mid-answer. Returns how many there were.
@@ -41,6 +47,8 @@ export interface AuditTrail {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+/** A pending-table key no request id can have (ids are printable); written and removed by sync(). */
+const SYNC_MARKER = '\u0000sync';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -79,6 +87,53 @@ CREATE TABLE IF NOT EXISTS audit_head (
 
 export function hashRecord(prevHash: string, record: HashedRecord): string {
   return createHash('sha256').update(prevHash).update(canonicalJson(record)).digest('hex');
+}
+
+/** The record's members in canonical (sorted) key order, as canonicalJson writes them. */
+const HASHED_KEYS = [
+  'answer', 'clientRequestId', 'error', 'finishReason', 'finishedAt', 'firstTokenAt', 'id', 'messages', 'model',
+  'reasoning', 'receivedAt', 'requestId', 'servedModelName', 'status', 'stream', 'usage', 'user', 'verdicts',
+] as const satisfies ReadonlyArray<keyof HashedRecord>;
+
+const nullableText = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+
+/**
+ * canonicalJson(rowToRecord(row)) minus prevHash and hash, built from the row's own strings (its JSON
+ * columns are already canonical), so nothing is serialised twice.
+ */
+export function hashedText(row: AuditRow): string {
+  const member: Record<(typeof HASHED_KEYS)[number], string | undefined> = {
+    answer: JSON.stringify(row.answer),
+    clientRequestId: row.client_request_id === null || row.client_request_id === undefined ? undefined : JSON.stringify(row.client_request_id),
+    error: nullableText(row.error),
+    finishReason: nullableText(row.finish_reason),
+    finishedAt: JSON.stringify(row.finished_at),
+    firstTokenAt: nullableText(row.first_token_at),
+    id: JSON.stringify(row.id),
+    messages: row.messages,
+    model: JSON.stringify(row.model),
+    reasoning: JSON.stringify(row.reasoning),
+    receivedAt: JSON.stringify(row.received_at),
+    requestId: JSON.stringify(row.request_id),
+    servedModelName: JSON.stringify(row.served_model_name),
+    status: JSON.stringify(row.status),
+    stream: row.stream === 1 ? 'true' : 'false',
+    usage: row.usage ?? 'null',
+    user: nullableText(row.user),
+    verdicts: row.verdicts,
+  };
+  let text = '{';
+  for (const key of HASHED_KEYS) {
+    const value = member[key];
+    if (value === undefined) continue;
+    text += `${text.length === 1 ? '' : ','}"${key}":${value}`;
+  }
+  return `${text}}`;
+}
+
+/** Canonical JSON of a value with lone surrogates replaced (copied only when it has any). */
+function wellFormedJson(value: unknown): string {
+  return canonicalJson(isWellFormedValue(value) ? value : toWellFormedValue(value));
 }
 
 export function rowToRecord(row: AuditRow): AuditRecord {
@@ -144,97 +199,143 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   const readPending = database.prepare<[], { request_id: string; entry: string }>('SELECT request_id, entry FROM audit_pending ORDER BY received_at, request_id');
 
   const redactVerdict = (verdict: SafetyVerdict): SafetyVerdict => ({ ...verdict, reasons: verdict.reasons.map(redact) });
-
-  const appendOne = (input: AuditRecordInput): AuditRecord => {
-    const head = readHead.get();
-    const prevHash = head?.last_hash ?? GENESIS_HASH;
-    const record: HashedRecord = {
-      id: (head?.last_id ?? 0) + 1,
-      requestId: input.requestId,
-      ...(input.clientRequestId === null || input.clientRequestId === undefined ? {} : { clientRequestId: redact(input.clientRequestId) }),
-      receivedAt: input.receivedAt.toISOString(),
-      firstTokenAt: input.firstTokenAt ? input.firstTokenAt.toISOString() : null,
-      finishedAt: input.finishedAt.toISOString(),
-      model: input.model,
-      servedModelName: input.servedModelName,
-      stream: input.stream,
-      user: input.user === null ? null : redact(input.user),
-      messages: input.messages.map((message) => ({ ...message, content: redact(message.content) })),
-      reasoning: redact(input.reasoning),
-      answer: redact(input.answer),
-      finishReason: input.finishReason,
-      usage: input.usage,
-      verdicts: input.verdicts.map(redactVerdict),
-      status: input.status,
-      error: input.error === null ? null : redact(input.error),
-    };
-    // Lone surrogates → U+FFFD, then a JSON round-trip, so the hashed value is exactly what a later read parses back.
-    const stored = JSON.parse(JSON.stringify(toWellFormedValue(record))) as HashedRecord;
-    const hash = hashRecord(prevHash, stored);
-    insert.run({
-      id: stored.id,
-      request_id: stored.requestId,
-      client_request_id: stored.clientRequestId ?? null,
-      received_at: stored.receivedAt,
-      first_token_at: stored.firstTokenAt,
-      finished_at: stored.finishedAt,
-      model: stored.model,
-      served_model_name: stored.servedModelName,
-      stream: stored.stream ? 1 : 0,
-      user: stored.user,
-      messages: canonicalJson(stored.messages),
-      reasoning: stored.reasoning,
-      answer: stored.answer,
-      finish_reason: stored.finishReason,
-      usage: stored.usage === null ? null : canonicalJson(stored.usage),
-      verdicts: canonicalJson(stored.verdicts),
-      status: stored.status,
-      error: stored.error,
-      prev_hash: prevHash,
-      hash,
-    });
-    writeHead.run(stored.id, hash);
-    return { ...stored, prevHash, hash };
+  const redacting = options.redact !== undefined;
+  /** Request ids this connection wrote as pending and has not completed yet (others need no DELETE). */
+  const pendingIds = new Set<string>();
+  let synchronous: 'FULL' | 'NORMAL' = 'FULL';
+  /** A commit with synchronous=NORMAL happened since the last fsync. */
+  let unsynced = false;
+  const setSynchronous = (mode: 'FULL' | 'NORMAL') => {
+    if (mode === synchronous) return;
+    database.pragma(`synchronous = ${mode}`);
+    synchronous = mode;
   };
-  const appendTransaction = database.transaction(appendOne);
-  const appendManyTransaction = database.transaction((records: readonly AuditRecordInput[]) => records.map(appendOne));
+
+  /**
+   * The row of one record, chained to `prevHash`. Every text is made well-formed once and every JSON
+   * column serialised once; the hashed text is assembled from those same strings, so it is exactly
+   * canonicalJson() of the record a later read parses back (what verify recomputes).
+   */
+  const toRow = (input: AuditRecordInput, id: number, prevHash: string): AuditRow => {
+    const clientRequestId = input.clientRequestId === null || input.clientRequestId === undefined ? null : toWellFormedText(redact(input.clientRequestId));
+    const messages = redacting ? input.messages.map((message) => ({ ...message, content: redact(message.content) })) : input.messages;
+    const verdicts = redacting ? input.verdicts.map(redactVerdict) : input.verdicts;
+    const row: AuditRow = {
+      id,
+      request_id: toWellFormedText(input.requestId),
+      client_request_id: clientRequestId,
+      received_at: input.receivedAt.toISOString(),
+      first_token_at: input.firstTokenAt ? input.firstTokenAt.toISOString() : null,
+      finished_at: input.finishedAt.toISOString(),
+      model: toWellFormedText(input.model),
+      served_model_name: toWellFormedText(input.servedModelName),
+      stream: input.stream ? 1 : 0,
+      user: input.user === null ? null : toWellFormedText(redact(input.user)),
+      messages: wellFormedJson(messages),
+      reasoning: toWellFormedText(redact(input.reasoning)),
+      answer: toWellFormedText(redact(input.answer)),
+      finish_reason: input.finishReason === null ? null : toWellFormedText(input.finishReason),
+      usage: input.usage === null ? null : wellFormedJson(input.usage),
+      verdicts: wellFormedJson(verdicts),
+      status: input.status,
+      error: input.error === null ? null : toWellFormedText(redact(input.error)),
+      prev_hash: prevHash,
+      hash: '',
+    };
+    row.hash = createHash('sha256').update(prevHash).update(hashedText(row)).digest('hex');
+    return row;
+  };
+
+  /** Appends records after the stored head (read once per transaction, written once). */
+  const appendRows = (records: readonly AuditRecordInput[]): AuditRow[] => {
+    if (records.length === 0) return [];
+    const head = readHead.get();
+    let lastId = head?.last_id ?? 0;
+    let lastHash = head?.last_hash ?? GENESIS_HASH;
+    const rows: AuditRow[] = [];
+    for (const input of records) {
+      const row = toRow(input, lastId + 1, lastHash);
+      insert.run(row);
+      lastId = row.id;
+      lastHash = row.hash;
+      rows.push(row);
+    }
+    writeHead.run(lastId, lastHash);
+    return rows;
+  };
+  const appendTransaction = database.transaction((records: readonly AuditRecordInput[]) => appendRows(records));
   const commitTransaction = database.transaction((pending: readonly AuditRequestEntry[], records: readonly AuditRecordInput[]) => {
     for (const entry of pending) {
       const stored = toWellFormedValue({ ...entry, receivedAt: entry.receivedAt.toISOString() });
       insertPending.run(stored.requestId, stored.receivedAt, JSON.stringify(stored));
     }
-    const appended = records.map(appendOne);
-    for (const record of records) deletePending.run(record.requestId);
-    return appended;
+    appendRows(records);
+    const writtenNow = pending.length === 0 ? undefined : new Set(pending.map((entry) => entry.requestId));
+    for (const record of records) {
+      if (pendingIds.has(record.requestId) || writtenNow?.has(record.requestId)) deletePending.run(record.requestId);
+    }
+  });
+  // SQLite skips writing a row rewritten with the same bytes, and a transaction that changed no page
+  // commits (and fsyncs) nothing: insert and drop a marker row, so the commit writes a frame and syncs.
+  const touchTransaction = database.transaction(() => {
+    insertPending.run(SYNC_MARKER, '', '');
+    deletePending.run(SYNC_MARKER);
   });
   const recoverTransaction = database.transaction((now: Date) => {
     const rows = readPending.all();
-    for (const row of rows) {
-      const entry = JSON.parse(row.entry) as Omit<AuditRequestEntry, 'receivedAt'> & { receivedAt: string };
-      appendOne({
-        ...entry,
-        receivedAt: new Date(entry.receivedAt),
-        firstTokenAt: null,
-        finishedAt: now,
-        reasoning: '',
-        answer: '',
-        finishReason: null,
-        usage: null,
-        verdicts: [],
-        status: 0,
-        error: 'interrupted: the server stopped before this exchange ended (recorded at the next start)',
-      });
-      deletePending.run(row.request_id);
-    }
+    appendRows(
+      rows.map((row) => {
+        const entry = JSON.parse(row.entry) as Omit<AuditRequestEntry, 'receivedAt'> & { receivedAt: string };
+        return {
+          ...entry,
+          receivedAt: new Date(entry.receivedAt),
+          firstTokenAt: null,
+          finishedAt: now,
+          reasoning: '',
+          answer: '',
+          finishReason: null,
+          usage: null,
+          verdicts: [],
+          status: 0,
+          error: 'interrupted: the server stopped before this exchange ended (recorded at the next start)',
+        };
+      }),
+    );
+    for (const row of rows) deletePending.run(row.request_id);
     return rows.length;
   });
+  /** A durable commit: synchronous=FULL (its fsync also covers every NORMAL commit before it). */
+  const durably = <T>(run: () => T): T => {
+    setSynchronous('FULL');
+    const result = run();
+    unsynced = false;
+    return result;
+  };
 
   return {
     path,
-    append: (input) => appendTransaction.immediate(input),
-    appendMany: (inputs) => (inputs.length === 0 ? [] : appendManyTransaction.immediate(inputs)),
-    commit: ({ pending, records }) => (pending.length === 0 && records.length === 0 ? [] : commitTransaction.immediate(pending, records)),
-    recoverInterrupted: (now = new Date()) => recoverTransaction.immediate(now),
+    append: (input) => {
+      const [row] = durably(() => appendTransaction.immediate([input]));
+      if (row === undefined) throw new Error('audit append wrote no record');
+      return rowToRecord(row);
+    },
+    appendMany: (inputs) => (inputs.length === 0 ? [] : durably(() => appendTransaction.immediate(inputs)).map(rowToRecord)),
+    commit: ({ pending, records }, commitOptions = {}) => {
+      if (pending.length === 0 && records.length === 0) return 0;
+      if (commitOptions.sync ?? true) durably(() => { commitTransaction.immediate(pending, records); });
+      else {
+        setSynchronous('NORMAL');
+        commitTransaction.immediate(pending, records);
+        unsynced = true;
+      }
+      for (const entry of pending) pendingIds.add(entry.requestId);
+      for (const record of records) pendingIds.delete(record.requestId);
+      return records.length;
+    },
+    sync: () => {
+      if (unsynced && database.open) durably(() => { touchTransaction.immediate(); });
+    },
+    recoverInterrupted: (now = new Date()) => durably(() => recoverTransaction.immediate(now)),
     verify: () => {
       const rows = database.prepare<[], AuditRow>('SELECT * FROM audit_records ORDER BY id').iterate();
       return checkAuditChain(rows, readHead.get() ?? null, { genesisHash: GENESIS_HASH, hashRecord, rowToRecord });

@@ -26,7 +26,22 @@ export interface AuditWriterOptions {
    * replaced whole by `[USER]` / `[NAME]`.
    */
   createRedactor?: () => TextRedactor;
+  /**
+   * When `complete` resolves (default `full`):
+   * - `full`: once the record is fsynced (SQLite synchronous=FULL): nothing a client was answered is
+   *   lost, even by a power loss or an operating-system crash.
+   * - `normal`: once the record is written to the WAL (synchronous=NORMAL, no fsync on the way): nothing
+   *   is lost when the server process crashes or is killed (kill -9); a power loss or an OS crash can lose
+   *   the records of the last `syncIntervalMs`, which are fsynced together in the background.
+   * Either way the hash chain is the same and pending requests are written before they complete.
+   */
+  durability?: AuditDurability;
+  /** With durability `normal`: the longest time a written record waits for its fsync (default 1000 ms). */
+  syncIntervalMs?: number;
 }
+
+export type AuditDurability = 'full' | 'normal';
+export const AUDIT_DURABILITIES: readonly AuditDurability[] = ['full', 'normal'];
 
 interface Open {
   entry: AuditRequestEntry;
@@ -53,7 +68,8 @@ function redactVerdict(verdict: SafetyVerdict, redact: TextRedactor): SafetyVerd
 /**
  * Group commit over an AuditTrail: everything handed over in one event-loop turn (pending requests
  * and finished exchanges) is written in one transaction, so a busy server pays one fsync
- * (synchronous=FULL) per batch. Each `complete` still resolves only once its own record is on disk.
+ * (synchronous=FULL) per batch. Each `complete` still resolves only once its own record is on disk
+ * (durability `full`), or written through to the operating system (durability `normal`).
  * Runs in the server's thread (tests, library use) or inside the audit worker (`safemed serve`).
  */
 export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions = {}): AuditWriter {
@@ -63,6 +79,20 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
   let scheduled = false;
   let closed = false;
 
+  const durability = options.durability ?? 'full';
+  const syncIntervalMs = options.syncIntervalMs ?? 1000;
+  let syncTimer: NodeJS.Timeout | undefined;
+  const syncLater = () => {
+    syncTimer ??= setTimeout(() => {
+      syncTimer = undefined;
+      try {
+        trail.sync();
+      } catch {
+        // The next commit or sync tries again; the records are already in the WAL.
+      }
+    }, syncIntervalMs).unref();
+  };
+
   const flush = () => {
     scheduled = false;
     const entries = pending;
@@ -71,13 +101,19 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
     finished = [];
     // A request that also ends in this batch needs no pending row: its record is written in the same transaction.
     const ending = new Set(batch.map((item) => item.record.requestId));
+    // Finished records (and a stream's pending entry: its first byte waits for it) are fsynced with
+    // durability full. A batch of non-streamed pending entries only is written without an fsync: it
+    // survives a crash of the process, and the next durable commit's fsync covers it too; until then
+    // no client has been answered on its strength.
+    const sync = durability === 'full' && (batch.length > 0 || entries.some((item) => item.entry.stream));
     try {
-      trail.commit({ pending: entries.filter((item) => !ending.has(item.entry.requestId)).map((item) => item.entry), records: batch.map((item) => item.record) });
+      trail.commit({ pending: entries.filter((item) => !ending.has(item.entry.requestId)).map((item) => item.entry), records: batch.map((item) => item.record) }, { sync });
     } catch (error) {
       for (const item of entries) item.reject(error);
       for (const item of batch) item.reject(error);
       return;
     }
+    if (durability === 'normal') syncLater();
     for (const item of entries) item.resolve();
     for (const item of batch) item.resolve();
   };
@@ -130,6 +166,9 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
       if (!closed) {
         if (scheduled || pending.length > 0 || finished.length > 0) flush();
         closed = true;
+        clearTimeout(syncTimer);
+        syncTimer = undefined;
+        trail.sync();
       }
       return Promise.resolve();
     },

@@ -19,3 +19,14 @@ export function toWellFormedValue<T>(value: T): T {
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[toWellFormedText(key)] = toWellFormedValue(item);
   return out as T;
 }
+
+/** Whether every string of a JSON-like value (keys included) is well-formed: then it needs no copy. */
+export function isWellFormedValue(value: unknown): boolean {
+  if (typeof value === 'string') return toWellFormedText(value) === value;
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every((item: unknown) => isWellFormedValue(item));
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (toWellFormedText(key) !== key || !isWellFormedValue(item)) return false;
+  }
+  return true;
+}

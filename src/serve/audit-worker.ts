@@ -7,12 +7,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditOutcome, AuditRequestEntry } from '../audit/audit-record.js';
 import { openAuditTrail } from '../audit/audit-trail.js';
-import { createAuditWriter } from '../audit/create-audit-writer.js';
+import { createAuditWriter, type AuditDurability } from '../audit/create-audit-writer.js';
 import { createPhiRedactor } from '../guard/redact-phi.js';
 
 export interface AuditWorkerData {
   path: string;
   redact: boolean;
+  durability: AuditDurability;
 }
 
 export type AuditWorkerRequest =
@@ -33,7 +34,7 @@ if (port) {
   try {
     const trail = openAuditTrail({ path: data.path });
     const recovered = trail.recoverInterrupted();
-    const writer = createAuditWriter(trail, data.redact ? { createRedactor: () => createPhiRedactor() } : {});
+    const writer = createAuditWriter(trail, { durability: data.durability, ...(data.redact ? { createRedactor: () => createPhiRedactor() } : {}) });
     let results: Array<{ id: number; error: string | null }> = [];
     let replying = false;
     const settle = (id: number, error: string | null) => {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { AuditWriter } from '../audit/create-audit-writer.js';
+import type { AuditDurability, AuditWriter } from '../audit/create-audit-writer.js';
 import { DataFormatError } from '../core/errors.js';
 import type { AuditWorkerData, AuditWorkerReply, AuditWorkerRequest } from './audit-worker.js';
 
@@ -13,6 +13,8 @@ export interface AuditWorkerOptions {
   path: string;
   /** PHI redaction with a fresh redactor per exchange (default true). */
   redact?: boolean;
+  /** When a record counts as written (default `full`: fsynced); see AuditWriterOptions.durability. */
+  durability?: AuditDurability;
 }
 
 /** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
@@ -28,10 +30,10 @@ function startWorker(data: AuditWorkerData): Worker {
  * The audit trail in its own thread: PHI redaction, hashing, SQLite writes and the fsync of
  * synchronous=FULL happen off the server's event loop, so a 1 MB request cannot stall other clients
  * and the commit does not cost the server's CPU. Same guarantees as createAuditWriter: `complete`
- * resolves once the record is durable; records of one batch share one fsync.
+ * resolves once the record is durable (as `durability` defines it); records of one batch share one fsync.
  */
 export async function createAuditWorker(options: AuditWorkerOptions): Promise<AuditWorker> {
-  const worker = startWorker({ path: options.path, redact: options.redact ?? true });
+  const worker = startWorker({ path: options.path, redact: options.redact ?? true, durability: options.durability ?? 'full' });
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { createAuditWriter, type AuditWriter, type TextRedactor } from '../audit/create-audit-writer.js';
+import { createAuditWriter, type AuditDurability, type AuditWriter, type TextRedactor } from '../audit/create-audit-writer.js';
 import type { Backend } from '../core/backend.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../core/defaults.js';
 import { createIdSource, systemClock, type Clock, type IdSource } from '../core/ids.js';
@@ -53,6 +53,8 @@ export interface SafemedServerOptions {
   createRedactor?: () => TextRedactor;
   /** With an AuditTrail: a stateless redactor applied to record texts (used when createRedactor is absent). */
   redact?: TextRedactor;
+  /** With an AuditTrail: when a record counts as written (default `full`, fsynced); see AuditWriterOptions. */
+  auditDurability?: AuditDurability;
   ids?: IdSource;
   clock?: Clock;
   metrics?: ServerMetrics;
@@ -143,7 +145,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     else {
       const redact = options.redact;
       const createRedactor = options.createRedactor ?? (redact ? () => redact : undefined);
-      audit = createAuditWriter(options.audit, createRedactor ? { createRedactor } : {});
+      audit = createAuditWriter(options.audit, { ...(createRedactor ? { createRedactor } : {}), ...(options.auditDurability ? { durability: options.auditDurability } : {}) });
     }
   }
   const chatContext: ChatHandlerContext = {

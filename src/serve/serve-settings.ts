@@ -40,6 +40,7 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'auditDb', flag: '--audit-db', env: 'SAFEMED_AUDIT_DB' },
   { key: 'auditRedact', flag: '--no-audit-redact', env: 'SAFEMED_AUDIT_REDACT' },
   { key: 'auditThread', flag: '--audit-thread', env: 'SAFEMED_AUDIT_THREAD' },
+  { key: 'auditDurability', flag: '--audit-durability', env: 'SAFEMED_AUDIT_DURABILITY' },
   { key: 'logLevel', flag: '--log-level', env: 'SAFEMED_LOG_LEVEL' },
   { key: 'console', flag: '--console', env: 'SAFEMED_CONSOLE' },
   { key: 'consoleRuns', flag: '--console-runs', env: 'SAFEMED_CONSOLE_RUNS' },
@@ -97,6 +98,12 @@ export const serveSettingsSchema = z.object({
    * redaction holds the event loop). Same durability either way.
    */
   auditThread: z.enum(['worker', 'main']).default('worker'),
+  /**
+   * When a response may end: `full` (default) once its record is fsynced (synchronous=FULL: survives a
+   * power loss); `normal` once it is written to the WAL (synchronous=NORMAL: survives a crash or kill -9
+   * of the server; a power loss or OS crash can lose the last second of records, fsynced once a second).
+   */
+  auditDurability: z.enum(['full', 'normal'], { error: 'must be full or normal' }).default('full'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** The web console under /console: on, off, or auto (default: on only when listening on loopback). */
   console: z

@@ -65,7 +65,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
     // By default the audit trail runs in a worker thread: PHI redaction (a fresh redactor per exchange),
     // hashing and the fsync happen off the event loop. --audit-thread main keeps them in this thread.
     if (settings.audit && settings.auditThread === 'worker') {
-      audit = await createAuditWorker({ path: settings.auditDb, redact: settings.auditRedact });
+      audit = await createAuditWorker({ path: settings.auditDb, redact: settings.auditRedact, durability: settings.auditDurability });
       recovered = audit.recovered;
     } else if (settings.audit) {
       auditTrail = openAuditTrail({ path: settings.auditDb });
@@ -107,7 +107,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
     port: settings.port,
     logger,
     ...(audit ? { audit } : {}),
-    ...(auditTrail ? { audit: auditTrail, ...(settings.auditRedact ? { createRedactor: () => createPhiRedactor() } : {}) } : {}),
+    ...(auditTrail ? { audit: auditTrail, auditDurability: settings.auditDurability, ...(settings.auditRedact ? { createRedactor: () => createPhiRedactor() } : {}) } : {}),
   });
   // Signal handlers before listening: a SIGTERM right after the listening line must stop the server cleanly.
   const stopped = new Promise<void>((resolve) => {
