@@ -10,7 +10,7 @@
 import type { ChatMessage } from '../core/chat.js';
 import { assessConversationTurns } from './classifier/assess-conversation-turns.js';
 import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-assessor.js';
-import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, readEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
+import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, loadEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
 import { readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
 import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker, type SentenceEncoderWorkerOptions } from './classifier/sentence-encoder.js';
@@ -27,7 +27,7 @@ export function startSentenceEncoder(): void {
 }
 
 function readDefaultHead(): EncoderHead | undefined {
-  if (defaultEncoderHead === undefined) defaultEncoderHead = readEncoderHead() ?? null;
+  if (defaultEncoderHead === undefined) defaultEncoderHead = loadEncoderHead() ?? null;
   return defaultEncoderHead ?? undefined;
 }
 

@@ -5,9 +5,11 @@
  * encoder's, so it never lowers a risk.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
+import { defineDataFile } from '../../spec/define-data-file.js';
 
 export const ENCODER_HEAD_FORMAT = 'safemed-guard-encoder-head/1';
 
@@ -45,7 +47,19 @@ export function defaultEncoderHeadPath(): string {
   return resolvePackagePath('assets', 'guard', 'encoder-head.json');
 }
 
-/** The committed head, or undefined when there is none (the fast path then decides alone). */
+/** assets/guard/encoder-head.json, validated, or null without one (a build loads its JSON snapshot, spec/define-data-file.ts). */
+const committedHead = defineDataFile<EncoderHead | null>({
+  id: 'guard/encoder-head',
+  sources: () => [defaultEncoderHeadPath(), fileURLToPath(import.meta.url)],
+  read: () => readEncoderHead() ?? null,
+});
+
+/** The committed head, or undefined when there is none (the fast path then decides alone); cached. */
+export function loadEncoderHead(): EncoderHead | undefined {
+  return committedHead.load() ?? undefined;
+}
+
+/** Reads and validates a head file (the committed one by default, bypassing snapshot and cache), or undefined when there is none. */
 export function readEncoderHead(path: string = defaultEncoderHeadPath()): EncoderHead | undefined {
   if (!existsSync(path)) return undefined;
   try {
