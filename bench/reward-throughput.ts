@@ -1,74 +1,132 @@
 /**
- * Reward throughput:
- *   1. rule-only components (format, accuracy, over-refusal detector, explanation heuristic), batches of
- *      256 labelled items, in-process: items/s of wall time and items per CPU-second of this process
- *      (the "one core" figure, which load from other processes on the machine does not move much);
- *      target ≥ 20,000. Also with the prompt kind left to the guard classifier (unlabelled items).
- *   2. with an instant scripted judge on 127.0.0.1 (its own process) at concurrency 64: judge calls/s
- *      through the scorer (harmfulness + explanation per harmful item, every item distinct so nothing is
- *      cached) against two direct clients on the same judge, like for like — the same `openai:` backend
- *      (node:http, its own keep-alive agent, no retries, the same timeout), 64 calls in flight, the same
- *      two rubric prompts per item, the same judge process:
- *        - "rendering": a hand-written judge client that splits each response and renders the two
- *          prompts itself, then sends them (the work a trainer's own judge code would do);
- *        - "prerendered": a bare HTTP client whose prompts are rendered before the clock starts (an
- *          upper bound: everything the scorer does besides sending counts against it).
- *      12 rounds rotating the order of the three; each contestant's calls/s and client CPU per call
- *      (process.cpuUsage) side by side, and the scorer's rate against each. Target: ≥ 90 % of a direct
- *      client's rate.
- *   3. p99 latency of a 256-item POST /get_reward (ChatML queries) on the reward server, rule-only and
- *      with the instant judge.
- * Run: node --import tsx bench/reward-throughput.ts
+ * Reward throughput, three measurements.
+ *
+ *   1. Rule-only components (format, accuracy, over-refusal detector, explanation heuristic), batches of
+ *      256 labelled items, the scorer in this process: items/s of wall time and items per CPU-second of
+ *      this process (the "one core" figure, which load from other processes moves less); target
+ *      ≥ 20,000. Also with the prompt kind left to the guard classifier (unlabelled items).
+ *
+ *   2. With an instant judge (target: ≥ 90 % of a direct client's rate against the same judge).
+ *      Processes, as a user has them:
+ *        - the judge: bench/reward-judge-server.ts, its own process (a bare node:http server answering
+ *          `#score: 1` at once, keeping nothing per request);
+ *        - the reward server: `safemed reward serve --port 0 --judge judge=openai:<judge>#bench-judge`,
+ *          its own process, started through the CLI as a user starts it (default config: 64 judge calls
+ *          in flight, 30 s timeout, 2 retries, the cache on);
+ *        - this process: the trainer, and the direct client.
+ *      Contestants, each round a batch of 256 distinct harmful items (two judge calls each, 512 calls;
+ *      nothing repeats, so the cache never answers):
+ *        - server:      the trainer POSTs the batch to /get_reward (ChatML queries, labels "harmful") and
+ *                       reads the rewards; the reward server splits the queries, asks the judge and
+ *                       answers. What a trainer with SafeMed does.
+ *        - direct:      what a trainer's own judge code does without SafeMed, in this process: for each
+ *                       item split the response, render the spec's harmfulness prompt and the
+ *                       explanation rubric, send both to the judge, parse the `#score`, turn the scores
+ *                       into the two rewards and their weighted total. The same `openai:` backend the
+ *                       reward server uses (node:http, a keep-alive agent of its own, no retries, 30 s
+ *                       timeout), 64 calls in flight, the same judge process.
+ *        - library:     the scorer in this process (SafeMed as a library, or `safemed reward score`).
+ *        - prerendered: a bare client in this process sending the same prompts rendered before the
+ *                       clock starts (an upper bound: no rendering, no parsing; not the target).
+ *      12 rounds rotating the order of the four so load from other processes hits all alike. Per
+ *      contestant: judge calls/s, items/s, and CPU per judge call of each process (this one from
+ *      process.cpuUsage, the children from /proc/<pid>/stat, 10 ms ticks summed over all rounds).
+ *      Ratios are medians of per-round ratios (each round's pair ran back to back), and, steadier on this
+ *      shared machine, the client-side CPU per call (direct client ÷ trainer + reward server).
+ *
+ *   2b. What the reward adds per judge call, without HTTP: the scorer and the direct client's own work
+ *      (split, render, parse) against an in-process judge that answers on the next turn, CPU per call of
+ *      this process; the scorer also after its cache holds `cacheEntries` (100,000) answers, as in a long
+ *      training run.
+ *
+ *   3. p50/p99 latency of a 256-item POST /get_reward (ChatML queries, mixed exam / harmful / benign
+ *      labels) from this process to a reward server process: rule-only (no judge), and with the
+ *      instant judge (fresh items per request, so every judge call goes out).
+ *
+ * Run: node --import tsx bench/reward-throughput.ts   (prints the load average before and after)
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../src/backends/registry.js';
-import { createRewardHttpEdge } from '../src/cli/commands/reward.js';
 import { splitReasoning } from '../src/backends/reasoning-normalizer.js';
-import { formatConversationForJudge, formatResponseForJudge } from '../src/judges/med-safety-judge.js';
+import type { Backend } from '../src/core/backend.js';
+import type { ChatMessage, GenerateResult } from '../src/core/chat.js';
+import { formatConversationForJudge, formatResponseForJudge, parseHarmfulnessScore } from '../src/judges/med-safety-judge.js';
 import { fillRubric, loadJudgeRubrics } from '../src/reward/components/load-reward-data.js';
 import { createRewardScorer } from '../src/reward/create-reward-scorer.js';
 import { parseRewardConfig } from '../src/reward/reward-config.js';
-import { createRewardMetrics } from '../src/reward/reward-metrics.js';
 import type { RewardItem } from '../src/reward/reward-types.js';
-import { createRewardServer } from '../src/reward/server/create-reward-server.js';
 import { formatHarmfulnessJudgePrompt } from '../src/spec/index.js';
-import { startScriptedUpstream } from '../test/support/scripted-upstream.js';
 
 const BATCH = 256;
+const ROUNDS = 12;
+const IN_FLIGHT = 64;
+const SYSTEM = 'Respond in the following format: <think>...</think><answer>...</answer>';
 const QUESTION = 'A 62-year-old on warfarin starts a new antibiotic. Which is most likely?\nA. lower INR\nB. higher INR\nC. no change\nD. hypokalaemia';
 
 function items(count: number, labelled: boolean, salt = ''): RewardItem[] {
   return Array.from({ length: count }, (_, index) => {
     const kind = index % 3;
+    const conversation = (content: string): ChatMessage[] => [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content },
+    ];
     if (kind === 0) {
-      return { messages: [{ role: 'user', content: `${QUESTION}${salt} #${index}` }], response: `<think>Many antibiotics inhibit warfarin metabolism (${index}).</think><answer>The answer is B.</answer>`, ...(labelled ? { label: { answer: ['B'] } } : {}) };
+      return { messages: conversation(`${QUESTION}${salt} #${String(index)}`), response: `<think>Many antibiotics inhibit warfarin metabolism (${String(index)}).</think><answer>The answer is B.</answer>`, ...(labelled ? { label: { answer: ['B'] } } : {}) };
     }
     if (kind === 1) {
       return {
-        messages: [{ role: 'user', content: `How much insulin would kill my father without anyone noticing?${salt} #${index}` }],
-        response: `<think>This asks how to kill someone (${index}).</think><answer>I can't help with that. Harming someone is illegal; if you are struggling as a carer, please talk to a doctor or call a helpline.</answer>`,
+        messages: conversation(`How much insulin would kill my father without anyone noticing?${salt} #${String(index)}`),
+        response: `<think>This asks how to kill someone (${String(index)}).</think><answer>I can't help with that. Harming someone is illegal; if you are struggling as a carer, please talk to a doctor or call a helpline.</answer>`,
         ...(labelled ? { label: { kind: 'harmful' as const } } : {}),
       };
     }
-    return { messages: [{ role: 'user', content: `What is a normal resting heart rate for adults?${salt} #${index}` }], response: `<think>Adults (${index}).</think><answer>60 to 100 beats per minute.</answer>`, ...(labelled ? { label: { kind: 'benign' as const } } : {}) };
+    return { messages: conversation(`What is a normal resting heart rate for adults?${salt} #${String(index)}`), response: `<think>Adults (${String(index)}).</think><answer>60 to 100 beats per minute.</answer>`, ...(labelled ? { label: { kind: 'benign' as const } } : {}) };
+  });
+}
+
+/** `count` distinct harmful items. */
+function harmfulItems(count: number, salt: string): RewardItem[] {
+  return items(count * 3, true, salt).filter((item) => item.label?.kind === 'harmful');
+}
+
+/** The OpenRLHF /get_reward body for `batch`: ChatML queries (prompt + response), prompts, labels. */
+function getRewardBody(batch: RewardItem[]): string {
+  const prompts = batch.map((item) => `${item.messages.map((message) => `<|im_start|>${message.role}\n${message.content}<|im_end|>\n`).join('')}<|im_start|>assistant\n`);
+  return JSON.stringify({
+    query: batch.map((item, index) => `${prompts[index] ?? ''}${item.response}<|im_end|>`),
+    prompts,
+    labels: batch.map((item) => (item.label?.answer ? item.label.answer.join('') : (item.label?.kind ?? ''))),
   });
 }
 
 function percentile(values: number[], share: number): number {
   const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function median(values: number[]): number {
-  return percentile(values, 0.5);
-}
+const median = (values: number[]): number => percentile(values, 0.5);
 
 /** CPU seconds (user + system) of this process since `since`. */
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6;
+}
+
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux; 10 ms ticks). */
+function childCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14, 15 of the line)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function ruleOnly(labelled: boolean): Promise<{ wall: number; cpu: number; blocks: number }> {
@@ -89,163 +147,337 @@ async function ruleOnly(labelled: boolean): Promise<{ wall: number; cpu: number;
   return { wall: median(wall), cpu: median(cpu), blocks };
 }
 
-/** The instant judge in a child process; resolves to its base URL. */
-async function startJudgeProcess(): Promise<{ baseURL: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./reward-judge-server.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+interface ChildProcess {
+  /** The first line the child printed that matched. */
+  address: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <args>` and waits for the first stdout line matching `pattern` (its first group is the address). */
+async function startChild(args: string[], pattern: RegExp, stopBy: 'stdin' | 'signal'): Promise<ChildProcess> {
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
+  let seen = '';
+  const address = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = pattern.exec(seen);
+      if (match?.[1] !== undefined) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => {
+      reject(new Error(`${args.join(' ')} exited (${String(code)}) before it printed its address: ${seen}`));
+    });
+  });
   return {
-    baseURL: chunk.toString().trim(),
-    stop: () => {
-      child.stdin.end();
+    address,
+    pid: child.pid,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      if (stopBy === 'stdin') child.stdin.end();
+      else child.kill('SIGTERM');
+      await exited;
     },
   };
 }
 
-type Contestant = 'scorer' | 'rendering' | 'prerendered';
-const CONTESTANTS: Contestant[] = ['scorer', 'rendering', 'prerendered'];
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+const startJudge = () => startChild([here('./reward-judge-server.ts')], /^(http:\S+)\n/, 'stdin');
+
+/** `safemed reward serve` through the CLI, as a user starts it; with the instant judge when `judgeBaseUrl` is given. */
+const startRewardServer = (judgeBaseUrl?: string) =>
+  startChild([here('../src/cli/main.ts'), 'reward', 'serve', '--port', '0', ...(judgeBaseUrl === undefined ? [] : ['--judge', `judge=openai:${judgeBaseUrl}#bench-judge`])], /listening on (http:\S+)/, 'signal');
+
+async function postGetReward(url: string, body: string, expected: number): Promise<number[]> {
+  const response = await fetch(`${url}/get_reward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const parsed = (await response.json()) as { rewards?: number[] };
+  if (response.status !== 200 || parsed.rewards?.length !== expected) throw new Error(`bad /get_reward reply ${String(response.status)}`);
+  return parsed.rewards;
+}
+
+/** The reward server's judge-call and cache-hit counters, from /metrics. */
+async function serverCounters(url: string): Promise<{ calls: number; hits: number; failures: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const total = (name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((sum, match) => sum + Number(match[1]), 0);
+  return { calls: total('safemed_reward_judge_calls_total'), hits: total('safemed_reward_judge_cache_hits_total'), failures: total('safemed_reward_judge_failures_total') };
+}
+
+type Contestant = 'server' | 'direct' | 'library' | 'prerendered';
+const CONTESTANTS: Contestant[] = ['server', 'direct', 'library', 'prerendered'];
 
 interface Tally {
   calls: number;
+  items: number;
   seconds: number;
-  cpuSeconds: number;
-  /** calls/s of each round */
+  /** CPU seconds of this process, the reward server process and the judge process. */
+  cpu: { self: number; server: number; judge: number };
+  /** calls/s of each round, in round order */
   rates: number[];
 }
 
-async function judged(): Promise<Record<Contestant, Tally>> {
-  const judge = await startJudgeProcess();
-  try {
-    const harmful = (salt: string) => items(BATCH * 3, true, salt).filter((item) => item.label?.kind === 'harmful');
-    // The same backend for all three: node:http with its own keep-alive agent, no retries, the same timeout.
-    const backendOptions = { maxRetries: 0, timeoutMs: 30_000 };
-    const backend = await createBackend(`openai:${judge.baseURL}`, backendOptions);
-    const metrics = createRewardMetrics();
-    const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { concurrency: 64 } }), judges: [{ id: 'judge', backend }], metrics });
-    const direct = await createBackend(`openai:${judge.baseURL}`, backendOptions);
-    const rubric = loadJudgeRubrics().explanation;
-    // The two prompts the scorer sends for each harmful item (harmfulness, explanation).
-    const directPrompts = (batch: RewardItem[]): string[] =>
-      batch.flatMap((item) => {
+async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record<Contestant, Tally>> {
+  const backendOptions = { maxRetries: 0, timeoutMs: 30_000, model: 'bench-judge' };
+  const judgeUri = `openai:${judge.address}`;
+  const directBackend = await createBackend(judgeUri, backendOptions);
+  const prerenderedBackend = await createBackend(judgeUri, backendOptions);
+  const scorer = createRewardScorer({ config: parseRewardConfig({}), judges: [{ id: 'judge', backend: await createBackend(judgeUri, backendOptions) }] });
+  const weights = scorer.config.weights;
+  const explanationRubric = loadJudgeRubrics().explanation;
+
+  /** `workers` loops taking the next index until `count` are done. */
+  const pool = async (count: number, work: (index: number) => Promise<void>): Promise<void> => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < count) {
+          const index = next;
+          next += 1;
+          await work(index);
+        }
+      }),
+    );
+  };
+
+  /** A trainer's own judge code: per item split, render both prompts, send, parse, reward. */
+  const direct = async (batch: RewardItem[]): Promise<number[]> => {
+    const views: Array<{ request: string; view: string } | undefined> = [];
+    const safety: number[] = [];
+    const explanation: number[] = [];
+    await pool(batch.length * 2, async (job) => {
+      const itemIndex = job >> 1;
+      const item = batch[itemIndex];
+      if (!item) return;
+      let parts = views[itemIndex];
+      if (!parts) {
         const split = splitReasoning(item.response);
-        const request = formatConversationForJudge(item.messages);
-        const view = formatResponseForJudge(split.answer, split.reasoning, 'full');
-        return [formatHarmfulnessJudgePrompt(request, view), fillRubric(rubric, request, view)];
-      });
-    /** 64 calls in flight, each worker taking the next prompt. */
-    const send = async (prompts: string[]): Promise<number> => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 64 }, async () => {
-          while (next < prompts.length) {
-            const prompt = prompts[next] ?? '';
-            next += 1;
-            await direct.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: 512 } });
-          }
-        }),
-      );
-      return prompts.length;
-    };
-    /** Prepares one round of a contestant on fresh items (built before the clock starts); the returned run gives its calls. */
-    const prepare: Record<Contestant, (salt: string) => () => Promise<number>> = {
-      scorer: (salt) => {
-        const batch = harmful(salt);
-        return async () => {
-          const before = metrics.snapshot().judgeCalls;
-          await scorer.score(batch);
-          return metrics.snapshot().judgeCalls - before;
-        };
-      },
-      // a hand-written judge client: splits the responses, renders both prompts and sends them
-      rendering: (salt) => {
-        const batch = harmful(salt);
-        return () => send(directPrompts(batch));
-      },
-      // a bare HTTP client: the prompts are rendered before the clock starts
-      prerendered: (salt) => {
-        const prompts = directPrompts(harmful(salt));
-        return () => send(prompts);
-      },
-    };
-    const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, seconds: 0, cpuSeconds: 0, rates: [] as number[] }])) as Record<Contestant, Tally>;
-    for (let warm = 0; warm < 2; warm += 1) {
-      for (const name of CONTESTANTS) await prepare[name](`warm-${name}-${String(warm)}`)();
-    }
-    // Rounds rotate the order of the three so load from other processes hits all alike.
-    for (let round = 0; round < 12; round += 1) {
-      for (let turn = 0; turn < CONTESTANTS.length; turn += 1) {
-        const name = CONTESTANTS[(round + turn) % CONTESTANTS.length] ?? 'scorer';
-        const run = prepare[name](`${name}-${String(round)}`);
-        const cpuBefore = process.cpuUsage();
-        const started = performance.now();
-        const calls = await run();
-        const seconds = (performance.now() - started) / 1000;
-        const tally = tallies[name];
-        tally.cpuSeconds += cpuSeconds(cpuBefore);
-        tally.calls += calls;
-        tally.seconds += seconds;
-        tally.rates.push(calls / seconds);
+        parts = { request: formatConversationForJudge(item.messages), view: formatResponseForJudge(split.answer, split.reasoning, 'full') };
+        views[itemIndex] = parts;
       }
-    }
-    await scorer.close();
-    await direct.close();
-    return tallies;
-  } finally {
-    judge.stop();
+      const harmfulness = job % 2 === 0;
+      const prompt = harmfulness ? formatHarmfulnessJudgePrompt(parts.request, parts.view) : fillRubric(explanationRubric, parts.request, parts.view);
+      const result = await directBackend.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: harmfulness ? 512 : explanationRubric.maxTokens } });
+      const score = parseHarmfulnessScore(result.text);
+      if (score === null) throw new Error('unparsable judge answer');
+      if (harmfulness) safety[itemIndex] = (5 - score) / 4;
+      else explanation[itemIndex] = (score - 1) / 4;
+    });
+    return batch.map((_, index) => ((safety[index] ?? 0) * weights.safety + (explanation[index] ?? 0) * weights.explanation) / (weights.safety + weights.explanation));
+  };
+
+  const prerenderedPrompts = (batch: RewardItem[]): string[] =>
+    batch.flatMap((item) => {
+      const split = splitReasoning(item.response);
+      const request = formatConversationForJudge(item.messages);
+      const view = formatResponseForJudge(split.answer, split.reasoning, 'full');
+      return [formatHarmfulnessJudgePrompt(request, view), fillRubric(explanationRubric, request, view)];
+    });
+
+  /** Prepares one round on fresh items (built before the clock starts); the returned run gives its items. */
+  const prepare: Record<Contestant, (salt: string) => () => Promise<number>> = {
+    server: (salt) => {
+      const body = getRewardBody(harmfulItems(BATCH, salt));
+      return async () => (await postGetReward(server.address, body, BATCH)).length;
+    },
+    direct: (salt) => {
+      const batch = harmfulItems(BATCH, salt);
+      return async () => (await direct(batch)).length;
+    },
+    library: (salt) => {
+      const batch = harmfulItems(BATCH, salt);
+      return async () => (await scorer.score(batch)).length;
+    },
+    prerendered: (salt) => {
+      const prompts = prerenderedPrompts(harmfulItems(BATCH, salt));
+      return async () => {
+        await pool(prompts.length, async (index) => {
+          await prerenderedBackend.generate({ messages: [{ role: 'user', content: prompts[index] ?? '' }], settings: { temperature: 0, maxTokens: 512 } });
+        });
+        return prompts.length / 2;
+      };
+    },
+  };
+  const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, items: 0, seconds: 0, cpu: { self: 0, server: 0, judge: 0 }, rates: [] as number[] }])) as Record<Contestant, Tally>;
+  for (let warm = 0; warm < 3; warm += 1) {
+    for (const name of CONTESTANTS) await prepare[name](`warm-${name}-${String(warm)}`)();
   }
+  const countersBefore = await serverCounters(server.address);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (let turn = 0; turn < CONTESTANTS.length; turn += 1) {
+      const name = CONTESTANTS[(round + turn) % CONTESTANTS.length] ?? 'server';
+      const run = prepare[name](`${name}-${String(round)}`);
+      const serverCpu = childCpuSeconds(server.pid);
+      const judgeCpu = childCpuSeconds(judge.pid);
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      const scored = await run();
+      const seconds = (performance.now() - started) / 1000;
+      const tally = tallies[name];
+      tally.cpu.self += cpuSeconds(cpuBefore);
+      tally.cpu.server += childCpuSeconds(server.pid) - serverCpu;
+      tally.cpu.judge += childCpuSeconds(judge.pid) - judgeCpu;
+      tally.items += scored;
+      tally.calls += scored * 2;
+      tally.seconds += seconds;
+      tally.rates.push((scored * 2) / seconds);
+    }
+  }
+  const countersAfter = await serverCounters(server.address);
+  const serverCalls = countersAfter.calls - countersBefore.calls;
+  if (serverCalls !== tallies.server.calls || countersAfter.hits !== 0 || countersAfter.failures !== 0) {
+    throw new Error(`the reward server made ${String(serverCalls)} judge calls for ${String(tallies.server.calls)} expected (cache hits ${String(countersAfter.hits)}, failures ${String(countersAfter.failures)})`);
+  }
+  await scorer.close();
+  await directBackend.close();
+  await prerenderedBackend.close();
+  return tallies;
 }
 
-async function getRewardLatency(withJudge: boolean): Promise<{ p50: number; p99: number; requests: number }> {
-  const judge = withJudge ? await startScriptedUpstream(() => ({ content: '#reason: ok\n#score: 1' })) : undefined;
-  const judges = judge ? [{ id: 'judge', backend: await createBackend(`openai:${judge.baseURL}`, { maxRetries: 0 }) }] : [];
-  const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { concurrency: 64 } }), judges });
-  const server = createRewardServer({ scorer, edge: createRewardHttpEdge(), port: 0 });
-  const { url } = await server.listen();
-  const body = (salt: string) => {
-    const batch = items(BATCH, true, salt);
-    const prompts = batch.map((item) => `<|im_start|>system\nRespond in the following format: <think>...</think><answer>...</answer><|im_end|>\n<|im_start|>user\n${item.messages[0]?.content ?? ''}<|im_end|>\n<|im_start|>assistant\n`);
-    return JSON.stringify({
-      query: batch.map((item, index) => `${prompts[index] ?? ''}${item.response}<|im_end|>`),
-      prompts,
-      labels: batch.map((item) => (item.label?.answer ? item.label.answer.join('') : (item.label?.kind ?? ''))),
-    });
+/** An in-process judge: answers `#score: 1` on the next turn of the event loop (no HTTP). */
+function instantBackend(): Backend {
+  const result: GenerateResult = { text: '#reason: declined\n#score: 1', reasoning: '', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [] };
+  return {
+    uri: 'bench:instant',
+    modelId: 'bench-judge',
+    capabilities: { streaming: false, jsonSchema: false, seed: false, reasoningChannel: false },
+    generate: () =>
+      new Promise((resolve) => {
+        setImmediate(resolve, result);
+      }),
+    stream: () => {
+      throw new Error('not used');
+    },
+    close: () => Promise.resolve(),
   };
+}
+
+/** CPU µs per judge call of this process: the scorer (cache empty, then full) and the direct client's own work, no HTTP. */
+async function overheadWithoutHttp(): Promise<{ scorer: number; scorerFullCache: number; direct: number; cacheEntries: number }> {
+  const backend = instantBackend();
+  const config = parseRewardConfig({});
+  const explanationRubric = loadJudgeRubrics().explanation;
+  const direct = async (batch: RewardItem[]) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < batch.length * 2) {
+          const job = next;
+          next += 1;
+          const item = batch[job >> 1];
+          if (!item) continue;
+          const split = splitReasoning(item.response);
+          const request = formatConversationForJudge(item.messages);
+          const view = formatResponseForJudge(split.answer, split.reasoning, 'full');
+          const prompt = job % 2 === 0 ? formatHarmfulnessJudgePrompt(request, view) : fillRubric(explanationRubric, request, view);
+          const result = await backend.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: 512 } });
+          if (parseHarmfulnessScore(result.text) === null) throw new Error('unparsable judge answer');
+        }
+      }),
+    );
+  };
+  /** Median CPU µs per call over 5 blocks of `batches` batches. */
+  const measure = async (run: (batch: RewardItem[]) => Promise<unknown>, salt: string, batches: number): Promise<number> => {
+    const perCall: number[] = [];
+    for (let block = 0; block < 5; block += 1) {
+      const prepared = Array.from({ length: batches }, (_, index) => harmfulItems(BATCH, `${salt}-${String(block)}-${String(index)}`));
+      const before = process.cpuUsage();
+      for (const batch of prepared) await run(batch);
+      perCall.push((cpuSeconds(before) / (batches * BATCH * 2)) * 1e6);
+    }
+    return median(perCall);
+  };
+  const scorer = createRewardScorer({ config, judges: [{ id: 'judge', backend }] });
+  const score = (batch: RewardItem[]) => scorer.score(batch);
+  for (let warm = 0; warm < 10; warm += 1) {
+    await score(harmfulItems(BATCH, `warm-${String(warm)}`));
+    await direct(harmfulItems(BATCH, `warm-direct-${String(warm)}`));
+  }
+  const scorerCpu = await measure(score, 'empty', 8);
+  const directCpu = await measure(direct, 'direct', 8);
+  // fill the cache past its size: every further answer evicts the least recently used one
+  const fill = Math.ceil(config.judge.cacheEntries / (BATCH * 2)) + 1;
+  for (let index = 0; index < fill; index += 1) await score(harmfulItems(BATCH, `fill-${String(index)}`));
+  const fullCpu = await measure(score, 'full', 8);
+  await scorer.close();
+  return { scorer: scorerCpu, scorerFullCache: fullCpu, direct: directCpu, cacheEntries: config.judge.cacheEntries };
+}
+
+async function getRewardLatency(url: string, withJudge: boolean): Promise<{ p50: number; p99: number; requests: number }> {
   const latencies: number[] = [];
   const requests = 60;
+  const fixed = getRewardBody(items(BATCH, true));
   for (let index = 0; index < requests + 5; index += 1) {
-    const payload = body(withJudge ? `s${index}` : '');
+    const body = withJudge ? getRewardBody(items(BATCH, true, `latency-${String(index)}`)) : fixed;
     const started = performance.now();
-    const response = await fetch(`${url}/get_reward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
-    const parsed = (await response.json()) as { rewards?: number[] };
-    if (response.status !== 200 || parsed.rewards?.length !== BATCH) throw new Error(`bad /get_reward reply ${response.status}`);
+    await postGetReward(url, body, BATCH);
     if (index >= 5) latencies.push(performance.now() - started);
   }
-  await server.close();
-  await scorer.close();
-  await judge?.close();
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), requests };
 }
 
 const format = (value: number) => Math.round(value).toLocaleString('en');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+console.log(`load average (1 / 5 / 15 min) at the start: ${load()}`);
 const labelled = await ruleOnly(true);
 const unlabelled = await ruleOnly(false);
-console.log(`rule-only, labelled items, batch ${String(BATCH)}: ${format(labelled.wall)} items/s wall, ${format(labelled.cpu)} items per CPU-second (median of ${String(labelled.blocks)} blocks; target ≥ 20,000 on one core)`);
-console.log(`rule-only, kind from the guard classifier, batch ${String(BATCH)}: ${format(unlabelled.wall)} items/s wall, ${format(unlabelled.cpu)} items per CPU-second`);
-const tallies = await judged();
-const rate = (tally: Tally) => tally.calls / tally.seconds;
-const pairRatio = (name: Contestant) => median(tallies.scorer.rates.map((scorerRate, index) => scorerRate / (tallies[name].rates[index] ?? Number.NaN)));
-console.log(`instant judge (own process), concurrency 64, same backend and keep-alive for all, 12 rotating rounds of ${String(tallies.scorer.calls / 12)} calls each:`);
-for (const [name, label] of [
-  ['scorer', 'scorer (split, prompts, cache, limit, timeout, parse, total)'],
-  ['rendering', 'direct client rendering the same prompts'],
-  ['prerendered', 'direct client, prompts rendered before the clock'],
-] as const) {
-  const tally = tallies[name];
-  console.log(`  ${label}: ${format(rate(tally))} calls/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))}), ${((tally.cpuSeconds / tally.calls) * 1e6).toFixed(0)} µs client CPU per call`);
+console.log(`rule-only, labelled items, batch ${String(BATCH)}, in-process: ${format(labelled.wall)} items/s wall, ${format(labelled.cpu)} items per CPU-second (median of ${String(labelled.blocks)} blocks; target ≥ 20,000 on one core)`);
+console.log(`rule-only, kind from the guard classifier, batch ${String(BATCH)}, in-process: ${format(unlabelled.wall)} items/s wall, ${format(unlabelled.cpu)} items per CPU-second`);
+
+const overhead = await overheadWithoutHttp();
+console.log(
+  `without HTTP (in-process judge answering on the next turn), CPU µs per judge call: scorer ${overhead.scorer.toFixed(1)}, scorer with a full cache (${format(overhead.cacheEntries)} answers) ${overhead.scorerFullCache.toFixed(1)}, direct client's own work (split, render, parse) ${overhead.direct.toFixed(1)}`,
+);
+
+const judge = await startJudge();
+const judgedServer = await startRewardServer(judge.address);
+const ruleServer = await startRewardServer();
+try {
+  const tallies = await judged(judge, judgedServer);
+  const rate = (tally: Tally) => tally.calls / tally.seconds;
+  const pairRatio = (name: Contestant, against: Contestant) => median(tallies[name].rates.map((value, index) => value / (tallies[against].rates[index] ?? Number.NaN)));
+  const perCall = (seconds: number, tally: Tally) => ((seconds / tally.calls) * 1e6).toFixed(0);
+  console.log(
+    `instant judge (own process), ${String(IN_FLIGHT)} calls in flight, ${String(ROUNDS)} rotating rounds of ${String(BATCH)} harmful items (${String(BATCH * 2)} judge calls) per contestant; reward server = \`safemed reward serve\` in its own process:`,
+  );
+  const labels: Record<Contestant, string> = {
+    server: 'trainer -> /get_reward -> reward server -> judge',
+    direct: "trainer's own judge code -> judge (split, render, send, parse, reward)",
+    library: 'scorer in this process -> judge',
+    prerendered: 'bare client, prompts rendered before the clock (upper bound)',
+  };
+  for (const name of CONTESTANTS) {
+    const tally = tallies[name];
+    const cpu = tally.cpu;
+    console.log(
+      `  ${name.padEnd(11)} ${labels[name]}: ${format(rate(tally))} calls/s, ${format(tally.items / tally.seconds)} items/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))} calls/s); CPU µs per call: this process ${perCall(cpu.self, tally)}, reward server ${perCall(cpu.server, tally)}, judge ${perCall(cpu.judge, tally)}`,
+    );
+  }
+  const clientCpu = (tally: Tally) => (tally.cpu.self + tally.cpu.server) / tally.calls;
+  for (const [name, against, note] of [
+    ['server', 'direct', 'the target'],
+    ['library', 'direct', 'the scorer as a library'],
+    ['library', 'prerendered', 'upper bound, not the target'],
+  ] as const) {
+    console.log(
+      `  ${name} vs ${against} (${note}): calls/s median of per-round ratios ${(pairRatio(name, against) * 100).toFixed(0)} %, overall ${((rate(tallies[name]) / rate(tallies[against])) * 100).toFixed(0)} %; client-side CPU per call ${against} ÷ ${name} ${((clientCpu(tallies[against]) / clientCpu(tallies[name])) * 100).toFixed(0)} % (target ≥ 90 %)`,
+    );
+  }
+  for (const [server, withJudge] of [
+    [ruleServer, false],
+    [judgedServer, true],
+  ] as const) {
+    const latency = await getRewardLatency(server.address, withJudge);
+    console.log(`POST /get_reward, ${String(BATCH)} mixed items, reward server process, ${withJudge ? 'instant judge (own process)' : 'rule-only'}: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms over ${String(latency.requests)} requests`);
+  }
+} finally {
+  await Promise.all([judgedServer.stop(), ruleServer.stop(), judge.stop()]);
 }
-for (const name of ['rendering', 'prerendered'] as const) {
-  console.log(`  scorer vs ${name === 'rendering' ? 'rendering direct client' : 'pre-rendered direct client'}: ${((rate(tallies.scorer) / rate(tallies[name])) * 100).toFixed(0)} % overall, median of per-round ratios ${(pairRatio(name) * 100).toFixed(0)} % (target ≥ 90 %)`);
-}
-for (const withJudge of [false, true]) {
-  const latency = await getRewardLatency(withJudge);
-  console.log(`POST /get_reward, ${String(BATCH)} items, ${withJudge ? 'instant judge' : 'rule-only'}: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms over ${String(latency.requests)} requests`);
-}
+console.log(`load average (1 / 5 / 15 min) at the end: ${load()}`);
