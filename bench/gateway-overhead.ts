@@ -9,7 +9,11 @@
  * median reported: req/s, p50, p99 in whole ms) and a precise single-connection probe (`--probe` sequential
  * requests over one keep-alive socket timed with hrtime: p50/p99 in µs), from which the added latency is taken.
  *
- * Rows 3-6 cross guard on/off with audit on/off; the last is the default configuration.
+ * Rows 3-6 cross guard on/off with audit on/off; the last is the default configuration (audit durability
+ * `full`: each response waits for its record's fsync). Row 7 is the default with `--audit-durability normal`
+ * (each response waits for its record's write to the WAL, fsynced in the background once a second).
+ * The run prints the load average and the CPU steal time (a shared VM) before and after, and the
+ * defaults' throughput as a share of the guard-off/audit-off row (before and after, with --before).
  *
  * `--before <dir>` adds the guard-off/audit-off and default servers of another checkout (e.g.
  * `git worktree add /tmp/before <commit>`), measured in the same run.
@@ -114,6 +118,20 @@ function processCpuMicros(pid: number | undefined): number {
   }
 }
 
+/** Load average and the share of CPU time stolen by the hypervisor since `since` (Linux /proc). */
+function machineState(since?: { steal: number; total: number }): { text: string; steal: number; total: number } {
+  try {
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.reduce((sum, value) => sum + value, 0);
+    const steal = cpu[7] ?? 0;
+    const share = since ? ` steal ${((100 * (steal - since.steal)) / Math.max(1, total - since.total)).toFixed(0)} % of CPU time during the run` : '';
+    return { text: `load average ${load}${share}`, steal, total };
+  } catch {
+    return { text: 'load average unknown', steal: 0, total: 0 };
+  }
+}
+
 /** `count` sequential requests over one keep-alive socket; latency percentiles in microseconds. */
 async function probe(url: string, headers: Record<string, string>, body: string, count: number): Promise<{ p50: number; p99: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -169,6 +187,7 @@ async function main(): Promise<void> {
   const autocannon = autocannonModule.default ?? autocannonModule;
 
   const node = process.execPath;
+  const startState = machineState();
   const children: ChildProcess[] = [];
   const folder = mkdtempSync(join(tmpdir(), 'safemed-gateway-bench-'));
   try {
@@ -186,6 +205,8 @@ async function main(): Promise<void> {
     children.push(guardOn.child);
     const defaults = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-default.db')]), /listening on (\S+)/);
     children.push(defaults.child);
+    const defaultsNormal = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-normal.db'), '--audit-durability', 'normal']), /listening on (\S+)/);
+    children.push(defaultsNormal.child);
     const beforeRows: Array<{ label: string; pid: number | undefined; url: string; headers: Record<string, string>; body: string }> = [];
     if (values.before) {
       const beforeArgs = (extra: string[]) => [node, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', '--log-level', 'warn', ...extra];
@@ -224,6 +245,7 @@ async function main(): Promise<void> {
       { label: 'safemed serve, guard off, audit on', pid: auditOn.child.pid, url: `${auditOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve, guard on, audit off', pid: guardOn.child.pid, url: `${guardOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve defaults (guard on, audit on)', pid: defaults.child.pid, url: `${defaults.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      { label: 'safemed serve defaults + --audit-durability normal', pid: defaultsNormal.child.pid, url: `${defaultsNormal.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       ...beforeRows,
       ...(portkey
         ? [
@@ -270,6 +292,7 @@ async function main(): Promise<void> {
     const [first] = measured;
     if (first === undefined) throw new Error('no configuration to measure');
     console.log(`gateway overhead: POST /v1/chat/completions, non-stream, instant scripted upstream, loopback, 2 cores shared by client and servers`);
+    console.log(`machine: at start ${startState.text}; at end ${machineState(startState).text}`);
     console.log(`single connection: ${probeCount} sequential requests (µs); load: autocannon ${connections} connections, median of ${rounds} x ${seconds} s (ms)`);
     console.log('server CPU/request = CPU time of that server process (upstream not included) / requests served under load');
     console.log('| configuration | 1-conn p50 µs | 1-conn p99 µs | added p50 µs | added p99 µs | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | errors |');
@@ -286,6 +309,15 @@ async function main(): Promise<void> {
         `| ${row.label} | ${single.p50.toFixed(0)} | ${single.p99.toFixed(0)} | ${added[0]} | ${added[1]} | ${rps.toFixed(0)} | ${p50.toFixed(0)} | ${p99.toFixed(0)} | ${addedLoad[0]} | ${addedLoad[1]} | ${(cpuMicros / requests).toFixed(0)} | ${errors} |`,
       );
     }
+    // The issue 8 target: defaults >= 70 % of the guard-off/audit-off throughput, <= 0.5 ms added p50 at one connection.
+    const rpsOf = (label: string) => {
+      const entry = measured.find((item) => item.row.label === label);
+      return entry ? median(entry.samples.map((sample) => sample.requests.average)) : Number.NaN;
+    };
+    const share = (top: string, bottom: string) => `${((100 * rpsOf(top)) / rpsOf(bottom)).toFixed(0)} %`;
+    const bare = 'safemed serve, guard off, audit off';
+    console.log(`defaults / guard-off-audit-off req/s: ${share('safemed serve defaults (guard on, audit on)', bare)}; with --audit-durability normal: ${share('safemed serve defaults + --audit-durability normal', bare)}`);
+    if (values.before) console.log(`BEFORE defaults / BEFORE guard-off-audit-off req/s: ${share('BEFORE: defaults (guard on, audit on)', 'BEFORE: guard off, audit off')}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     rmSync(folder, { recursive: true, force: true });

@@ -373,12 +373,28 @@ export function splitForRedaction(text: string, size = SEGMENT_CHARS): string[] 
   return pieces;
 }
 
+/**
+ * Short texts the rules left unchanged, remembered so that a repeated one (a guard reason, a disclaimer,
+ * a refusal: the same few texts in every audit record) is not scanned by ~40 patterns again. Only texts
+ * in which nothing was found are kept (never a PHI value); the result is the same as a fresh scan, since
+ * the rules are a pure function of the text. Cleared when full.
+ */
+const cleanTexts = new Set<string>();
+const CLEAN_TEXT_MAX_CHARS = 512;
+const CLEAN_TEXTS_MAX = 2048;
+
 /** Redacts PHI and reports how many spans of each type were replaced. */
 export function redactPhiDetailed(text: string): RedactPhiResult {
+  const short = text.length <= CLEAN_TEXT_MAX_CHARS;
+  if (short && cleanTexts.has(text)) return { text, counts: {}, values: [] };
   const counts: RedactPhiResult['counts'] = {};
   const values: RedactPhiResult['values'] = [];
   const pieces = splitForRedaction(text);
   const redacted = pieces.length === 1 ? redactSegment(text, counts, values) : pieces.map((piece) => redactSegment(piece, counts, values)).join('');
+  if (short && values.length === 0 && redacted === text) {
+    if (cleanTexts.size >= CLEAN_TEXTS_MAX) cleanTexts.clear();
+    cleanTexts.add(text);
+  }
   return { text: redacted, counts, values };
 }
 

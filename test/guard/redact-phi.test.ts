@@ -109,3 +109,19 @@ test('redaction is linear: 1 MB of any shape takes seconds at most, not minutes'
     assert.ok(ms < 15_000, `${ms.toFixed(0)} ms`);
   }
 });
+
+test('a repeated clean text is remembered as clean, texts with PHI never are, and a redactor still applies its memory to a remembered text', async () => {
+  const { createPhiRedactor } = await import('../../src/guard/redact-phi.js');
+  const clean = 'Please ask Thornton about the dose today.';
+  assert.deepEqual(redactPhiDetailed(clean), { text: clean, counts: {}, values: [] });
+  assert.deepEqual(redactPhiDetailed(clean), { text: clean, counts: {}, values: [] }, 'same answer the second time');
+  const withPhi = 'Call me at (415) 555-0132 tomorrow.';
+  for (let round = 0; round < 2; round += 1) {
+    const result = redactPhiDetailed(withPhi);
+    assert.equal(result.text, 'Call me at [PHONE] tomorrow.');
+    assert.equal(result.values.length, 1, 'a text with PHI is scanned every time (its values feed the redactor memory)');
+  }
+  const redact = createPhiRedactor();
+  assert.equal(redact('My name is Margaret Thornton.'), 'My name is [NAME].');
+  assert.equal(redact(clean), 'Please ask [NAME] about the dose today.', 'the exchange memory applies to a text remembered as clean');
+});
