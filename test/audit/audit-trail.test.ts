@@ -43,6 +43,10 @@ function freshDb(t: { after(fn: () => void): void }): string {
 
 test('canonical JSON sorts keys at every depth and drops undefined', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } }), '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+  assert.equal(canonicalJson([1, undefined, { b: undefined, a: 'x"\\', '10': true, '9': null }]), '[1,null,{"10":true,"9":null,"a":"x\\"\\\\"}]');
+  assert.equal(canonicalJson({}), '{}');
+  assert.equal(canonicalJson([]), '[]');
+  assert.equal(canonicalJson(Number.NaN), 'null');
 });
 
 test('a fresh trail chains records, verifies, uses WAL and synchronous=FULL, and exports JSONL-ready records', (t) => {
