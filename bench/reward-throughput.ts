@@ -380,30 +380,32 @@ async function overheadWithoutHttp(): Promise<{ scorer: number; scorerFullCache:
       }),
     );
   };
-  /** Median CPU µs per call over 5 blocks of `batches` batches. */
-  const measure = async (run: (batch: RewardItem[]) => Promise<unknown>, salt: string, batches: number): Promise<number> => {
-    const perCall: number[] = [];
-    for (let block = 0; block < 5; block += 1) {
-      const prepared = Array.from({ length: batches }, (_, index) => harmfulItems(BATCH, `${salt}-${String(block)}-${String(index)}`));
-      const before = process.cpuUsage();
-      for (const batch of prepared) await run(batch);
-      perCall.push((cpuSeconds(before) / (batches * BATCH * 2)) * 1e6);
-    }
-    return median(perCall);
-  };
   const scorer = createRewardScorer({ config, judges: [{ id: 'judge', backend }] });
-  const score = (batch: RewardItem[]) => scorer.score(batch);
-  for (let warm = 0; warm < 10; warm += 1) {
-    await score(harmfulItems(BATCH, `warm-${String(warm)}`));
-    await direct(harmfulItems(BATCH, `warm-direct-${String(warm)}`));
-  }
-  const scorerCpu = await measure(score, 'empty', 8);
-  const directCpu = await measure(direct, 'direct', 8);
-  // fill the cache past its size: every further answer evicts the least recently used one
+  const fullScorer = createRewardScorer({ config, judges: [{ id: 'judge', backend }] });
+  // fill one scorer's cache past its size: from then on every new answer evicts the least recently used one
   const fill = Math.ceil(config.judge.cacheEntries / (BATCH * 2)) + 1;
-  for (let index = 0; index < fill; index += 1) await score(harmfulItems(BATCH, `fill-${String(index)}`));
-  const fullCpu = await measure(score, 'full', 8);
+  for (let index = 0; index < fill; index += 1) await fullScorer.score(harmfulItems(BATCH, `fill-${String(index)}`));
+  const contenders = {
+    scorer: (batch: RewardItem[]) => scorer.score(batch),
+    full: (batch: RewardItem[]) => fullScorer.score(batch),
+    direct,
+  };
+  const perCall: Record<keyof typeof contenders, number[]> = { scorer: [], full: [], direct: [] };
+  for (let warm = 0; warm < 6; warm += 1) for (const run of Object.values(contenders)) await run(harmfulItems(BATCH, `warm-${String(warm)}`));
+  // blocks of 4 batches each, the three interleaved so that load from other processes hits all alike
+  for (let block = 0; block < 15; block += 1) {
+    for (const name of ['scorer', 'full', 'direct'] as const) {
+      const prepared = Array.from({ length: 4 }, (_, index) => harmfulItems(BATCH, `${name}-${String(block)}-${String(index)}`));
+      const before = process.cpuUsage();
+      for (const batch of prepared) await contenders[name](batch);
+      perCall[name].push((cpuSeconds(before) / (prepared.length * BATCH * 2)) * 1e6);
+    }
+  }
   await scorer.close();
+  await fullScorer.close();
+  const scorerCpu = median(perCall.scorer);
+  const fullCpu = median(perCall.full);
+  const directCpu = median(perCall.direct);
   return { scorer: scorerCpu, scorerFullCache: fullCpu, direct: directCpu, cacheEntries: config.judge.cacheEntries };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { splitReasoning } from '../../src/backends/reasoning-normalizer.js';
 import { createBackend } from '../../src/backends/registry.js';
@@ -9,7 +10,7 @@ import { fillRubric, loadJudgeRubrics } from '../../src/reward/components/load-r
 import { createRewardScorer } from '../../src/reward/create-reward-scorer.js';
 import { compileJudgePrompt } from '../../src/reward/judging/compile-judge-prompt.js';
 import { createAttemptDeadlines } from '../../src/reward/judging/create-attempt-deadlines.js';
-import { judgeCacheKey } from '../../src/reward/judging/create-judge-cache.js';
+import { createJudgeCache, judgeCacheKey, judgeCacheKeyFrom, judgeCacheKeyPrefix } from '../../src/reward/judging/create-judge-cache.js';
 import { createSemaphore } from '../../src/reward/judging/create-semaphore.js';
 import { parseRewardConfig } from '../../src/reward/reward-config.js';
 import { formatHarmfulnessJudgePrompt } from '../../src/spec/index.js';
@@ -56,6 +57,45 @@ test('the cache key depends on the judge, the task and every content part, and o
   const variants = [{ judgeId: 'k' }, { uri: 'openai:http://127.0.0.1:2/v1' }, { model: 'n' }, { task: 'explanation' }, { content: ['digest', 'request', 'response!'] }, { content: ['digest', 'request response', ''] }];
   const keys = new Set([judgeCacheKey(base), ...variants.map((variant) => judgeCacheKey({ ...base, ...variant }))]);
   assert.equal(keys.size, variants.length + 1);
+});
+
+test('cache keys stay SHA-256 of the JSON of [judge id, uri, model, task, ...content] (cache files keep matching), however they are built', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  for (const content of [['digest', 'request', 'response'], [], ['“quoted” \\ "x"\n', '药物', ''], ['a']]) {
+    const parts = { judgeId: 'j"1', uri: 'openai:http://127.0.0.1:1/v1', model: 'm\n', task: 'harmfulness', content };
+    const expected = sha(JSON.stringify([parts.judgeId, parts.uri, parts.model, parts.task, ...content]));
+    assert.equal(judgeCacheKey(parts), expected);
+    assert.equal(judgeCacheKeyFrom(judgeCacheKeyPrefix(parts), content), expected);
+  }
+});
+
+test('the judge cache evicts exactly the least recently used answer, over a long run of hits and misses', () => {
+  const capacity = 7;
+  const cache = createJudgeCache({ maxEntries: capacity });
+  /** The reference: keys in recency order, oldest first. */
+  let order: string[] = [];
+  const values = new Map<string, number>();
+  let seed = 42;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let step = 0; step < 20_000; step += 1) {
+    const key = `k${String(Math.floor(next() * 20))}`;
+    if (next() < 0.5) {
+      const expected = order.includes(key) ? values.get(key) : undefined;
+      assert.equal(cache.get(key), expected, `get ${key} at step ${String(step)}`);
+      if (expected !== undefined) order = [...order.filter((other) => other !== key), key];
+    } else {
+      const value = step;
+      cache.set(key, value);
+      values.set(key, value);
+      order = [...order.filter((other) => other !== key), key];
+      if (order.length > capacity) order = order.slice(order.length - capacity);
+    }
+    assert.equal(cache.size, order.length);
+  }
+  for (const key of order) assert.equal(cache.get(key), values.get(key));
 });
 
 /** A seeded generator of response-like strings: tags, near-tags, whitespace and text in any order. */
