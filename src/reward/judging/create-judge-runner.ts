@@ -12,7 +12,7 @@ import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
 import { describeError } from '../../core/errors.js';
 import type { RewardMetrics } from '../reward-metrics.js';
 import { createAttemptDeadlines, type AttemptDeadline } from './create-attempt-deadlines.js';
-import { judgeCacheKeyFrom, judgeCacheKeyPrefix, type JudgeCache } from './create-judge-cache.js';
+import { judgeCacheKey, type JudgeCache } from './create-judge-cache.js';
 import { createSemaphore } from './create-semaphore.js';
 
 export interface RewardJudge {
@@ -63,22 +63,6 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
   const random = options.random ?? Math.random;
   const inFlight = new Map<string, Promise<JudgeOutcome>>();
   const deadlines = createAttemptDeadlines({ timeoutMs: options.timeoutMs });
-  /** The cache key's judge-and-task part, built once per judge and task (judgeCacheKeyPrefix). */
-  const keyPrefixes = new WeakMap<RewardJudge, Map<string, string>>();
-  const cacheKey = (judge: RewardJudge, task: JudgeTask): string => {
-    let byTask = keyPrefixes.get(judge);
-    if (byTask === undefined) {
-      byTask = new Map();
-      keyPrefixes.set(judge, byTask);
-    }
-    let prefix = byTask.get(task.task);
-    if (prefix === undefined) {
-      prefix = judgeCacheKeyPrefix({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: task.task });
-      byTask.set(task.task, prefix);
-    }
-    return judgeCacheKeyFrom(prefix, task.content);
-  };
-
   const attemptAll = async (judge: RewardJudge, task: JudgeTask, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
     let error = '';
     let prompt: string | undefined;
@@ -125,7 +109,7 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
 
   return {
     async ask(judge, task, signal) {
-      const key = cacheKey(judge, task);
+      const key = judgeCacheKey({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: task.task, content: task.content });
       const cached = options.cache.get(key);
       if (cached !== undefined) {
         options.metrics.cacheHit(judge.id);
