@@ -81,7 +81,7 @@ export interface Hyper {
   contrastMechanismWeight: number;
 }
 
-export const DEFAULT_HYPER: Hyper = { epochs: 5, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 4, emergencyEpochs: 15 };
+export const DEFAULT_HYPER: Hyper = { epochs: 10, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 4, emergencyEpochs: 15 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
