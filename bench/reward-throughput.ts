@@ -16,8 +16,8 @@
  *        - this process: the trainer, and the direct client.
  *      Contestants, each round a batch of 256 distinct harmful items (two judge calls each, 512 calls;
  *      nothing repeats, so the cache never answers):
- *        - server:      the trainer POSTs the batch to /get_reward (ChatML queries, labels "harmful") and
- *                       reads the rewards; the reward server splits the queries, asks the judge and
+ *        - server:      the trainer POSTs the batch to /get_reward (ChatML queries, labels "harmful"; node:http
+ *                       with a keep-alive agent) and reads the rewards; the reward server splits the queries, asks the judge and
  *                       answers. What a trainer with SafeMed does.
  *        - direct:      what a trainer's own judge code does without SafeMed, in this process: for each
  *                       item split the response, render the spec's harmfulness prompt and the
@@ -47,6 +47,7 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
@@ -194,10 +195,25 @@ const startJudge = () => startChild([here('./reward-judge-server.ts')], /^(http:
 const startRewardServer = (judgeBaseUrl?: string) =>
   startChild([here('../src/cli/main.ts'), 'reward', 'serve', '--port', '0', ...(judgeBaseUrl === undefined ? [] : ['--judge', `judge=openai:${judgeBaseUrl}#bench-judge`])], /listening on (http:\S+)/, 'signal');
 
+/** The trainer's HTTP client: node:http with a keep-alive agent, like the judge clients. */
+const trainerAgent = new HttpAgent({ keepAlive: true });
+
 async function postGetReward(url: string, body: string, expected: number): Promise<number[]> {
-  const response = await fetch(`${url}/get_reward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const parsed = (await response.json()) as { rewards?: number[] };
-  if (response.status !== 200 || parsed.rewards?.length !== expected) throw new Error(`bad /get_reward reply ${String(response.status)}`);
+  const payload = Buffer.from(body);
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const request = httpRequest(`${url}/get_reward`, { method: 'POST', agent: trainerAgent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (response) => {
+      const parts: Buffer[] = [];
+      response.on('data', (part: Buffer) => parts.push(part));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
+  const parsed = JSON.parse(text) as { rewards?: number[] };
+  if (status !== 200 || parsed.rewards?.length !== expected) throw new Error(`bad /get_reward reply ${String(status)}`);
   return parsed.rewards;
 }
 
@@ -480,6 +496,7 @@ try {
     console.log(`POST /get_reward, ${String(BATCH)} mixed items, reward server process, ${withJudge ? 'instant judge (own process)' : 'rule-only'}: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms over ${String(latency.requests)} requests`);
   }
 } finally {
+  trainerAgent.destroy();
   await Promise.all([judgedServer.stop(), ruleServer.stop(), judge.stop()]);
 }
 console.log(`load average (1 / 5 / 15 min) at the end: ${load()}`);

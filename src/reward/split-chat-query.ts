@@ -42,9 +42,18 @@ function unknownTemplate(where: string, found: string): InvalidRequestError {
   );
 }
 
+const CHATML_TURN = /<\|im_start\|>([a-z]+)\n([\s\S]*?)(?:<\|im_end\|>|$)/g;
+const LLAMA3_TURN = /<\|start_header_id\|>([a-z]+)<\|end_header_id\|>\n\n([\s\S]*?)(?:<\|eot_id\|>|$)/g;
+
+/**
+ * Every turn `pattern` (global, module-level; each match starts with a header token, so none is empty)
+ * finds, in order; walked with exec, as matchAll would but without cloning the regex per query.
+ */
 function parseTurns(text: string, pattern: RegExp): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  for (const match of text.matchAll(pattern)) messages.push({ role: roleOf(match[1] ?? ''), content: (match[2] ?? '').trim() });
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) messages.push({ role: roleOf(match[1] ?? ''), content: (match[2] ?? '').trim() });
+  pattern.lastIndex = 0;
   return messages;
 }
 
@@ -70,13 +79,13 @@ export function splitChatQuery(query: string, prompt: string | undefined, where:
   if (chosen === 'chatml') {
     const start = cut(query, CHATML_HEADER, prompt);
     if (start === -1) throw unknownTemplate(where, 'ChatML without an "<|im_start|>assistant" header');
-    const messages = parseTurns(query.slice(0, start - CHATML_HEADER.length), /<\|im_start\|>([a-z]+)\n([\s\S]*?)(?:<\|im_end\|>|$)/g);
+    const messages = parseTurns(query.slice(0, start - CHATML_HEADER.length), CHATML_TURN);
     return { template: 'chatml', messages, response: stripEnd(query.slice(start), ['<|im_end|>', '<|endoftext|>']) };
   }
   if (chosen === 'llama3') {
     const start = cut(query, LLAMA3_HEADER, prompt);
     if (start === -1) throw unknownTemplate(where, 'Llama 3 without an assistant header');
-    const messages = parseTurns(query.slice(0, start - LLAMA3_HEADER.length), /<\|start_header_id\|>([a-z]+)<\|end_header_id\|>\n\n([\s\S]*?)(?:<\|eot_id\|>|$)/g);
+    const messages = parseTurns(query.slice(0, start - LLAMA3_HEADER.length), LLAMA3_TURN);
     return { template: 'llama3', messages, response: stripEnd(query.slice(start), ['<|eot_id|>', '<|end_of_text|>']) };
   }
   const foreign = FOREIGN_TOKENS.exec(query);

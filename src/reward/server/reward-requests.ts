@@ -46,10 +46,31 @@ export interface ParsedOpenRlhfRequest {
   templates: ChatTemplateName[];
 }
 
+type OpenRlhfBody = z.infer<typeof openRlhfSchema>;
+
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+
+/**
+ * The usual body, checked by hand (no zod pass over thousands of strings): exactly what openRlhfSchema
+ * accepts, minus the extra keys it would strip; anything else goes through the schema for its error.
+ */
+function plainOpenRlhfBody(body: unknown): OpenRlhfBody | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { query, prompts, labels } = body as Record<string, unknown>;
+  if (!isStringArray(query) || query.length < 1 || query.length > MAX_ITEMS_PER_REQUEST) return undefined;
+  if (prompts !== undefined && !isStringArray(prompts)) return undefined;
+  if (labels !== undefined && !(Array.isArray(labels) && labels.every((label) => typeof label === 'string' || label === null))) return undefined;
+  return { query, ...(prompts === undefined ? {} : { prompts }), ...(labels === undefined ? {} : { labels: labels as Array<string | null> }) };
+}
+
 export function parseOpenRlhfRequest(body: unknown, template: 'auto' | ChatTemplateName): ParsedOpenRlhfRequest {
-  const parsed = openRlhfSchema.safeParse(body);
-  if (!parsed.success) throw invalid(parsed.error, 'Send {"query": [prompt + response, ...], "prompts": [...], "labels": [...]} as OpenRLHF does.');
-  const { query, prompts, labels } = parsed.data;
+  let data = plainOpenRlhfBody(body);
+  if (data === undefined) {
+    const parsed = openRlhfSchema.safeParse(body);
+    if (!parsed.success) throw invalid(parsed.error, 'Send {"query": [prompt + response, ...], "prompts": [...], "labels": [...]} as OpenRLHF does.');
+    data = parsed.data;
+  }
+  const { query, prompts, labels } = data;
   if (prompts !== undefined && prompts.length !== query.length) {
     throw new InvalidRequestError(`"prompts" has ${prompts.length} entries but "query" has ${query.length}.`, { param: 'prompts', code: 'length_mismatch' });
   }
