@@ -5,7 +5,8 @@
  * de-duplication (the same prompt asked twice at once is sent once) and metrics. A judgement that fails
  * every attempt comes back as `value: null` with the error — the caller applies the fallback.
  * Per call it costs one SHA-256 of a few hundred bytes and no AbortController or timer of its own
- * (attempts share deadline windows, see create-attempt-deadlines.ts); the prompt is built only on a miss.
+ * (attempts share deadline windows, see create-attempt-deadlines.ts); the prompt is built only on a miss,
+ * once per attempt, and not held while the judge answers.
  */
 import type { Backend } from '../../core/backend.js';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
@@ -28,7 +29,7 @@ export interface JudgeTask {
    * values filled in (the conversation, the response). Two tasks with equal content have equal prompts.
    */
   content: readonly string[];
-  /** Builds the prompt; called only when neither the cache nor an identical call in flight answers. */
+  /** Builds the prompt; called once per attempt, only when neither the cache nor an identical call in flight answers. */
   prompt: () => string;
   maxTokens: number;
   /** The judge's output → a number, or null when unparsable (retried). */
@@ -63,9 +64,9 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
   const random = options.random ?? Math.random;
   const inFlight = new Map<string, Promise<JudgeOutcome>>();
   const deadlines = createAttemptDeadlines({ timeoutMs: options.timeoutMs });
+
   const attemptAll = async (judge: RewardJudge, task: JudgeTask, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
     let error = '';
-    let prompt: string | undefined;
     const attempts = options.retries + 1;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       if (signal?.aborted) return { value: null, cached: false, attempts: attempt - 1, error: 'aborted' };
@@ -82,9 +83,10 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
       try {
         release = semaphore.tryAcquire() ? semaphore.release : await semaphore.acquire(signal);
         deadline = deadlines.start(signal);
-        prompt ??= task.prompt();
+        // built per attempt and not kept across the call: a ~5 KB prompt held by each of 64 calls in flight is
+        // copied by every young-generation GC (and promoted); a compiled prompt costs four concatenations
         const result = await judge.backend.generate({
-          messages: [{ role: 'user', content: prompt }],
+          messages: [{ role: 'user', content: task.prompt() }],
           settings: { temperature: 0, maxTokens: task.maxTokens },
           signal: deadline.signal,
         });
