@@ -9,7 +9,7 @@
  * template of the corpus does; tested as a property over the corpus).
  */
 import { detectAttacks, attackBoost, type AttackId } from '../detect/detect-attacks.js';
-import { decodeObfuscation } from '../detect/decode-obfuscation.js';
+import { decodeObfuscation, type DecodedVariant } from '../detect/decode-obfuscation.js';
 import { detectLanguage } from '../detect/detect-language.js';
 import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
@@ -46,6 +46,22 @@ export interface CreateRiskAssessorOptions {
 
 /** Encodings a text does not fall into by accident: decoding one to riskier text is an attack by itself. */
 const EXPLICIT_ENCODINGS: ReadonlySet<string> = new Set(['base64', 'rot13', 'reversed']);
+
+/**
+ * The decodings of a text to re-score: each variant decodeObfuscation finds and, inside a decoded
+ * explicit encoding, its heuristic decodings too (leetspeak or homoglyphs in the hidden text), under
+ * the explicit kind. The hidden text is then read exactly as it would be read unencoded, so an
+ * encoding never lowers the risk.
+ */
+function decodedCandidates(text: string): DecodedVariant[] {
+  const candidates: DecodedVariant[] = [];
+  for (const variant of decodeObfuscation(text)) {
+    candidates.push(variant);
+    if (!EXPLICIT_ENCODINGS.has(variant.kind)) continue;
+    for (const inner of decodeObfuscation(variant.text)) if (!EXPLICIT_ENCODINGS.has(inner.kind)) candidates.push({ kind: variant.kind, text: inner.text });
+  }
+  return candidates;
+}
 
 /** Below this calibrated risk the dimension is reported as `benign`. */
 const DIMENSION_FLOOR = 0.25;
@@ -202,7 +218,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     let emergency = emergencyOf(segments);
     const whole = segments;
     let decodedText: string | undefined;
-    for (const variant of decodeObfuscation(text)) {
+    for (const variant of decodedCandidates(text)) {
       const variantSegments = segmentsOf(variant.text);
       const scored = bestSpan(variantSegments);
       emergency = Math.max(emergency, emergencyOf(variantSegments));
@@ -253,7 +269,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     const segments = segmentsOf(text);
     const original = bestSpan(segments, maxRiskLogit);
     let emergency = segments.length > 0 ? emergencyLogitOf(segments) : { logit: -Infinity, language: 'en' as const };
-    for (const variant of decodeObfuscation(text)) {
+    for (const variant of decodedCandidates(text)) {
       const variantSegments = segmentsOf(variant.text);
       const before = { ...maxRiskLogit };
       const scored = bestSpan(variantSegments, maxRiskLogit);
