@@ -27,6 +27,9 @@ export type AuditWorkerReply =
   | { type: 'done'; results: Array<{ id: number; error: string | null }> }
   | { type: 'closed' };
 
+/** The longest a non-streamed request's pending-entry acknowledgement waits for a reply to ride along with. */
+const LATE_ACK_MS = 50;
+
 const port = parentPort;
 if (port) {
   const data = workerData as AuditWorkerData;
@@ -37,27 +40,42 @@ if (port) {
     const writer = createAuditWriter(trail, { durability: data.durability, ...(data.redact ? { createRedactor: () => createPhiRedactor() } : {}) });
     let results: Array<{ id: number; error: string | null }> = [];
     let replying = false;
-    const settle = (id: number, error: string | null) => {
+    let lateTimer: NodeJS.Timeout | undefined;
+    const reply = () => {
+      replying = false;
+      clearTimeout(lateTimer);
+      lateTimer = undefined;
+      const batch = results;
+      results = [];
+      post({ type: 'done', results: batch });
+    };
+    /**
+     * Nobody waits for a non-streamed request's pending entry (its record is committed with the answer),
+     * so its acknowledgement rides along with the next reply instead of waking the server's thread on
+     * its own (at most LATE_ACK_MS later); everything else is answered in the next turn.
+     */
+    const settle = (id: number, error: string | null, urgent: boolean) => {
       results.push({ id, error });
       if (replying) return;
+      if (!urgent && error === null) {
+        lateTimer ??= setTimeout(reply, LATE_ACK_MS);
+        return;
+      }
       replying = true;
       // after the writer's own setImmediate flush: one reply message per batch
-      setImmediate(() => {
-        replying = false;
-        const batch = results;
-        results = [];
-        post({ type: 'done', results: batch });
-      });
+      setImmediate(reply);
     };
     port.on('message', (messages: AuditWorkerRequest[]) => {
       for (const message of messages) {
         if (message.type === 'begin' || message.type === 'complete') {
+          const urgent = message.type === 'complete' || message.entry.stream;
           (message.type === 'begin' ? writer.begin(message.entry) : writer.complete(message.outcome)).then(
-            () => { settle(message.id, null); },
-            (error: unknown) => { settle(message.id, error instanceof Error ? error.message : String(error)); },
+            () => { settle(message.id, null, urgent); },
+            (error: unknown) => { settle(message.id, error instanceof Error ? error.message : String(error), true); },
           );
         } else {
           void writer.close().finally(() => {
+            if (results.length > 0) reply();
             trail.close();
             post({ type: 'closed' });
           });

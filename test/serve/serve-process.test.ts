@@ -91,6 +91,39 @@ test('kill -9 mid-stream: the request is in the trail (redacted) and marked inte
   assert.equal(audit.verify().ok, true);
 });
 
+test('--audit-durability normal: kill -9 right after the answers loses none of them', async (t) => {
+  const { startScriptedUpstream } = await import('../support/scripted-upstream.js');
+  const upstream = await startScriptedUpstream((request) => ({ content: `Answer to ${String(request.body.messages.at(-1)?.content)}.` }));
+  t.after(() => upstream.close());
+  const db = join(tempDir(t), 'audit.db');
+  const serve = await spawnServe(['--model', `openai:${upstream.baseURL}`, '--port', '0', '--audit-db', db, '--guard', 'off', '--audit-durability', 'normal']);
+  t.after(() => serve.child.kill('SIGKILL'));
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, async (_, index) => {
+      const response = await fetch(`${serve.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'safemed-r1', stream: index % 2 === 1, messages: [{ role: 'user', content: `q${index}` }] }),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 200, text);
+      return text;
+    }),
+  );
+  serve.child.kill('SIGKILL');
+  assert.equal((await serve.exited).signal, 'SIGKILL');
+  const audit = openAuditTrail({ path: db, mustExist: true });
+  t.after(() => { audit.close(); });
+  const records = [...audit.export()];
+  assert.equal(records.length, 6);
+  for (const [index, answer] of answers.entries()) {
+    if (index % 2 === 1) assert.match(answer, /data: \[DONE\]\n\n$/, `stream ${index} delivered in full`);
+    else assert.equal((JSON.parse(answer) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content, `Answer to q${index}.`);
+    assert.ok(records.some((record) => record.answer === `Answer to q${index}.` && record.status === 200), `record of q${index}`);
+  }
+  assert.equal(audit.verify().ok, true);
+});
+
 test('--audit-thread main writes the same redacted, chained records from the server thread', async (t) => {
   const { startScriptedUpstream } = await import('../support/scripted-upstream.js');
   const upstream = await startScriptedUpstream(() => ({ content: 'Rest, Margaret Thornton.' }));
