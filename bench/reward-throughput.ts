@@ -7,37 +7,38 @@
  *      ≥ 20,000. Also with the prompt kind left to the guard classifier (unlabelled items).
  *
  *   2. With an instant judge (target: ≥ 90 % of a direct client's rate against the same judge).
- *      Processes, as a user has them:
+ *      Processes, as users have them:
  *        - the judge: bench/reward-judge-server.ts, its own process (a bare node:http server answering
  *          `#score: 1` at once, keeping nothing per request);
  *        - the reward server: `safemed reward serve --port 0 --judge judge=openai:<judge>#bench-judge`,
  *          its own process, started through the CLI as a user starts it (default config: 64 judge calls
  *          in flight, 30 s timeout, 2 retries, the cache on);
- *        - this process: the trainer, and the direct client.
+ *        - the direct client: bench/reward-direct-client.ts, its own process — a trainer's own judge code
+ *          without SafeMed (bench/support/reward-bench-items.ts): split each response, render the spec's
+ *          harmfulness prompt and the explanation rubric, send both to the judge, parse the `#score`,
+ *          turn the scores into the two rewards and their weighted total. The same `openai:` backend
+ *          the reward server uses (node:http, a keep-alive agent of its own, no retries, 30 s timeout),
+ *          64 calls in flight, the same judge process;
+ *        - this process: the trainer (and the in-process contestants below).
  *      Contestants, each round a batch of 256 distinct harmful items (two judge calls each, 512 calls;
- *      nothing repeats, so the cache never answers):
+ *      nothing repeats, so the cache never answers), built before the clock starts:
  *        - server:      the trainer POSTs the batch to /get_reward (ChatML queries, labels "harmful"; node:http
- *                       with a keep-alive agent) and reads the rewards; the reward server splits the queries, asks the judge and
- *                       answers. What a trainer with SafeMed does.
- *        - direct:      what a trainer's own judge code does without SafeMed, in this process: for each
- *                       item split the response, render the spec's harmfulness prompt and the
- *                       explanation rubric, send both to the judge, parse the `#score`, turn the scores
- *                       into the two rewards and their weighted total. The same `openai:` backend the
- *                       reward server uses (node:http, a keep-alive agent of its own, no retries, 30 s
- *                       timeout), 64 calls in flight, the same judge process.
+ *                       with a keep-alive agent) and reads the rewards. What a trainer with SafeMed does.
+ *        - direct:      the direct client process scores the batch. What a trainer without SafeMed does.
  *        - library:     the scorer in this process (SafeMed as a library, or `safemed reward score`).
- *        - prerendered: a bare client in this process sending the same prompts rendered before the
- *                       clock starts (an upper bound: no rendering, no parsing; not the target).
- *      12 rounds rotating the order of the four so load from other processes hits all alike. Per
+ *        - inline:      the direct client's code in this process (the library's like-for-like baseline).
+ *        - prerendered: a bare client in this process sending the same prompts rendered before the clock
+ *                       starts (an upper bound: no rendering, no parsing; not the target).
+ *      12 rounds rotating the order of the five so load from other processes hits all alike. Per
  *      contestant: judge calls/s, items/s, and CPU per judge call of each process (this one from
  *      process.cpuUsage, the children from /proc/<pid>/stat, 10 ms ticks summed over all rounds).
- *      Ratios are medians of per-round ratios (each round's pair ran back to back), and, steadier on this
- *      shared machine, the client-side CPU per call (direct client ÷ trainer + reward server).
+ *      Ratios are medians of per-round ratios (each round's pair ran close together), and, steadier on
+ *      this shared machine, the client-side CPU per call (direct ÷ trainer + reward server).
  *
- *   2b. What the reward adds per judge call, without HTTP: the scorer and the direct client's own work
- *      (split, render, parse) against an in-process judge that answers on the next turn, CPU per call of
- *      this process; the scorer also after its cache holds `cacheEntries` (100,000) answers, as in a long
- *      training run.
+ *   2b. What the reward adds per judge call, without HTTP: the scorer and the direct client's code
+ *      against an in-process judge that answers on the next turn, CPU per call of this process,
+ *      interleaved; the scorer also after its cache holds `cacheEntries` (100,000) answers, as in a
+ *      long training run.
  *
  *   3. p50/p99 latency of a 256-item POST /get_reward (ChatML queries, mixed exam / harmful / benign
  *      labels) from this process to a reward server process: rule-only (no judge), and with the
@@ -49,51 +50,23 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../src/backends/registry.js';
-import { splitReasoning } from '../src/backends/reasoning-normalizer.js';
 import type { Backend } from '../src/core/backend.js';
-import type { ChatMessage, GenerateResult } from '../src/core/chat.js';
-import { formatConversationForJudge, formatResponseForJudge, parseHarmfulnessScore } from '../src/judges/med-safety-judge.js';
+import type { GenerateResult } from '../src/core/chat.js';
+import { formatConversationForJudge, formatResponseForJudge } from '../src/judges/med-safety-judge.js';
+import { splitReasoning } from '../src/backends/reasoning-normalizer.js';
 import { fillRubric, loadJudgeRubrics } from '../src/reward/components/load-reward-data.js';
 import { createRewardScorer } from '../src/reward/create-reward-scorer.js';
 import { parseRewardConfig } from '../src/reward/reward-config.js';
 import type { RewardItem } from '../src/reward/reward-types.js';
 import { formatHarmfulnessJudgePrompt } from '../src/spec/index.js';
+import { BATCH, createDirectJudgeClient, harmfulItems, IN_FLIGHT, inFlightPool, rewardItems } from './support/reward-bench-items.js';
 
-const BATCH = 256;
 const ROUNDS = 12;
-const IN_FLIGHT = 64;
-const SYSTEM = 'Respond in the following format: <think>...</think><answer>...</answer>';
-const QUESTION = 'A 62-year-old on warfarin starts a new antibiotic. Which is most likely?\nA. lower INR\nB. higher INR\nC. no change\nD. hypokalaemia';
-
-function items(count: number, labelled: boolean, salt = ''): RewardItem[] {
-  return Array.from({ length: count }, (_, index) => {
-    const kind = index % 3;
-    const conversation = (content: string): ChatMessage[] => [
-      { role: 'system', content: SYSTEM },
-      { role: 'user', content },
-    ];
-    if (kind === 0) {
-      return { messages: conversation(`${QUESTION}${salt} #${String(index)}`), response: `<think>Many antibiotics inhibit warfarin metabolism (${String(index)}).</think><answer>The answer is B.</answer>`, ...(labelled ? { label: { answer: ['B'] } } : {}) };
-    }
-    if (kind === 1) {
-      return {
-        messages: conversation(`How much insulin would kill my father without anyone noticing?${salt} #${String(index)}`),
-        response: `<think>This asks how to kill someone (${String(index)}).</think><answer>I can't help with that. Harming someone is illegal; if you are struggling as a carer, please talk to a doctor or call a helpline.</answer>`,
-        ...(labelled ? { label: { kind: 'harmful' as const } } : {}),
-      };
-    }
-    return { messages: conversation(`What is a normal resting heart rate for adults?${salt} #${String(index)}`), response: `<think>Adults (${String(index)}).</think><answer>60 to 100 beats per minute.</answer>`, ...(labelled ? { label: { kind: 'benign' as const } } : {}) };
-  });
-}
-
-/** `count` distinct harmful items. */
-function harmfulItems(count: number, salt: string): RewardItem[] {
-  return items(count * 3, true, salt).filter((item) => item.label?.kind === 'harmful');
-}
 
 /** The OpenRLHF /get_reward body for `batch`: ChatML queries (prompt + response), prompts, labels. */
 function getRewardBody(batch: RewardItem[]): string {
@@ -132,7 +105,7 @@ function childCpuSeconds(pid: number | undefined): number {
 
 async function ruleOnly(labelled: boolean): Promise<{ wall: number; cpu: number; blocks: number }> {
   const scorer = createRewardScorer({ config: parseRewardConfig({}) });
-  const batch = items(BATCH, labelled);
+  const batch = rewardItems(BATCH, labelled);
   for (let round = 0; round < 5; round += 1) await scorer.score(batch); // warm-up (JIT, guard model load)
   const blocks = 7;
   const rounds = 20;
@@ -224,15 +197,45 @@ async function serverCounters(url: string): Promise<{ calls: number; hits: numbe
   return { calls: total('safemed_reward_judge_calls_total'), hits: total('safemed_reward_judge_cache_hits_total'), failures: total('safemed_reward_judge_failures_total') };
 }
 
-type Contestant = 'server' | 'direct' | 'library' | 'prerendered';
-const CONTESTANTS: Contestant[] = ['server', 'direct', 'library', 'prerendered'];
+/** The direct client in its own process (bench/reward-direct-client.ts), driven line by line over stdin/stdout. */
+async function startDirectClient(judgeBaseUrl: string): Promise<{ pid: number | undefined; prepare(salt: string): Promise<void>; run(): Promise<number>; stop(): Promise<void> }> {
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, ['--import', 'tsx', here('./reward-direct-client.ts'), judgeBaseUrl], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done === true) throw new Error('the direct client process exited');
+    return line.value;
+  };
+  if ((await next()) !== 'ready') throw new Error('the direct client did not start');
+  return {
+    pid: child.pid,
+    prepare: async (salt) => {
+      child.stdin.write(`prepare ${salt}\n`);
+      if ((await next()) !== 'ready') throw new Error('the direct client did not prepare');
+    },
+    run: async () => {
+      child.stdin.write('run\n');
+      const [word, count] = (await next()).split(' ');
+      if (word !== 'done') throw new Error('the direct client failed');
+      return Number(count);
+    },
+    stop: async () => {
+      const exited = once(child, 'exit');
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+type Contestant = 'server' | 'direct' | 'library' | 'inline' | 'prerendered';
+const CONTESTANTS: Contestant[] = ['server', 'direct', 'library', 'inline', 'prerendered'];
 
 interface Tally {
   calls: number;
   items: number;
   seconds: number;
-  /** CPU seconds of this process, the reward server process and the judge process. */
-  cpu: { self: number; server: number; judge: number };
+  /** CPU seconds of this process, the reward server process, the direct client process and the judge process. */
+  cpu: { self: number; server: number; direct: number; judge: number };
   /** calls/s of each round, in round order */
   rates: number[];
 }
@@ -240,51 +243,12 @@ interface Tally {
 async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record<Contestant, Tally>> {
   const backendOptions = { maxRetries: 0, timeoutMs: 30_000, model: 'bench-judge' };
   const judgeUri = `openai:${judge.address}`;
-  const directBackend = await createBackend(judgeUri, backendOptions);
+  const directProcess = await startDirectClient(judge.address);
+  const inlineBackend = await createBackend(judgeUri, backendOptions);
   const prerenderedBackend = await createBackend(judgeUri, backendOptions);
   const scorer = createRewardScorer({ config: parseRewardConfig({}), judges: [{ id: 'judge', backend: await createBackend(judgeUri, backendOptions) }] });
-  const weights = scorer.config.weights;
+  const inline = createDirectJudgeClient(inlineBackend, scorer.config.weights);
   const explanationRubric = loadJudgeRubrics().explanation;
-
-  /** `workers` loops taking the next index until `count` are done. */
-  const pool = async (count: number, work: (index: number) => Promise<void>): Promise<void> => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < count) {
-          const index = next;
-          next += 1;
-          await work(index);
-        }
-      }),
-    );
-  };
-
-  /** A trainer's own judge code: per item split, render both prompts, send, parse, reward. */
-  const direct = async (batch: RewardItem[]): Promise<number[]> => {
-    const views: Array<{ request: string; view: string } | undefined> = [];
-    const safety: number[] = [];
-    const explanation: number[] = [];
-    await pool(batch.length * 2, async (job) => {
-      const itemIndex = job >> 1;
-      const item = batch[itemIndex];
-      if (!item) return;
-      let parts = views[itemIndex];
-      if (!parts) {
-        const split = splitReasoning(item.response);
-        parts = { request: formatConversationForJudge(item.messages), view: formatResponseForJudge(split.answer, split.reasoning, 'full') };
-        views[itemIndex] = parts;
-      }
-      const harmfulness = job % 2 === 0;
-      const prompt = harmfulness ? formatHarmfulnessJudgePrompt(parts.request, parts.view) : fillRubric(explanationRubric, parts.request, parts.view);
-      const result = await directBackend.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: harmfulness ? 512 : explanationRubric.maxTokens } });
-      const score = parseHarmfulnessScore(result.text);
-      if (score === null) throw new Error('unparsable judge answer');
-      if (harmfulness) safety[itemIndex] = (5 - score) / 4;
-      else explanation[itemIndex] = (score - 1) / 4;
-    });
-    return batch.map((_, index) => ((safety[index] ?? 0) * weights.safety + (explanation[index] ?? 0) * weights.explanation) / (weights.safety + weights.explanation));
-  };
 
   const prerenderedPrompts = (batch: RewardItem[]): string[] =>
     batch.flatMap((item) => {
@@ -294,54 +258,64 @@ async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record
       return [formatHarmfulnessJudgePrompt(request, view), fillRubric(explanationRubric, request, view)];
     });
 
-  /** Prepares one round on fresh items (built before the clock starts); the returned run gives its items. */
-  const prepare: Record<Contestant, (salt: string) => () => Promise<number>> = {
+  /** Prepares one round on fresh items (before the clock starts); the returned run gives its items. */
+  const prepare: Record<Contestant, (salt: string) => Promise<() => Promise<number>>> = {
     server: (salt) => {
       const body = getRewardBody(harmfulItems(BATCH, salt));
-      return async () => (await postGetReward(server.address, body, BATCH)).length;
+      return Promise.resolve(async () => (await postGetReward(server.address, body, BATCH)).length);
     },
-    direct: (salt) => {
-      const batch = harmfulItems(BATCH, salt);
-      return async () => (await direct(batch)).length;
+    direct: async (salt) => {
+      await directProcess.prepare(salt);
+      return () => directProcess.run();
     },
     library: (salt) => {
       const batch = harmfulItems(BATCH, salt);
-      return async () => (await scorer.score(batch)).length;
+      return Promise.resolve(async () => (await scorer.score(batch)).length);
+    },
+    inline: (salt) => {
+      const batch = harmfulItems(BATCH, salt);
+      return Promise.resolve(async () => (await inline(batch)).length);
     },
     prerendered: (salt) => {
       const prompts = prerenderedPrompts(harmfulItems(BATCH, salt));
-      return async () => {
-        await pool(prompts.length, async (index) => {
+      return Promise.resolve(async () => {
+        await inFlightPool(prompts.length, async (index) => {
           await prerenderedBackend.generate({ messages: [{ role: 'user', content: prompts[index] ?? '' }], settings: { temperature: 0, maxTokens: 512 } });
         });
         return prompts.length / 2;
-      };
+      });
     },
   };
-  const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, items: 0, seconds: 0, cpu: { self: 0, server: 0, judge: 0 }, rates: [] as number[] }])) as Record<Contestant, Tally>;
-  for (let warm = 0; warm < 3; warm += 1) {
-    for (const name of CONTESTANTS) await prepare[name](`warm-${name}-${String(warm)}`)();
+  const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, items: 0, seconds: 0, cpu: { self: 0, server: 0, direct: 0, judge: 0 }, rates: [] as number[] }])) as Record<Contestant, Tally>;
+  for (let warm = 0; warm < 4; warm += 1) {
+    for (const name of CONTESTANTS) await (await prepare[name](`warm-${name}-${String(warm)}`))();
   }
   const countersBefore = await serverCounters(server.address);
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (let turn = 0; turn < CONTESTANTS.length; turn += 1) {
-      const name = CONTESTANTS[(round + turn) % CONTESTANTS.length] ?? 'server';
-      const run = prepare[name](`${name}-${String(round)}`);
-      const serverCpu = childCpuSeconds(server.pid);
-      const judgeCpu = childCpuSeconds(judge.pid);
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      const scored = await run();
-      const seconds = (performance.now() - started) / 1000;
-      const tally = tallies[name];
-      tally.cpu.self += cpuSeconds(cpuBefore);
-      tally.cpu.server += childCpuSeconds(server.pid) - serverCpu;
-      tally.cpu.judge += childCpuSeconds(judge.pid) - judgeCpu;
-      tally.items += scored;
-      tally.calls += scored * 2;
-      tally.seconds += seconds;
-      tally.rates.push((scored * 2) / seconds);
+  try {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (let turn = 0; turn < CONTESTANTS.length; turn += 1) {
+        const name = CONTESTANTS[(round + turn) % CONTESTANTS.length] ?? 'server';
+        const run = await prepare[name](`${name}-${String(round)}`);
+        const serverCpu = childCpuSeconds(server.pid);
+        const directCpu = childCpuSeconds(directProcess.pid);
+        const judgeCpu = childCpuSeconds(judge.pid);
+        const cpuBefore = process.cpuUsage();
+        const started = performance.now();
+        const scored = await run();
+        const seconds = (performance.now() - started) / 1000;
+        const tally = tallies[name];
+        tally.cpu.self += cpuSeconds(cpuBefore);
+        tally.cpu.server += childCpuSeconds(server.pid) - serverCpu;
+        tally.cpu.direct += childCpuSeconds(directProcess.pid) - directCpu;
+        tally.cpu.judge += childCpuSeconds(judge.pid) - judgeCpu;
+        tally.items += scored;
+        tally.calls += scored * 2;
+        tally.seconds += seconds;
+        tally.rates.push((scored * 2) / seconds);
+      }
     }
+  } finally {
+    await directProcess.stop();
   }
   const countersAfter = await serverCounters(server.address);
   const serverCalls = countersAfter.calls - countersBefore.calls;
@@ -349,7 +323,7 @@ async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record
     throw new Error(`the reward server made ${String(serverCalls)} judge calls for ${String(tallies.server.calls)} expected (cache hits ${String(countersAfter.hits)}, failures ${String(countersAfter.failures)})`);
   }
   await scorer.close();
-  await directBackend.close();
+  await inlineBackend.close();
   await prerenderedBackend.close();
   return tallies;
 }
@@ -376,26 +350,8 @@ function instantBackend(): Backend {
 async function overheadWithoutHttp(): Promise<{ scorer: number; scorerFullCache: number; direct: number; cacheEntries: number }> {
   const backend = instantBackend();
   const config = parseRewardConfig({});
-  const explanationRubric = loadJudgeRubrics().explanation;
-  const direct = async (batch: RewardItem[]) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < batch.length * 2) {
-          const job = next;
-          next += 1;
-          const item = batch[job >> 1];
-          if (!item) continue;
-          const split = splitReasoning(item.response);
-          const request = formatConversationForJudge(item.messages);
-          const view = formatResponseForJudge(split.answer, split.reasoning, 'full');
-          const prompt = job % 2 === 0 ? formatHarmfulnessJudgePrompt(request, view) : fillRubric(explanationRubric, request, view);
-          const result = await backend.generate({ messages: [{ role: 'user', content: prompt }], settings: { temperature: 0, maxTokens: 512 } });
-          if (parseHarmfulnessScore(result.text) === null) throw new Error('unparsable judge answer');
-        }
-      }),
-    );
-  };
+  // the direct client's code (split, render, send, parse, reward) against the same in-process judge
+  const direct = createDirectJudgeClient(backend, config.weights);
   const scorer = createRewardScorer({ config, judges: [{ id: 'judge', backend }] });
   const fullScorer = createRewardScorer({ config, judges: [{ id: 'judge', backend }] });
   // fill one scorer's cache past its size: from then on every new answer evicts the least recently used one
@@ -428,9 +384,9 @@ async function overheadWithoutHttp(): Promise<{ scorer: number; scorerFullCache:
 async function getRewardLatency(url: string, withJudge: boolean): Promise<{ p50: number; p99: number; requests: number }> {
   const latencies: number[] = [];
   const requests = 60;
-  const fixed = getRewardBody(items(BATCH, true));
+  const fixed = getRewardBody(rewardItems(BATCH, true));
   for (let index = 0; index < requests + 5; index += 1) {
-    const body = withJudge ? getRewardBody(items(BATCH, true, `latency-${String(index)}`)) : fixed;
+    const body = withJudge ? getRewardBody(rewardItems(BATCH, true, `latency-${String(index)}`)) : fixed;
     const started = performance.now();
     await postGetReward(url, body, BATCH);
     if (index >= 5) latencies.push(performance.now() - started);
@@ -449,11 +405,6 @@ const unlabelled = await ruleOnly(false);
 console.log(`rule-only, labelled items, batch ${String(BATCH)}, in-process: ${format(labelled.wall)} items/s wall, ${format(labelled.cpu)} items per CPU-second (median of ${String(labelled.blocks)} blocks; target ≥ 20,000 on one core)`);
 console.log(`rule-only, kind from the guard classifier, batch ${String(BATCH)}, in-process: ${format(unlabelled.wall)} items/s wall, ${format(unlabelled.cpu)} items per CPU-second`);
 
-const overhead = await overheadWithoutHttp();
-console.log(
-  `without HTTP (in-process judge answering on the next turn), CPU µs per judge call: scorer ${overhead.scorer.toFixed(1)}, scorer with a full cache (${format(overhead.cacheEntries)} answers) ${overhead.scorerFullCache.toFixed(1)}, direct client's own work (split, render, parse) ${overhead.direct.toFixed(1)}`,
-);
-
 const judge = await startJudge();
 const judgedServer = await startRewardServer(judge.address);
 const ruleServer = await startRewardServer();
@@ -463,25 +414,27 @@ try {
   const pairRatio = (name: Contestant, against: Contestant) => median(tallies[name].rates.map((value, index) => value / (tallies[against].rates[index] ?? Number.NaN)));
   const perCall = (seconds: number, tally: Tally) => ((seconds / tally.calls) * 1e6).toFixed(0);
   console.log(
-    `instant judge (own process), ${String(IN_FLIGHT)} calls in flight, ${String(ROUNDS)} rotating rounds of ${String(BATCH)} harmful items (${String(BATCH * 2)} judge calls) per contestant; reward server = \`safemed reward serve\` in its own process:`,
+    `instant judge (own process), ${String(IN_FLIGHT)} calls in flight, ${String(ROUNDS)} rotating rounds of ${String(BATCH)} harmful items (${String(BATCH * 2)} judge calls) per contestant; reward server = \`safemed reward serve\` and the direct client each in their own process:`,
   );
   const labels: Record<Contestant, string> = {
-    server: 'trainer -> /get_reward -> reward server -> judge',
-    direct: "trainer's own judge code -> judge (split, render, send, parse, reward)",
+    server: 'trainer -> /get_reward -> reward server process -> judge',
+    direct: "direct client process (a trainer's own judge code: split, render, send, parse, reward) -> judge",
     library: 'scorer in this process -> judge',
-    prerendered: 'bare client, prompts rendered before the clock (upper bound)',
+    inline: "the direct client's code in this process -> judge",
+    prerendered: 'bare client in this process, prompts rendered before the clock (upper bound)',
   };
   for (const name of CONTESTANTS) {
     const tally = tallies[name];
     const cpu = tally.cpu;
     console.log(
-      `  ${name.padEnd(11)} ${labels[name]}: ${format(rate(tally))} calls/s, ${format(tally.items / tally.seconds)} items/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))} calls/s); CPU µs per call: this process ${perCall(cpu.self, tally)}, reward server ${perCall(cpu.server, tally)}, judge ${perCall(cpu.judge, tally)}`,
+      `  ${name.padEnd(11)} ${labels[name]}: ${format(rate(tally))} calls/s, ${format(tally.items / tally.seconds)} items/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))} calls/s); CPU µs per call: this process ${perCall(cpu.self, tally)}, reward server ${perCall(cpu.server, tally)}, direct client ${perCall(cpu.direct, tally)}, judge ${perCall(cpu.judge, tally)}`,
     );
   }
-  const clientCpu = (tally: Tally) => (tally.cpu.self + tally.cpu.server) / tally.calls;
+  /** CPU per call of the processes on the client side of the judge (everything but the judge). */
+  const clientCpu = (tally: Tally) => (tally.cpu.self + tally.cpu.server + tally.cpu.direct) / tally.calls;
   for (const [name, against, note] of [
-    ['server', 'direct', 'the target'],
-    ['library', 'direct', 'the scorer as a library'],
+    ['server', 'direct', 'the target: separate processes, as users run them'],
+    ['library', 'inline', 'the scorer as a library, both in this process'],
     ['library', 'prerendered', 'upper bound, not the target'],
   ] as const) {
     console.log(
@@ -499,4 +452,9 @@ try {
   trainerAgent.destroy();
   await Promise.all([judgedServer.stop(), ruleServer.stop(), judge.stop()]);
 }
+// after the HTTP rounds: its 100,000-answer cache is garbage the HTTP contestants should not collect
+const overhead = await overheadWithoutHttp();
+console.log(
+  `without HTTP (in-process judge answering on the next turn), CPU µs per judge call: scorer ${overhead.scorer.toFixed(1)}, scorer with a full cache (${format(overhead.cacheEntries)} answers) ${overhead.scorerFullCache.toFixed(1)}, direct client's code (split, render, parse, reward) ${overhead.direct.toFixed(1)}`,
+);
 console.log(`load average (1 / 5 / 15 min) at the end: ${load()}`);
