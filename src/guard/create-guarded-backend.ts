@@ -41,6 +41,23 @@ export function isStructuredOutput(settings: GenerationSettings): boolean {
   return settings.responseFormat !== undefined && settings.responseFormat.type !== 'text';
 }
 
+/**
+ * A controller that also aborts, with the same reason, when `parent` does: what AbortSignal.any gives,
+ * without its cost per request (Node 20 keeps weak references and a finalizer for every combined
+ * signal: ~40 µs a request at 50 in flight). `release` detaches it from the parent.
+ */
+function linkedController(parent: AbortSignal | undefined): { controller: AbortController; release: () => void } {
+  const controller = new AbortController();
+  if (parent === undefined) return { controller, release: () => undefined };
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, release: () => undefined };
+  }
+  const onAbort = () => { controller.abort(parent.reason); };
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, release: () => { parent.removeEventListener('abort', onAbort); } };
+}
+
 /** Deltas longer than this are checked in slices, yielding to the event loop between them. */
 const SLICE_CHARS = 8192;
 
@@ -156,8 +173,8 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
 
     const instruction = composeGuardInstruction(input, policy.input.steer, spec);
     const messages = instruction === undefined ? request.messages : withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt);
-    const controller = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
+    const { controller, release } = linkedController(request.signal);
+    const signal = controller.signal;
     const outputGuard = checkOutput
       ? createOutputGuard({
           check: createAnswerCheck(spec, { requestAction: input.followUp, mechanism: input.mechanism, dimension: verdict.dimension }),
@@ -207,6 +224,8 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       }
     } catch (error) {
       if (!(outputGuard?.state.stopped && controller.signal.aborted)) throw error;
+    } finally {
+      release();
     }
     if (outputGuard) yield* emit(outputGuard.end());
     const stopped = outputGuard?.state.stopped ?? false;

@@ -240,3 +240,43 @@ test('a mechanism that does not fit the dimension is reported but the refusal fo
   assert.equal((result.verdicts[0] as GuardVerdict).mechanism, 'self_harm_suicide');
   assert.ok(result.verdicts[0]!.reasons.some((reason) => reason.includes('does not fit dimension incident_reporting')));
 });
+
+test('the caller\'s abort reaches the upstream call with its reason, and the guard detaches from the caller\'s signal when done', async () => {
+  const seen: { signal?: AbortSignal | undefined } = {};
+  let started: () => void = () => undefined;
+  const upstreamStarted = new Promise<void>((resolve) => { started = resolve; });
+  const hanging = {
+    ...fakeBackend({ text: [] }),
+    async *stream(request: { signal?: AbortSignal }): AsyncGenerator<StreamPart> {
+      seen.signal = request.signal;
+      started();
+      await new Promise<never>((_, reject) => {
+        if (request.signal?.aborted) reject(request.signal.reason as Error);
+        request.signal?.addEventListener('abort', () => { reject(request.signal?.reason as Error); }, { once: true });
+      });
+      yield { type: 'finish', finishReason: 'stop' };
+    },
+  };
+  const caller = new AbortController();
+  const guarded = createGuardedBackend(hanging, { assess: fixedAssessor({ risk: 0.02 }), disclaimers: false });
+  const parts = collect(guarded.stream({ messages: user('Is rest good for a cold?'), settings: {}, signal: caller.signal }));
+  await upstreamStarted;
+  const upstream = seen.signal;
+  assert.ok(upstream && upstream !== caller.signal, 'the upstream gets the guard\'s own signal (it can stop the upstream itself)');
+  const reason = new Error('client went away');
+  caller.abort(reason);
+  await assert.rejects(parts, (error) => error === reason);
+  assert.equal(upstream.aborted, true);
+  assert.equal(upstream.reason, reason);
+
+  const early = new AbortController();
+  early.abort(new Error('gone before the call'));
+  await assert.rejects(collect(guarded.stream({ messages: user('Is rest good for a cold?'), settings: {}, signal: early.signal })));
+  assert.equal((seen.signal?.reason as Error | undefined)?.message, 'gone before the call', 'an already aborted caller aborts the upstream call at once');
+
+  const finished = fakeBackend({ text: ['Rest helps.'] });
+  const later = new AbortController();
+  await collect(createGuardedBackend(finished, { assess: fixedAssessor({ risk: 0.02 }), disclaimers: false }).stream({ messages: user('Is rest good for a cold?'), settings: {}, signal: later.signal }));
+  later.abort(new Error('after the end'));
+  assert.equal(finished.requests[0]?.signal?.aborted, false, 'a finished exchange no longer follows the caller\'s signal');
+});
