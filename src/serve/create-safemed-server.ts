@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AuditTrail } from '../audit/audit-trail.js';
@@ -131,6 +132,8 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const metrics = options.metrics ?? createServerMetrics();
   const keyHashes = (options.apiKeys ?? []).filter((key) => key !== '').map(hashKey);
   const shutdown = new AbortController();
+  // Every in-flight chat request listens for the shutdown (50 at once is normal, not a leak).
+  setMaxListeners(0, shutdown.signal);
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
   const headerTimeoutMs = options.headerTimeoutMs ?? 10_000;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;

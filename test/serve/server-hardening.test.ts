@@ -277,3 +277,27 @@ test('a client that disconnects mid-stream leaves nothing in flight and closes t
   assert.match(metrics, /safemed_requests_in_flight 1\n/);
   assert.ok(server, 'the server is still up');
 });
+
+test('many requests in flight at once raise no MaxListenersExceededWarning (each listens for the shutdown)', async (t) => {
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  let arrived = 0;
+  let allArrived: () => void = () => undefined;
+  const everyone = new Promise<void>((resolve) => { allArrived = resolve; });
+  const backend = createScriptedBackend(() => {
+    arrived += 1;
+    if (arrived === 20) allArrived();
+    return { text: 'ok', gate: () => gate };
+  });
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => { warnings.push(warning.name); };
+  process.on('warning', onWarning);
+  t.after(() => { process.off('warning', onWarning); });
+  const { url } = await start(t, { backend });
+  const calls = Array.from({ length: 20 }, () => post(url, chat('hello', { stream: true })));
+  await everyone;
+  open();
+  for (const call of calls) assert.equal((await call).status, 200);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+});
