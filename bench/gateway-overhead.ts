@@ -7,7 +7,8 @@
  * Also, as a reference, safemed's HTTP layer alone (same server, in-memory backend, no upstream hop).
  * Two measurements per row: autocannon (`--connections`, default 50; `--rounds` interleaved rounds of `--seconds`,
  * median reported: req/s, p50, p99 in whole ms) and a precise single-connection probe (`--probe` sequential
- * requests over one keep-alive socket timed with hrtime: p50/p99 in µs), from which the added latency is taken.
+ * requests over one keep-alive socket timed with hrtime, in `--rounds` interleaved slices: p50/p99 in µs), from
+ * which the added latency is taken.
  *
  * Rows 3-6 cross guard on/off with audit on/off; the last is the default configuration (audit durability
  * `full`: each response waits for its record's fsync). Row 7 is the default with `--audit-durability normal`
@@ -132,8 +133,8 @@ function machineState(since?: { steal: number; total: number }): { text: string;
   }
 }
 
-/** `count` sequential requests over one keep-alive socket; latency percentiles in microseconds. */
-async function probe(url: string, headers: Record<string, string>, body: string, count: number): Promise<{ p50: number; p99: number }> {
+/** `count` sequential requests over one keep-alive socket (after `warmUp` untimed ones); their latencies in microseconds. */
+async function probe(url: string, headers: Record<string, string>, body: string, count: number, warmUp: number): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const target = new URL(url);
   const timings: number[] = [];
@@ -154,12 +155,17 @@ async function probe(url: string, headers: Record<string, string>, body: string,
       call.on('error', reject);
       call.end(body);
     });
-  for (let index = 0; index < Math.min(200, count); index += 1) await once(); // warm-up
+  for (let index = 0; index < warmUp; index += 1) await once();
   timings.length = 0;
   for (let index = 0; index < count; index += 1) await once();
   agent.destroy();
-  timings.sort((left, right) => left - right);
-  const at = (fraction: number) => timings[Math.floor(timings.length * fraction)] ?? Number.NaN;
+  return timings;
+}
+
+/** p50 / p99 of latencies in microseconds. */
+function percentiles(timings: number[]): { p50: number; p99: number } {
+  const sorted = [...timings].sort((left, right) => left - right);
+  const at = (fraction: number) => sorted[Math.floor(sorted.length * fraction)] ?? Number.NaN;
   return { p50: at(0.5), p99: at(0.99) };
 }
 
@@ -277,7 +283,14 @@ async function main(): Promise<void> {
       requests: number;
     }
     const measured: Measured[] = [];
-    for (const row of rows) measured.push({ row, single: await probe(row.url, row.headers, row.body, probeCount), samples: [], cpuMicros: 0, requests: 0 });
+    // The single-connection probe in `rounds` interleaved slices per row, so a change of machine load
+    // during the run moves every row alike.
+    const timings = rows.map((): number[] => []);
+    const slice = Math.ceil(probeCount / rounds);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [index, row] of rows.entries()) timings[index]?.push(...(await probe(row.url, row.headers, row.body, slice, round === 0 ? Math.min(200, probeCount) : 20)));
+    }
+    for (const [index, row] of rows.entries()) measured.push({ row, single: percentiles(timings[index] ?? []), samples: [], cpuMicros: 0, requests: 0 });
     for (const row of rows) await run(row, 1); // warm-up
     for (let round = 0; round < rounds; round += 1) {
       for (const entry of measured) {
@@ -293,7 +306,7 @@ async function main(): Promise<void> {
     if (first === undefined) throw new Error('no configuration to measure');
     console.log(`gateway overhead: POST /v1/chat/completions, non-stream, instant scripted upstream, loopback, 2 cores shared by client and servers`);
     console.log(`machine: at start ${startState.text}; at end ${machineState(startState).text}`);
-    console.log(`single connection: ${probeCount} sequential requests (µs); load: autocannon ${connections} connections, median of ${rounds} x ${seconds} s (ms)`);
+    console.log(`single connection: ${probeCount} sequential requests per row in ${rounds} interleaved slices (µs); load: autocannon ${connections} connections, median of ${rounds} x ${seconds} s (ms)`);
     console.log('server CPU/request = CPU time of that server process (upstream not included) / requests served under load');
     console.log('| configuration | 1-conn p50 µs | 1-conn p99 µs | added p50 µs | added p99 µs | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | server CPU µs/req | errors |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
