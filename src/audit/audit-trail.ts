@@ -266,7 +266,8 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   const appendTransaction = database.transaction((records: readonly AuditRecordInput[]) => appendRows(records));
   const commitTransaction = database.transaction((pending: readonly AuditRequestEntry[], records: readonly AuditRecordInput[]) => {
     for (const entry of pending) {
-      const stored = toWellFormedValue({ ...entry, receivedAt: entry.receivedAt.toISOString() });
+      const shaped = { ...entry, receivedAt: entry.receivedAt.toISOString() };
+      const stored = isWellFormedValue(shaped) ? shaped : toWellFormedValue(shaped);
       insertPending.run(stored.requestId, stored.receivedAt, JSON.stringify(stored));
     }
     appendRows(records);
