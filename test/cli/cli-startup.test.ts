@@ -81,11 +81,18 @@ test('the build bundles zod into dist/node_modules, where the built modules reso
     // A module inside the built tree resolves the bare specifier to the bundle, not to node_modules/zod.
     mkdirSync(join(dist, 'guard'));
     const probe = join(dist, 'guard', 'probe.mjs');
-    writeFileSync(probe, "import { z } from 'zod';\nexport const where = import.meta.resolve('zod');\nexport const parsed = z.object({ n: z.number().int() }).safeParse({ n: 1.5 });\n");
-    const loaded = (await import(pathToFileURL(probe).href)) as { where: string; parsed: { success: boolean; error?: { issues: Array<{ path: unknown[] }> } } };
+    writeFileSync(
+      probe,
+      "import { z } from 'zod';\nexport const where = import.meta.resolve('zod');\nexport const parsed = z.object({ n: z.number().int() }).safeParse({ n: 'x' });\nexport const locales = Object.keys(z.locales);\n",
+    );
+    const loaded = (await import(pathToFileURL(probe).href)) as { where: string; locales: string[]; parsed: { success: boolean; error?: { issues: Array<{ path: unknown[]; message: string }> } } };
     assert.equal(fileURLToPath(loaded.where), join(folder, 'index.js'));
     assert.equal(loaded.parsed.success, false);
-    assert.deepEqual(loaded.parsed.error?.issues[0]?.path, ['n']);
+    const issue = loaded.parsed.error?.issues[0];
+    assert.deepEqual(issue?.path, ['n']);
+    // English error messages, the only locale the bundle keeps.
+    assert.equal(issue.message, 'Invalid input: expected number, received string');
+    assert.deepEqual(loaded.locales, ['en']);
   } finally {
     rmSync(dist, { recursive: true, force: true });
   }
