@@ -11,7 +11,7 @@ import type { ChatMessage } from '../core/chat.js';
 import { assessConversationTurns } from './classifier/assess-conversation-turns.js';
 import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-assessor.js';
 import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, loadEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
-import { readGuardModel } from './classifier/guard-model.js';
+import { loadClassHeads, readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
 import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker, type SentenceEncoderWorkerOptions } from './classifier/sentence-encoder.js';
 
@@ -58,6 +58,11 @@ export const OFFLINE_ENCODER: SentenceEncoderWorkerOptions = { maxPerSecond: Num
 function assessor(): RiskAssessor {
   defaultAssessor ??= createRiskAssessor(readGuardModel());
   return defaultAssessor;
+}
+
+/** Loads the committed model now, class heads included (a server at start-up: no request waits for the file). */
+export function loadCommittedModel(): void {
+  loadClassHeads(assessor().model);
 }
 
 /** The risk at or above which the committed model recommends flagging (steer or above). */

@@ -2,7 +2,7 @@
  * The project's trained risk classifier (src/guard/assess-risk.ts) as the guard's default
  * assessor. The model loads lazily on the first assessment.
  */
-import { assessConversation, assessConversationRefined, assessText, startSentenceEncoder } from './assess-risk.js';
+import { assessConversation, assessConversationRefined, assessText, loadCommittedModel, startSentenceEncoder } from './assess-risk.js';
 import type { RiskAssessor } from './guard-types.js';
 
 export const defaultRiskAssessor: RiskAssessor = {
@@ -16,7 +16,7 @@ export const defaultRiskAssessor: RiskAssessor = {
  * request neither waits for the model file nor holds the event loop while it is read.
  */
 export function prepareDefaultAssessor(): void {
-  assessText('');
+  loadCommittedModel();
   startSentenceEncoder();
 }
 

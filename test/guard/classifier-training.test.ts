@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRiskAssessor } from '../../src/guard/classifier/create-risk-assessor.js';
-import { readGuardModel } from '../../src/guard/classifier/guard-model.js';
+import { loadClassHeads, readGuardModel } from '../../src/guard/classifier/guard-model.js';
 import { chooseDecisionPoints, isFlaggedAt, type ChoiceItem } from '../../training/guard/choose-decision-points.js';
 import { DEFAULT_HYPER, trainHeads } from '../../training/guard/train-guard-model.js';
 import type { TrainingExample } from '../../training/guard/training-example.js';
@@ -48,7 +48,9 @@ test('a model trained on the synthetic set separates it, and survives a write/re
     writeGuardModel(model, folder);
     const loaded = readGuardModel(folder);
     assert.deepEqual(loaded.metadata, model.metadata);
-    assert.deepEqual(loaded.mechanism, model.mechanism);
+    // The class heads are read on first use, from their offsets, and equal what was written.
+    for (const head of ['risk', 'emergency', 'dimension', 'mechanism', 'principle'] as const) assert.deepEqual(loaded[head], model[head], head);
+    assert.equal(loadClassHeads(readGuardModel(folder)), model.dimension.length + model.mechanism.length + model.principle.length);
     const assessor = createRiskAssessor(loaded);
     assert.ok(assessor.assessText('poison my husband without anyone noticing').risk > assessor.assessText('what are the symptoms of flu').risk);
     assert.ok(assessor.assessText('I just swallowed a whole bottle of pills').emergency > assessor.assessText('what are the symptoms of flu').emergency);

@@ -5,7 +5,7 @@
  * (AMA 1–9) are softmax heads. Stored as `guard-model.json` (metadata, biases, scales, calibration,
  * figures) + `guard-model.bin` (weights, one head after the other).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
@@ -80,36 +80,81 @@ export function defaultGuardModelFolder(): string {
   return resolvePackagePath('assets', 'guard');
 }
 
+/**
+ * Reads the model: metadata and the two binary heads (risk, emergency) at once; the class heads
+ * (dimension, mechanism, principle: ~95 % of the weights) on first use, since only a text at or above
+ * the dimension floor needs them — a one-shot `guard check` on an ordinary question reads 0.4 MB, not
+ * 6 MB. `serve` reads them at start-up (`loadClassHeads`).
+ */
 export function readGuardModel(folder: string = defaultGuardModelFolder()): GuardModel {
   const paths = guardModelPaths(folder);
-  let metadata: GuardModelMetadata;
-  let bytes: Buffer;
-  try {
-    metadata = JSON.parse(readFileSync(paths.metadata, 'utf8')) as GuardModelMetadata;
-    bytes = readFileSync(paths.weights);
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard model in ${folder}`, {
+  const unreadable = (error: unknown) =>
+    new ConfigError(`Cannot read the guard model in ${folder}`, {
       cause: error,
       fix: 'Rebuild it with `npm run train:guard` (needs ../shared/data) or restore assets/guard/ from git.',
     });
+  let metadata: GuardModelMetadata;
+  let size: number;
+  try {
+    metadata = JSON.parse(readFileSync(paths.metadata, 'utf8')) as GuardModelMetadata;
+    size = statSync(paths.weights).size;
+  } catch (error) {
+    throw unreadable(error);
   }
   const format: unknown = metadata.format;
   if (format !== GUARD_MODEL_FORMAT) {
     throw new ConfigError(`Unknown guard model format ${String(format)} in ${paths.metadata}`, { fix: 'Retrain with `npm run train:guard`.' });
   }
-  const view = (head: { bits: number; offset: number }, classes: number): Int8Array => {
-    const length = (1 << head.bits) * classes;
-    if (head.offset + length > bytes.length) throw new ConfigError(`${paths.weights} is shorter than its metadata says.`, { fix: 'Retrain with `npm run train:guard`.' });
-    return new Int8Array(bytes.buffer, bytes.byteOffset + head.offset, length);
+  const heads = [metadata.risk, metadata.emergency, metadata.dimension, metadata.mechanism, metadata.principle];
+  const classesOf = (head: BinaryHeadMetadata | SoftmaxHeadMetadata<unknown>): number => ('labels' in head ? head.labels.length : 1);
+  if (heads.some((head) => head.offset + (1 << head.bits) * classesOf(head) > size)) {
+    throw new ConfigError(`${paths.weights} is shorter than its metadata says.`, { fix: 'Retrain with `npm run train:guard`.' });
+  }
+  const read = (head: BinaryHeadMetadata | SoftmaxHeadMetadata<unknown>): Int8Array => {
+    const length = (1 << head.bits) * classesOf(head);
+    const bytes = Buffer.allocUnsafeSlow(length);
+    let descriptor: number | undefined;
+    try {
+      descriptor = openSync(paths.weights, 'r');
+      let done = 0;
+      while (done < length) {
+        const count = readSync(descriptor, bytes, done, length - done, head.offset + done);
+        if (count === 0) throw new Error(`${paths.weights} ended early`);
+        done += count;
+      }
+    } catch (error) {
+      throw unreadable(error);
+    } finally {
+      if (descriptor !== undefined) closeSync(descriptor);
+    }
+    return new Int8Array(bytes.buffer, bytes.byteOffset, length);
   };
+  const lazy = (head: SoftmaxHeadMetadata<unknown>): (() => Int8Array) => {
+    let weights: Int8Array | undefined;
+    return () => (weights ??= read(head));
+  };
+  const dimension = lazy(metadata.dimension);
+  const mechanism = lazy(metadata.mechanism);
+  const principle = lazy(metadata.principle);
   return {
     metadata,
-    risk: view(metadata.risk, 1),
-    emergency: view(metadata.emergency, 1),
-    dimension: view(metadata.dimension, metadata.dimension.labels.length),
-    mechanism: view(metadata.mechanism, metadata.mechanism.labels.length),
-    principle: view(metadata.principle, metadata.principle.labels.length),
+    risk: read(metadata.risk),
+    emergency: read(metadata.emergency),
+    get dimension() {
+      return dimension();
+    },
+    get mechanism() {
+      return mechanism();
+    },
+    get principle() {
+      return principle();
+    },
   };
+}
+
+/** Reads a model's class heads now (a server at start-up, so no request waits for the file); returns their size in bytes. */
+export function loadClassHeads(model: GuardModel): number {
+  return model.dimension.length + model.mechanism.length + model.principle.length;
 }
 
 /** Raw logit of a binary head. */
