@@ -1,0 +1,84 @@
+/**
+ * The audit trail's cost per exchange as `safemed serve` pays it: createAuditWorker (PHI redaction on),
+ * `begin` then `complete` for each exchange, `--batch` exchanges per event-loop turn (1 = a single
+ * client; 10 ≈ a busy server), durability `full` or `normal`. Prints wall time and CPU time per exchange
+ * for each thread of this process (Linux /proc, 10 ms ticks): `main` is the server's thread, the busiest
+ * other thread is the audit worker, the rest are V8's helpers (GC).
+ *
+ *   node --import tsx bench/audit-writer.ts [--exchanges 4000] [--batch 10] [--durability full|normal] [--root <checkout>]
+ *
+ * `--root` loads createAuditWorker from another checkout (e.g. a git worktree of an older commit) to
+ * compare before and after on the same machine.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { AuditWorker, AuditWorkerOptions } from '../src/serve/create-audit-worker.js';
+
+const { values } = parseArgs({
+  options: {
+    exchanges: { type: 'string', default: '4000' },
+    batch: { type: 'string', default: '10' },
+    durability: { type: 'string', default: 'full' },
+    root: { type: 'string' },
+  },
+});
+const exchanges = Number(values.exchanges);
+const batch = Number(values.batch);
+const durability = values.durability === 'normal' ? 'normal' : 'full';
+const root = resolve(values.root ?? join(import.meta.dirname, '..'));
+const { createAuditWorker } = (await import(pathToFileURL(join(root, 'src', 'serve', 'create-audit-worker.ts')).href)) as {
+  createAuditWorker: (options: AuditWorkerOptions) => Promise<AuditWorker>;
+};
+
+/** CPU time (user + system, µs) of every thread of this process. */
+function threadCpu(): Map<string, number> {
+  const cpu = new Map<string, number>();
+  for (const thread of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const fields = (readFileSync(`/proc/${process.pid}/task/${thread}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+      cpu.set(thread, (Number(fields[11]) + Number(fields[12])) * 10_000);
+    } catch {
+      // the thread ended
+    }
+  }
+  return cpu;
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-bench-'));
+const audit = await createAuditWorker({ path: join(folder, 'audit.db'), redact: true, durability });
+const verdict = {
+  action: 'caution' as const, risk: 0.0009, riskLevel: 'low' as const, dimension: 'benign', principle: null, attacks: [],
+  reasons: ['risk 0.00 is low; a health question is answered with a disclaimer'], stage: 'input' as const, compliance: 'pass' as const, disclaimerAdded: false,
+};
+let next = 0;
+async function exchange(): Promise<void> {
+  const requestId = `req_${next}`;
+  next += 1;
+  const accepted = audit.begin({ requestId, clientRequestId: null, receivedAt: new Date(), model: 'scripted-model', servedModelName: 'safemed-r1', stream: false, user: null, messages: [{ role: 'user', content: 'Is paracetamol safe with ibuprofen?' }] });
+  accepted.catch(() => undefined);
+  await new Promise((done) => setImmediate(done)); // the model call
+  await audit.complete({
+    requestId, firstTokenAt: new Date(), finishedAt: new Date(), reasoning: '', answer: 'OK.\n\nThis is general information, not medical advice.', finishReason: 'stop',
+    usage: { promptTokens: 9, completionTokens: 2, totalTokens: 11 }, verdicts: [verdict, { ...verdict, stage: 'output', reasons: ['answer checked in 1 segment(s) after caution', 'disclaimer added (en)'] }], status: 200, error: null,
+  });
+}
+const round = () => Promise.all(Array.from({ length: batch }, exchange));
+for (let done = 0; done < Math.min(500, exchanges); done += batch) await round(); // warm-up
+const before = threadCpu();
+const started = performance.now();
+for (let done = 0; done < exchanges; done += batch) await round();
+const wall = performance.now() - started;
+const after = threadCpu();
+await audit.close();
+rmSync(folder, { recursive: true, force: true });
+const perThread = [...after]
+  .map(([thread, micros]) => ({ name: thread === String(process.pid) ? 'main' : thread, micros: (micros - (before.get(thread) ?? 0)) / exchanges }))
+  .filter((entry) => entry.micros > 0)
+  .sort((left, right) => right.micros - left.micros);
+const total = perThread.reduce((sum, entry) => sum + entry.micros, 0);
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`audit writer (${root}): ${exchanges} exchanges, ${batch} per turn, durability ${durability}; load average ${load}`);
+console.log(`wall ${((1000 * wall) / exchanges).toFixed(0)} µs per exchange; CPU µs per exchange: total ${total.toFixed(0)} = ${perThread.map((entry) => `${entry.name} ${entry.micros.toFixed(0)}`).join(', ')}`);
