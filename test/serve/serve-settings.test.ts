@@ -79,3 +79,10 @@ test('timeouts, connection cap and answer size are settings with safe defaults (
   assert.equal(chosen.maxAnswerSize, 512 * 1024);
   assert.throws(() => resolve({ model: 'openai:http://x/v1', maxConnections: '0' }, {}), ConfigError);
 });
+
+test('audit durability: full by default, normal from the flag or SAFEMED_AUDIT_DURABILITY, anything else refused naming the flag', () => {
+  assert.equal(resolve({ model: 'vllm:http://gpu:8000/v1' }, {}).auditDurability, 'full');
+  assert.equal(resolve({ model: 'vllm:http://gpu:8000/v1' }, { SAFEMED_AUDIT_DURABILITY: 'normal' }).auditDurability, 'normal');
+  assert.equal(resolve({ model: 'vllm:http://gpu:8000/v1', auditDurability: 'full' }, { SAFEMED_AUDIT_DURABILITY: 'normal' }).auditDurability, 'full');
+  assert.throws(() => resolve({ model: 'vllm:http://gpu:8000/v1', auditDurability: 'off' }, {}), (error: unknown) => error instanceof ConfigError && /--audit-durability/.test(error.message));
+});
