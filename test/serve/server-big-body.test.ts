@@ -16,7 +16,12 @@ import { createSafemedServer } from '../../src/serve/create-safemed-server.js';
 import { bigBodyShapes } from './big-body-shapes.js';
 import { createScriptedBackend } from './scripted-backend.js';
 
-const HEALTH_BOUND_MS = 250;
+/**
+ * A stall, not a speed figure: before the fix one 200 KB body held /health for 18 s. The bound leaves room
+ * for a loaded 2-core CI machine (281 ms seen at load 8); the < 50 ms figure is measured in
+ * bench/serve-big-body.ts.
+ */
+const HEALTH_BOUND_MS = 1_000;
 
 test('with the guard on, 1 MB bodies of several shapes keep /health answering', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-big-body-'));
