@@ -1,11 +1,13 @@
 /**
  * Middleware that redacts PHI from every message before it leaves for the backend (`--redact-upstream`):
  * for third-party upstreams that must not receive names, phone numbers or record numbers. Both the
- * content and the optional `name` field of each message are redacted.
+ * content and the optional `name` field of each message are redacted. The LLM guard gets the same
+ * treatment (`withRedactedGuard`).
  */
 import type { Backend } from '../core/backend.js';
 import type { ChatMessage, GenerateRequest } from '../core/chat.js';
 import { wrapBackend } from '../backends/wrap-backend.js';
+import type { LlmGuard } from './llm-guard.js';
 import { redactPhi } from './redact-phi.js';
 
 export function redactMessages(messages: readonly ChatMessage[], redact: (text: string) => string = redactPhi): ChatMessage[] {
@@ -20,4 +22,15 @@ export function withRedactedUpstream(backend: Backend, redact: (text: string) =>
   return wrapBackend(backend, {
     transformRequest: (request): GenerateRequest => ({ ...request, messages: redactMessages(request.messages, redact) }),
   });
+}
+
+/** The LLM guard with the same redaction: it sees the conversation as a redacted upstream would. */
+export function withRedactedGuard(guard: LlmGuard, redact: (text: string) => string = redactPhi): LlmGuard {
+  return {
+    mode: guard.mode,
+    format: guard.format,
+    shouldCheck: (risk) => guard.shouldCheck(risk),
+    check: (messages, signal) => guard.check(redactMessages(messages, redact), signal),
+    close: () => guard.close(),
+  };
 }

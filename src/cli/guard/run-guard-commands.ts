@@ -11,7 +11,7 @@ import type { GuardFlags } from '../create-guard-from-flags.js';
 import { resolveSettings } from '../../core/config.js';
 import { DataFormatError, InvalidRequestError, describeError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
-import { GUARD_SETTING_SOURCES, createGuardFromSettings, guardSettingsSchema } from '../../guard/create-guard-from-settings.js';
+import { GUARD_SETTING_SOURCES, guardOptionsFromSettings, guardSettingsSchema } from '../../guard/guard-options-from-settings.js';
 import type { GuardOptions } from '../../guard/guard-types.js';
 import { previewGuardDecision, type GuardPreview } from '../../guard/preview-guard-decision.js';
 import { chatMessagesSchema, scanGuardLine } from '../../guard/scan-guard-input.js';
@@ -25,9 +25,9 @@ async function guardOptionsFrom(flags: GuardFlags): Promise<{ options: GuardOpti
     env: process.env,
     file: {},
   });
-  const setup = await createGuardFromSettings(settings, { logger: createLogger({ level: 'warn' }) });
+  const setup = await guardOptionsFromSettings(settings, { logger: createLogger({ level: 'warn' }) });
   const { options } = setup;
-  if (!options) throw new Error('the guard is on here, so createGuardFromSettings returns its options');
+  if (!options) throw new Error('the guard is on here, so guardOptionsFromSettings returns its options');
   return { options, close: () => setup.close() };
 }
 

@@ -1,0 +1,98 @@
+/**
+ * The guard's settings (flags > env > config file > default) and the guard options they make, without
+ * the guarded backend: what `guard check` and `guard scan` need (create-guard-from-settings.ts adds
+ * the backend wrapper and the audit redactor for `serve`, `eval run --guard` and `redteam`). The LLM
+ * guard's module loads only when one is configured.
+ *
+ *   --guard on|off                     SAFEMED_GUARD             guard          (default on)
+ *   --guard-llm <uri>                  SAFEMED_GUARD_LLM         guardLlm       (optional LLM guard backend)
+ *   --guard-llm-mode always|never|uncertain  SAFEMED_GUARD_LLM_MODE  guardLlmMode (default uncertain)
+ *   --guard-fail open|closed           SAFEMED_GUARD_FAIL        guardFail      (default closed)
+ *   --guard-config <yaml>              SAFEMED_GUARD_CONFIG      guardConfig    (thresholds, overrides)
+ *   --redact-upstream                  SAFEMED_REDACT_UPSTREAM   redactUpstream (default false)
+ */
+import { z } from 'zod';
+import type { SettingSource } from '../core/config.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { CreateBackendOptions } from '../backends/registry.js';
+import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import type { GuardOptions, RiskAssessor } from './guard-types.js';
+import type { LlmGuard } from './llm-guard.js';
+import { DEFAULT_GUARD_POLICY, loadGuardPolicyFile, type GuardPolicy } from './policy.js';
+
+export const GUARD_SETTING_SOURCES: SettingSource[] = [
+  { key: 'guard', flag: '--guard', env: 'SAFEMED_GUARD' },
+  { key: 'guardLlm', flag: '--guard-llm', env: 'SAFEMED_GUARD_LLM' },
+  { key: 'guardLlmMode', flag: '--guard-llm-mode', env: 'SAFEMED_GUARD_LLM_MODE' },
+  { key: 'guardFail', flag: '--guard-fail', env: 'SAFEMED_GUARD_FAIL' },
+  { key: 'guardConfig', flag: '--guard-config', env: 'SAFEMED_GUARD_CONFIG' },
+  { key: 'redactUpstream', flag: '--redact-upstream', env: 'SAFEMED_REDACT_UPSTREAM' },
+];
+
+const onOff = z
+  .union([z.boolean(), z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])], { error: 'must be on or off' })
+  .transform((value) => (typeof value === 'boolean' ? value : ['on', 'true', '1', 'yes'].includes(value)));
+
+/** The guard keys, to `.extend()` a command's settings schema with. */
+export const guardSettingsShape = {
+  guard: onOff.default(true),
+  guardLlm: z.string().min(1).optional(),
+  guardLlmMode: z.enum(['always', 'never', 'uncertain'], { error: 'must be always, never or uncertain' }).default('uncertain'),
+  guardFail: z.enum(['open', 'closed'], { error: 'must be open or closed' }).default('closed'),
+  guardConfig: z.string().min(1).optional(),
+  redactUpstream: onOff.default(false),
+};
+
+export const guardSettingsSchema = z.object(guardSettingsShape);
+export type GuardSettings = z.infer<typeof guardSettingsSchema>;
+
+export interface GuardOptionsFromSettings {
+  logger?: Logger;
+  /** Options for the LLM guard's backend (API key, timeouts). */
+  backendOptions?: CreateBackendOptions;
+  /** Injected classifier (tests, benchmarks). */
+  assess?: RiskAssessor;
+  /** The system prompt a steered request gets when the conversation has none ('' = none; default: the model card's). */
+  baseSystemPrompt?: string;
+}
+
+export interface GuardOptionsSetup {
+  /** The resolved options (undefined when the guard is off). */
+  options: GuardOptions | undefined;
+  policy: GuardPolicy;
+  /** The LLM guard, when one is configured (closed by close()). */
+  llmGuard: LlmGuard | undefined;
+  close(): Promise<void>;
+}
+
+export async function guardOptionsFromSettings(settings: GuardSettings, options: GuardOptionsFromSettings = {}): Promise<GuardOptionsSetup> {
+  const logger = options.logger ?? silentLogger;
+  const policy = settings.guardConfig ? loadGuardPolicyFile(settings.guardConfig) : DEFAULT_GUARD_POLICY;
+  const spec = loadSafetySpec();
+  let llmGuard: LlmGuard | undefined;
+  if (settings.guard && settings.guardLlm && settings.guardLlmMode !== 'never') {
+    const { createLlmGuardFromUri } = await import('./llm-guard.js');
+    llmGuard = await createLlmGuardFromUri(settings.guardLlm, {
+      mode: settings.guardLlmMode,
+      band: policy.llmGuardBand,
+      backendOptions: { logger, ...options.backendOptions },
+    });
+    if (settings.redactUpstream) {
+      const { withRedactedGuard } = await import('./with-redacted-upstream.js');
+      llmGuard = withRedactedGuard(llmGuard);
+    }
+  }
+  const guardOptions: GuardOptions | undefined = settings.guard
+    ? {
+        policy,
+        failMode: settings.guardFail,
+        spec,
+        logger,
+        ...(llmGuard ? { llmGuard } : {}),
+        ...(options.assess ? { assess: options.assess } : {}),
+        ...(options.baseSystemPrompt !== undefined ? { baseSystemPrompt: options.baseSystemPrompt } : {}),
+      }
+    : undefined;
+  const guard = llmGuard;
+  return { options: guardOptions, policy, llmGuard, close: async () => guard?.close() };
+}
