@@ -1,18 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { reportCliError } from './report-cli-error.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerAuditCommand } from './commands/audit.js';
-import { registerChatCommand } from './commands/chat.js';
-import { registerDataCommand } from './commands/data.js';
-import { registerEvalCommand } from './commands/eval.js';
-import { registerGuardCommand } from './commands/guard.js';
-import { registerModelCommand } from './commands/model.js';
-import { registerRewardCommand } from './commands/reward.js';
-import { registerTrainCommand } from './commands/train.js';
-import { registerRedteamCommand } from './commands/redteam.js';
-// Each command group registers itself; keep this list sorted.
-// (command registrations are added below by each area)
 
 const program = new Command('safemed')
   .description('Trustworthy medical reasoning with LLMs: guarded serving, evaluation, red-teaming and rewards.')
@@ -21,16 +9,25 @@ const program = new Command('safemed')
   .exitOverride();
 
 // register: start
-registerAuditCommand(program);
-registerChatCommand(program);
-registerDataCommand(program);
-registerEvalCommand(program);
-registerGuardCommand(program);
-registerModelCommand(program);
-registerRedteamCommand(program);
-registerRewardCommand(program);
-registerServeCommand(program);
-registerTrainCommand(program);
+/** Each command group's module and its register function, sorted; a group loads when it is named. */
+const GROUPS: Array<[name: string, load: () => Promise<(program: Command) => unknown>]> = [
+  ['audit', async () => (await import('./commands/audit.js')).registerAuditCommand],
+  ['chat', async () => (await import('./commands/chat.js')).registerChatCommand],
+  ['data', async () => (await import('./commands/data.js')).registerDataCommand],
+  ['eval', async () => (await import('./commands/eval.js')).registerEvalCommand],
+  ['guard', async () => (await import('./commands/guard.js')).registerGuardCommand],
+  ['model', async () => (await import('./commands/model.js')).registerModelCommand],
+  ['redteam', async () => (await import('./commands/redteam.js')).registerRedteamCommand],
+  ['reward', async () => (await import('./commands/reward.js')).registerRewardCommand],
+  ['serve', async () => (await import('./commands/serve.js')).registerServeCommand],
+  ['train', async () => (await import('./commands/train.js')).registerTrainCommand],
+];
+// `safemed guard check …` registers the guard group only (what it runs and its help need nothing else);
+// anything else — `--help`, `help <group>`, a typo that commander should answer with a suggestion —
+// registers every group, in this order.
+const named = process.argv[2];
+const chosen = GROUPS.some(([name]) => name === named) ? GROUPS.filter(([name]) => name === named) : GROUPS;
+for (const register of await Promise.all(chosen.map(([, load]) => load()))) register(program);
 
 // register: end
 

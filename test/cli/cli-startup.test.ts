@@ -97,3 +97,19 @@ test('the build bundles zod into dist/node_modules, where the built modules reso
     rmSync(dist, { recursive: true, force: true });
   }
 });
+
+test('a named command group loads alone; help, help <group> and a typo still see every group', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+  const help = cli('--help');
+  assert.equal(help.status, 0, help.stderr);
+  for (const group of ['audit', 'chat', 'data', 'eval', 'guard', 'model', 'redteam', 'reward', 'serve', 'train']) assert.match(help.stdout, new RegExp(`^  ${group}\\b`, 'm'), group);
+  const typo = cli('gaurd', 'check', 'hi');
+  assert.equal(typo.status, 1);
+  assert.match(typo.stderr, /unknown command 'gaurd'[\s\S]*Did you mean guard\?/);
+  const group = cli('help', 'guard');
+  assert.equal(group.status, 0, group.stderr);
+  assert.match(group.stdout, /Usage: safemed guard/);
+  const check = cli('guard', 'check', 'hi', '--json');
+  assert.equal(check.status, 0, check.stderr);
+  assert.equal((JSON.parse(check.stdout) as { verdict: { action: string } }).verdict.action, 'allow');
+});
