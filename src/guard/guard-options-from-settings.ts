@@ -60,8 +60,7 @@ export interface GuardOptionsSetup {
   /** The resolved options (undefined when the guard is off). */
   options: GuardOptions | undefined;
   policy: GuardPolicy;
-  /** The LLM guard, when one is configured (closed by close()). */
-  llmGuard: LlmGuard | undefined;
+  /** Closes the LLM guard, when one is configured. */
   close(): Promise<void>;
 }
 
@@ -94,5 +93,5 @@ export async function guardOptionsFromSettings(settings: GuardSettings, options:
       }
     : undefined;
   const guard = llmGuard;
-  return { options: guardOptions, policy, llmGuard, close: async () => guard?.close() };
+  return { options: guardOptions, policy, close: async () => guard?.close() };
 }

@@ -314,14 +314,12 @@ let tables: PhiTables | undefined;
 function phiTables(): PhiTables {
   if (tables) return tables;
   const lexicon = lexiconFile.load();
-  const built: PhiTables = {
+  tables = {
     drugs: new Set(lexicon.drugs.map((word) => word.toLowerCase())),
     notNames: new Set(lexicon.notNames.map((word) => word.toLowerCase())),
-    rules: [],
+    rules: buildRules(lexicon),
   };
-  built.rules = buildRules(lexicon);
-  tables = built;
-  return built;
+  return tables;
 }
 
 const PLACEHOLDER = /^\[[A-Z_]+\]$/;
@@ -421,7 +419,8 @@ export function createPhiRedactor(options: PhiRedactorOptions = {}): (text: stri
   let pattern: RegExp | undefined;
   let types: Array<{ type: PhiType; anyCase: boolean }> = [];
   const remember = (value: string, type: PhiType, anyCase: boolean) => {
-    if (value.length < 3 || PLACEHOLDER.test(value) || phiTables().drugs.has(value.toLowerCase()) || phiTables().notNames.has(value.toLowerCase())) return;
+    const { drugs, notNames } = phiTables();
+    if (value.length < 3 || PLACEHOLDER.test(value) || drugs.has(value.toLowerCase()) || notNames.has(value.toLowerCase())) return;
     known.delete(value);
     known.set(value, { type, anyCase });
     while (known.size > memory) {

@@ -69,14 +69,21 @@ export function readEncoderHead(path: string = defaultEncoderHeadPath()): Encode
   }
 }
 
-export function encoderLogit(head: EncoderHead, embedding: Float32Array): number {
-  let sum = head.bias;
-  for (let index = 0; index < head.dimensions; index += 1) sum += (head.weights[index] ?? 0) * (embedding[index] ?? 0);
-  return sum;
+/** A logistic head on an embedding: weights · embedding + bias, then its calibration. */
+interface LogisticPart {
+  weights: number[];
+  bias: number;
+  calibration: { slope: number; threshold: number };
+}
+
+function calibratedProbability(part: LogisticPart, dimensions: number, embedding: Float32Array): number {
+  let sum = part.bias;
+  for (let index = 0; index < dimensions; index += 1) sum += (part.weights[index] ?? 0) * (embedding[index] ?? 0);
+  return 1 / (1 + Math.exp(-part.calibration.slope * (sum - part.calibration.threshold)));
 }
 
 export function encoderRisk(head: EncoderHead, embedding: Float32Array): number {
-  return 1 / (1 + Math.exp(-head.calibration.slope * (encoderLogit(head, embedding) - head.calibration.threshold)));
+  return calibratedProbability(head, head.dimensions, embedding);
 }
 
 export function inEncoderBand(head: EncoderHead, risk: number, language: string): boolean {
@@ -85,11 +92,7 @@ export function inEncoderBand(head: EncoderHead, risk: number, language: string)
 
 /** The emergency probability the encoder's emergency head gives an embedding (0 without that head). */
 export function encoderEmergency(head: EncoderHead, embedding: Float32Array): number {
-  const emergency = head.emergency;
-  if (emergency === undefined) return 0;
-  let sum = emergency.bias;
-  for (let index = 0; index < head.dimensions; index += 1) sum += (emergency.weights[index] ?? 0) * (embedding[index] ?? 0);
-  return 1 / (1 + Math.exp(-emergency.calibration.slope * (sum - emergency.calibration.threshold)));
+  return head.emergency === undefined ? 0 : calibratedProbability(head.emergency, head.dimensions, embedding);
 }
 
 export function inEmergencyBand(head: EncoderHead, emergency: number, language: string): boolean {
