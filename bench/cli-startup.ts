@@ -2,7 +2,8 @@
  * CLI start-up time, before and after, side by side: each git ref is exported (`git archive`) into a
  * temporary folder, built with the project's TypeScript (`tsconfig.build.json`, node_modules linked
  * from this checkout; plus its data snapshots, scripts/build-data-snapshots.mjs, and its bundled
- * start-up dependencies, scripts/bundle-dist-dependencies.mjs, where the ref has them), and `node dist/cli/main.js <command>` is timed N times per command (wall clock,
+ * start-up dependencies, scripts/bundle-dist-dependencies.mjs, and the bundled CLI entry, scripts/bundle-cli.mjs,
+ * where the ref has them), and `node dist/cli/main.js <command>` is timed N times per command (wall clock,
  * spawn to exit, alternating between the two builds so machine load hits both alike).
  *
  *   node --import tsx bench/cli-startup.ts [--before <ref>] [--after <ref>] [--runs 15]
@@ -52,6 +53,8 @@ function build(ref: string): string {
   if (existsSync(join(folder, 'scripts', 'build-data-snapshots.mjs'))) run(process.execPath, ['scripts/build-data-snapshots.mjs'], folder);
   // The one-file bundles of start-up dependencies (zod), in refs that have the step.
   if (existsSync(join(folder, 'scripts', 'bundle-dist-dependencies.mjs'))) run(process.execPath, ['scripts/bundle-dist-dependencies.mjs'], folder);
+  // The bundled CLI entry (dist/cli/main.js and its chunks), in refs that have the step.
+  if (existsSync(join(folder, 'scripts', 'bundle-cli.mjs'))) run(process.execPath, ['scripts/bundle-cli.mjs'], folder);
   return folder;
 }
 
