@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { assessConversation, assessConversationRefined, assessText, configureSentenceEncoder, OFFLINE_ENCODER } from '../src/guard/assess-risk.js';
-import { inEmergencyBand, inEncoderBand, readEncoderHead } from '../src/guard/classifier/encoder-head.js';
+import { inEmergencyBand, inEncoderBand } from '../src/guard/classifier/encoder-head.js';
+import { readEncoderHead } from '../src/guard/classifier/read-encoder-head.js';
 import { userText } from '../training/guard/corpus-record.js';
 import { readCorpus } from '../training/guard/read-corpus.js';
 

@@ -1,7 +1,7 @@
 // Build step (after `tsc -p tsconfig.build.json`): writes dist/data-snapshots/, the validated JSON
 // snapshot of every data file declared with defineDataFile (src/spec/define-data-file.ts), so a
 // built CLI loads JSON instead of parsing and validating YAML on every start. It imports each
-// compiled module that declares a data file (found by its `defineDataFile({` call), then reads and
+// compiled module that declares a data file (found by its `defineDataFile({` or `defineLazyDataFile({` call), then reads and
 // validates every declared file exactly as the runtime does from source. A snapshot records the
 // sha-256 of its sources; the runtime ignores it once a YAML file or a schema module changes.
 // Usage: node scripts/build-data-snapshots.mjs [--dist dist]
@@ -23,9 +23,11 @@ function walk(folder, files = []) {
 }
 
 const loader = join(dist, 'spec', 'define-data-file.js');
-const declaring = walk(dist).filter((path) => path !== loader && readFileSync(path, 'utf8').includes('defineDataFile({'));
-const { writeDataSnapshots } = await import(pathToFileURL(loader).href);
+const declaring = walk(dist).filter((path) => path !== loader && /define(Lazy)?DataFile\(\{/.test(readFileSync(path, 'utf8')));
+const { prepareDataFileReads, writeDataSnapshots } = await import(pathToFileURL(loader).href);
 for (const path of declaring.sort()) await import(pathToFileURL(path).href);
+// A data file whose reader loads lazily (defineLazyDataFile) has none yet when the last build's snapshot is fresh.
+await prepareDataFileReads();
 const started = performance.now();
 const written = writeDataSnapshots(join(dist, 'data-snapshots'));
 const kilobytes = written.reduce((sum, entry) => sum + entry.bytes, 0) / 1024;

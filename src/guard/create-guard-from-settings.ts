@@ -11,7 +11,8 @@ import type { GuardPolicy } from './policy.js';
 import { createPhiRedactor } from './redact-phi.js';
 import { withRedactedUpstream } from './with-redacted-upstream.js';
 
-export { GUARD_SETTING_SOURCES, guardSettingsSchema, guardSettingsShape, type GuardSettings } from './guard-options-from-settings.js';
+export { GUARD_SETTING_SOURCES, type GuardSettings } from './guard-options-from-settings.js';
+export { guardSettingsSchema, guardSettingsShape } from './guard-settings-schema.js';
 
 export type CreateGuardFromSettingsOptions = GuardOptionsFromSettings;
 

@@ -10,15 +10,20 @@
  *   --guard-fail open|closed           SAFEMED_GUARD_FAIL        guardFail      (default closed)
  *   --guard-config <yaml>              SAFEMED_GUARD_CONFIG      guardConfig    (thresholds, overrides)
  *   --redact-upstream                  SAFEMED_REDACT_UPSTREAM   redactUpstream (default false)
+ *
+ * Their zod schema is guard-settings-schema.ts, loaded only when a setting needs validating; a policy
+ * file's reader (load-guard-policy-file.ts) only when one is given.
  */
-import { z } from 'zod';
-import type { SettingSource } from '../core/config.js';
+import { resolveSettings, type SettingSource } from '../core/config.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { CreateBackendOptions } from '../backends/registry.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import type { GuardSettings } from './guard-settings-schema.js';
 import type { GuardOptions, RiskAssessor } from './guard-types.js';
 import type { LlmGuard } from './llm-guard.js';
-import { DEFAULT_GUARD_POLICY, loadGuardPolicyFile, type GuardPolicy } from './policy.js';
+import { DEFAULT_GUARD_POLICY, type GuardPolicy } from './policy.js';
+
+export type { GuardSettings } from './guard-settings-schema.js';
 
 export const GUARD_SETTING_SOURCES: SettingSource[] = [
   { key: 'guard', flag: '--guard', env: 'SAFEMED_GUARD' },
@@ -29,22 +34,38 @@ export const GUARD_SETTING_SOURCES: SettingSource[] = [
   { key: 'redactUpstream', flag: '--redact-upstream', env: 'SAFEMED_REDACT_UPSTREAM' },
 ];
 
-const onOff = z
-  .union([z.boolean(), z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])], { error: 'must be on or off' })
-  .transform((value) => (typeof value === 'boolean' ? value : ['on', 'true', '1', 'yes'].includes(value)));
+/** The settings when none is given: what `guardSettingsSchema` makes of `{}` (a test holds the two equal). */
+export const DEFAULT_GUARD_SETTINGS: Readonly<GuardSettings> = Object.freeze({
+  guard: true,
+  guardLlmMode: 'uncertain',
+  guardFail: 'closed',
+  redactUpstream: false,
+});
 
-/** The guard keys, to `.extend()` a command's settings schema with. */
-export const guardSettingsShape = {
-  guard: onOff.default(true),
-  guardLlm: z.string().min(1).optional(),
-  guardLlmMode: z.enum(['always', 'never', 'uncertain'], { error: 'must be always, never or uncertain' }).default('uncertain'),
-  guardFail: z.enum(['open', 'closed'], { error: 'must be open or closed' }).default('closed'),
-  guardConfig: z.string().min(1).optional(),
-  redactUpstream: onOff.default(false),
-};
+export interface ResolveGuardSettingsInput {
+  /** Flag values by setting key (`guardFail`, ...); undefined = not given. */
+  flags: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+}
 
-export const guardSettingsSchema = z.object(guardSettingsShape);
-export type GuardSettings = z.infer<typeof guardSettingsSchema>;
+/**
+ * The guard's settings from flags and the environment (flag > env > default), as `resolveSettings`
+ * makes them with `guardSettingsSchema` — same values, same errors. The schema (and zod) loads only
+ * when a value differs from its default: a command run with no guard setting (`safemed guard check`)
+ * needs no validation and starts faster.
+ */
+export async function resolveGuardSettings(input: ResolveGuardSettingsInput): Promise<GuardSettings> {
+  const defaults: Readonly<Record<string, unknown>> = DEFAULT_GUARD_SETTINGS;
+  const given = GUARD_SETTING_SOURCES.some(({ key, env }) => {
+    const fromFlag = input.flags[key];
+    const fromEnv = input.env[env];
+    const value = fromFlag !== undefined ? fromFlag : fromEnv === '' ? undefined : fromEnv;
+    return value !== undefined && value !== defaults[key];
+  });
+  if (!given) return { ...DEFAULT_GUARD_SETTINGS };
+  const { guardSettingsSchema } = await import('./guard-settings-schema.js');
+  return resolveSettings(guardSettingsSchema, GUARD_SETTING_SOURCES, { ...input, file: {} });
+}
 
 export interface GuardOptionsFromSettings {
   logger?: Logger;
@@ -66,7 +87,7 @@ export interface GuardOptionsSetup {
 
 export async function guardOptionsFromSettings(settings: GuardSettings, options: GuardOptionsFromSettings = {}): Promise<GuardOptionsSetup> {
   const logger = options.logger ?? silentLogger;
-  const policy = settings.guardConfig ? loadGuardPolicyFile(settings.guardConfig) : DEFAULT_GUARD_POLICY;
+  const policy = settings.guardConfig ? (await import('./load-guard-policy-file.js')).loadGuardPolicyFile(settings.guardConfig) : DEFAULT_GUARD_POLICY;
   const spec = loadSafetySpec();
   let llmGuard: LlmGuard | undefined;
   if (settings.guard && settings.guardLlm && settings.guardLlmMode !== 'never') {

@@ -1,25 +1,23 @@
 /** Public entry of the safety specification (explicit exports). */
-export { loadSafetySpec, readSafetySpec, type LoadSafetySpecOptions } from './load-safety-spec.js';
-export {
-  ATTACK_IDS,
-  DIMENSION_IDS,
-  MECHANISM_IDS,
-  SPEC_LANGUAGES,
-  type AttackId,
-  type AttackStrategy,
-  type CotCriterion,
-  type Dimension,
-  type DimensionId,
-  type AnswerSignals,
-  type EmergencySituation,
-  type Mechanism,
-  type MechanismId,
-  type HarmfulnessRubric,
-  type Principle,
-  type RefusalText,
-  type RiskLevelDefinition,
-  type SafetySpec,
-  type SpecLanguage,
+export { loadSafetySpec } from './load-safety-spec.js';
+export { readSafetySpec, type LoadSafetySpecOptions } from './read-safety-spec.js';
+export { ATTACK_IDS, DIMENSION_IDS, MECHANISM_IDS, SPEC_LANGUAGES } from './safety-spec-ids.js';
+export type {
+  AttackId,
+  AttackStrategy,
+  CotCriterion,
+  Dimension,
+  DimensionId,
+  AnswerSignals,
+  EmergencySituation,
+  Mechanism,
+  MechanismId,
+  HarmfulnessRubric,
+  Principle,
+  RefusalText,
+  RiskLevelDefinition,
+  SafetySpec,
+  SpecLanguage,
 } from './safety-spec-schema.js';
 export {
   dimensionName,

@@ -1,78 +1,19 @@
 /**
- * Loads the SafeMed safety specification from the YAML files in src/spec/data/ (shipped in the
- * package, found from src and dist alike), validates it with zod once and caches it. A build loads
- * the validated JSON snapshot instead while the YAML is unchanged (define-data-file.ts).
+ * The SafeMed safety specification (the YAML files in src/spec/data/, shipped in the package, found
+ * from src and dist alike), read and validated once (read-safety-spec.ts) and cached. A build loads
+ * the validated JSON snapshot instead while the YAML is unchanged (define-data-file.ts); then neither
+ * the reader nor zod is loaded.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, describeError } from '../core/errors.js';
 import { resolvePackagePath } from '../core/package-paths.js';
-import { defineDataFile, moduleFile, parseYaml } from './define-data-file.js';
-import { safetySpecSchemas, type SafetySpec } from './safety-spec-schema.js';
-
-export interface LoadSafetySpecOptions {
-  /** Folder holding spec.yaml and the files it names (default: the package's src/spec/data). */
-  folder?: string;
-}
-
-function readYaml(path: string): Record<string, unknown> {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`Cannot read the safety specification file ${path}: ${describeError(error)}.`, {
-      cause: error,
-      fix: 'Reinstall safemed, or point the spec folder at a copy of src/spec/data.',
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(source);
-  } catch (error) {
-    throw new ConfigError(`The safety specification file ${path} is not valid YAML: ${describeError(error)}.`, { cause: error });
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`The safety specification file ${path} must hold a YAML mapping.`);
-  }
-  return parsed as Record<string, unknown>;
-}
-
-function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
-  return `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`;
-}
-
-/** Reads and validates a specification folder, without caching (tests, `spec` tooling). */
-export function readSafetySpec(options: LoadSafetySpecOptions = {}): SafetySpec {
-  const folder = options.folder ?? packageSpecFolder();
-  const at = (name: string) => `${folder}/${name}`;
-  const { safetySpecIndexSchema, safetySpecSchema } = safetySpecSchemas();
-  const index = safetySpecIndexSchema.safeParse(readYaml(at('spec.yaml')));
-  if (!index.success) {
-    const issue = index.error.issues[0];
-    throw new ConfigError(`Invalid safety specification index ${at('spec.yaml')}: ${issue ? describeIssue(issue) : 'invalid'}.`);
-  }
-  const { files, ...header } = index.data;
-  const merged: Record<string, unknown> = { ...header };
-  for (const [key, file] of Object.entries(files)) {
-    const content = readYaml(at(file));
-    if (!(key in content)) {
-      throw new ConfigError(`The safety specification file ${at(file)} must have a top-level "${key}" key.`);
-    }
-    merged[key] = content[key];
-  }
-  const parsed = safetySpecSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map(describeIssue).join('; ');
-    throw new ConfigError(`Invalid safety specification in ${folder}: ${issues}.`, {
-      fix: 'Fix the YAML under src/spec/data (see docs/safety-spec.md) and bump its version.',
-    });
-  }
-  return deepFreeze(parsed.data);
-}
+import { deepFreeze } from './deep-freeze.js';
+import { defineLazyDataFile, moduleFile } from './define-data-file.js';
+import type { SafetySpec } from './safety-spec-schema.js';
 
 const packageSpecFolder = () => resolvePackagePath('src', 'spec', 'data');
 
-const packageSpec = defineDataFile<SafetySpec>({
+const packageSpec = await defineLazyDataFile<SafetySpec>({
   id: 'safety-spec',
   sources: () => [
     ...readdirSync(packageSpecFolder())
@@ -80,21 +21,18 @@ const packageSpec = defineDataFile<SafetySpec>({
       .sort()
       .map((name) => `${packageSpecFolder()}/${name}`),
     fileURLToPath(import.meta.url),
+    moduleFile(import.meta.url, './read-safety-spec'),
     moduleFile(import.meta.url, './safety-spec-schema'),
+    moduleFile(import.meta.url, './safety-spec-ids'),
   ],
-  read: () => readSafetySpec(),
+  importRead: async () => {
+    const { readSafetySpec } = await import('./read-safety-spec.js');
+    return () => readSafetySpec({ folder: packageSpecFolder() });
+  },
   revive: (json) => deepFreeze(json as SafetySpec),
 });
 
 /** The package's safety specification, read and validated on first use (or its build snapshot), then cached. */
 export function loadSafetySpec(): SafetySpec {
   return packageSpec.load();
-}
-
-function deepFreeze<Value>(value: Value): Value {
-  if (value && typeof value === 'object') {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EncoderHead } from '../../src/guard/classifier/encoder-head.js';
-import { inEmergencyBand, readEncoderHead } from '../../src/guard/classifier/encoder-head.js';
+import { inEmergencyBand } from '../../src/guard/classifier/encoder-head.js';
+import { readEncoderHead } from '../../src/guard/classifier/read-encoder-head.js';
 import type { RiskAssessment } from '../../src/guard/classifier/risk-assessment.js';
 import { refineAssessment } from '../../src/guard/assess-risk.js';
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/core/errors.js';
 import { resolvePackagePath } from '../../src/core/package-paths.js';
-import { loadSafetySpec, readSafetySpec } from '../../src/spec/load-safety-spec.js';
+import { loadSafetySpec } from '../../src/spec/load-safety-spec.js';
+import { readSafetySpec } from '../../src/spec/read-safety-spec.js';
 import { ATTACK_IDS, DIMENSION_IDS } from '../../src/spec/safety-spec-schema.js';
 import {
   formatHarmfulnessJudgePrompt,

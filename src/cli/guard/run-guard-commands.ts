@@ -1,6 +1,7 @@
 /**
  * The actions of `safemed guard check` and `safemed guard scan` (loaded only when one runs): the
- * guard's input decision on a text, a conversation or a JSONL file, without calling a model.
+ * guard's input decision on a text, a conversation or a JSONL file, without calling a model. zod
+ * loads only where something needs validating: guard settings given, a --messages file, scan lines.
  */
 import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -8,22 +9,19 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { ChatMessage } from '../../core/chat.js';
 import type { GuardFlags } from '../create-guard-from-flags.js';
-import { resolveSettings } from '../../core/config.js';
 import { DataFormatError, InvalidRequestError, describeError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
-import { GUARD_SETTING_SOURCES, guardOptionsFromSettings, guardSettingsSchema } from '../../guard/guard-options-from-settings.js';
+import { guardOptionsFromSettings, resolveGuardSettings } from '../../guard/guard-options-from-settings.js';
 import type { GuardOptions } from '../../guard/guard-types.js';
 import { previewGuardDecision, type GuardPreview } from '../../guard/preview-guard-decision.js';
-import { chatMessagesSchema, scanGuardLine } from '../../guard/scan-guard-input.js';
 import { loadSafetySpec } from '../../spec/load-safety-spec.js';
 import { dimensionName, principleLabel } from '../../spec/spec-lookups.js';
 
 
 async function guardOptionsFrom(flags: GuardFlags): Promise<{ options: GuardOptions; close(): Promise<void> }> {
-  const settings = resolveSettings(guardSettingsSchema, GUARD_SETTING_SOURCES, {
+  const settings = await resolveGuardSettings({
     flags: { guard: true, ...Object.fromEntries(Object.entries(flags).filter(([key, value]) => key.startsWith('guard') && value !== undefined)) },
     env: process.env,
-    file: {},
   });
   const setup = await guardOptionsFromSettings(settings, { logger: createLogger({ level: 'warn' }) });
   const { options } = setup;
@@ -31,7 +29,7 @@ async function guardOptionsFrom(flags: GuardFlags): Promise<{ options: GuardOpti
   return { options, close: () => setup.close() };
 }
 
-function readMessagesFile(path: string): ChatMessage[] {
+async function readMessagesFile(path: string): Promise<ChatMessage[]> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -42,6 +40,7 @@ function readMessagesFile(path: string): ChatMessage[] {
     });
   }
   const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'messages' in raw ? (raw).messages : raw;
+  const { chatMessagesSchema } = await import('../../guard/scan-guard-input.js');
   const parsed = chatMessagesSchema.safeParse(list);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -83,7 +82,7 @@ export async function runGuardCheck(text: string | undefined, flags: GuardFlags 
   if ((text === undefined) === (flags.messages === undefined)) {
     throw new InvalidRequestError('Give either a text or --messages <file.json>.', { fix: 'safemed guard check "How much ibuprofen can I take?"' });
   }
-  const messages = flags.messages ? readMessagesFile(flags.messages) : [{ role: 'user' as const, content: text ?? '' }];
+  const messages = flags.messages ? await readMessagesFile(flags.messages) : [{ role: 'user' as const, content: text ?? '' }];
   const guard = await guardOptionsFrom(flags);
   try {
     const preview = await previewGuardDecision(messages, guard.options);
@@ -104,6 +103,7 @@ export async function runGuardScan(flags: GuardFlags & { input: string; output?:
   } catch (error) {
     throw new InvalidRequestError(`Cannot read --input ${flags.input}: ${describeError(error)}.`, { fix: 'Pass a JSONL file: one {"id","text"} or {"id","messages"} per line.' });
   }
+  const { scanGuardLine } = await import('../../guard/scan-guard-input.js');
   const guard = await guardOptionsFrom(flags);
   const output: Writable = flags.output ? createWriteStream(flags.output) : process.stdout;
   const cliProgress = process.stderr.isTTY ? (await import('cli-progress')).default : undefined;

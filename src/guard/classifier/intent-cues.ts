@@ -4,32 +4,15 @@
  * pairwise conjunctions of the cues that fire in a span (`#violence&#evasion`). They let a linear model generalise from one source's vocabulary to
  * another's ("mock", "belittle" and "humiliate" share `#disrespect`) and capture interactions ("kill"
  * + "without getting caught") that single words cannot. Applied to normalised (lower-case) text.
- * The lexicons are data: assets/guard/intent-cues.yaml (read once, validated; a build loads its JSON
- * snapshot, spec/define-data-file.ts).
+ * The lexicons are data: assets/guard/intent-cues.yaml (read once and validated by read-cue-definitions.ts;
+ * a build loads its JSON snapshot without that module or zod, spec/define-data-file.ts).
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
-import { defineDataFile, parseYaml } from '../../spec/define-data-file.js';
+import { defineLazyDataFile, moduleFile } from '../../spec/define-data-file.js';
+import type { CueDefinition } from './read-cue-definitions.js';
 
-const cueDefinitionSchema = z.object({
-  name: z.string().startsWith('#'),
-  /** English word stems: match at a word start, any ending ("falsif" matches "falsifying"). */
-  stems: z.array(z.string()).optional(),
-  /** English phrases matched as whole words (may contain a regex alternation). */
-  phrases: z.array(z.string()).optional(),
-  /** Chinese words (substring match). */
-  chinese: z.array(z.string()).optional(),
-  /** Chinese regular-expression sources (for words that need context, e.g. 杀 but not 自杀). */
-  chinesePatterns: z.array(z.string()).optional(),
-  /** A whole regular-expression source (English words and Chinese substrings). */
-  pattern: z.string().optional(),
-});
-const cueFileSchema = z.object({ cues: z.array(cueDefinitionSchema) });
-
-export type CueDefinition = z.infer<typeof cueDefinitionSchema>;
+export type { CueDefinition } from './read-cue-definitions.js';
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()[\]\\]/g, '\\$&');
@@ -52,18 +35,13 @@ export function intentCuesPath(): string {
   return resolvePackagePath('assets', 'guard', 'intent-cues.yaml');
 }
 
-export function readCueDefinitions(path: string = intentCuesPath()): CueDefinition[] {
-  try {
-    return cueFileSchema.parse(parseYaml(readFileSync(path, 'utf8'))).cues;
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard's intent cues in ${path}`, { cause: error, fix: 'Restore assets/guard/intent-cues.yaml from git.' });
-  }
-}
-
-const packageCues = defineDataFile<CueDefinition[]>({
+const packageCues = await defineLazyDataFile<CueDefinition[]>({
   id: 'guard/intent-cues',
-  sources: () => [intentCuesPath(), fileURLToPath(import.meta.url)],
-  read: () => readCueDefinitions(),
+  sources: () => [intentCuesPath(), fileURLToPath(import.meta.url), moduleFile(import.meta.url, './read-cue-definitions')],
+  importRead: async () => {
+    const { readCueDefinitions } = await import('./read-cue-definitions.js');
+    return () => readCueDefinitions(intentCuesPath());
+  },
 });
 
 let compiled: [string, RegExp][] | undefined;

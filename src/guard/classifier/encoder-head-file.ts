@@ -1,0 +1,8 @@
+/** Where the committed sentence-encoder head lives and the format tag its file carries (no zod: the guard's start-up path needs them). */
+import { resolvePackagePath } from '../../core/package-paths.js';
+
+export const ENCODER_HEAD_FORMAT = 'safemed-guard-encoder-head/1';
+
+export function defaultEncoderHeadPath(): string {
+  return resolvePackagePath('assets', 'guard', 'encoder-head.json');
+}
