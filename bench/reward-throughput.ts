@@ -19,17 +19,24 @@
  *          turn the scores into the two rewards and their weighted total. The same `openai:` backend
  *          the reward server uses (node:http, a keep-alive agent of its own, no retries, 30 s timeout),
  *          64 calls in flight, the same judge process;
+ *        - the bare hop: bench/reward-bare-server.ts, its own process — the direct client's code behind the
+ *          least a node:http server needs to take a /get_reward batch (read, JSON.parse, cut the ChatML
+ *          queries, answer the rewards; no validation, limits, metrics, cache, retries or signals);
  *        - this process: the trainer (and the in-process contestants below).
  *      Contestants, each round a batch of 256 distinct harmful items (two judge calls each, 512 calls;
  *      nothing repeats, so the cache never answers), built before the clock starts:
  *        - server:      the trainer POSTs the batch to /get_reward (ChatML queries, labels "harmful"; node:http
  *                       with a keep-alive agent) and reads the rewards. What a trainer with SafeMed does.
+ *        - bare:        the trainer POSTs the same batch to the bare hop. What one HTTP hop costs without
+ *                       SafeMed: server vs bare is what SafeMed adds beyond the hop, bare vs direct the hop.
  *        - direct:      the direct client process scores the batch. What a trainer without SafeMed does.
  *        - library:     the scorer in this process (SafeMed as a library, or `safemed reward score`).
  *        - inline:      the direct client's code in this process (the library's like-for-like baseline).
  *        - prerendered: a bare client in this process sending the same prompts rendered before the clock
  *                       starts (an upper bound: no rendering, no parsing; not the target).
- *      12 rounds rotating the order of the five so load from other processes hits all alike. Per
+ *      18 rounds (--rounds), the six in a balanced order (see balancedOrders) so that load from other
+ *      processes and what each contestant leaves behind hit all alike; before each timed round this
+ *      process collects its garbage and pauses 20 ms (see settle). Per
  *      contestant: judge calls/s, items/s, and CPU per judge call of each process (this one from
  *      process.cpuUsage, the children from /proc/<pid>/stat, 10 ms ticks summed over all rounds).
  *      Ratios are medians of per-round ratios (each round's pair ran close together), and, steadier on
@@ -45,7 +52,8 @@
  *      labels) from this process to a reward server process: rule-only (no judge), and with the
  *      instant judge (fresh items per request, so every judge call goes out).
  *
- * Run: node --import tsx bench/reward-throughput.ts   (prints the load average before and after)
+ * Run: node --import tsx bench/reward-throughput.ts [--rounds 18] [--judged-only]   (--help; prints the load
+ * average before and after)
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
@@ -53,6 +61,10 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../src/backends/registry.js';
@@ -67,7 +79,48 @@ import type { RewardItem } from '../src/reward/reward-types.js';
 import { formatHarmfulnessJudgePrompt } from '../src/spec/index.js';
 import { BATCH, createDirectJudgeClient, harmfulItems, IN_FLIGHT, inFlightPool, rewardItems } from './support/reward-bench-items.js';
 
-const ROUNDS = 12;
+const { values: flags } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '18' },
+    'judged-only': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(`node --import tsx bench/reward-throughput.ts [--rounds 18] [--judged-only]
+  --rounds N      rounds of the six judged contestants (a multiple of 6 balances their order)
+  --judged-only   only measurement 2 (the judged contestants); skips the rule-only, no-HTTP and latency figures`);
+  process.exit(0);
+}
+const ROUNDS = Number(flags.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
+
+/**
+ * The contestants' order in each round: a Williams design (for six, six orders: each contestant runs
+ * once in each position and follows each other contestant exactly once), so what one contestant
+ * leaves behind (garbage its process collects later, a socket pool, cache lines) lands on every other
+ * alike. A fixed rotation put the same contestant after the same one every round: the server round
+ * always came right after the prerendered one, and this process was still collecting the prerendered
+ * round's garbage while the trainer waited for /get_reward.
+ */
+function balancedOrders(count: number): number[][] {
+  const first = Array.from({ length: count }, (_, step) => (step === 0 ? 0 : step % 2 === 1 ? (step + 1) / 2 : count - step / 2));
+  return Array.from({ length: count }, (_, shift) => first.map((index) => (index + shift) % count)).flatMap((order) => (count % 2 === 1 ? [order, [...order].reverse()] : [order]));
+}
+
+/**
+ * Before each timed round: this process collects its garbage now (a full GC; this process hosts the
+ * in-process contestants, whose garbage would otherwise be collected — on the machine's two cores —
+ * during whichever round comes next) and waits a moment for the children's background work to end.
+ * Every contestant gets the same; the child processes are not touched, so the reward server and the
+ * direct client still pay for their own garbage in their own rounds.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+async function settle(): Promise<void> {
+  collectGarbage();
+  await sleep(20);
+}
 
 /** The OpenRLHF /get_reward body for `batch`: ChatML queries (prompt + response), prompts, labels. */
 function getRewardBody(batch: RewardItem[]): string {
@@ -228,22 +281,22 @@ async function startDirectClient(judgeBaseUrl: string): Promise<{ pid: number | 
   };
 }
 
-type Contestant = 'server' | 'direct' | 'library' | 'inline' | 'prerendered';
-const CONTESTANTS: Contestant[] = ['server', 'direct', 'library', 'inline', 'prerendered'];
+type Contestant = 'server' | 'bare' | 'direct' | 'library' | 'inline' | 'prerendered';
+const CONTESTANTS: Contestant[] = ['server', 'bare', 'direct', 'library', 'inline', 'prerendered'];
 
 interface Tally {
   calls: number;
   items: number;
   seconds: number;
-  /** CPU seconds of this process, the reward server process, the direct client process and the judge process. */
-  cpu: { self: number; server: number; direct: number; judge: number };
+  /** CPU seconds of this process, the reward server process, the bare hop, the direct client process and the judge process. */
+  cpu: { self: number; server: number; bare: number; direct: number; judge: number };
   /** calls/s of each round, in round order */
   rates: number[];
-  /** client-side CPU µs per call of each round (this process + reward server + direct client: everything but the judge) */
+  /** client-side CPU µs per call of each round (this process + reward server + bare hop + direct client: everything but the judge) */
   clientCpu: number[];
 }
 
-async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record<Contestant, Tally>> {
+async function judged(judge: ChildProcess, server: ChildProcess, bare: ChildProcess): Promise<Record<Contestant, Tally>> {
   const backendOptions = { maxRetries: 0, timeoutMs: 30_000, model: 'bench-judge' };
   const judgeUri = `openai:${judge.address}`;
   const directProcess = await startDirectClient(judge.address);
@@ -267,6 +320,10 @@ async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record
       const body = getRewardBody(harmfulItems(BATCH, salt));
       return Promise.resolve(async () => (await postGetReward(server.address, body, BATCH)).length);
     },
+    bare: (salt) => {
+      const body = getRewardBody(harmfulItems(BATCH, salt));
+      return Promise.resolve(async () => (await postGetReward(bare.address, body, BATCH)).length);
+    },
     direct: async (salt) => {
       await directProcess.prepare(salt);
       return () => directProcess.run();
@@ -289,30 +346,39 @@ async function judged(judge: ChildProcess, server: ChildProcess): Promise<Record
       });
     },
   };
-  const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, items: 0, seconds: 0, cpu: { self: 0, server: 0, direct: 0, judge: 0 }, rates: [] as number[], clientCpu: [] as number[] }])) as Record<Contestant, Tally>;
+  const tallies = Object.fromEntries(CONTESTANTS.map((name) => [name, { calls: 0, items: 0, seconds: 0, cpu: { self: 0, server: 0, bare: 0, direct: 0, judge: 0 }, rates: [] as number[], clientCpu: [] as number[] }])) as Record<Contestant, Tally>;
   for (let warm = 0; warm < 4; warm += 1) {
     for (const name of CONTESTANTS) await (await prepare[name](`warm-${name}-${String(warm)}`))();
   }
   const countersBefore = await serverCounters(server.address);
+  const orders = balancedOrders(CONTESTANTS.length);
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (let turn = 0; turn < CONTESTANTS.length; turn += 1) {
-        const name = CONTESTANTS[(round + turn) % CONTESTANTS.length] ?? 'server';
+      for (const index of orders[round % orders.length] ?? []) {
+        const name = CONTESTANTS[index] ?? 'server';
         const run = await prepare[name](`${name}-${String(round)}`);
+        await settle();
         const serverCpu = childCpuSeconds(server.pid);
         const directCpu = childCpuSeconds(directProcess.pid);
+        const bareCpu = childCpuSeconds(bare.pid);
         const judgeCpu = childCpuSeconds(judge.pid);
         const cpuBefore = process.cpuUsage();
         const started = performance.now();
         const scored = await run();
         const seconds = (performance.now() - started) / 1000;
         const tally = tallies[name];
-        const used = { self: cpuSeconds(cpuBefore), server: childCpuSeconds(server.pid) - serverCpu, direct: childCpuSeconds(directProcess.pid) - directCpu };
+        const used = {
+          self: cpuSeconds(cpuBefore),
+          server: childCpuSeconds(server.pid) - serverCpu,
+          bare: childCpuSeconds(bare.pid) - bareCpu,
+          direct: childCpuSeconds(directProcess.pid) - directCpu,
+        };
         tally.cpu.self += used.self;
         tally.cpu.server += used.server;
+        tally.cpu.bare += used.bare;
         tally.cpu.direct += used.direct;
         tally.cpu.judge += childCpuSeconds(judge.pid) - judgeCpu;
-        tally.clientCpu.push(((used.self + used.server + used.direct) / (scored * 2)) * 1e6);
+        tally.clientCpu.push(((used.self + used.server + used.bare + used.direct) / (scored * 2)) * 1e6);
         tally.items += scored;
         tally.calls += scored * 2;
         tally.seconds += seconds;
@@ -405,24 +471,28 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(' / ');
 console.log(`load average (1 / 5 / 15 min) at the start: ${load()}`);
-const labelled = await ruleOnly(true);
-const unlabelled = await ruleOnly(false);
-console.log(`rule-only, labelled items, batch ${String(BATCH)}, in-process: ${format(labelled.wall)} items/s wall, ${format(labelled.cpu)} items per CPU-second (median of ${String(labelled.blocks)} blocks; target ≥ 20,000 on one core)`);
-console.log(`rule-only, kind from the guard classifier, batch ${String(BATCH)}, in-process: ${format(unlabelled.wall)} items/s wall, ${format(unlabelled.cpu)} items per CPU-second`);
+if (!flags['judged-only']) {
+  const labelled = await ruleOnly(true);
+  const unlabelled = await ruleOnly(false);
+  console.log(`rule-only, labelled items, batch ${String(BATCH)}, in-process: ${format(labelled.wall)} items/s wall, ${format(labelled.cpu)} items per CPU-second (median of ${String(labelled.blocks)} blocks; target ≥ 20,000 on one core)`);
+  console.log(`rule-only, kind from the guard classifier, batch ${String(BATCH)}, in-process: ${format(unlabelled.wall)} items/s wall, ${format(unlabelled.cpu)} items per CPU-second`);
+}
 
 const judge = await startJudge();
 const judgedServer = await startRewardServer(judge.address);
+const bareServer = await startChild([here('./reward-bare-server.ts'), judge.address], /listening on (http:\S+)/, 'stdin');
 const ruleServer = await startRewardServer();
 try {
-  const tallies = await judged(judge, judgedServer);
+  const tallies = await judged(judge, judgedServer, bareServer);
   const rate = (tally: Tally) => tally.calls / tally.seconds;
   const pairRatio = (name: Contestant, against: Contestant) => median(tallies[name].rates.map((value, index) => value / (tallies[against].rates[index] ?? Number.NaN)));
   const perCall = (seconds: number, tally: Tally) => ((seconds / tally.calls) * 1e6).toFixed(0);
   console.log(
-    `instant judge (own process), ${String(IN_FLIGHT)} calls in flight, ${String(ROUNDS)} rotating rounds of ${String(BATCH)} harmful items (${String(BATCH * 2)} judge calls) per contestant; reward server = \`safemed reward serve\` and the direct client each in their own process:`,
+    `instant judge (own process), ${String(IN_FLIGHT)} calls in flight, ${String(ROUNDS)} rounds in a balanced order of ${String(BATCH)} harmful items (${String(BATCH * 2)} judge calls) per contestant; reward server = \`safemed reward serve\` and the direct client each in their own process:`,
   );
   const labels: Record<Contestant, string> = {
     server: 'trainer -> /get_reward -> reward server process -> judge',
+    bare: "trainer -> /get_reward -> bare hop process (the direct client's code behind node:http) -> judge",
     direct: "direct client process (a trainer's own judge code: split, render, send, parse, reward) -> judge",
     library: 'scorer in this process -> judge',
     inline: "the direct client's code in this process -> judge",
@@ -432,34 +502,38 @@ try {
     const tally = tallies[name];
     const cpu = tally.cpu;
     console.log(
-      `  ${name.padEnd(11)} ${labels[name]}: ${format(rate(tally))} calls/s, ${format(tally.items / tally.seconds)} items/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))} calls/s); CPU µs per call: this process ${perCall(cpu.self, tally)}, reward server ${perCall(cpu.server, tally)}, direct client ${perCall(cpu.direct, tally)}, judge ${perCall(cpu.judge, tally)}`,
+      `  ${name.padEnd(11)} ${labels[name]}: ${format(rate(tally))} calls/s, ${format(tally.items / tally.seconds)} items/s (rounds ${format(Math.min(...tally.rates))}–${format(Math.max(...tally.rates))} calls/s); CPU µs per call: this process ${perCall(cpu.self, tally)}, reward server ${perCall(cpu.server, tally)}, bare hop ${perCall(cpu.bare, tally)}, direct client ${perCall(cpu.direct, tally)}, judge ${perCall(cpu.judge, tally)}`,
     );
   }
   /** Median over the rounds of the client-side CPU per call (a garbage collection of this process that lands in one round does not weigh on the whole). */
   const clientCpu = (tally: Tally) => median(tally.clientCpu);
   for (const [name, against, note] of [
     ['server', 'direct', 'the target: separate processes, as users run them'],
+    ['bare', 'direct', 'one HTTP hop without SafeMed'],
+    ['server', 'bare', 'what SafeMed adds beyond the hop'],
     ['library', 'inline', 'the scorer as a library, both in this process'],
     ['library', 'prerendered', 'upper bound, not the target'],
   ] as const) {
     console.log(
-      `  ${name} vs ${against} (${note}): calls/s median of per-round ratios ${(pairRatio(name, against) * 100).toFixed(0)} %, overall ${((rate(tallies[name]) / rate(tallies[against])) * 100).toFixed(0)} %; client-side CPU per call (median of rounds) ${against} ÷ ${name} ${((clientCpu(tallies[against]) / clientCpu(tallies[name])) * 100).toFixed(0)} % (target ≥ 90 %)`,
+      `  ${name} vs ${against} (${note}): calls/s median of per-round ratios ${(pairRatio(name, against) * 100).toFixed(0)} %, overall ${((rate(tallies[name]) / rate(tallies[against])) * 100).toFixed(0)} %; client-side CPU per call (median of rounds) ${against} ÷ ${name} ${((clientCpu(tallies[against]) / clientCpu(tallies[name])) * 100).toFixed(0)} %${(name === 'server' && against === 'direct') || (name === 'library' && against === 'inline') ? ' (target ≥ 90 %)' : ''}`,
     );
   }
-  for (const [server, withJudge] of [
+  for (const [server, withJudge] of flags['judged-only'] ? [] : ([
     [ruleServer, false],
     [judgedServer, true],
-  ] as const) {
+  ] as const)) {
     const latency = await getRewardLatency(server.address, withJudge);
     console.log(`POST /get_reward, ${String(BATCH)} mixed items, reward server process, ${withJudge ? 'instant judge (own process)' : 'rule-only'}: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms over ${String(latency.requests)} requests`);
   }
 } finally {
   trainerAgent.destroy();
-  await Promise.all([judgedServer.stop(), ruleServer.stop(), judge.stop()]);
+  await Promise.all([judgedServer.stop(), bareServer.stop(), ruleServer.stop(), judge.stop()]);
 }
 // after the HTTP rounds: its 100,000-answer cache is garbage the HTTP contestants should not collect
-const overhead = await overheadWithoutHttp();
-console.log(
-  `without HTTP (in-process judge answering on the next turn), CPU µs per judge call: scorer ${overhead.scorer.toFixed(1)}, scorer with a full cache (${format(overhead.cacheEntries)} answers) ${overhead.scorerFullCache.toFixed(1)}, direct client's code (split, render, parse, reward) ${overhead.direct.toFixed(1)}`,
-);
+if (!flags['judged-only']) {
+  const overhead = await overheadWithoutHttp();
+  console.log(
+    `without HTTP (in-process judge answering on the next turn), CPU µs per judge call: scorer ${overhead.scorer.toFixed(1)}, scorer with a full cache (${format(overhead.cacheEntries)} answers) ${overhead.scorerFullCache.toFixed(1)}, direct client's code (split, render, parse, reward) ${overhead.direct.toFixed(1)}`,
+  );
+}
 console.log(`load average (1 / 5 / 15 min) at the end: ${load()}`);

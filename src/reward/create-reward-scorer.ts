@@ -71,13 +71,8 @@ function lastUserText(messages: ChatMessage[]): string {
 }
 
 const notApplicable: ComponentScore = { value: null, source: 'not_applicable' };
-/** Items prepared per event-loop turn when judges are asked (see scoreInTurns). */
+/** Items started per event-loop turn when judges are asked (see scoreInPool). */
 const ITEMS_PER_TURN = 32;
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => {
-    setImmediate(resolve);
-  });
-const ignore = (): void => undefined;
 const harmfulnessToReward = (score: number): number => (5 - score) / 4;
 const rubricToReward = (score: number): number => (score - 1) / 4;
 /** The XSTest judge's class → over-refusal reward: answered 1, partial refusal 0.5, refused 0. */
@@ -133,6 +128,8 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
   const explanationByJudge = useJudge(config.explanation.method, 'explanation');
   const overRefusalByJudge = useJudge(config.overRefusal.method, 'overRefusal');
   const firstJudge = judges[0];
+  /** Items of one batch scored at a time when judges are asked (see scoreInPool): each asks at least one judge call. */
+  const itemsInProgress = Math.max(1, config.judge.concurrency);
 
   interface ItemContext {
     item: RewardItem;
@@ -314,22 +311,66 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
   };
 
   /**
-   * With judges: the batch yields to the event loop every ITEMS_PER_TURN items, so the first judge calls
-   * are on the wire (and their answers read) while the rest of the batch is still being prepared.
+   * With judges: at most `itemsInProgress` items of the batch are being scored at a time; when one is
+   * done the next starts. That keeps every judge slot busy (each item asks one or more judges) while the
+   * rest of the batch waits as plain items — a 256-item batch started at once left ~450 judge calls
+   * suspended in the semaphore's queue (promises, closures, async frames), which every young-generation
+   * GC copied and then promoted. Items start at most ITEMS_PER_TURN per event-loop turn, so the first
+   * judge calls are on the wire (and their answers read) while the next are prepared. The first failure
+   * rejects the batch, and no item starts after it.
    */
-  const scoreInTurns = async (items: RewardItem[], signal: AbortSignal | undefined): Promise<RewardResult[]> => {
-    const results: Array<Promise<RewardResult>> = [];
-    for (let index = 0; index < items.length; index += 1) {
-      if (index > 0 && index % ITEMS_PER_TURN === 0) await nextTurn();
-      const item = items[index];
-      if (!item) continue;
-      const result = Promise.resolve(scoreItem(item, signal));
-      // handled now (an early failure must not count as unhandled while later items are prepared); Promise.all reports it
-      result.catch(ignore);
-      results.push(result);
-    }
-    return Promise.all(results);
-  };
+  const scoreInPool = (items: RewardItem[], signal: AbortSignal | undefined): Promise<RewardResult[]> =>
+    new Promise((resolve, reject) => {
+      const results = new Array<RewardResult>(items.length);
+      let next = 0;
+      let running = 0;
+      let failed = false;
+      let budget = ITEMS_PER_TURN;
+      let turnPending = false;
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
+      const newTurn = () => {
+        turnPending = false;
+        budget = ITEMS_PER_TURN;
+        take();
+      };
+      const take = (): void => {
+        while (!failed && running < itemsInProgress && next < items.length) {
+          if (budget === 0) {
+            if (!turnPending) {
+              turnPending = true;
+              setImmediate(newTurn);
+            }
+            return;
+          }
+          budget -= 1;
+          const index = next;
+          next += 1;
+          let result: RewardResult | Promise<RewardResult>;
+          try {
+            result = scoreItem(items[index] as RewardItem, signal);
+          } catch (error) {
+            fail(error);
+            return;
+          }
+          if (result instanceof Promise) {
+            running += 1;
+            result.then((done) => {
+              results[index] = done;
+              running -= 1;
+              take();
+            }, fail);
+          } else {
+            results[index] = result;
+          }
+        }
+        if (!failed && running === 0 && next === items.length) resolve(results);
+      };
+      take();
+    });
 
   return {
     config,
@@ -338,7 +379,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     score: (items, signal) => {
       // One batch signal fans out to every judge call of every item (each adds an abort listener).
       if (signal) setMaxListeners(0, signal);
-      return judges.length === 0 ? scoreAtOnce(items, signal) : scoreInTurns(items, signal);
+      return judges.length === 0 ? scoreAtOnce(items, signal) : scoreInPool(items, signal);
     },
     close: async () => {
       await Promise.all(judges.map((judge) => judge.backend.close()));

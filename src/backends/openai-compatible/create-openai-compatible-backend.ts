@@ -120,19 +120,47 @@ export async function createOpenAICompatibleBackend(
     });
   };
 
+  /**
+   * The calls in flight per caller signal, and the one abort listener each such signal gets: many calls
+   * often share one signal (a batch, a request), and a listener per call costs an add and a remove that
+   * each walk the signal's whole listener list.
+   */
+  const linked = new Map<AbortSignal, { controllers: Set<AbortController>; onAbort: () => void }>();
+  const link = (signal: AbortSignal, controller: AbortController) => {
+    let entry = linked.get(signal);
+    if (!entry) {
+      const controllers = new Set<AbortController>();
+      const onAbort = () => {
+        linked.delete(signal);
+        for (const each of controllers) each.abort(signal.reason);
+      };
+      entry = { controllers, onAbort };
+      linked.set(signal, entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    entry.controllers.add(controller);
+  };
+  const unlink = (signal: AbortSignal, controller: AbortController) => {
+    const entry = linked.get(signal);
+    if (!entry) return;
+    entry.controllers.delete(controller);
+    if (entry.controllers.size > 0) return;
+    linked.delete(signal);
+    signal.removeEventListener('abort', entry.onAbort);
+  };
+
   /** Links the caller's signal with close(), so closing the backend aborts in-flight calls. */
   const track = (signal: AbortSignal | undefined) => {
     const controller = new AbortController();
     inFlight.add(controller);
     if (!signal) return { signal: controller.signal, release: () => inFlight.delete(controller) };
     // linked by hand: AbortSignal.any costs more per call and keeps the signals alive longer
-    const onAbort = () => { controller.abort(signal.reason); };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) controller.abort(signal.reason);
+    else link(signal, controller);
     return {
       signal: controller.signal,
       release: () => {
-        signal.removeEventListener('abort', onAbort);
+        unlink(signal, controller);
         inFlight.delete(controller);
       },
     };
