@@ -36,7 +36,7 @@
  *                       starts (an upper bound: no rendering, no parsing; not the target).
  *      18 rounds (--rounds), the six in a balanced order (see balancedOrders) so that load from other
  *      processes and what each contestant leaves behind hit all alike; before each timed round this
- *      process collects its garbage and pauses 20 ms (see settle). Per
+ *      process collects its garbage and waits until it is quiet (see settle). Per
  *      contestant: judge calls/s, items/s, and CPU per judge call of each process (this one from
  *      process.cpuUsage, the children from /proc/<pid>/stat, 10 ms ticks summed over all rounds).
  *      Ratios are medians of per-round ratios (each round's pair ran close together), and, steadier on
@@ -111,15 +111,20 @@ function balancedOrders(count: number): number[][] {
 /**
  * Before each timed round: this process collects its garbage now (a full GC; this process hosts the
  * in-process contestants, whose garbage would otherwise be collected — on the machine's two cores —
- * during whichever round comes next) and waits a moment for the children's background work to end.
- * Every contestant gets the same; the child processes are not touched, so the reward server and the
- * direct client still pay for their own garbage in their own rounds.
+ * during whichever round comes next), then waits until it is quiet (under 0.5 ms of CPU in 10 ms: the
+ * GC's background sweeping is done; at most 300 ms). Every contestant gets the same; the child processes
+ * are not touched, so the reward server, the bare hop and the direct client still pay for their own
+ * garbage in their own rounds.
  */
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 async function settle(): Promise<void> {
   collectGarbage();
-  await sleep(20);
+  for (let waited = 0; waited < 300; waited += 10) {
+    const before = process.cpuUsage();
+    await sleep(10);
+    if (cpuSeconds(before) < 0.0005) return;
+  }
 }
 
 /** The OpenRLHF /get_reward body for `batch`: ChatML queries (prompt + response), prompts, labels. */
