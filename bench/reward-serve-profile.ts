@@ -1,18 +1,26 @@
 /**
- * Where the reward server process spends its CPU per judge call, next to the direct client process
- * doing the same work without SafeMed (the pair bench/reward-throughput.ts compares). Starts the
- * instant judge (bench/reward-judge-server.ts), `safemed reward serve` through the CLI and the direct
- * client (bench/reward-direct-client.ts), the last two under `node --cpu-prof`, drives both with
- * alternating rounds of 256 fresh harmful items (512 judge calls) as the throughput bench does, then
- * reads the two profiles back and keeps only the samples taken while a measured round of that process
- * ran (the profiles' clock is CLOCK_MONOTONIC, as is process.hrtime here). Prints per process: CPU µs
- * per judge call (from /proc and from the samples), the top functions by self time and by inclusive
- * time (µs per judge call), and self time grouped by where the code lives.
+ * Where the reward server process spends its CPU per judge call, next to the processes that do the same
+ * judge work without SafeMed (the ones bench/reward-throughput.ts compares it with). Starts the instant
+ * judge (bench/reward-judge-server.ts), `safemed reward serve` through the CLI, the bare hop
+ * (bench/reward-bare-server.ts: the direct client's code behind node:http) and the direct client
+ * (bench/reward-direct-client.ts) — all but the judge under `node --cpu-prof` — and drives them in
+ * rotating rounds of 256 fresh harmful items (512 judge calls), this process acting as the trainer (it
+ * hosts no contestant, so its own CPU per call is the trainer's work alone). Then it reads the profiles
+ * back and keeps only the samples taken while a measured round of that process ran (the profiles' clock
+ * is CLOCK_MONOTONIC, as is process.hrtime here). Prints per process: calls/s, CPU µs per judge call
+ * (/proc: overall and median of rounds; main thread and the other threads — V8's GC and compiler helpers),
+ * paired per-round CPU ratios, then per process the self time grouped by where the code lives and the top
+ * functions by self and inclusive time (µs per judge call; the profiler's own cost is in them).
  *
- * Run: node --import tsx bench/reward-serve-profile.ts [--rounds 12] [--interval 200] [--top 30] [--keep <dir>] [--no-profile] [--trace-gc] [--base-root <checkout>] [--idle-ms 0]
- *   --idle-ms: a pause after each round (the throughput bench's processes wait while other contestants run);
- *   --base-root: also a reward server from another checkout (e.g. the code before a change), in the same
- *   rotating rounds, for paired before/after figures; --trace-gc: count the children's GCs; --no-profile: the same rounds without the profiler (its figures alone); --interval: the profiler's sampling interval in µs; --keep: leave the .cpuprofile files in <dir>.
+ * Run: node --import tsx bench/reward-serve-profile.ts [--rounds 12] [--interval 200] [--top 30] [--keep <dir>]
+ *        [--no-profile] [--trace-gc] [--base-root <checkout>] [--idle-ms 0]
+ *   --no-profile   the same rounds without the profiler (its CPU figures alone)
+ *   --trace-gc     count the children's GCs (--trace-gc-nvp: pauses, bytes promoted and surviving)
+ *   --base-root    also a reward server from another checkout (e.g. the code before a change) in the same
+ *                  rounds, for paired before/after figures
+ *   --idle-ms      a pause after each round (in the throughput bench each process waits while others run)
+ *   --interval     the profiler's sampling interval in µs; --keep: leave the .cpuprofile files (and the
+ *                  measured rounds' spans, windows.json) in <dir>
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
@@ -41,7 +49,7 @@ const { values: flags } = parseArgs({
   },
 });
 if (flags.help) {
-  console.log('node --import tsx bench/reward-serve-profile.ts [--rounds 12] [--interval 200] [--top 30] [--keep <dir>] [--no-profile] [--trace-gc] [--base-root <checkout>] [--idle-ms 0]');
+  console.log('node --import tsx bench/reward-serve-profile.ts [--rounds 12] [--interval 200] [--top 30] [--keep <dir>] [--no-profile] [--trace-gc] [--base-root <checkout>] [--idle-ms 0]  (see the header of this file)');
   process.exit(0);
 }
 const ROUNDS = Number(flags.rounds);
