@@ -60,9 +60,16 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const gcTraces: Record<'server' | 'base' | 'bare' | 'direct', string> = { server: '', base: '', bare: '', direct: '' };
 const profileArgs = (name: string) => [...(flags['trace-gc'] ? ['--trace-gc', '--trace-gc-nvp'] : []), ...(flags['no-profile'] ? [] : ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name), '--cpu-prof-interval', flags.interval])];
 
+const children: Array<ChildProcessByStdio<Writable, Readable, null>> = [];
 function spawnNode(args: string[]): ChildProcessByStdio<Writable, Readable, null> {
-  return spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  children.push(child);
+  return child;
 }
+// a failure half-way must not leave a child behind (a profiled server samples on, using CPU, until killed)
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
 
 async function firstMatch(child: ChildProcessByStdio<Writable, Readable, null>, pattern: RegExp, trace?: 'server' | 'base' | 'bare'): Promise<string> {
   let seen = '';
