@@ -80,12 +80,15 @@ test('chat: Ctrl-D (end of terminal input) while an answer streams stops it at o
   t.after(() => upstream.close());
   const input = new PassThrough();
   let output = '';
-  const session = runChat(undefined, { server: upstream.url, stream: true, guard: 'on' }, { input, write: (text) => (output += text), interactive: true, styled: false });
+  const prompts = new PassThrough();
+  prompts.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const session = runChat(undefined, { server: upstream.url, stream: true, guard: 'on' }, { input, write: (text) => (output += text), interactive: true, styled: false, promptOutput: prompts });
   input.write('a question that never gets an answer\n');
   await started;
   input.end();
   await session;
   assert.match(output, /\[stopped: you ended this answer before it was complete\.\]/);
+  assert.match(output, /you> /);
 });
 
 test('chat --threads two is a clear error naming the flag', async () => {

@@ -64,6 +64,8 @@ export interface ChatIo {
   interactive: boolean;
   /** Dim the reasoning (a terminal) or label it (pipes, files). */
   styled: boolean;
+  /** Where an interactive session's line editor echoes and shows its `you>` prompt (default: stdout). */
+  promptOutput?: NodeJS.WritableStream;
 }
 
 const terminalIo = (): ChatIo => ({
@@ -71,6 +73,7 @@ const terminalIo = (): ChatIo => ({
   write: (text) => void process.stdout.write(text),
   interactive: process.stdin.isTTY,
   styled: process.stdout.isTTY,
+  promptOutput: process.stdout,
 });
 
 export async function runChat(question: string | undefined, flags: ChatFlags, io: ChatIo = terminalIo()): Promise<void> {
@@ -113,7 +116,7 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
       return;
     }
     const isTTY = io.interactive;
-    const lines = createInterface({ input: io.input, ...(isTTY ? { output: process.stdout } : {}), terminal: isTTY && io.input === process.stdin });
+    const lines = createInterface({ input: io.input, ...(isTTY ? { output: io.promptOutput ?? process.stdout } : {}), terminal: isTTY && io.input === process.stdin });
     const input = { ended: false };
     // Ctrl-D while an answer streams: stop it now (not after it finishes), then leave. (Piped input
     // ends right after its last line; the questions already read are still answered.)
