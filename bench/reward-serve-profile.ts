@@ -33,6 +33,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RewardItem } from '../src/reward/reward-types.js';
+import { statCpuSeconds, waitForAddress } from './support/bench-processes.js';
 import { BATCH, harmfulItems } from './support/reward-bench-items.js';
 
 const { values: flags } = parseArgs({
@@ -72,34 +73,17 @@ process.on('exit', () => {
 });
 
 async function firstMatch(child: ChildProcessByStdio<Writable, Readable, null>, pattern: RegExp, trace?: 'server' | 'base' | 'bare'): Promise<string> {
-  let seen = '';
   if (trace !== undefined) {
     child.stdout.on('data', (chunk: Buffer) => {
       gcTraces[trace] += chunk.toString();
     });
   }
-  return new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = pattern.exec(seen);
-      if (match?.[1] !== undefined) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => {
-      reject(new Error(`a child exited (${String(code)}) before it printed its address: ${seen}`));
-    });
-  });
+  return waitForAddress(child, pattern, 'a child');
 }
 
 function childCpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
-  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return statCpuSeconds(readFileSync(`/proc/${String(pid)}/stat`, 'utf8'));
 }
 
 /** CPU seconds of the main thread and of all other threads (V8's GC and compiler helpers, libuv's pool: all named "node"). */
@@ -110,8 +94,7 @@ function threadCpuSeconds(pid: number | undefined): Map<string, number> {
     try {
       const stat = readFileSync(`/proc/${String(pid)}/task/${task}/stat`, 'utf8');
       const name = task === String(pid) ? 'main thread' : 'other threads';
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      byName.set(name, (byName.get(name) ?? 0) + statCpuSeconds(stat));
     } catch {
       // the thread ended
     }

@@ -58,13 +58,9 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../src/backends/registry.js';
@@ -77,6 +73,7 @@ import { createRewardScorer } from '../src/reward/create-reward-scorer.js';
 import { parseRewardConfig } from '../src/reward/reward-config.js';
 import type { RewardItem } from '../src/reward/reward-types.js';
 import { formatHarmfulnessJudgePrompt } from '../src/spec/index.js';
+import { balancedOrders, childCpuSeconds, cpuSeconds, settle, waitForAddress } from './support/bench-processes.js';
 import { BATCH, createDirectJudgeClient, harmfulItems, IN_FLIGHT, inFlightPool, rewardItems } from './support/reward-bench-items.js';
 
 const { values: flags } = parseArgs({
@@ -95,38 +92,6 @@ if (flags.help) {
 const ROUNDS = Number(flags.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
 
-/**
- * The contestants' order in each round: a Williams design (for six, six orders: each contestant runs
- * once in each position and follows each other contestant exactly once), so what one contestant
- * leaves behind (garbage its process collects later, a socket pool, cache lines) lands on every other
- * alike. A fixed rotation put the same contestant after the same one every round: the server round
- * always came right after the prerendered one, and this process was still collecting the prerendered
- * round's garbage while the trainer waited for /get_reward.
- */
-function balancedOrders(count: number): number[][] {
-  const first = Array.from({ length: count }, (_, step) => (step === 0 ? 0 : step % 2 === 1 ? (step + 1) / 2 : count - step / 2));
-  return Array.from({ length: count }, (_, shift) => first.map((index) => (index + shift) % count)).flatMap((order) => (count % 2 === 1 ? [order, [...order].reverse()] : [order]));
-}
-
-/**
- * Before each timed round: this process collects its garbage now (a full GC; this process hosts the
- * in-process contestants, whose garbage would otherwise be collected — on the machine's two cores —
- * during whichever round comes next), then waits until it is quiet (under 0.5 ms of CPU in 10 ms: the
- * GC's background sweeping is done; at most 300 ms). Every contestant gets the same; the child processes
- * are not touched, so the reward server, the bare hop and the direct client still pay for their own
- * garbage in their own rounds.
- */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-async function settle(): Promise<void> {
-  collectGarbage();
-  for (let waited = 0; waited < 300; waited += 10) {
-    const before = process.cpuUsage();
-    await sleep(10);
-    if (cpuSeconds(before) < 0.0005) return;
-  }
-}
-
 /** The OpenRLHF /get_reward body for `batch`: ChatML queries (prompt + response), prompts, labels. */
 function getRewardBody(batch: RewardItem[]): string {
   const prompts = batch.map((item) => `${item.messages.map((message) => `<|im_start|>${message.role}\n${message.content}<|im_end|>\n`).join('')}<|im_start|>assistant\n`);
@@ -143,24 +108,6 @@ function percentile(values: number[], share: number): number {
 }
 
 const median = (values: number[]): number => percentile(values, 0.5);
-
-/** CPU seconds (user + system) of this process since `since`. */
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-}
-
-/** CPU seconds (user + system) a child process has used so far, from /proc (Linux; 10 ms ticks). */
-function childCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14, 15 of the line)
-  } catch {
-    return Number.NaN;
-  }
-}
 
 async function ruleOnly(labelled: boolean): Promise<{ wall: number; cpu: number; blocks: number }> {
   const scorer = createRewardScorer({ config: parseRewardConfig({}) });
@@ -190,22 +137,7 @@ interface ChildProcess {
 /** Starts `node --import tsx <args>` and waits for the first stdout line matching `pattern` (its first group is the address). */
 async function startChild(args: string[], pattern: RegExp, stopBy: 'stdin' | 'signal'): Promise<ChildProcess> {
   const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
-  let seen = '';
-  const address = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = pattern.exec(seen);
-      if (match?.[1] !== undefined) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => {
-      reject(new Error(`${args.join(' ')} exited (${String(code)}) before it printed its address: ${seen}`));
-    });
-  });
+  const address = await waitForAddress(child, pattern, args.join(' '));
   return {
     address,
     pid: child.pid,
