@@ -10,7 +10,11 @@ import { fillRubric, loadJudgeRubrics } from '../../src/reward/components/load-r
 import { createRewardScorer } from '../../src/reward/create-reward-scorer.js';
 import { compileJudgePrompt } from '../../src/reward/judging/compile-judge-prompt.js';
 import { createAttemptDeadlines } from '../../src/reward/judging/create-attempt-deadlines.js';
-import { createJudgeCache, judgeCacheKey } from '../../src/reward/judging/create-judge-cache.js';
+import { createJudgeCache, judgeCacheKey, judgeCacheKeyFromJson, judgeCacheKeyHead } from '../../src/reward/judging/create-judge-cache.js';
+import { createJudgeRunner, judgeContent, type JudgeQuestion, type RewardJudge } from '../../src/reward/judging/create-judge-runner.js';
+import { createRewardMetrics } from '../../src/reward/reward-metrics.js';
+import type { Backend } from '../../src/core/backend.js';
+import type { GenerateRequest, GenerateResult } from '../../src/core/chat.js';
 import { createSemaphore } from '../../src/reward/judging/create-semaphore.js';
 import { parseRewardConfig } from '../../src/reward/reward-config.js';
 import { formatHarmfulnessJudgePrompt } from '../../src/spec/index.js';
@@ -217,4 +221,79 @@ test('aborting a batch aborts its judge calls: the items fall back, counted, and
     await scorer.close();
     await upstream.close();
   }
+});
+
+test('keys built from a head and shared content JSON are the keys judgeCacheKey builds', () => {
+  for (const [request, response] of [...AWKWARD, ['a"b\\c', '\u2028\u0000 x']]) {
+    const parts = { judgeId: 'j"1', uri: 'openai:http://127.0.0.1:1/v1', model: 'm\n', task: 'harmfulness' };
+    const head = judgeCacheKeyHead({ ...parts, content: ['digest'] });
+    assert.equal(judgeCacheKeyFromJson(head, judgeContent(request, response).json), judgeCacheKey({ ...parts, content: ['digest', request, response] }));
+  }
+});
+
+/** An in-process judge backend: `answer` decides each call (a value to resolve with, or a function that throws synchronously). */
+function scriptedBackend(answer: (prompt: string) => string): { backend: Backend; prompts: string[] } {
+  const prompts: string[] = [];
+  const backend: Backend = {
+    uri: 'test:judge',
+    modelId: 'judge-model',
+    capabilities: { streaming: false, jsonSchema: false, seed: false, reasoningChannel: false },
+    generate: (request: GenerateRequest): Promise<GenerateResult> => {
+      const prompt = request.messages[0]?.content ?? '';
+      prompts.push(prompt);
+      const text = answer(prompt); // may throw synchronously, before any promise exists
+      return new Promise((resolve) => {
+        setImmediate(resolve, { text, reasoning: '', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [] });
+      });
+    },
+    stream: () => {
+      throw new Error('not used');
+    },
+    close: () => Promise.resolve(),
+  };
+  return { backend, prompts };
+}
+
+const QUESTION: JudgeQuestion = { task: 'harmfulness', template: compileJudgePrompt((request, response) => `Q=${request} R=${response}`), maxTokens: 8, parse: (output) => (/#score: (\d)/.exec(output) ? Number(/#score: (\d)/.exec(output)?.[1]) : null) };
+
+test('the judge runner: keys as judgeCacheKey of [digest, request, response], one call for identical asks in flight, none left in flight after', async () => {
+  const keys: string[] = [];
+  const store = createJudgeCache({ maxEntries: 100 });
+  const cache = { get: (key: string) => store.get(key), set: (key: string, value: number) => { keys.push(key); store.set(key, value); }, get size() { return store.size; } };
+  const { backend, prompts } = scriptedBackend(() => '#score: 2');
+  const judge: RewardJudge = { id: 'j', backend };
+  const metrics = createRewardMetrics();
+  const runner = createJudgeRunner({ concurrency: 4, timeoutMs: 10_000, retries: 0, backoffMs: 0, cache, metrics });
+  const content = judgeContent('a request', 'a response');
+  const [first, second] = await Promise.all([runner.ask(judge, QUESTION, content), runner.ask(judge, QUESTION, judgeContent('a request', 'a response'))]);
+  assert.deepEqual(prompts, ['Q=a request R=a response']);
+  assert.deepEqual([first.value, first.cached, second.value, second.cached], [2, false, 2, true]);
+  assert.deepEqual(keys, [judgeCacheKey({ judgeId: 'j', uri: 'test:judge', model: 'judge-model', task: 'harmfulness', content: [QUESTION.template.digest, 'a request', 'a response'] })]);
+  const third = await runner.ask(judge, QUESTION, content);
+  assert.deepEqual([third.value, third.cached, prompts.length], [2, true, 1]);
+  assert.equal(metrics.snapshot().cacheHits, 2);
+});
+
+test('the judge runner: a judgement that fails without awaiting anything (synchronous throws, no backoff) is not left in flight', async () => {
+  let failing = true;
+  const { backend, prompts } = scriptedBackend(() => {
+    if (failing) throw new Error('judge down');
+    return '#score: 4';
+  });
+  const metrics = createRewardMetrics();
+  const runner = createJudgeRunner({ concurrency: 4, timeoutMs: 10_000, retries: 1, backoffMs: 0, cache: createJudgeCache({ maxEntries: 10 }), metrics });
+  const judge: RewardJudge = { id: 'j', backend };
+  const content = judgeContent('r', 's');
+  const failed = await runner.ask(judge, QUESTION, content);
+  assert.deepEqual([failed.value, failed.attempts, failed.error], [null, 2, 'judge down']);
+  assert.equal(metrics.snapshot().judgeFailures, 1);
+  failing = false;
+  const answered = await runner.ask(judge, QUESTION, content);
+  assert.deepEqual([answered.value, answered.cached, prompts.length], [4, false, 3], 'asked again, not the failed call shared');
+  const aborted = new AbortController();
+  aborted.abort(new Error('gone'));
+  const skipped = await runner.ask(judge, QUESTION, judgeContent('other', 's'), aborted.signal);
+  assert.deepEqual([skipped.value, skipped.error, prompts.length, metrics.snapshot().judgeFailures], [null, 'aborted', 3, 2]);
+  const later = await runner.ask(judge, QUESTION, judgeContent('other', 's'));
+  assert.deepEqual([later.value, prompts.length], [4, 4]);
 });

@@ -34,8 +34,25 @@ export interface JudgeCacheKeyParts {
 }
 
 export function judgeCacheKey(parts: JudgeCacheKeyParts): string {
-  // one flat JSON string hashed (measured: hashing a prefix + content concatenation instead costs ~1 µs more per key)
   return hash('sha256', JSON.stringify([parts.judgeId, parts.uri, parts.model, parts.task, ...parts.content]));
+}
+
+/**
+ * The same key in two steps, for callers that ask many keys of one judge and template and share the
+ * content's JSON between tasks (an item's harmfulness and explanation prompts are filled with the same
+ * conversation and response): `judgeCacheKeyHead` once per judge, task and leading content parts (the
+ * template digest) — the JSON text of that array without its closing bracket — then
+ * `judgeCacheKeyFromJson(head, json)` with `json` the JSON texts of the remaining parts joined by
+ * commas (`JSON.stringify(a) + ',' + JSON.stringify(b)`). The hashed text is byte for byte the one
+ * `judgeCacheKey` hashes (the JSON of an array is its elements' JSON joined by commas), so keys — and
+ * cache files — do not change.
+ */
+export function judgeCacheKeyHead(parts: JudgeCacheKeyParts): string {
+  return JSON.stringify([parts.judgeId, parts.uri, parts.model, parts.task, ...parts.content]).slice(0, -1);
+}
+
+export function judgeCacheKeyFromJson(head: string, json: string): string {
+  return hash('sha256', `${head},${json}]`);
 }
 
 export function createJudgeCache(options: { maxEntries: number; file?: string }): JudgeCache {

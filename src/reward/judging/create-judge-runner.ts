@@ -6,14 +6,18 @@
  * every attempt comes back as `value: null` with the error — the caller applies the fallback.
  * Per call it costs one SHA-256 of a few hundred bytes and no AbortController or timer of its own
  * (attempts share deadline windows, see create-attempt-deadlines.ts); the prompt is built only on a miss,
- * once per attempt, and not held while the judge answers.
+ * once per attempt, and not held while the judge answers. Nothing is made per call that could be made
+ * once: the question (rubric, template, parser) is a long-lived object, the content (what is filled in,
+ * and its JSON for the key) is shared by the tasks that use it, and the key's head (judge, task,
+ * template digest) is computed once per judge and question.
  */
 import type { Backend } from '../../core/backend.js';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
 import { describeError } from '../../core/errors.js';
 import type { RewardMetrics } from '../reward-metrics.js';
 import { createAttemptDeadlines, type AttemptDeadline } from './create-attempt-deadlines.js';
-import { judgeCacheKey, type JudgeCache } from './create-judge-cache.js';
+import type { CompiledJudgePrompt } from './compile-judge-prompt.js';
+import { judgeCacheKeyFromJson, judgeCacheKeyHead, type JudgeCache } from './create-judge-cache.js';
 import { createSemaphore } from './create-semaphore.js';
 
 export interface RewardJudge {
@@ -21,19 +25,30 @@ export interface RewardJudge {
   backend: Backend;
 }
 
-export interface JudgeTask {
+/** One kind of judge question, made once (per rubric), not per call. */
+export interface JudgeQuestion {
   /** Part of the cache key: harmfulness, helpfulness, explanation, over_refusal. */
   task: string;
-  /**
-   * What the prompt is made of, for the cache key: the template's digest (compileJudgePrompt) and the
-   * values filled in (the conversation, the response). Two tasks with equal content have equal prompts.
-   */
-  content: readonly string[];
-  /** Builds the prompt; called once per attempt, only when neither the cache nor an identical call in flight answers. */
-  prompt: () => string;
+  /** Builds the prompt (called once per attempt, only when neither the cache nor an identical call in flight answers); its digest stands for the template in the cache key. */
+  template: CompiledJudgePrompt;
   maxTokens: number;
   /** The judge's output → a number, or null when unparsable (retried). */
   parse: (output: string) => number | null;
+}
+
+/**
+ * What a question is filled with: the conversation (request) and the response, and for the cache key
+ * their JSON texts joined by a comma. Two asks of one judge and question with equal content have equal
+ * prompts (and share one key); an item's harmfulness and explanation questions share one content.
+ */
+export interface JudgeContent {
+  readonly request: string;
+  readonly response: string;
+  readonly json: string;
+}
+
+export function judgeContent(request: string, response: string): JudgeContent {
+  return { request, response, json: `${JSON.stringify(request)},${JSON.stringify(response)}` };
 }
 
 export interface JudgeOutcome {
@@ -55,7 +70,7 @@ export interface JudgeRunnerOptions {
 }
 
 export interface JudgeRunner {
-  ask(judge: RewardJudge, task: JudgeTask, signal?: AbortSignal): Promise<JudgeOutcome>;
+  ask(judge: RewardJudge, question: JudgeQuestion, content: JudgeContent, signal?: AbortSignal): Promise<JudgeOutcome>;
 }
 
 export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
@@ -64,17 +79,43 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
   const random = options.random ?? Math.random;
   const inFlight = new Map<string, Promise<JudgeOutcome>>();
   const deadlines = createAttemptDeadlines({ timeoutMs: options.timeoutMs });
+  /** The cache key's head per judge and question (see judgeCacheKeyHead). */
+  const heads = new Map<RewardJudge, Map<JudgeQuestion, string>>();
+  /** Calls ended so far; ask reads it to catch a call that ended before attemptAll returned. */
+  let endedCalls = 0;
 
-  const attemptAll = async (judge: RewardJudge, task: JudgeTask, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
+  const headOf = (judge: RewardJudge, question: JudgeQuestion): string => {
+    let byQuestion = heads.get(judge);
+    if (byQuestion === undefined) {
+      byQuestion = new Map();
+      heads.set(judge, byQuestion);
+    }
+    let head = byQuestion.get(question);
+    if (head === undefined) {
+      head = judgeCacheKeyHead({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: question.task, content: [question.template.digest] });
+      byQuestion.set(question, head);
+    }
+    return head;
+  };
+
+  /** A call's end: it leaves the in-flight map, and a judgement that failed every attempt is counted. */
+  const ended = (judge: RewardJudge, question: JudgeQuestion, key: string, outcome: JudgeOutcome): JudgeOutcome => {
+    inFlight.delete(key);
+    endedCalls += 1;
+    if (outcome.value === null) options.metrics.judgeFailure(judge.id, question.task);
+    return outcome;
+  };
+
+  const attemptAll = async (judge: RewardJudge, question: JudgeQuestion, content: JudgeContent, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
     let error = '';
     const attempts = options.retries + 1;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      if (signal?.aborted) return { value: null, cached: false, attempts: attempt - 1, error: 'aborted' };
+      if (signal?.aborted) return ended(judge, question, key, { value: null, cached: false, attempts: attempt - 1, error: 'aborted' });
       if (attempt > 1 && options.backoffMs > 0) {
         try {
           await sleep(options.backoffMs * 2 ** (attempt - 2) * (0.5 + random()), signal);
         } catch {
-          return { value: null, cached: false, attempts: attempt - 1, error: 'aborted' };
+          return ended(judge, question, key, { value: null, cached: false, attempts: attempt - 1, error: 'aborted' });
         }
       }
       let release: (() => void) | undefined;
@@ -86,18 +127,18 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         // built per attempt and not kept across the call: a ~5 KB prompt held by each of 64 calls in flight is
         // copied by every young-generation GC (and promoted); a compiled prompt costs four concatenations
         const result = await judge.backend.generate({
-          messages: [{ role: 'user', content: task.prompt() }],
-          settings: { temperature: 0, maxTokens: task.maxTokens },
+          messages: [{ role: 'user', content: question.template.fill(content.request, content.response) }],
+          settings: { temperature: 0, maxTokens: question.maxTokens },
           signal: deadline.signal,
         });
         const output = result.text.trim() !== '' ? result.text : result.reasoning;
-        const value = task.parse(output);
+        const value = question.parse(output);
         options.metrics.judgeCall(judge.id, value === null ? 'unparsable' : 'ok', (performance.now() - started) / 1000);
         if (value !== null) {
           options.cache.set(key, value);
-          return { value, cached: false, attempts: attempt };
+          return ended(judge, question, key, { value, cached: false, attempts: attempt });
         }
-        error = `unparsable ${task.task} judgement`;
+        error = `unparsable ${question.task} judgement`;
       } catch (caught) {
         options.metrics.judgeCall(judge.id, 'error', (performance.now() - started) / 1000);
         error = describeError(caught);
@@ -106,32 +147,31 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         release?.();
       }
     }
-    return { value: null, cached: false, attempts, error };
+    return ended(judge, question, key, { value: null, cached: false, attempts, error });
+  };
+
+  const shareOutcome = (judge: RewardJudge, shared: JudgeOutcome): JudgeOutcome => {
+    if (shared.value !== null) options.metrics.cacheHit(judge.id);
+    return { ...shared, cached: shared.value !== null };
   };
 
   return {
-    async ask(judge, task, signal) {
-      const key = judgeCacheKey({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: task.task, content: task.content });
+    ask(judge, question, content, signal) {
+      const key = judgeCacheKeyFromJson(headOf(judge, question), content.json);
       const cached = options.cache.get(key);
       if (cached !== undefined) {
         options.metrics.cacheHit(judge.id);
-        return { value: cached, cached: true, attempts: 0 };
+        return Promise.resolve({ value: cached, cached: true, attempts: 0 });
       }
       const pending = inFlight.get(key);
-      if (pending) {
-        const shared = await pending;
-        if (shared.value !== null) options.metrics.cacheHit(judge.id);
-        return { ...shared, cached: shared.value !== null };
-      }
-      const promise = attemptAll(judge, task, key, signal);
-      inFlight.set(key, promise);
-      try {
-        const outcome = await promise;
-        if (outcome.value === null) options.metrics.judgeFailure(judge.id, task.task);
-        return outcome;
-      } finally {
-        inFlight.delete(key);
-      }
+      if (pending) return pending.then((shared) => shareOutcome(judge, shared));
+      // attemptAll's promise is the caller's (no wrapping async layer): it leaves the in-flight map itself
+      // when it ends (`ended`). It ends before returning only when every attempt fails without awaiting
+      // anything (an aborted signal, a backend that throws synchronously, no backoff); then it is not added.
+      const endedBefore = endedCalls;
+      const promise = attemptAll(judge, question, content, key, signal);
+      if (endedCalls === endedBefore) inFlight.set(key, promise);
+      return promise;
     },
   };
 }
