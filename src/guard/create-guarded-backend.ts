@@ -119,7 +119,12 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     return verdict;
   };
 
-  async function* guarded(request: GenerateRequest, source: Source): AsyncGenerator<StreamPart> {
+  /**
+   * `stoppable`: the source is a live stream the output guard may have to stop (its own linked signal).
+   * A non-streamed answer has already arrived whole, so it runs on the request's signal (an
+   * AbortController per request is measurable in `serve`).
+   */
+  async function* guarded(request: GenerateRequest, source: Source, stoppable: boolean): AsyncGenerator<StreamPart> {
     const assess = await assessor();
     const input = await checkInput(request.messages, {
       assess,
@@ -135,7 +140,9 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     const escalating = verdict.action === 'escalate';
     const notice = escalating ? composeEmergencyNotice(input.emergency, language, spec) : undefined;
     if (notice !== undefined) verdict.emergencyNotice = notice;
-    logger.info('guard input verdict', {
+    // Debug only: `safemed serve` puts the verdict in its one log line per request (a second line per
+    // request cost a write to stderr each: measurable throughput under load).
+    logger.debug('guard input verdict', {
       requestId: request.requestId,
       action: verdict.action,
       risk: Number(verdict.risk.toFixed(3)),
@@ -173,8 +180,8 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
 
     const instruction = composeGuardInstruction(input, policy.input.steer, spec);
     const messages = instruction === undefined ? request.messages : withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt);
-    const { controller, release } = linkedController(request.signal);
-    const signal = controller.signal;
+    const { controller, release } = stoppable ? linkedController(request.signal) : { controller: undefined, release: () => undefined };
+    const signal = controller?.signal ?? request.signal;
     const outputGuard = checkOutput
       ? createOutputGuard({
           check: createAnswerCheck(spec, { requestAction: input.followUp, mechanism: input.mechanism, dimension: verdict.dimension }),
@@ -202,7 +209,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       }
     }
     try {
-      for await (const part of source({ ...request, messages, signal })) {
+      for await (const part of source(signal === undefined ? { ...request, messages } : { ...request, messages, signal })) {
         if (part.type === 'reasoning-delta' || part.type === 'text-delta') {
           if (!outputGuard) {
             yield* emit([part]);
@@ -215,7 +222,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
             yield* emit(outputGuard.push({ ...part, text }));
           }
           if (outputGuard.state.stopped) {
-            controller.abort();
+            controller?.abort();
             break;
           }
         } else if (part.type === 'usage') usage = part.usage;
@@ -223,7 +230,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
         else yield part;
       }
     } catch (error) {
-      if (!(outputGuard?.state.stopped && controller.signal.aborted)) throw error;
+      if (!(outputGuard?.state.stopped && (controller === undefined || controller.signal.aborted))) throw error;
     } finally {
       release();
     }
@@ -253,8 +260,8 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
   }
 
   return wrapBackend(backend, {
-    wrapStream: ({ request, doStream }) => guarded(request, doStream),
-    wrapGenerate: ({ request, doGenerate }) => collectGenerateResult(guarded(request, (inner) => fromGenerate(doGenerate, inner))),
+    wrapStream: ({ request, doStream }) => guarded(request, doStream, true),
+    wrapGenerate: ({ request, doGenerate }) => collectGenerateResult(guarded(request, (inner) => fromGenerate(doGenerate, inner), false)),
     close: async () => {
       await options.llmGuard?.close();
     },

@@ -259,13 +259,26 @@ const SUICIDE_METHOD_SEEKING =
 /** Situations recognised by the present-tense matcher above; their spec keywords alone (e.g. "suicide rate", "food poisoning") are not an emergency. */
 const MATCHED_BY_PATTERN = new Set(['suicidality', 'overdose_poisoning']);
 
+/** Per spec: the situations looked up by keyword, each with its keywords lower-cased once (not per request). */
+const keywordTables = new WeakMap<SafetySpec, Array<{ entry: EmergencySituation; keywords: string[] }>>();
+
+function keywordTable(spec: SafetySpec): Array<{ entry: EmergencySituation; keywords: string[] }> {
+  let table = keywordTables.get(spec);
+  if (table === undefined) {
+    table = spec.emergency.situations
+      .filter((entry) => !MATCHED_BY_PATTERN.has(entry.id))
+      .map((entry) => ({ entry, keywords: [...entry.keywords.en, ...entry.keywords.zh].map((keyword) => keyword.toLowerCase()) }));
+    keywordTables.set(spec, table);
+  }
+  return table;
+}
+
 /** The first spec situation (other than those matched by pattern) whose keyword the text holds, not negated. */
 function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | undefined {
   const lower = text.toLowerCase();
-  for (const entry of spec.emergency.situations) {
-    if (MATCHED_BY_PATTERN.has(entry.id)) continue;
-    for (const keyword of [...entry.keywords.en, ...entry.keywords.zh]) {
-      const at = lower.indexOf(keyword.toLowerCase());
+  for (const { entry, keywords } of keywordTable(spec)) {
+    for (const keyword of keywords) {
+      const at = lower.indexOf(keyword);
       if (at < 0) continue;
       const before = lower.slice(Math.max(0, at - 30), at);
       if (NEGATIONS.test(before) || /[没無无否][有]?$/.test(before)) continue;

@@ -278,6 +278,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       latencyMs: Math.round(seconds * 100_000) / 100,
       promptTokens: outcome.promptTokens,
       completionTokens: outcome.completionTokens,
+      ...(outcome.guard === undefined ? {} : { guard: outcome.guard }),
       ...(outcome.status === 499 ? { note: 'client closed the connection' } : {}),
     });
     inFlight -= 1;

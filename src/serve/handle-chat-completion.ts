@@ -4,6 +4,7 @@ import type { Backend } from '../core/backend.js';
 import type { FinishReason, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
 import { BackendError, TimeoutError, describeError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
+import type { GuardVerdict } from '../guard/guard-types.js';
 import { clientError, echo, toErrorResponse, type ErrorBody } from './error-response.js';
 import { parseChatRequest, type ParsedChatRequest } from './parse-chat-request.js';
 import { readJsonBody } from './read-json-body.js';
@@ -39,6 +40,34 @@ export interface ChatOutcome {
   errorType: string | undefined;
   /** For the log line of a failure (server-side only; may hold upstream details, never bodies of the client). */
   cause?: string;
+  /** The guard's decision for the request log line (no texts): one line per request, not one per verdict. */
+  guard?: GuardLogFields;
+}
+
+/** What the request log line says about the guard: the input verdict and whether the answer was replaced. */
+export interface GuardLogFields {
+  action: SafetyVerdict['action'];
+  risk: number;
+  dimension: string;
+  mechanism: string | null;
+  attacks: string[];
+  /** The output check's action when it differs from the input's (an answer replaced or cut). */
+  outputAction?: SafetyVerdict['action'];
+}
+
+function guardLogFields(verdicts: SafetyVerdict[]): GuardLogFields | undefined {
+  const input = verdicts.find((verdict) => verdict.stage === 'input');
+  if (input === undefined) return undefined;
+  const fields: GuardLogFields = {
+    action: input.action,
+    risk: Math.round(input.risk * 1000) / 1000,
+    dimension: input.dimension,
+    mechanism: (input as Partial<GuardVerdict>).mechanism ?? null,
+    attacks: input.attacks,
+  };
+  const output = verdicts.find((verdict) => verdict.stage === 'output');
+  if (output !== undefined && output.action !== input.action) fields.outputAction = output.action;
+  return fields;
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
@@ -121,8 +150,11 @@ export async function handleChatCompletion(
   // A non-streamed answer is committed with its request anyway; a failed pending write shows up there.
   accepted?.catch(() => undefined);
   try {
-    if (parsed.stream) return await streamCompletion(context, response, exchange, controller, () => clientGone, accepted);
-    return await generateCompletion(context, response, exchange, controller.signal, () => clientGone);
+    const outcome = parsed.stream
+      ? await streamCompletion(context, response, exchange, controller, () => clientGone, accepted)
+      : await generateCompletion(context, response, exchange, controller.signal, () => clientGone);
+    const guard = guardLogFields(exchange.verdicts);
+    return guard === undefined ? outcome : { ...outcome, guard };
   } finally {
     clearTimeout(timer);
     context.shutdownSignal.removeEventListener('abort', onShutdown);
