@@ -16,13 +16,17 @@
  * The run prints the load average and the CPU steal time (a shared VM) before and after, and the
  * defaults' throughput as a share of the guard-off/audit-off row (before and after, with --before).
  *
+ * Every safemed row runs the built CLI (`dist/cli/main.js`, what `npx safemed` runs; `npm run build` first)
+ * at its default log level, one JSON log line per request written to a file in the run's temporary folder
+ * (as a deployed server logs to a file or journald), not to a pipe read by this process.
+ *
  * `--before <dir>` adds the guard-off/audit-off and default servers of another checkout (e.g.
- * `git worktree add /tmp/before <commit>`), measured in the same run.
+ * `git worktree add /tmp/before <commit>`, then `npm run build` there), measured in the same run.
  *
  *   node --import tsx bench/gateway-overhead.ts [--seconds 4] [--rounds 3] [--connections 50] [--probe 2000] [--no-portkey] [--before <dir>]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,31 +85,52 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Spawns a server process and resolves with its URL once `pattern` matches its output. */
-function startProcess(command: string[], pattern: RegExp, cwd = root): Promise<{ child: ChildProcess; match: string }> {
+/**
+ * Spawns a server process and resolves with its URL once `pattern` matches its output. With `logFile`,
+ * its stderr goes to that file (as a deployed server's log would), not to a pipe this busy process must
+ * drain: a full pipe makes every log write of the server wait for the benchmark.
+ */
+function startProcess(command: string[], pattern: RegExp, cwd = root, logFile?: string): Promise<{ child: ChildProcess; match: string }> {
   return new Promise((resolve, reject) => {
     const [program, ...args] = command;
     if (program === undefined) {
       reject(new Error('startProcess: empty command'));
       return;
     }
-    const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
+    const child = spawn(program, args, { cwd, stdio: ['ignore', 'pipe', logFd ?? 'pipe'] });
+    if (logFd !== undefined) closeSync(logFd);
     let output = '';
     const onData = (text: Buffer) => {
       output += text.toString();
       const found = pattern.exec(output)?.[1];
       if (found !== undefined) {
-        child.stdout.off('data', onData);
-        child.stderr.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
         resolve({ child, match: found });
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => { reject(new Error(`${command.join(' ')} exited (${code}) before it was ready:\n${output.slice(-2000)}`)); });
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      let log = '';
+      try {
+        if (logFile !== undefined) log = readFileSync(logFile, 'utf8');
+      } catch {
+        // the run's folder is gone (the process was stopped at the end): nothing to report
+      }
+      reject(new Error(`${command.join(' ')} exited (${code}) before it was ready:\n${(output + log).slice(-2000)}`));
+    });
   });
+}
+
+/** The built CLI of a checkout: what a user runs (`npx safemed`), not the TypeScript sources under tsx. */
+function builtCli(checkout: string): string {
+  const cli = join(checkout, 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) throw new Error(`${cli} does not exist: this benchmark measures the built CLI. Run \`npm run build\` in ${checkout} first.`);
+  return cli;
 }
 
 /** CPU time (user + system) a process has used so far, in microseconds (Linux /proc; 10 ms ticks). */
@@ -200,25 +225,26 @@ async function main(): Promise<void> {
     const upstream = await startProcess([node, '--import', 'tsx', join(benchFolder, 'gateway-overhead.ts'), '--role', 'upstream'], /listening on (\S+)/);
     children.push(upstream.child);
     const upstreamBase = upstream.match; // http://127.0.0.1:N/v1
-    const serveArgs = (extra: string[]) => [node, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', '--log-level', 'warn', ...extra];
+    // Every safemed row is the built CLI at its default log level (one JSON line per request), its log in a file.
+    const serveArgs = (extra: string[], checkout = root) => [node, builtCli(checkout), 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', ...extra];
+    const log = (name: string) => join(folder, `${name}.log`);
     const serveLayer = await startProcess([node, '--import', 'tsx', join(benchFolder, 'gateway-overhead.ts'), '--role', 'serve-layer'], /listening on (\S+)/);
     children.push(serveLayer.child);
-    const auditOff = await startProcess(serveArgs(['--guard', 'off', '--no-audit']), /listening on (\S+)/);
+    const auditOff = await startProcess(serveArgs(['--guard', 'off', '--no-audit']), /listening on (\S+)/, root, log('bare'));
     children.push(auditOff.child);
-    const auditOn = await startProcess(serveArgs(['--guard', 'off', '--audit-db', join(folder, 'audit.db')]), /listening on (\S+)/);
+    const auditOn = await startProcess(serveArgs(['--guard', 'off', '--audit-db', join(folder, 'audit.db')]), /listening on (\S+)/, root, log('audit-on'));
     children.push(auditOn.child);
-    const guardOn = await startProcess(serveArgs(['--no-audit']), /listening on (\S+)/);
+    const guardOn = await startProcess(serveArgs(['--no-audit']), /listening on (\S+)/, root, log('guard-on'));
     children.push(guardOn.child);
-    const defaults = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-default.db')]), /listening on (\S+)/);
+    const defaults = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-default.db')]), /listening on (\S+)/, root, log('defaults'));
     children.push(defaults.child);
-    const defaultsNormal = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-normal.db'), '--audit-durability', 'normal']), /listening on (\S+)/);
+    const defaultsNormal = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-normal.db'), '--audit-durability', 'normal']), /listening on (\S+)/, root, log('defaults-normal'));
     children.push(defaultsNormal.child);
     const beforeRows: Array<{ label: string; pid: number | undefined; url: string; headers: Record<string, string>; body: string }> = [];
     if (values.before) {
-      const beforeArgs = (extra: string[]) => [node, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `openai:${upstreamBase}`, '--port', '0', '--log-level', 'warn', ...extra];
-      const bare = await startProcess(beforeArgs(['--guard', 'off', '--no-audit']), /listening on (\S+)/, values.before);
+      const bare = await startProcess(serveArgs(['--guard', 'off', '--no-audit'], values.before), /listening on (\S+)/, values.before, log('before-bare'));
       children.push(bare.child);
-      const full = await startProcess(beforeArgs(['--audit-db', join(folder, 'audit-before.db')]), /listening on (\S+)/, values.before);
+      const full = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-before.db')], values.before), /listening on (\S+)/, values.before, log('before-defaults'));
       children.push(full.child);
       const body = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'Is paracetamol safe with ibuprofen?' }] });
       beforeRows.push(
