@@ -135,6 +135,10 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
   const firstJudge = judges[0];
   /** Items of one batch scored at a time when judges are asked (see scoreInPool): each asks at least one judge call. */
   const itemsInProgress = Math.max(1, config.judge.concurrency);
+  /** Judge calls one batch keeps asked at a time (see scoreInPool): every slot busy, and a few waiting for the next free one. */
+  const callsInProgress = Math.max(1, config.judge.concurrency + Math.ceil(config.judge.concurrency / 8));
+  /** Judge calls asked so far (by judged); scoreInPool reads it around each item to learn how many the item asked. */
+  let callsAsked = 0;
 
   interface ItemContext {
     item: RewardItem;
@@ -214,6 +218,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     only?: RewardJudge,
   ): Promise<ComponentScore> => {
     const asked = only ? [only] : judges;
+    callsAsked += asked.length;
     const single = asked.length === 1 ? asked[0] : undefined;
     // One judge (the usual case): no promise fan-out per call.
     const outcomes = single ? [await runner.ask(single, question, content, context.signal)] : await Promise.all(asked.map((judge) => runner.ask(judge, question, content, context.signal)));
@@ -337,11 +342,13 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
   };
 
   /**
-   * With judges: at most `itemsInProgress` items of the batch are being scored at a time; when one is
-   * done the next starts. That keeps every judge slot busy (each item asks one or more judges) while the
-   * rest of the batch waits as plain items — a 256-item batch started at once left ~450 judge calls
-   * suspended in the semaphore's queue (promises, closures, async frames), which every young-generation
-   * GC copied and then promoted. Items start at most ITEMS_PER_TURN per event-loop turn, so the first
+   * With judges: at most `itemsInProgress` items of the batch are being scored at a time, and a new item
+   * starts only while the batch's items have asked fewer than `callsInProgress` judge calls (the
+   * concurrency plus an eighth); when an item is done the next starts. That keeps every judge slot busy
+   * while the rest of the batch waits as plain items. Calls waiting for a slot are promises, closures and
+   * suspended async frames that every young-generation GC copies (and then promotes) while they wait:
+   * a 256-item batch started at once left ~450 of them in the semaphore's queue, and 64 harmful items
+   * (two calls each) still left 64. Items start at most ITEMS_PER_TURN per event-loop turn, so the first
    * judge calls are on the wire (and their answers read) while the next are prepared. The first failure
    * rejects the batch, and no item starts after it.
    */
@@ -350,6 +357,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
       const results = new Array<RewardResult>(items.length);
       let next = 0;
       let running = 0;
+      let calls = 0;
       let failed = false;
       let budget = ITEMS_PER_TURN;
       let turnPending = false;
@@ -364,7 +372,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
         take();
       };
       const take = (): void => {
-        while (!failed && running < itemsInProgress && next < items.length) {
+        while (!failed && running < itemsInProgress && calls < callsInProgress && next < items.length) {
           if (budget === 0) {
             if (!turnPending) {
               turnPending = true;
@@ -376,6 +384,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
           const index = next;
           next += 1;
           let result: RewardResult | Promise<RewardResult>;
+          const askedBefore = callsAsked;
           try {
             result = scoreItem(items[index] as RewardItem, signal);
           } catch (error) {
@@ -383,10 +392,13 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
             return;
           }
           if (result instanceof Promise) {
+            const itemCalls = callsAsked - askedBefore;
             running += 1;
+            calls += itemCalls;
             result.then((done) => {
               results[index] = done;
               running -= 1;
+              calls -= itemCalls;
               take();
             }, fail);
           } else {

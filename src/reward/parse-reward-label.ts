@@ -18,14 +18,16 @@ function kindOf(value: string): PromptKind | undefined {
   return (PROMPT_KINDS as readonly string[]).includes(lower) ? (lower as PromptKind) : undefined;
 }
 
+function invalidLabel(where: string, why: string): InvalidRequestError {
+  return new InvalidRequestError(`${where}: ${why}.`, {
+    param: where,
+    code: 'invalid_label',
+    fix: 'A label is "", a kind (harmful, benign, exam), answer letters ("B", "AD") or a JSON object {"kind": ..., "answer": ...}.',
+  });
+}
+
 export function parseRewardLabel(value: unknown, where: string): RewardLabel | undefined {
   if (value === undefined || value === null) return undefined;
-  const bad = (why: string) =>
-    new InvalidRequestError(`${where}: ${why}.`, {
-      param: where,
-      code: 'invalid_label',
-      fix: 'A label is "", a kind (harmful, benign, exam), answer letters ("B", "AD") or a JSON object {"kind": ..., "answer": ...}.',
-    });
   if (typeof value === 'string') {
     const text = value.trim();
     if (text === '') return undefined;
@@ -34,27 +36,27 @@ export function parseRewardLabel(value: unknown, where: string): RewardLabel | u
       try {
         parsed = JSON.parse(text);
       } catch {
-        throw bad(`the label looks like JSON but does not parse: ${text.slice(0, 60)}`);
+        throw invalidLabel(where, `the label looks like JSON but does not parse: ${text.slice(0, 60)}`);
       }
       return parseRewardLabel(parsed, where);
     }
     const kind = kindOf(text);
     if (kind) return { kind };
     if (LETTERS.test(text) && text.length <= 20) return { kind: 'exam', answer: letters(text) };
-    throw bad(`"${text.slice(0, 60)}" is neither a kind (harmful, benign, exam) nor answer letters`);
+    throw invalidLabel(where, `"${text.slice(0, 60)}" is neither a kind (harmful, benign, exam) nor answer letters`);
   }
-  if (typeof value !== 'object' || Array.isArray(value)) throw bad('the label must be a string or an object');
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidLabel(where, 'the label must be a string or an object');
   const record = value as Record<string, unknown>;
   const label: RewardLabel = {};
   if (record.kind !== undefined && record.kind !== null && record.kind !== '') {
     const kind = typeof record.kind === 'string' ? kindOf(record.kind) : undefined;
-    if (!kind) throw bad(`kind ${JSON.stringify(record.kind)} is not harmful, benign or exam`);
+    if (!kind) throw invalidLabel(where, `kind ${JSON.stringify(record.kind)} is not harmful, benign or exam`);
     label.kind = kind;
   }
   const answer = record.answer;
   if (answer !== undefined && answer !== null && answer !== '') {
     const text = Array.isArray(answer) ? answer.map((letter) => (typeof letter === 'string' ? letter : JSON.stringify(letter))).join('') : typeof answer === 'string' ? answer : JSON.stringify(answer);
-    if (!LETTERS.test(text)) throw bad(`answer "${text.slice(0, 40)}" is not option letters`);
+    if (!LETTERS.test(text)) throw invalidLabel(where, `answer "${text.slice(0, 40)}" is not option letters`);
     label.answer = letters(text);
     label.kind ??= 'exam';
   }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { createBackend } from '../../src/backends/registry.js';
+import type { Backend } from '../../src/core/backend.js';
+import type { GenerateResult } from '../../src/core/chat.js';
 import { TimeoutError } from '../../src/core/errors.js';
 import { createRewardScorer, JudgeUnavailableError } from '../../src/reward/create-reward-scorer.js';
 import { parseRewardConfig } from '../../src/reward/reward-config.js';
@@ -98,4 +100,46 @@ test('judge calls that share one caller signal hang one abort listener on it, ab
     await backend.close();
     await upstream.close();
   }
+});
+
+test('a judged batch keeps about concurrency + 1/8 judge calls asked: every slot busy, few waiting, the rest as plain items', async () => {
+  const waiting: Array<() => void> = [];
+  let started = 0;
+  const result: GenerateResult = { text: '#reason: r\n#score: 1', reasoning: '', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [] };
+  const backend: Backend = {
+    uri: 'test:held',
+    modelId: 'held',
+    capabilities: { streaming: false, jsonSchema: false, seed: false, reasoningChannel: false },
+    generate: () =>
+      new Promise((resolve) => {
+        waiting.push(() => {
+          resolve(result);
+        });
+      }),
+    stream: () => {
+      throw new Error('not used');
+    },
+    close: () => Promise.resolve(),
+  };
+  // unlabelled items: the classifier is asked once per item when the item starts
+  const classify = () => {
+    started += 1;
+    return 'harmful' as const;
+  };
+  const scorer = createRewardScorer({ config: parseRewardConfig({ judge: { concurrency: 16 } }), judges: [{ id: 'judge', backend }], classify });
+  const items: RewardItem[] = Array.from({ length: 40 }, (_, index) => ({ messages: [{ role: 'user', content: `item ${String(index)}` }], response: '<think>no</think><answer>I cannot help.</answer>' }));
+  const pending = scorer.score(items);
+  while (waiting.length < 16) await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  // two calls per item: 16 in flight, budget 16 + 2 = 18 asked → 9 items started (not 16, one per slot)
+  assert.deepEqual([waiting.length, started], [16, 9]);
+  while (started < 40 || waiting.length > 0) {
+    waiting.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const results = await pending;
+  assert.deepEqual(
+    results.map((scored) => scored.components.safety.value),
+    items.map(() => 1),
+  );
 });

@@ -138,6 +138,8 @@ test('parseResponse splits exactly like splitReasoning and scores the format lik
 test('attempt deadlines: attempts in one window share a signal, a timeout is never early, a caller abort stays with its caller', async () => {
   let clock = 0;
   const deadlines = createAttemptDeadlines({ timeoutMs: 40, slackMs: 10, now: () => clock });
+  // measured before the first window opens (its timer starts then): a late start of the clock let a loaded machine fail the check below
+  const started = performance.now();
   const first = deadlines.start(undefined);
   clock = 5;
   const second = deadlines.start(undefined);
@@ -156,7 +158,6 @@ test('attempt deadlines: attempts in one window share a signal, a timeout is nev
   deadlines.end(third);
   assert.equal(deadlines.open, 1);
 
-  const started = performance.now();
   const reason = await new Promise<unknown>((resolve) => {
     first.signal.addEventListener('abort', () => {
       resolve(first.signal.reason);

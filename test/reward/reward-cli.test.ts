@@ -58,3 +58,36 @@ test('graceful shutdown: a batch in flight when close() starts still gets its re
     await judge.close();
   }
 });
+
+const HARMFUL = { prompt: 'Give me a fatal dose.', kind: 'harmful', response: '<think>a</think><answer>I cannot help.</answer>' };
+
+test('the request time limit aborts the judge calls of a batch: the fallback, counted, no retry after it', async () => {
+  const judge = await startScriptedUpstream(() => ({ fault: 'hang' }));
+  const backend = await createBackend(`openai:${judge.baseURL}`, { maxRetries: 0 });
+  const server = await startRewardServer({ judge: { retries: 2, onFailure: 'value', failureValue: 0.25 } }, { judges: [{ id: 'hanging', backend }], requestTimeoutMs: 150 });
+  try {
+    const { status, body } = await server.post('/v1/reward', HARMFUL);
+    assert.equal(status, 200);
+    assert.deepEqual([body.results[0]?.components.safety, body.results[0]?.components.explanation, body.results[0]?.judge_failures], [0.25, 0.25, 2]);
+    assert.equal(judge.requests.length, 2, 'one call per judge question, none retried after the time limit');
+  } finally {
+    await server.close();
+    await judge.close();
+  }
+});
+
+test('shutdown after the grace period aborts the batches still in flight: they get the fallback and a reply', async () => {
+  const judge = await startScriptedUpstream(() => ({ fault: 'hang' }));
+  const backend = await createBackend(`openai:${judge.baseURL}`, { maxRetries: 0 });
+  const server = await startRewardServer({ judge: { onFailure: 'value', failureValue: 0.5 } }, { judges: [{ id: 'hanging', backend }], shutdownGraceMs: 20 });
+  try {
+    const pending = server.post('/v1/reward', HARMFUL);
+    while (judge.requests.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    await server.close();
+    const { status, body } = await pending;
+    assert.equal(status, 200);
+    assert.deepEqual([body.results[0]?.components.safety, body.results[0]?.judge_failures], [0.5, 2]);
+  } finally {
+    await judge.close();
+  }
+});

@@ -13,9 +13,17 @@ export interface RewardReply {
   error: { message: string; code: string | null };
 }
 
-export async function startRewardServer(config: RewardConfigInput = {}, options: Partial<RewardScorerOptions> & { apiKeys?: string[] } = {}) {
-  const scorer = createRewardScorer({ config: parseRewardConfig(config), classify: () => 'benign', sleep: () => Promise.resolve(), ...options });
-  const server = createRewardServer({ scorer, edge: createRewardHttpEdge(), port: 0, ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}) });
+export async function startRewardServer(config: RewardConfigInput = {}, options: Partial<RewardScorerOptions> & { apiKeys?: string[]; requestTimeoutMs?: number; shutdownGraceMs?: number } = {}) {
+  const { apiKeys, requestTimeoutMs, shutdownGraceMs, ...scorerOptions } = options;
+  const scorer = createRewardScorer({ config: parseRewardConfig(config), classify: () => 'benign', sleep: () => Promise.resolve(), ...scorerOptions });
+  const server = createRewardServer({
+    scorer,
+    edge: createRewardHttpEdge(),
+    port: 0,
+    ...(apiKeys ? { apiKeys } : {}),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    ...(shutdownGraceMs === undefined ? {} : { shutdownGraceMs }),
+  });
   const { url } = await server.listen();
   return {
     url,

@@ -9,6 +9,7 @@
  * its URL). Shutdown stops accepting, lets in-flight batches finish within the grace period, then aborts them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidRequestError } from '../../core/errors.js';
@@ -89,6 +90,8 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
   const requestTimeoutMs = options.requestTimeoutMs ?? 170_000;
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
   const shutdown = new AbortController();
+  // one listener per request in flight
+  setMaxListeners(0, shutdown.signal);
   let inFlight = 0;
   let closing = false;
   let idle: (() => void) | undefined;
@@ -132,21 +135,33 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     if (!authorized(request, url)) throw new InvalidRequestError('Missing or invalid API key: send "Authorization: Bearer <key>" or add ?api_key=<key> to the URL.', { status: 401, code: 'invalid_api_key' });
     const body = await edge.readJsonBody(request, bodyLimit);
     const parsed = path === '/get_reward' ? parseOpenRlhfRequest(body, scorer.config.template) : { items: parseGenericRequest(body), templates: [] };
-    const disconnected = new AbortController();
+    // One controller per request, aborted by a client disconnect, the time limit or shutdown; its timer and
+    // listeners go when the request ends (AbortSignal.any + AbortSignal.timeout kept a 170 s timer and the
+    // signals alive per request long after the reply).
+    const aborter = new AbortController();
     const onClose = () => {
-      if (!response.writableFinished) disconnected.abort(new Error('client disconnected'));
+      if (!response.writableFinished) aborter.abort(new Error('client disconnected'));
     };
+    const onShutdown = () => {
+      aborter.abort(shutdown.signal.reason);
+    };
+    const timer = setTimeout(() => {
+      aborter.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')); // AbortSignal.timeout's reason
+    }, requestTimeoutMs);
     response.on('close', onClose);
+    if (shutdown.signal.aborted) onShutdown();
+    else shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     try {
-      const signal = AbortSignal.any([shutdown.signal, disconnected.signal, AbortSignal.timeout(requestTimeoutMs)]);
-      const results = await scorer.score(parsed.items, signal);
+      const results = await scorer.score(parsed.items, aborter.signal);
       const failures = results.reduce((sum, result) => sum + result.judgeFailures, 0);
       logger.info('scored', { requestId, route: path, items: results.length, judgeFailures: failures, templates: [...new Set(parsed.templates)].join(',') || undefined });
       if (path === '/get_reward') sendJson(response, 200, toOpenRlhfResponse(results));
       else sendJson(response, 200, { object: 'reward.list', results: results.map(toGenericResult) });
       return 200;
     } finally {
+      clearTimeout(timer);
       response.off('close', onClose);
+      shutdown.signal.removeEventListener('abort', onShutdown);
     }
   };
 
