@@ -22,17 +22,26 @@ export function isJsonContentType(header: string | undefined): boolean {
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
-/** True when `text` nests objects/arrays deeper than `limit` (one linear pass, strings skipped). */
+/**
+ * True when `text` nests objects/arrays deeper than `limit`: one linear pass that jumps over each string
+ * with indexOf (a request is mostly string content), a quote counting as closing when an even number of
+ * backslashes precedes it. An unterminated string ends the scan (JSON.parse then reports the body).
+ */
 export function jsonDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 92) index += 1; // backslash: skip the escaped character
-      else if (code === 34) inString = false;
-    } else if (code === 34) inString = true;
-    else if (code === 123 || code === 91) {
+    if (code === 34) {
+      let end = index;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end === -1) return false;
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes += 1;
+        if (backslashes % 2 === 0) break;
+      }
+      index = end;
+    } else if (code === 123 || code === 91) {
       depth += 1;
       if (depth > limit) return true;
     } else if (code === 125 || code === 93) depth -= 1;

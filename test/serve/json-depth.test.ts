@@ -1,0 +1,56 @@
+/**
+ * The request body's nesting check (jsonDeeperThan) against a plain character-by-character reference,
+ * on seeded random texts made of the characters that matter (quotes, backslashes, brackets) and on
+ * hand-picked cases.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsonDeeperThan } from '../../src/serve/read-json-body.js';
+
+/** The reference: every character in turn; inside a string a backslash skips the next character. */
+function referenceDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (inString) {
+      if (character === '\\') index += 1;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === '{' || character === '[') {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (character === '}' || character === ']') depth -= 1;
+  }
+  return false;
+}
+
+test('jsonDeeperThan agrees with the character-by-character reference on 20,000 seeded random texts', () => {
+  let seed = 20261127;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const alphabet = ['"', '\\', '{', '}', '[', ']', 'a', ' ', ':', ','];
+  let deep = 0;
+  for (let round = 0; round < 20_000; round += 1) {
+    const length = Math.floor(random() * 40);
+    let text = '';
+    for (let index = 0; index < length; index += 1) text += alphabet[Math.floor(random() * alphabet.length)];
+    const limit = Math.floor(random() * 4);
+    const expected = referenceDeeperThan(text, limit);
+    if (expected) deep += 1;
+    assert.equal(jsonDeeperThan(text, limit), expected, `text ${JSON.stringify(text)} limit ${limit}`);
+  }
+  assert.ok(deep > 1000, 'the random texts exercise both answers');
+});
+
+test('jsonDeeperThan: brackets inside strings and escaped quotes do not count', () => {
+  assert.equal(jsonDeeperThan('{"a":"[[[[{{{{"}', 1), false);
+  assert.equal(jsonDeeperThan('{"a":"\\"[[[["}', 1), false);
+  assert.equal(jsonDeeperThan('{"a":"\\\\"}', 1), false);
+  assert.equal(jsonDeeperThan('{"a":"\\\\",[[1]]}', 2), true);
+  assert.equal(jsonDeeperThan(JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(10_000) }] }), 3), false);
+  assert.equal(jsonDeeperThan('['.repeat(65) + ']'.repeat(65), 64), true);
+  assert.equal(jsonDeeperThan('['.repeat(64) + ']'.repeat(64), 64), false);
+});
