@@ -36,7 +36,7 @@ test('jsonDeeperThan agrees with the character-by-character reference on 20,000 
   for (let round = 0; round < 20_000; round += 1) {
     const length = Math.floor(random() * 40);
     let text = '';
-    for (let index = 0; index < length; index += 1) text += alphabet[Math.floor(random() * alphabet.length)];
+    for (let index = 0; index < length; index += 1) text += alphabet[Math.floor(random() * alphabet.length)] ?? '';
     const limit = Math.floor(random() * 4);
     const expected = referenceDeeperThan(text, limit);
     if (expected) deep += 1;
