@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGeneratedCorpus } from '../training/guard/build-generated-corpus.js';
-import { trainGuardModel } from '../training/guard/train-guard-model.js';
+import { trainGuardModel, type Hyper } from '../training/guard/train-guard-model.js';
 
 const { values } = parseArgs({
   options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'corpus-only': { type: 'boolean' }, hyper: { type: 'string' }, 'no-encoder': { type: 'boolean' } },
@@ -21,6 +21,6 @@ const log = (line: string): void => {
 const seed = values.seed === undefined ? 20261124 : Number(values.seed);
 buildGeneratedCorpus(seed, log);
 if (values['corpus-only'] !== true) {
-  const hyper = values.hyper === undefined ? {} : (JSON.parse(values.hyper) as Record<string, number>);
+  const hyper = values.hyper === undefined ? {} : (JSON.parse(values.hyper) as Partial<Hyper>);
   await trainGuardModel({ dataDir: resolve(values['data-dir'] ?? '../shared/data'), outDir: resolve(values.out ?? 'assets/guard'), seed, log, hyper, encoder: values['no-encoder'] !== true });
 }

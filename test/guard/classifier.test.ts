@@ -8,7 +8,11 @@ import { readCorpus } from '../../training/guard/read-corpus.js';
 
 test('the committed model loads from assets/guard with its metadata', () => {
   const model = readGuardModel();
-  assert.equal(model.metadata.format, 'safemed-guard-linear/2');
+  assert.equal(model.metadata.format, 'safemed-guard-hidden/3');
+  const hidden = model.metadata.hidden;
+  assert.ok(hidden !== undefined && model.hidden !== undefined);
+  assert.equal(model.hidden.length, (1 << hidden.bits) * hidden.units);
+  assert.deepEqual(hidden.use, ['emergency']);
   assert.equal(model.risk.length, 1 << model.metadata.risk.bits);
   assert.equal(model.emergency.length, 1 << model.metadata.emergency.bits);
   assert.equal(model.metadata.dimension.labels.length, 21);

@@ -11,6 +11,7 @@ import { createRiskAssessor, type RiskAssessor } from '../../src/guard/classifie
 import { evaluateCorpus, formatCorpusEvaluation, type CorpusEvaluation, type EvaluationRecord } from '../../src/guard/classifier/evaluate-corpus.js';
 import { extractFeatures, type ChineseWordSegmenter } from '../../src/guard/classifier/extract-features.js';
 import type { GuardModel } from '../../src/guard/classifier/guard-model.js';
+import type { HiddenBlend, HiddenHeadName } from '../../src/guard/classifier/hidden-layer.js';
 import { refineAssessment } from '../../src/guard/assess-risk.js';
 import type { EncoderHead } from '../../src/guard/classifier/encoder-head.js';
 import type { RiskAssessment } from '../../src/guard/classifier/risk-assessment.js';
@@ -30,7 +31,8 @@ import { readGuardSources } from './read-training-sources.js';
 import { createSeededRandom, shuffleInPlace, trainBinaryLogistic, trainSoftmax, type SparseExample } from './train-linear-model.js';
 import type { TrainingExample } from './training-example.js';
 import { weakDimensionLabel } from './weak-dimension-labels.js';
-import { assembleGuardModel, writeGuardModel } from './write-guard-model.js';
+import { assembleGuardModel, writeGuardModel, type GuardModelParts } from './write-guard-model.js';
+import { hiddenLayerMetadata, quantizeRows, trainHiddenLayer } from './train-hidden-layer.js';
 
 export interface TrainGuardOptions {
   dataDir: string;
@@ -79,9 +81,24 @@ export interface Hyper {
   contrastDimensionWeight: number;
   /** Weight of a benign contrast (labelled with the mechanism of the scenario it mirrors) in the mechanism head; 0 = not used. */
   contrastMechanismWeight: number;
+  /** Units of the shared hidden layer (0 = linear heads only, format 2). */
+  hiddenUnits: number;
+  hiddenBits: number;
+  hiddenEpochs: number;
+  hiddenLearningRate: number;
+  /** Half-width of the hidden rows' uniform initialisation. */
+  hiddenInit: number;
+  /** The heads that read the hidden layer (the others keep their linear head). */
+  hiddenUse: HiddenHeadName[];
+  /** Loss multipliers of the dimension and mechanism heads in the shared layer (risk and emergency: 1). */
+  hiddenClassWeight: number;
+  /** Risk and emergency, per span language: logit = hidden × the hidden head's logit + linear × the linear head's logit. */
+  hiddenBlend: HiddenBlend;
+  /** Input dropout of the hidden layer's training (each feature left out with this probability per step). */
+  hiddenDropout: number;
 }
 
-export const DEFAULT_HYPER: Hyper = { epochs: 10, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 4, emergencyEpochs: 15 };
+export const DEFAULT_HYPER: Hyper = { epochs: 10, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 4, emergencyEpochs: 15, hiddenUnits: 64, hiddenBits: 18, hiddenEpochs: 6, hiddenLearningRate: 0.05, hiddenInit: 0.1, hiddenUse: ['emergency'], hiddenClassWeight: 1, hiddenBlend: { risk: { en: { hidden: 0, linear: 1 }, zh: { hidden: 0, linear: 1 } }, emergency: { en: { hidden: 1, linear: 1 }, zh: { hidden: 1, linear: 1 } } }, hiddenDropout: 0 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
@@ -159,7 +176,8 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
 
   const riskItems = featurised.filter((item) => item.example.emergency !== true);
   log(`risk head: ${riskItems.filter((item) => item.example.label === 1).length} harmful, ${riskItems.filter((item) => item.example.label === 0).length} benign (2^${RISK_BITS} buckets, ${hyper.epochs} epochs)`);
-  const risk = trainBinaryLogistic(balanced(riskItems, (item) => item.example.label === 1), { bits: RISK_BITS, epochs: hyper.epochs, learningRate: hyper.learningRate, l2: hyper.l2, seed });
+  const riskExamples = balanced(riskItems, (item) => item.example.label === 1);
+  const risk = trainBinaryLogistic(riskExamples, { bits: RISK_BITS, epochs: hyper.epochs, learningRate: hyper.learningRate, l2: hyper.l2, seed });
 
   // Emergency head: corpus emergencies against every other corpus text and a sample of the shared benign texts.
   const random = createSeededRandom(seed + 3);
@@ -185,7 +203,8 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
     }
   }
   log(`dimension head on ${dimensionExamples.length} examples (corpus labels${hyper.weakDimensionWeight > 0 ? ', weak labels for the shared sources' : ''})`);
-  const dimension = trainSoftmax(classBalanced(dimensionExamples), DIMENSION_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 1 });
+  const dimensionSet = classBalanced(dimensionExamples);
+  const dimension = trainSoftmax(dimensionSet, DIMENSION_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 1 });
 
   const mechanismIndex = new Map(MECHANISM_LABELS.map((label, index) => [label, index]));
   const mechanismExamples = featurised.flatMap((item) => {
@@ -195,14 +214,29 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
     return mirrored === undefined ? [] : [sparse(item, mirrored, hyper.contrastMechanismWeight)];
   });
   log(`mechanism head on ${mechanismExamples.length} corpus examples`);
-  const mechanism = trainSoftmax(classBalanced(mechanismExamples), MECHANISM_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });
+  const mechanismSet = classBalanced(mechanismExamples);
+  const mechanism = trainSoftmax(mechanismSet, MECHANISM_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });
 
   const principleExamples = featurised.filter((item) => item.example.label === 1 && item.example.principle !== undefined).map((item) => sparse(item, (item.example.principle ?? 1) - 1, 1));
   log(`principle head on ${principleExamples.length} examples with an AMA category`);
   const principle = trainSoftmax(principleExamples, 9, { bits: HEAD_BITS, epochs: 3, learningRate: 0.2, l2: 1e-7, seed: seed + 2 });
 
+  let hidden: GuardModelParts['hidden'];
+  if (hyper.hiddenUnits > 0) {
+    const { hiddenUnits: units, hiddenBits: bits } = hyper;
+    log(`hidden layer: ${units} ReLU units over 2^${bits} buckets, ${hyper.hiddenEpochs} epochs (multi-task), read by ${hyper.hiddenUse.join(', ')}`);
+    const trained = trainHiddenLayer(
+      { risk: riskExamples, emergency: emergencyExamples, dimension: dimensionSet, mechanism: mechanismSet },
+      { dimension: DIMENSION_LABELS.length, mechanism: MECHANISM_LABELS.length },
+      { bits, units, epochs: hyper.hiddenEpochs, learningRate: hyper.hiddenLearningRate, l2: hyper.l2, initScale: hyper.hiddenInit, dropout: hyper.hiddenDropout, seed: seed + 9, log, headWeights: { risk: 1, emergency: 1, dimension: hyper.hiddenClassWeight, mechanism: hyper.hiddenClassWeight } },
+    );
+    const { values, scales } = quantizeRows(trained.rows, units);
+    hidden = { metadata: hiddenLayerMetadata(trained, scales, { bits, units, dimensionLabels: DIMENSION_LABELS, mechanismLabels: MECHANISM_LABELS, use: hyper.hiddenUse, blend: hyper.hiddenBlend }), values };
+  }
+
   const provisional = { slope: 1, threshold: 0 };
   return assembleGuardModel({
+    ...(hidden === undefined ? {} : { hidden }),
     risk: { model: risk, bits: RISK_BITS },
     emergency: { model: emergency, bits: EMERGENCY_BITS },
     dimension: { model: dimension, bits: CLASS_HEAD_BITS, labels: DIMENSION_LABELS },

@@ -2,7 +2,8 @@
  * Turns a loaded guard model into `assessText`. The text is split into segments at punctuation and
  * every span of up to MAX_SPAN consecutive segments is scored (features: the union of its segments');
  * the risk is the highest calibrated risk of any span, so a request inside a wrapper, a story or a long
- * template is scored on its own, exactly as it would be without the wrapper. De-obfuscated variants
+ * template is scored on its own, exactly as it would be without the wrapper. A format-3 model's hidden
+ * layer (hidden-layer.ts) is read by the heads its metadata names (v2.6: the emergency head only). De-obfuscated variants
  * (base64, rot13, leetspeak, split letters, homoglyphs) are scored the same way and the maximum is
  * kept. A detected wrapper then adds a bounded boost. Hence wrapping or encoding a request never
  * lowers its risk when the wrapper ends, starts or quotes the request at punctuation (every wrapper
@@ -13,6 +14,7 @@ import { decodeObfuscation, type DecodedVariant } from '../detect/decode-obfusca
 import { detectLanguage } from '../detect/detect-language.js';
 import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
+import { blendLogits, createHiddenLayer, softmaxBest, type HiddenLayer } from './hidden-layer.js';
 import type { RiskAssessment } from './risk-assessment.js';
 
 export interface HarmClassification {
@@ -109,16 +111,27 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   const segmenter = metadata.chineseWords ? options.segmenter : undefined;
   const riskMask = (1 << metadata.risk.bits) - 1;
   const conjunctionHashes = new Map<string, number>();
+  const hidden: HiddenLayer | undefined = metadata.hidden !== undefined && model.hidden !== undefined ? createHiddenLayer(metadata.hidden, model.hidden) : undefined;
+  const hiddenRows = model.hidden ?? new Int8Array(0);
+  const hiddenUnits = hidden?.units ?? 0;
+  const hiddenMask = (1 << (metadata.hidden?.bits ?? 0)) - 1;
+  /** sum += the hidden row of `hash` (inlined here: this runs for every feature of every check). */
+  const addHiddenRow = (sum: Float64Array, hash: number): void => {
+    const base = (hash & hiddenMask) * hiddenUnits;
+    for (let unit = 0; unit < hiddenUnits; unit += 1) sum[unit] = (sum[unit] as number) + (hiddenRows[base + unit] as number);
+  };
   /**
    * Adds one segment's features to a span (its new hashed n-grams, and the conjunctions of its new cues
-   * with the cues already in the span) and returns the weight they add under `mask`.
+   * with the cues already in the span) and returns the weight they add under `mask`; with `hiddenSum`,
+   * also adds their hidden-layer rows to it.
    */
-  const addSegment = (segment: SegmentFeatures, seen: Set<number>, cues: string[], weights: ArrayLike<number>, mask: number): number => {
+  const addSegment = (segment: SegmentFeatures, seen: Set<number>, cues: string[], weights: ArrayLike<number>, mask: number, hiddenSum?: Float64Array): number => {
     let sum = 0;
     for (const hash of segment.hashes) {
       if (seen.has(hash)) continue;
       seen.add(hash);
       sum += weights[hash & mask] as number;
+      if (hiddenSum) addHiddenRow(hiddenSum, hash);
     }
     for (const cue of segment.cues) {
       if (cues.includes(cue)) continue;
@@ -127,8 +140,31 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
         if (seen.has(hash)) continue;
         seen.add(hash);
         sum += weights[hash & mask] as number;
+        if (hiddenSum) addHiddenRow(hiddenSum, hash);
       }
       cues.push(cue);
+    }
+    return sum;
+  };
+  /** The linear weight a segment adds to a span, without changing the span's seen-set or cues (the hidden pass does that). */
+  const linearPart = (segment: SegmentFeatures, seen: Set<number>, cues: string[], weights: ArrayLike<number>, mask: number): number => {
+    let sum = 0;
+    const local = new Set<number>();
+    for (const hash of segment.hashes) {
+      if (seen.has(hash) || local.has(hash)) continue;
+      local.add(hash);
+      sum += weights[hash & mask] as number;
+    }
+    const added: string[] = [];
+    for (const cue of segment.cues) {
+      if (cues.includes(cue) || added.includes(cue)) continue;
+      for (const other of [...cues, ...added]) {
+        const hash = conjunctionHash(other, cue);
+        if (seen.has(hash) || local.has(hash)) continue;
+        local.add(hash);
+        sum += weights[hash & mask] as number;
+      }
+      added.push(cue);
     }
     return sum;
   };
@@ -144,6 +180,33 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
 
   const segmentsOf = (text: string): SegmentFeatures[] => textSegmentFeatures(text, segmenter);
 
+  /** Per segment: its distinct hashes and the sum of their hidden rows (computed once per segment). */
+  const segmentSums = new WeakMap<SegmentFeatures, { hashes: number[]; sum: Float64Array }>();
+  /** Adds one segment to a hidden running sum: its row sum, minus the rows the span already had, plus new cue conjunctions. */
+  const addSegmentHidden = (layer: HiddenLayer, segment: SegmentFeatures, seen: Set<number>, cues: string[], sum: Float64Array): void => {
+    let cached = segmentSums.get(segment);
+    if (cached === undefined) {
+      const hashes = Array.from(new Set(segment.hashes));
+      cached = { hashes, sum: layer.segmentRowSum(hashes) };
+      segmentSums.set(segment, cached);
+    }
+    for (let unit = 0; unit < layer.units; unit += 1) sum[unit] = (sum[unit] as number) + (cached.sum[unit] as number);
+    for (const hash of cached.hashes) {
+      if (seen.has(hash)) layer.addRow(sum, hash, -1);
+      else seen.add(hash);
+    }
+    for (const cue of segment.cues) {
+      if (cues.includes(cue)) continue;
+      for (const other of cues) {
+        const hash = conjunctionHash(other, cue);
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+        layer.addRow(sum, hash, 1);
+      }
+      cues.push(cue);
+    }
+  };
+
   /**
    * The span with the highest calibrated risk (incremental: each start extends one segment at a time).
    * `raw`, when given, also collects the highest raw logit per span language.
@@ -153,21 +216,32 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     const seen = new Set<number>();
     const cues: string[] = [];
     const weights = model.risk;
+    const layer = hidden?.uses('risk') === true ? hidden : undefined;
+    const blend = layer?.metadata.blend.risk;
+    const needLinear = blend === undefined || blend.en.linear !== 0 || blend.zh.linear !== 0;
+    const hiddenSum = layer?.createSum();
+    const activations = layer?.createSum();
     for (let start = 0; start < segments.length; start += 1) {
       seen.clear();
       cues.length = 0;
+      hiddenSum?.fill(0);
       let sum = 0;
       let han = 0;
       let latin = 0;
       const last = Math.min(segments.length, start + MAX_SPAN);
       for (let end = start; end < last; end += 1) {
         const segment = segments[end] as SegmentFeatures;
-        sum += addSegment(segment, seen, cues, weights, riskMask);
+        if (layer && hiddenSum) {
+          // The linear sum is read from the same seen-set, so it is taken before the hidden pass adds the segment.
+          if (needLinear) sum += linearPart(segment, seen, cues, weights, riskMask);
+          addSegmentHidden(layer, segment, seen, cues, hiddenSum);
+        } else sum += addSegment(segment, seen, cues, weights, riskMask);
         han += segment.han;
         latin += segment.latin;
         if (seen.size === 0) continue;
-        const value = metadata.risk.bias + sum * metadata.risk.scale * featureValue(seen.size);
         const language = spanLanguage(han, latin);
+        const linear = metadata.risk.bias + sum * metadata.risk.scale * featureValue(seen.size);
+        const value = layer && hiddenSum && activations && blend ? blendLogits(blend[language], layer.binaryLogit(layer.metadata.risk, layer.activate(hiddenSum, seen.size, activations)), linear) : linear;
         if (raw) raw[language] = Math.max(raw[language], value);
         const risk = calibrate(metadata.calibration.risk[language], value);
         if (risk > best.risk) best = { risk, start, end };
@@ -177,21 +251,29 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   };
 
   const emergencyMask = (1 << metadata.emergency.bits) - 1;
+  // Buffers of the emergency head's hidden pass (synchronous, never re-entered).
+  const emergencySum = new Float64Array(hidden?.units ?? 0);
+  const emergencyActivations = new Float64Array(hidden?.units ?? 0);
   /** The emergency head on the whole text (hash union, no feature names: this runs on every check). */
   const emergencyLogitOf = (segments: SegmentFeatures[]): { logit: number; language: 'en' | 'zh' } => {
     const seen = new Set<number>();
     const cues: string[] = [];
     const weights = model.emergency;
+    const layer = hidden?.uses('emergency') === true ? hidden : undefined;
+    const blend = layer?.metadata.blend.emergency;
     let sum = 0;
     let han = 0;
     let latin = 0;
+    if (layer) emergencySum.fill(0);
     for (const segment of segments) {
-      sum += addSegment(segment, seen, cues, weights, emergencyMask);
+      sum += addSegment(segment, seen, cues, weights, emergencyMask, layer ? emergencySum : undefined);
       han += segment.han;
       latin += segment.latin;
     }
-    const logit = metadata.emergency.bias + sum * metadata.emergency.scale * featureValue(seen.size);
-    return { logit, language: spanLanguage(han, latin) };
+    const language = spanLanguage(han, latin);
+    const linear = metadata.emergency.bias + sum * metadata.emergency.scale * featureValue(seen.size);
+    const logit = layer && blend ? blendLogits(blend[language], layer.binaryLogit(layer.metadata.emergency, layer.activate(emergencySum, seen.size, emergencyActivations)), linear) : linear;
+    return { logit, language };
   };
   const emergencyOf = (segments: SegmentFeatures[]): number => {
     if (segments.length === 0) return 0;
@@ -199,12 +281,26 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     return calibrate(metadata.calibration.emergency[language], value);
   };
 
+  /** The hidden activations of a whole feature set (distinct hashes), for the class heads. */
+  const hiddenActivations = (layer: HiddenLayer, features: TextFeatures): Float64Array => {
+    const sum = layer.createSum();
+    for (const hash of features.hashes) layer.addRow(sum, hash, 1);
+    return layer.activate(sum, features.hashes.length, sum);
+  };
   const classifyFeatures = (features: TextFeatures): HarmClassification => {
-    const dimension = softmaxHead(metadata.dimension, model.dimension, features).label;
+    const activations = hidden && (hidden.uses('dimension') || hidden.uses('mechanism')) ? hiddenActivations(hidden, features) : undefined;
+    const dimension =
+      hidden && activations && hidden.uses('dimension')
+        ? softmaxBest(hidden.metadata.dimension.labels, hidden.softmaxScores(hidden.metadata.dimension, activations)).label
+        : softmaxHead(metadata.dimension, model.dimension, features).label;
+    const mechanism =
+      hidden && activations && hidden.uses('mechanism')
+        ? softmaxBest(hidden.metadata.mechanism.labels, hidden.softmaxScores(hidden.metadata.mechanism, activations)).label
+        : softmaxHead(metadata.mechanism, model.mechanism, features).label;
     return {
       dimension,
       principle: dimension === 'general_harm' ? null : softmaxHead(metadata.principle, model.principle, features).label,
-      mechanism: softmaxHead(metadata.mechanism, model.mechanism, features).label,
+      mechanism,
     };
   };
 

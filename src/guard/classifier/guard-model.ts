@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
 import type { TextFeatures } from './extract-features.js';
+import { hiddenLayerBytes, type HiddenLayerMetadata } from './hidden-layer.js';
 
 export const GUARD_MODEL_FORMAT = 'safemed-guard-linear/2';
+/** Format 3: format 2 plus a hidden layer (`hidden`, hidden-layer.ts) after the linear heads in the .bin file. */
+export const GUARD_MODEL_HIDDEN_FORMAT = 'safemed-guard-hidden/3';
 
 export interface BinaryHeadMetadata {
   bits: number;
@@ -38,7 +41,9 @@ export interface LogitCalibration {
 }
 
 export interface GuardModelMetadata {
-  format: typeof GUARD_MODEL_FORMAT;
+  format: typeof GUARD_MODEL_FORMAT | typeof GUARD_MODEL_HIDDEN_FORMAT;
+  /** Format 3 only: the shared hidden layer and its output heads. */
+  hidden?: HiddenLayerMetadata;
   risk: BinaryHeadMetadata;
   emergency: BinaryHeadMetadata;
   dimension: SoftmaxHeadMetadata<string>;
@@ -65,6 +70,8 @@ export interface GuardModel {
   dimension: Int8Array;
   mechanism: Int8Array;
   principle: Int8Array;
+  /** Format 3 only: the hidden layer's int8 rows. */
+  hidden?: Int8Array;
 }
 
 export interface FeatureContribution {
@@ -102,16 +109,16 @@ export function readGuardModel(folder: string = defaultGuardModelFolder()): Guar
     throw unreadable(error);
   }
   const format: unknown = metadata.format;
-  if (format !== GUARD_MODEL_FORMAT) {
+  if (format !== GUARD_MODEL_FORMAT && !(format === GUARD_MODEL_HIDDEN_FORMAT && metadata.hidden !== undefined)) {
     throw new ConfigError(`Unknown guard model format ${String(format)} in ${paths.metadata}`, { fix: 'Retrain with `npm run train:guard`.' });
   }
   const heads = [metadata.risk, metadata.emergency, metadata.dimension, metadata.mechanism, metadata.principle];
   const classesOf = (head: BinaryHeadMetadata | SoftmaxHeadMetadata<unknown>): number => ('labels' in head ? head.labels.length : 1);
-  if (heads.some((head) => head.offset + (1 << head.bits) * classesOf(head) > size)) {
+  const hidden = metadata.hidden;
+  if (heads.some((head) => head.offset + (1 << head.bits) * classesOf(head) > size) || (hidden !== undefined && hidden.offset + hiddenLayerBytes(hidden) > size)) {
     throw new ConfigError(`${paths.weights} is shorter than its metadata says.`, { fix: 'Retrain with `npm run train:guard`.' });
   }
-  const read = (head: BinaryHeadMetadata | SoftmaxHeadMetadata<unknown>): Int8Array => {
-    const length = (1 << head.bits) * classesOf(head);
+  const read = (head: { offset: number }, length: number): Int8Array => {
     const bytes = Buffer.allocUnsafeSlow(length);
     let descriptor: number | undefined;
     try {
@@ -131,15 +138,16 @@ export function readGuardModel(folder: string = defaultGuardModelFolder()): Guar
   };
   const lazy = (head: SoftmaxHeadMetadata<unknown>): (() => Int8Array) => {
     let weights: Int8Array | undefined;
-    return () => (weights ??= read(head));
+    return () => (weights ??= read(head, (1 << head.bits) * head.labels.length));
   };
   const dimension = lazy(metadata.dimension);
   const mechanism = lazy(metadata.mechanism);
   const principle = lazy(metadata.principle);
   return {
     metadata,
-    risk: read(metadata.risk),
-    emergency: read(metadata.emergency),
+    risk: read(metadata.risk, 1 << metadata.risk.bits),
+    emergency: read(metadata.emergency, 1 << metadata.emergency.bits),
+    ...(hidden === undefined ? {} : { hidden: read(hidden, hiddenLayerBytes(hidden)) }),
     get dimension() {
       return dimension();
     },
