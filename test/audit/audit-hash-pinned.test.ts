@@ -50,7 +50,7 @@ function writeTrail(path: string): { pendingRows: Array<{ request_id: string; re
         { role: 'user', content: 'a "quoted" \\ text, 中文 😀, John Smith', name: 'n\ud83d' },
       ],
       reasoning: 'thinking \ud800 about it',
-      verdicts: [{ action: 'block', risk: 0.97, riskLevel: 'high', dimension: 'medication_safety', principle: 'nonmaleficence', attacks: ['roleplay\ud800'], reasons: ['x'], stage: 'input', compliance: 'fail', disclaimerAdded: false }],
+      verdicts: [{ action: 'block', risk: 0.97, riskLevel: 'high', dimension: 'medication_safety', principle: 2, attacks: ['roleplay\ud800'], reasons: ['x'], stage: 'input', compliance: 'fail', disclaimerAdded: false }],
     }),
   ]);
   trail.commit({ pending: [entry('r4'), entry('r5', { stream: true, user: 'u', clientRequestId: 'c\udfff', messages: [{ role: 'user', content: 'left \ud800 pending' }] })], records: [] }, { sync: false });
@@ -68,14 +68,14 @@ function writeTrail(path: string): { pendingRows: Array<{ request_id: string; re
 const PINNED_HASHES = [
   '76498e869f0b705739fe94bafe301793f6083aa58fce90bb0815968c9de19ea2',
   '8ec0f0bfa970ea4d687b6ababfa2a8662d0f6879e237f4ded6188ff65d7c662b',
-  '54f4881b3a529d18f2b3c534aa81069e68a8f4d5cbf992131e14f701b95cd11a',
-  'fe6ff82794cc468e7782399ebeb643a427b50c61fca7b39cbc4cc4b44fecb692',
-  '186f189fe1d4ca5d8f3b2322a38d58630efad0f025bb9d4879f74352ffd30ba5',
-  'e5a763f34e42d642f3e2573b72c449afbd07798ae16540209207c7cd7aff7f33',
-  '510b2d6c1059f5ec3799045bba9388311b4aa7aa80d453be7585309a9ba40e8e',
+  '49224c21a3dbc1b0be224c47d47c334a049fbe15e752f2afb0d1a08730ee42c8',
+  '22f23ed5ea9c627a6a28ca5785149188b7589f95cb7ff83754c80cfa0ff31580',
+  '95f7af2dac69ed7afce54ddb764792ebf5e19519904ee65ceb726b1216c53571',
+  '3af570d4767cc17d16dd3cea53989d51d0662061573a0fa8a7f4e48b5874ab27',
+  '7d69ed9f666831ab7a1e8aff64a7884979924d311ad82331e17d4e1c4db551ff',
 ];
 /** sha-256 of JSON.stringify(SELECT * FROM audit_records ORDER BY id): every stored column, not only the hashed text. */
-const PINNED_ROWS_DIGEST = '41515b82bdb961b1f6260ec056ef9d49103614a9bbdfa2b08a8bc81523753c5b';
+const PINNED_ROWS_DIGEST = 'c575546198c86a2edc792d0c80f463767a19ff4e98068ca6d0f91f860a78bdc1';
 /** Pending rows as stored (lone surrogates already U+FFFD in the entry's JSON). */
 const PINNED_PENDING_ROWS = [
   {
