@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,7 @@ import type { SafetyVerdict } from '../core/chat.js';
 import type { AuditRecord, AuditRecordInput, AuditRequestEntry, AuditVerifyResult, HashedRecord } from './audit-record.js';
 import { canonicalJson } from './canonical-json.js';
 import { checkAuditChain, type AuditRow } from './check-audit-chain.js';
-import { isWellFormedValue, toWellFormedText, toWellFormedValue } from './well-formed.js';
+import { isWellFormedValue, mayHoldLoneSurrogate, toWellFormedText, toWellFormedValue } from './well-formed.js';
 
 export interface AuditTrailOptions {
   /** The SQLite file; its parent folder is created. */
@@ -85,55 +85,59 @@ CREATE TABLE IF NOT EXISTS audit_head (
 );
 `;
 
-export function hashRecord(prevHash: string, record: HashedRecord): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(record)).digest('hex');
+/** sha256(prevHash + text) in hex: one call, no Hash object (crypto.hash, Node >= 20.12). */
+function chainHash(prevHash: string, text: string): string {
+  return oneShotHash('sha256', prevHash + text, 'hex');
 }
 
-/** The record's members in canonical (sorted) key order, as canonicalJson writes them. */
-const HASHED_KEYS = [
-  'answer', 'clientRequestId', 'error', 'finishReason', 'finishedAt', 'firstTokenAt', 'id', 'messages', 'model',
-  'reasoning', 'receivedAt', 'requestId', 'servedModelName', 'status', 'stream', 'usage', 'user', 'verdicts',
-] as const satisfies ReadonlyArray<keyof HashedRecord>;
+export function hashRecord(prevHash: string, record: HashedRecord): string {
+  return chainHash(prevHash, canonicalJson(record));
+}
+
+type InsertParameters = [
+  id: number, requestId: string, clientRequestId: string | null, receivedAt: string, firstTokenAt: string | null, finishedAt: string, model: string,
+  servedModelName: string, stream: number, user: string | null, messages: string, reasoning: string, answer: string, finishReason: string | null,
+  usage: string | null, verdicts: string, status: number, error: string | null, prevHash: string, hash: string,
+];
 
 const nullableText = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
 
 /**
  * canonicalJson(rowToRecord(row)) minus prevHash and hash, built from the row's own strings (its JSON
- * columns are already canonical), so nothing is serialised twice.
+ * columns are already canonical), so nothing is serialised twice. Members in canonical (sorted) key
+ * order: answer, clientRequestId (only when present), error, finishReason, finishedAt, firstTokenAt, id,
+ * messages, model, reasoning, receivedAt, requestId, servedModelName, status, stream, usage, user, verdicts.
  */
 export function hashedText(row: AuditRow): string {
-  const member: Record<(typeof HASHED_KEYS)[number], string | undefined> = {
-    answer: JSON.stringify(row.answer),
-    clientRequestId: row.client_request_id === null || row.client_request_id === undefined ? undefined : JSON.stringify(row.client_request_id),
-    error: nullableText(row.error),
-    finishReason: nullableText(row.finish_reason),
-    finishedAt: JSON.stringify(row.finished_at),
-    firstTokenAt: nullableText(row.first_token_at),
-    id: JSON.stringify(row.id),
-    messages: row.messages,
-    model: JSON.stringify(row.model),
-    reasoning: JSON.stringify(row.reasoning),
-    receivedAt: JSON.stringify(row.received_at),
-    requestId: JSON.stringify(row.request_id),
-    servedModelName: JSON.stringify(row.served_model_name),
-    status: JSON.stringify(row.status),
-    stream: row.stream === 1 ? 'true' : 'false',
-    usage: row.usage ?? 'null',
-    user: nullableText(row.user),
-    verdicts: row.verdicts,
-  };
-  let text = '{';
-  for (const key of HASHED_KEYS) {
-    const value = member[key];
-    if (value === undefined) continue;
-    text += `${text.length === 1 ? '' : ','}"${key}":${value}`;
-  }
-  return `${text}}`;
+  const clientRequestId = row.client_request_id === null || row.client_request_id === undefined ? '' : `"clientRequestId":${JSON.stringify(row.client_request_id)},`;
+  return (
+    `{"answer":${JSON.stringify(row.answer)},${clientRequestId}"error":${nullableText(row.error)},"finishReason":${nullableText(row.finish_reason)}` +
+    `,"finishedAt":${JSON.stringify(row.finished_at)},"firstTokenAt":${nullableText(row.first_token_at)},"id":${JSON.stringify(row.id)}` +
+    `,"messages":${row.messages},"model":${JSON.stringify(row.model)},"reasoning":${JSON.stringify(row.reasoning)}` +
+    `,"receivedAt":${JSON.stringify(row.received_at)},"requestId":${JSON.stringify(row.request_id)},"servedModelName":${JSON.stringify(row.served_model_name)}` +
+    `,"status":${JSON.stringify(row.status)},"stream":${row.stream === 1 ? 'true' : 'false'},"usage":${row.usage ?? 'null'}` +
+    `,"user":${nullableText(row.user)},"verdicts":${row.verdicts}}`
+  );
 }
 
-/** Canonical JSON of a value with lone surrogates replaced (copied only when it has any). */
+/**
+ * Canonical JSON of a value with lone surrogates replaced: serialised once, and again from a well-formed
+ * copy only when the text shows an escaped lone surrogate (same text as canonicalJson(toWellFormedValue(value))).
+ */
 function wellFormedJson(value: unknown): string {
-  return canonicalJson(isWellFormedValue(value) ? value : toWellFormedValue(value));
+  const text = canonicalJson(value);
+  return mayHoldLoneSurrogate(text) ? canonicalJson(toWellFormedValue(value)) : text;
+}
+
+/**
+ * The pending row's JSON of an accepted request: the entry with receivedAt as ISO text (JSON.stringify
+ * calls Date#toJSON), strings well-formed (a copy is made only when the text shows a lone surrogate).
+ */
+function pendingJson(entry: AuditRequestEntry): string {
+  const text = JSON.stringify(entry);
+  if (!mayHoldLoneSurrogate(text)) return text;
+  const shaped = { ...entry, receivedAt: entry.receivedAt.toISOString() };
+  return JSON.stringify(isWellFormedValue(shaped) ? shaped : toWellFormedValue(shaped));
 }
 
 export function rowToRecord(row: AuditRow): AuditRecord {
@@ -190,10 +194,13 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
 
   const readHead = database.prepare<[], { last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM audit_head WHERE singleton = 1');
   const writeHead = database.prepare('INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?) ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash');
-  const insert = database.prepare(`INSERT INTO audit_records (id, request_id, client_request_id, received_at, first_token_at, finished_at, model, served_model_name, stream, user,
+  // Positional parameters: binding 20 named ones looks each name up in the row object (≈ 5 µs more per record).
+  const insert = database.prepare<InsertParameters>(`INSERT INTO audit_records (id, request_id, client_request_id, received_at, first_token_at, finished_at, model, served_model_name, stream, user,
     messages, reasoning, answer, finish_reason, usage, verdicts, status, error, prev_hash, hash)
-    VALUES (@id, @request_id, @client_request_id, @received_at, @first_token_at, @finished_at, @model, @served_model_name, @stream, @user,
-    @messages, @reasoning, @answer, @finish_reason, @usage, @verdicts, @status, @error, @prev_hash, @hash)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertRow = (row: AuditRow) =>
+    insert.run(row.id, row.request_id, row.client_request_id ?? null, row.received_at, row.first_token_at, row.finished_at, row.model, row.served_model_name, row.stream, row.user,
+      row.messages, row.reasoning, row.answer, row.finish_reason, row.usage, row.verdicts, row.status, row.error, row.prev_hash, row.hash);
   const insertPending = database.prepare('INSERT OR REPLACE INTO audit_pending (request_id, received_at, entry) VALUES (?, ?, ?)');
   const deletePending = database.prepare('DELETE FROM audit_pending WHERE request_id = ?');
   const readPending = database.prepare<[], { request_id: string; entry: string }>('SELECT request_id, entry FROM audit_pending ORDER BY received_at, request_id');
@@ -205,9 +212,11 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   let synchronous: 'FULL' | 'NORMAL' = 'FULL';
   /** A commit with synchronous=NORMAL happened since the last fsync. */
   let unsynced = false;
+  // Prepared once: database.pragma() compiles its statement on every call.
+  const setSynchronousTo = { FULL: database.prepare('PRAGMA synchronous = FULL'), NORMAL: database.prepare('PRAGMA synchronous = NORMAL') };
   const setSynchronous = (mode: 'FULL' | 'NORMAL') => {
     if (mode === synchronous) return;
-    database.pragma(`synchronous = ${mode}`);
+    setSynchronousTo[mode].run();
     synchronous = mode;
   };
 
@@ -242,7 +251,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
       prev_hash: prevHash,
       hash: '',
     };
-    row.hash = createHash('sha256').update(prevHash).update(hashedText(row)).digest('hex');
+    row.hash = chainHash(prevHash, hashedText(row));
     return row;
   };
 
@@ -255,7 +264,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     const rows: AuditRow[] = [];
     for (const input of records) {
       const row = toRow(input, lastId + 1, lastHash);
-      insert.run(row);
+      insertRow(row);
       lastId = row.id;
       lastHash = row.hash;
       rows.push(row);
@@ -265,11 +274,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   };
   const appendTransaction = database.transaction((records: readonly AuditRecordInput[]) => appendRows(records));
   const commitTransaction = database.transaction((pending: readonly AuditRequestEntry[], records: readonly AuditRecordInput[]) => {
-    for (const entry of pending) {
-      const shaped = { ...entry, receivedAt: entry.receivedAt.toISOString() };
-      const stored = isWellFormedValue(shaped) ? shaped : toWellFormedValue(shaped);
-      insertPending.run(stored.requestId, stored.receivedAt, JSON.stringify(stored));
-    }
+    for (const entry of pending) insertPending.run(toWellFormedText(entry.requestId), entry.receivedAt.toISOString(), pendingJson(entry));
     appendRows(records);
     const writtenNow = pending.length === 0 ? undefined : new Set(pending.map((entry) => entry.requestId));
     for (const record of records) {

@@ -30,3 +30,15 @@ export function isWellFormedValue(value: unknown): boolean {
   }
   return true;
 }
+
+/**
+ * JSON.stringify writes a lone surrogate as an escape (`\udXXX`, lower-case hex) and never writes one
+ * otherwise (a surrogate pair is written as is); a literal backslash followed by "ud8…" in a text can
+ * also match, which only costs the slow path.
+ */
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/;
+
+/** Whether a JSON text (from JSON.stringify or canonicalJson) may hold a lone surrogate of its value. */
+export function mayHoldLoneSurrogate(json: string): boolean {
+  return LONE_SURROGATE_ESCAPE.test(json);
+}
