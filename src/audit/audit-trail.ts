@@ -72,7 +72,6 @@ CREATE TABLE IF NOT EXISTS audit_records (
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_records_received_at ON audit_records (received_at);
 CREATE TABLE IF NOT EXISTS audit_pending (
   request_id TEXT PRIMARY KEY,
   received_at TEXT NOT NULL,
@@ -88,6 +87,21 @@ CREATE TABLE IF NOT EXISTS audit_head (
 /** sha256(prevHash + text) in hex: one call, no Hash object (crypto.hash, Node >= 20.12). */
 function chainHash(prevHash: string, text: string): string {
   return oneShotHash('sha256', prevHash + text, 'hex');
+}
+
+/**
+ * Files written before this version have an index on received_at. No query uses it (`export --since`
+ * scans in id order: EXPLAIN QUERY PLAN shows SCAN audit_records), and it cost every insert a second
+ * b-tree and every commit one more page: it is dropped. A read-only file keeps it (nothing else changes).
+ */
+function dropReceivedAtIndex(database: Database.Database): void {
+  const index = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'audit_records_received_at'").get();
+  if (index === undefined) return;
+  try {
+    database.exec('DROP INDEX audit_records_received_at');
+  } catch {
+    // read-only database: the index stays; writes to it are not possible anyway
+  }
 }
 
 export function hashRecord(prevHash: string, record: HashedRecord): string {
@@ -182,6 +196,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');
     database.exec(SCHEMA);
+    dropReceivedAtIndex(database);
     const columns = database.prepare<[], { name: string }>('PRAGMA table_info(audit_records)').all();
     if (!columns.some((column) => column.name === 'client_request_id')) database.exec('ALTER TABLE audit_records ADD COLUMN client_request_id TEXT');
   } catch (error) {

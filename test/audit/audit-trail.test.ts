@@ -237,3 +237,26 @@ test('the audit writer gives each exchange its own redactor memory', async (t) =
   assert.equal(records[1]!.messages[0]!.content, 'Is warfarin safe with Kowalski sausage?', 'no memory from another request');
   assert.equal(records[1]!.answer, 'Warfarin and vitamin K.');
 });
+
+test('the received_at index of older files is dropped at open (no query uses it); records verify and export --since still filters', (t) => {
+  const path = freshDb(t);
+  const audit = openAuditTrail({ path });
+  for (let index = 1; index <= 4; index += 1) audit.append(input(index));
+  audit.close();
+  const older = new Database(path);
+  older.exec('CREATE INDEX audit_records_received_at ON audit_records (received_at)');
+  older.close();
+  const reopened = openAuditTrail({ path });
+  const since = [...reopened.export({ since: new Date(Date.UTC(2026, 0, 1, 0, 0, 3)) })].map((record) => record.requestId);
+  const verified = reopened.verify();
+  reopened.close();
+  const check = new Database(path, { readonly: true });
+  const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_records'").all();
+  const plan = check.prepare<[string], { detail: string }>('EXPLAIN QUERY PLAN SELECT * FROM audit_records WHERE received_at >= ? ORDER BY id').all('2026');
+  check.close();
+  assert.deepEqual(indexes, []);
+  assert.deepEqual(since, ['req_3', 'req_4']);
+  assert.equal(verified.ok, true);
+  assert.equal(verified.checked, 4);
+  assert.match(plan[0]?.detail ?? '', /^SCAN audit_records/);
+});
