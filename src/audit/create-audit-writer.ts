@@ -53,16 +53,24 @@ function redactEntry(entry: AuditRequestEntry, redact: TextRedactor): AuditReque
     ...entry,
     clientRequestId: entry.clientRequestId === null ? null : redact(entry.clientRequestId),
     user: entry.user === null ? null : '[USER]',
-    messages: entry.messages.map((message) => ({
-      ...message,
-      content: redact(message.content),
-      ...(message.name === undefined ? {} : { name: '[NAME]' }),
-    })),
+    messages: entry.messages.map((message) => {
+      const content = redact(message.content);
+      // unchanged (the usual case): the message itself, no copy
+      if (content === message.content && message.name === undefined) return message;
+      return { ...message, content, ...(message.name === undefined ? {} : { name: '[NAME]' }) };
+    }),
   };
 }
 
+/** The verdict with its reasons redacted; the verdict itself when no reason changed (the guard's reasons rarely hold PHI). */
 function redactVerdict(verdict: SafetyVerdict, redact: TextRedactor): SafetyVerdict {
-  return { ...verdict, reasons: verdict.reasons.map(redact) };
+  let reasons: string[] | undefined;
+  for (let index = 0; index < verdict.reasons.length; index += 1) {
+    const reason = verdict.reasons[index] ?? '';
+    const redacted = redact(reason);
+    if (redacted !== reason) (reasons ??= verdict.reasons.slice())[index] = redacted;
+  }
+  return reasons === undefined ? verdict : { ...verdict, reasons };
 }
 
 /**
@@ -100,14 +108,15 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
     pending = [];
     finished = [];
     // A request that also ends in this batch needs no pending row: its record is written in the same transaction.
-    const ending = new Set(batch.map((item) => item.record.requestId));
+    const ending = entries.length === 0 || batch.length === 0 ? undefined : new Set(batch.map((item) => item.record.requestId));
     // Finished records (and a stream's pending entry: its first byte waits for it) are fsynced with
     // durability full. A batch of non-streamed pending entries only is written without an fsync: it
     // survives a crash of the process, and the next durable commit's fsync covers it too; until then
     // no client has been answered on its strength.
     const sync = durability === 'full' && (batch.length > 0 || entries.some((item) => item.entry.stream));
     try {
-      trail.commit({ pending: entries.filter((item) => !ending.has(item.entry.requestId)).map((item) => item.entry), records: batch.map((item) => item.record) }, { sync });
+      const pendingEntries = (ending === undefined ? entries : entries.filter((item) => !ending.has(item.entry.requestId))).map((item) => item.entry);
+      trail.commit({ pending: pendingEntries, records: batch.map((item) => item.record) }, { sync });
     } catch (error) {
       for (const item of entries) item.reject(error);
       for (const item of batch) item.reject(error);
