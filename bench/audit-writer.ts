@@ -3,7 +3,8 @@
  * `begin` then `complete` for each exchange, `--batch` exchanges per event-loop turn (1 = a single
  * client; 10 ≈ a busy server), durability `full` or `normal`. Prints wall time and CPU time per exchange
  * for each thread of this process (Linux /proc, 10 ms ticks): `main` is the server's thread, the busiest
- * other thread is the audit worker, the rest are V8's helpers (GC).
+ * other thread is the audit worker, the rest are V8's helpers (GC); a second line gives the system part
+ * (WAL writes, the fsync, thread wake-ups) of the two busiest threads.
  *
  *   node --import tsx bench/audit-writer.ts [--exchanges 4000] [--batch 10] [--durability full|normal] [--root <checkout>]
  *
@@ -33,13 +34,13 @@ const { createAuditWorker } = (await import(pathToFileURL(join(root, 'src', 'ser
   createAuditWorker: (options: AuditWorkerOptions) => Promise<AuditWorker>;
 };
 
-/** CPU time (user + system, µs) of every thread of this process. */
-function threadCpu(): Map<string, number> {
-  const cpu = new Map<string, number>();
+/** CPU time (user + system, µs) of every thread of this process, and the system part alone. */
+function threadCpu(): Map<string, { micros: number; system: number }> {
+  const cpu = new Map<string, { micros: number; system: number }>();
   for (const thread of readdirSync(`/proc/${process.pid}/task`)) {
     try {
       const fields = (readFileSync(`/proc/${process.pid}/task/${thread}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-      cpu.set(thread, (Number(fields[11]) + Number(fields[12])) * 10_000);
+      cpu.set(thread, { micros: (Number(fields[11]) + Number(fields[12])) * 10_000, system: Number(fields[12]) * 10_000 });
     } catch {
       // the thread ended
     }
@@ -75,10 +76,16 @@ const after = threadCpu();
 await audit.close();
 rmSync(folder, { recursive: true, force: true });
 const perThread = [...after]
-  .map(([thread, micros]) => ({ name: thread === String(process.pid) ? 'main' : thread, micros: (micros - (before.get(thread) ?? 0)) / exchanges }))
+  .map(([thread, { micros, system }]) => ({
+    name: thread === String(process.pid) ? 'main' : thread,
+    micros: (micros - (before.get(thread)?.micros ?? 0)) / exchanges,
+    system: (system - (before.get(thread)?.system ?? 0)) / exchanges,
+  }))
   .filter((entry) => entry.micros > 0)
   .sort((left, right) => right.micros - left.micros);
 const total = perThread.reduce((sum, entry) => sum + entry.micros, 0);
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`audit writer (${root}): ${exchanges} exchanges, ${batch} per turn, durability ${durability}; load average ${load}`);
 console.log(`wall ${((1000 * wall) / exchanges).toFixed(0)} µs per exchange; CPU µs per exchange: total ${total.toFixed(0)} = ${perThread.map((entry) => `${entry.name} ${entry.micros.toFixed(0)}`).join(', ')}`);
+// System time: WAL writes, the fsync, thread wake-ups (the busiest thread other than main is the audit worker).
+console.log(`of which system time: ${perThread.slice(0, 2).map((entry) => `${entry.name} ${entry.system.toFixed(0)}`).join(', ')}`);
