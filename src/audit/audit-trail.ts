@@ -144,14 +144,13 @@ function wellFormedJson(value: unknown): string {
 }
 
 /**
- * The pending row's JSON of an accepted request: the entry with receivedAt as ISO text (JSON.stringify
- * calls Date#toJSON), strings well-formed (a copy is made only when the text shows a lone surrogate).
+ * The pending row's JSON of an accepted request: the entry with receivedAt as ISO text, strings
+ * well-formed (a well-formed copy is made only when the text shows an escaped lone surrogate).
  */
-function pendingJson(entry: AuditRequestEntry): string {
-  const text = JSON.stringify(entry);
-  if (!mayHoldLoneSurrogate(text)) return text;
-  const shaped = { ...entry, receivedAt: entry.receivedAt.toISOString() };
-  return JSON.stringify(isWellFormedValue(shaped) ? shaped : toWellFormedValue(shaped));
+function pendingJson(entry: AuditRequestEntry, receivedAt: string): string {
+  const shaped = { ...entry, receivedAt };
+  const text = JSON.stringify(shaped);
+  return mayHoldLoneSurrogate(text) ? JSON.stringify(isWellFormedValue(shaped) ? shaped : toWellFormedValue(shaped)) : text;
 }
 
 export function rowToRecord(row: AuditRow): AuditRecord {
@@ -289,7 +288,10 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   };
   const appendTransaction = database.transaction((records: readonly AuditRecordInput[]) => appendRows(records));
   const commitTransaction = database.transaction((pending: readonly AuditRequestEntry[], records: readonly AuditRecordInput[]) => {
-    for (const entry of pending) insertPending.run(toWellFormedText(entry.requestId), entry.receivedAt.toISOString(), pendingJson(entry));
+    for (const entry of pending) {
+      const receivedAt = entry.receivedAt.toISOString();
+      insertPending.run(toWellFormedText(entry.requestId), receivedAt, pendingJson(entry, receivedAt));
+    }
     appendRows(records);
     const writtenNow = pending.length === 0 ? undefined : new Set(pending.map((entry) => entry.requestId));
     for (const record of records) {
