@@ -6,7 +6,7 @@
  * other thread is the audit worker, the rest are V8's helpers (GC); a second line gives the system part
  * (WAL writes, the fsync, thread wake-ups) of the two busiest threads.
  *
- *   node --import tsx bench/audit-writer.ts [--exchanges 4000] [--batch 10] [--durability full|normal] [--root <checkout>]
+ *   node --import tsx bench/audit-writer.ts [--exchanges 4000] [--batch 10] [--durability full|normal] [--unique-texts] [--root <checkout>]
  *
  * `--root` loads createAuditWorker from another checkout (e.g. a git worktree of an older commit) to
  * compare before and after on the same machine.
@@ -24,12 +24,20 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '10' },
     durability: { type: 'string', default: 'full' },
     root: { type: 'string' },
+    'unique-texts': { type: 'boolean', default: false },
   },
 });
 const exchanges = Number(values.exchanges);
 const batch = Number(values.batch);
 const durability = values.durability === 'normal' ? 'normal' : 'full';
 const root = resolve(values.root ?? join(import.meta.dirname, '..'));
+// By default every exchange asks and answers the same short texts, which the PHI redactor finds clean once
+// and then skips; --unique-texts makes each question and answer (~500 characters each) new, as in service.
+const uniqueTexts = values['unique-texts'];
+const QUESTION =
+  'I am a 67-year-old woman with atrial fibrillation and type 2 diabetes. My cardiologist started me on apixaban 5 mg twice daily last month, and I also take metformin 1000 mg, atorvastatin 40 mg and lisinopril 10 mg. Yesterday I had a tooth extraction and the dentist told me to take ibuprofen for the pain. Is it safe to take ibuprofen with apixaban, or should I use paracetamol instead? How much paracetamol can I take per day with my kidney function (eGFR 55)?';
+const ANSWER =
+  'Ibuprofen and other NSAIDs increase the risk of bleeding when combined with apixaban, and they can also affect kidney function, which matters with an eGFR of 55. Paracetamol (acetaminophen) is generally the preferred pain reliever for people on anticoagulants. Most adults can take up to 3 g per day; ask your doctor or pharmacist about the right limit for you. Do not stop apixaban before a dental procedure without talking to your cardiologist.\n\nThis is general information, not medical advice.';
 const { createAuditWorker } = (await import(pathToFileURL(join(root, 'src', 'serve', 'create-audit-worker.ts')).href)) as {
   createAuditWorker: (options: AuditWorkerOptions) => Promise<AuditWorker>;
 };
@@ -58,11 +66,11 @@ let next = 0;
 async function exchange(): Promise<void> {
   const requestId = `req_${next}`;
   next += 1;
-  const accepted = audit.begin({ requestId, clientRequestId: null, receivedAt: new Date(), model: 'scripted-model', servedModelName: 'safemed-r1', stream: false, user: null, messages: [{ role: 'user', content: 'Is paracetamol safe with ibuprofen?' }] });
+  const accepted = audit.begin({ requestId, clientRequestId: null, receivedAt: new Date(), model: 'scripted-model', servedModelName: 'safemed-r1', stream: false, user: null, messages: [{ role: 'user', content: uniqueTexts ? `${QUESTION} (${requestId})` : 'Is paracetamol safe with ibuprofen?' }] });
   accepted.catch(() => undefined);
   await new Promise((done) => setImmediate(done)); // the model call
   await audit.complete({
-    requestId, firstTokenAt: new Date(), finishedAt: new Date(), reasoning: '', answer: 'OK.\n\nThis is general information, not medical advice.', finishReason: 'stop',
+    requestId, firstTokenAt: new Date(), finishedAt: new Date(), reasoning: '', answer: uniqueTexts ? `${requestId}: ${ANSWER}` : 'OK.\n\nThis is general information, not medical advice.', finishReason: 'stop',
     usage: { promptTokens: 9, completionTokens: 2, totalTokens: 11 }, verdicts: [verdict, { ...verdict, stage: 'output', reasons: ['answer checked in 1 segment(s) after caution', 'disclaimer added (en)'] }], status: 200, error: null,
   });
 }
@@ -85,7 +93,7 @@ const perThread = [...after]
   .sort((left, right) => right.micros - left.micros);
 const total = perThread.reduce((sum, entry) => sum + entry.micros, 0);
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`audit writer (${root}): ${exchanges} exchanges, ${batch} per turn, durability ${durability}; load average ${load}`);
+console.log(`audit writer (${root}): ${exchanges} exchanges, ${batch} per turn, durability ${durability}${uniqueTexts ? ', unique ~500-character texts' : ''}; load average ${load}`);
 console.log(`wall ${((1000 * wall) / exchanges).toFixed(0)} µs per exchange; CPU µs per exchange: total ${total.toFixed(0)} = ${perThread.map((entry) => `${entry.name} ${entry.micros.toFixed(0)}`).join(', ')}`);
 // System time: WAL writes, the fsync, thread wake-ups (the busiest thread other than main is the audit worker).
 console.log(`of which system time: ${perThread.slice(0, 2).map((entry) => `${entry.name} ${entry.system.toFixed(0)}`).join(', ')}`);
