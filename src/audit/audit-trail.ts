@@ -92,7 +92,8 @@ function chainHash(prevHash: string, text: string): string {
 /**
  * Files written before this version have an index on received_at. No query uses it (`export --since`
  * scans in id order: EXPLAIN QUERY PLAN shows SCAN audit_records), and it cost every insert a second
- * b-tree and every commit one more page: it is dropped. A read-only file keeps it (nothing else changes).
+ * b-tree and every commit one more page: it is dropped. A read-only file, or one another connection is
+ * writing to past the busy timeout, keeps it until a later open (nothing else depends on it).
  */
 function dropReceivedAtIndex(database: Database.Database): void {
   const index = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'audit_records_received_at'").get();
@@ -100,7 +101,7 @@ function dropReceivedAtIndex(database: Database.Database): void {
   try {
     database.exec('DROP INDEX audit_records_received_at');
   } catch {
-    // read-only database: the index stays; writes to it are not possible anyway
+    // read-only or busy: the index stays (it only slows inserts down)
   }
 }
 
