@@ -4,11 +4,10 @@ import type { Backend } from '../core/backend.js';
 import type { FinishReason, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
 import { BackendError, TimeoutError, describeError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
-import type { GuardVerdict } from '../guard/guard-types.js';
 import { clientError, echo, toErrorResponse, type ErrorBody } from './error-response.js';
 import { parseChatRequest, type ParsedChatRequest } from './parse-chat-request.js';
 import { readJsonBody } from './read-json-body.js';
-import { toSafemedResponseObject } from './safemed-response-object.js';
+import { guardFields, toSafemedResponseObject } from './safemed-response-object.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { createSseChunks } from './sse-chunks.js';
 import { createSseWriter } from './create-sse-writer.js';
@@ -62,7 +61,7 @@ function guardLogFields(verdicts: SafetyVerdict[]): GuardLogFields | undefined {
     action: input.action,
     risk: Math.round(input.risk * 1000) / 1000,
     dimension: input.dimension,
-    mechanism: (input as Partial<GuardVerdict>).mechanism ?? null,
+    mechanism: guardFields(input).mechanism ?? null,
     attacks: input.attacks,
   };
   const output = verdicts.find((verdict) => verdict.stage === 'output');

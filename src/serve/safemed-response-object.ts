@@ -48,7 +48,8 @@ export interface SafemedResponseObject extends VerdictJson {
 const ACTION_SEVERITY: Record<SafetyVerdict['action'], number> = { allow: 0, caution: 1, steer: 2, block: 3, escalate: 4 };
 const LEVEL_SEVERITY: Record<SafetyVerdict['riskLevel'], number> = { low: 0, medium: 1, high: 2 };
 
-const guardFields = (verdict: SafetyVerdict): Partial<GuardVerdict> => verdict;
+/** A verdict's guard-only fields (mechanism, replacement, disclaimer…), present when the guard made it. */
+export const guardFields = (verdict: SafetyVerdict): Partial<GuardVerdict> => verdict;
 
 function toVerdictJson(verdict: SafetyVerdict): VerdictJson {
   return {
