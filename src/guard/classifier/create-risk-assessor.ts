@@ -318,6 +318,9 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const variantSegments = segmentsOf(variant.text);
       const scored = bestSpan(variantSegments);
       emergency = Math.max(emergency, emergencyOf(variantSegments));
+      // obfuscation that shows on its own (leetspeak throughout) counts even when the text as written scores
+      // higher: the model also learnt leet tokens themselves, and the reading must not lose the boost for it
+      if (variant.deliberate === true) attacks.set('encoding_obfuscation', variant.kind);
       if (scored.risk <= best.risk) continue;
       // The variant reads as more harmful than the text as written: it was hiding something. An explicit
       // encoding (base64, rot13, reversed) that decodes to riskier text counts at once — the model also
@@ -369,6 +372,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const variantSegments = segmentsOf(variant.text);
       const before = { ...maxRiskLogit };
       const scored = bestSpan(variantSegments, maxRiskLogit);
+      if (variant.deliberate === true) attacks.add('encoding_obfuscation');
       if (scored.risk > original.risk) {
         if (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - original.risk > 0.05 || before.en !== maxRiskLogit.en || before.zh !== maxRiskLogit.zh) attacks.add('encoding_obfuscation');
         for (const match of detectAttacks(variant.text)) attacks.add(match.attack);

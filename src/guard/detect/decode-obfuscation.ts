@@ -9,6 +9,11 @@ export type ObfuscationKind = 'base64' | 'rot13' | 'leetspeak' | 'character_spli
 export interface DecodedVariant {
   kind: ObfuscationKind;
   text: string;
+  /**
+   * The decoding shows on its own that the text was obfuscated on purpose, whatever it says: a text written
+   * in leetspeak throughout whose reading has at least two more common English words than the text as written.
+   */
+  deliberate?: true;
 }
 
 const COMMON_WORDS = new Set(
@@ -22,13 +27,22 @@ const COMMON_WORDS = new Set(
   ).split(' '),
 );
 
+function commonWords(words: readonly string[]): number {
+  let hits = 0;
+  for (const word of words) if (COMMON_WORDS.has(word)) hits += 1;
+  return hits;
+}
+
 /** Share of word tokens that are very common English words (a cheap "reads as English" score). */
 export function englishWordShare(text: string): number {
   const words = text.toLowerCase().match(/[a-z]+/g);
   if (!words || words.length === 0) return 0;
-  let hits = 0;
-  for (const word of words) if (COMMON_WORDS.has(word)) hits += 1;
-  return hits / words.length;
+  return commonWords(words) / words.length;
+}
+
+/** How many word tokens are very common English words. */
+function commonWordCount(text: string): number {
+  return commonWords(text.toLowerCase().match(/[a-z]+/g) ?? []);
 }
 
 export function rot13(text: string): string {
@@ -58,18 +72,43 @@ function decodeHomoglyphs(text: string): string | null {
   return decoded === text ? null : decoded;
 }
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
+const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
 // A token mixing letters with leet digits/symbols, e.g. "k1ll", "p0is0n", "h@ck", but not "covid19" or "b12".
 const LEET_TOKEN = /(?<![\w@$])(?=[a-z0-9@$!|+]*[a-z])(?=[a-z0-9@$!|+]*[0-9@$!|+][a-z])[a-z0-9@$!|+]{3,}(?![\w@$])/gi;
+// Any token mixing letters with leet digits/symbols, "pu7" and "w17h" too: read this way only in a text already written in leetspeak.
+const LOOSE_LEET_TOKEN = /(?<![\w@$])(?=[a-z0-9@$!|+]*[a-z])(?=[a-z0-9@$!|+]*[0-9@$!|+])[a-z0-9@$!|+]{2,}(?![\w@$])/gi;
+/** "b12", "covid19", "30mg", "5ml": letters and a number, not leetspeak. */
+const NUMBER_LIKE = /^(?:[a-z]+\d+|\d+[a-z]{1,2})$/i;
+/** A number with a unit or an ordinal ("30mg", "2x", "4th"); "0f", "1n", "1s" in a leetspeak text are words. */
+const NUMBER_WITH_UNIT = /^\d+(?:mg|mcg|ml|kg|g|l|iu|mm|cm|km|lbs?|oz|h|hrs?|min|d|x|k|m|st|nd|rd|th|am|pm|yo|y|wk|mo)$/i;
 
-function decodeLeetspeak(text: string): string | null {
-  let count = 0;
-  const decoded = text.replace(LEET_TOKEN, (token) => {
-    if (/^[a-z]+\d+$/i.test(token) || /^\d+[a-z]{1,2}$/i.test(token)) return token;
-    count += 1;
-    return token.replace(/[0-9@$!|+]/g, (character) => LEET[character] ?? character);
-  });
-  return count > 0 ? decoded : null;
+/**
+ * Leetspeak read back as letters. "1" stands for "i" or "l" ("k1ll", "l37ha1", "w1f3"), so a text with a "1"
+ * in a leet word gives two readings, one each way: the classifier keeps the higher score of its variants.
+ * A text with two or more clear leet words is read as leetspeak throughout, so words that end in a leet
+ * digit ("pu7", "0f") are read too; numbers with units ("30mg") never are. Such a text is `deliberate` when
+ * its reading has at least two more common English words ("h0w d0 1" → "how do i"); medical alphanumerics
+ * ("hba1c", "h1n1") decode to no common words.
+ */
+function decodeLeetspeak(text: string): DecodedVariant[] {
+  let clear = 0;
+  for (const match of text.matchAll(LEET_TOKEN)) if (!NUMBER_LIKE.test(match[0])) clear += 1;
+  if (clear === 0) return [];
+  const throughout = clear >= 2;
+  const state = { hasOne: false };
+  const read = (one: string): string =>
+    text.replace(throughout ? LOOSE_LEET_TOKEN : LEET_TOKEN, (token) => {
+      if ((throughout ? NUMBER_WITH_UNIT : NUMBER_LIKE).test(token)) return token;
+      return token.replace(/[0-9@$!|+]/g, (character) => {
+        if (character !== '1') return LEET[character] ?? character;
+        state.hasOne = true;
+        return one;
+      });
+    });
+  const readings = [read('i')];
+  if (state.hasOne) readings.push(read('l'));
+  const deliberate = throughout && commonWordCount(readings[0] as string) >= commonWordCount(text) + 2;
+  return readings.map((reading) => (deliberate ? { kind: 'leetspeak', text: reading, deliberate } : { kind: 'leetspeak', text: reading }));
 }
 
 // Three or more single letters joined by one separator: "k i l l", "p.o.i.s.o.n", "m-e-t-h".
@@ -134,8 +173,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
     if (englishWordShare(reversed) >= Math.max(0.25, originalShare + 0.15)) variants.push({ kind: 'reversed', text: reversed });
   }
   const leet = decodeLeetspeak(base);
-  if (leet) variants.push({ kind: 'leetspeak', text: leet });
-  const split = decodeCharacterSplitting(leet ?? base);
+  variants.push(...leet);
+  const split = decodeCharacterSplitting(leet[0]?.text ?? base);
   if (split) variants.push({ kind: 'character_splitting', text: split });
   return variants;
 }
