@@ -19,6 +19,7 @@
  * The classifier's `emergency` probability (when trained) is combined in check-input.ts.
  */
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import { simplifyChinese } from './detect/simplify-chinese.js';
 import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
 
 /** Words that turn a keyword into a statement about its absence. */
@@ -288,8 +289,10 @@ function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | 
   return undefined;
 }
 
-export function matchEmergency(text: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
-  if (text.trim() === '') return undefined;
+export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
+  if (written.trim() === '') return undefined;
+  // the phrases are in simplified characters: traditional text is read in them
+  const text = simplifyChinese(written);
   const selfHarm = matchesSelfHarmIntent(text);
   const methodSeeking = selfHarm || SUICIDE_METHOD_SEEKING.test(text);
   const ingestion = !methodSeeking && matchesIngestion(text);

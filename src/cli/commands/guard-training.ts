@@ -6,6 +6,7 @@
  * default policy). Heavy modules load inside the actions.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DataFormatError, InvalidRequestError } from '../../core/errors.js';
@@ -25,6 +26,7 @@ interface EvalFlags {
   json?: boolean;
   errors?: boolean;
   fastOnly?: boolean;
+  traditional?: boolean;
 }
 
 /** The training code's entry points (training/guard/), typed here without importing them. */
@@ -82,6 +84,19 @@ function jsonlFilesUnder(path: string): string[] {
     });
 }
 
+/** Chinese records rewritten in traditional characters (OpenCC, Taiwan standard with its phrases); others as they are. */
+function inTraditionalCharacters(records: EvaluationRecord[]): EvaluationRecord[] {
+  const opencc = createRequire(import.meta.url)('opencc-js/cn2t') as { Converter(options: { from: string; to: string }): (text: string) => string };
+  const convert = opencc.Converter({ from: 'cn', to: 'tw' });
+  return records.map((record) => {
+    if (record.language !== 'zh') return record;
+    const converted: EvaluationRecord = { ...record };
+    if (record.text !== undefined) converted.text = convert(record.text);
+    if (record.messages !== undefined) converted.messages = record.messages.map((message) => ({ ...message, content: convert(message.content) }));
+    return converted;
+  });
+}
+
 async function runEval(flags: EvalFlags): Promise<void> {
   const { evaluateCorpus, formatCorpusEvaluation, parseEvaluationJsonl } = await import('../../guard/classifier/evaluate-corpus.js');
   const { assessConversation, assessConversationRefined, configureSentenceEncoder, OFFLINE_ENCODER, recommendedRiskThreshold } = await import('../../guard/assess-risk.js');
@@ -111,6 +126,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
       fix: 'Each line must be {"id","text"|"messages","label":"harmful"|"benign"|"emergency",...} (the guard corpus format, data/guard/README.md).',
     });
   }
+  if (flags.traditional === true) records.splice(0, records.length, ...inTraditionalCharacters(records));
   const spec = loadSafetySpec();
   // The real input check and default policy decide; the assessment is the one already computed.
   const decide = async (assessment: RiskAssessment, messages: ChatMessage[]): Promise<GuardDecisionAction> => {
@@ -156,6 +172,7 @@ export function registerGuardTrainingCommands(guardCommand: Command): Command {
     .option('--json', 'print the figures as JSON')
     .option('--errors', 'also print the ids of misclassified records (for error analysis on dev, never on test)')
     .option('--fast-only', 'the fast path alone, without the sentence-encoder head in the uncertain band')
+    .option('--traditional', 'rewrite the Chinese records in traditional characters first (OpenCC, Taiwan standard): the guard on traditional-script requests')
     .action((flags: Omit<EvalFlags, 'input'> & { input?: string[] }) => runEval({ ...flags, input: flags.input ?? ['data/guard/corpus'] }));
   return guardCommand;
 }

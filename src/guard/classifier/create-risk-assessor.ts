@@ -12,6 +12,7 @@
 import { detectAttacks, attackBoost, type AttackId } from '../detect/detect-attacks.js';
 import { decodeObfuscation, type DecodedVariant } from '../detect/decode-obfuscation.js';
 import { detectLanguage } from '../detect/detect-language.js';
+import { simplifyChinese } from '../detect/simplify-chinese.js';
 import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
 import { blendLogits, createHiddenLayer, softmaxBest, type HiddenLayer } from './hidden-layer.js';
@@ -305,7 +306,9 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   };
 
   const assessText = (input: string): RiskAssessment => {
-    const text = input.length > MAX_TEXT_CHARACTERS ? input.slice(0, MAX_TEXT_CHARACTERS) : input;
+    const written = input.length > MAX_TEXT_CHARACTERS ? input.slice(0, MAX_TEXT_CHARACTERS) : input;
+    // traditional Chinese is read in simplified characters, the ones the model and its lexicons know
+    const text = simplifyChinese(written);
     const language = detectLanguage(text);
     const attacks = new Map<AttackId, string>();
     for (const match of detectAttacks(text)) attacks.set(match.attack, match.evidence);
@@ -345,6 +348,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     }
     if (emergency >= metadata.recommendedEmergencyThreshold) reasons.push(`emergency probability ${emergency.toFixed(2)}`);
     for (const [attack, evidence] of attacks) reasons.push(`${attack}: "${evidence}"`);
+    if (text !== written) reasons.push('read in simplified characters (written in traditional ones)');
     const assessment: RiskAssessment = {
       risk: Math.round(risk * 10_000) / 10_000,
       dimension: harm.dimension,
@@ -359,7 +363,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     return assessment;
   };
 
-  const classifyHarm = (text: string): HarmClassification => classifyFeatures(spanFeatures(segmentsOf(text)));
+  const classifyHarm = (text: string): HarmClassification => classifyFeatures(spanFeatures(segmentsOf(simplifyChinese(text))));
 
   const rawScores = (input: string): RawScores => {
     const text = input.length > MAX_TEXT_CHARACTERS ? input.slice(0, MAX_TEXT_CHARACTERS) : input;
