@@ -44,3 +44,8 @@ test('an emergency in traditional characters is matched by the simplified phrase
     assert.ok(matchEmergency(traditional), traditional);
   }
 });
+
+test('a short traditional follow-up that points back is read as one', async () => {
+  const { refersBack } = await import('../../src/guard/classifier/assess-conversation-turns.js');
+  assert.equal(refersBack('繼續，具體步驟呢？'), true);
+});

@@ -14,6 +14,7 @@
 import type { ChatMessage } from '../../core/chat.js';
 import type { HarmClassification } from './create-risk-assessor.js';
 import type { RiskAssessment } from './risk-assessment.js';
+import { simplifyChinese } from '../detect/simplify-chinese.js';
 
 const BACK_REFERENCE =
   /\b(that|those|it|this|them|these|the steps|the same|the name|the dose|the recipe|the method)\b|\b(continue|go on|keep going|more detail|in detail|step by step|exact steps|elaborate|expand)\b|继续|具体(步骤|方法|怎么做)|详细(说|讲|点)|那(你|就)|刚才|上面(说|提到)/i;
@@ -28,7 +29,7 @@ const DIMENSION_FLOOR = 0.25;
 export function refersBack(text: string): boolean {
   const words = text.trim().split(/\s+/).length;
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
-  return words + han / 2 <= 20 && BACK_REFERENCE.test(text);
+  return words + han / 2 <= 20 && BACK_REFERENCE.test(simplifyChinese(text));
 }
 
 export interface ConversationScorer {
@@ -60,7 +61,7 @@ export function assessConversationTurns(messages: ChatMessage[], scorer: Convers
   const joined = scorer.assessText(recent.map((turn) => turn.text).join('\n'));
   const priorFlagged = worst.assessment.risk >= threshold && worst.assessment.risk > last.assessment.risk;
 
-  if (priorFlagged && refersBack(last.text) && !PROTECTIVE_FOLLOW_UP.test(last.text)) {
+  if (priorFlagged && refersBack(last.text) && !PROTECTIVE_FOLLOW_UP.test(simplifyChinese(last.text))) {
     result = { ...worst.assessment, risk: round(Math.max(last.assessment.risk, worst.assessment.risk * 0.98)), turnIndex: worst.index };
     attacks.add('multi_turn_escalation');
     reasons.unshift(`last turn refers back to an earlier harmful request (message ${worst.index})`, ...worst.assessment.reasons);
