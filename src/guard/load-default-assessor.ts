@@ -3,6 +3,7 @@
  * assessor. The model loads lazily on the first assessment.
  */
 import { assessConversation, assessConversationRefined, assessText, loadCommittedModel, startSentenceEncoder } from './assess-risk.js';
+import { prepareChineseSimplifier } from './detect/simplify-chinese.js';
 import type { RiskAssessor } from './guard-types.js';
 
 export const defaultRiskAssessor: RiskAssessor = {
@@ -12,11 +13,12 @@ export const defaultRiskAssessor: RiskAssessor = {
 };
 
 /**
- * Loads the default assessor's model now and starts the sentence encoder's thread, so the first
- * request neither waits for the model file nor holds the event loop while it is read.
+ * Loads the default assessor's model and the traditional-Chinese converter now and starts the sentence
+ * encoder's thread, so the first request neither waits for them nor holds the event loop while they load.
  */
 export function prepareDefaultAssessor(): void {
   loadCommittedModel();
+  prepareChineseSimplifier();
   startSentenceEncoder();
 }
 

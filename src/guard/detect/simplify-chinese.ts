@@ -48,9 +48,22 @@ export function looksTraditional(text: string): boolean {
   return false;
 }
 
+function loadConverter(): (text: string) => string {
+  return (createRequire(import.meta.url)('opencc-js/t2cn') as OpenccModule).Converter({ from: 'tw', to: 'cn' });
+}
+
 /** The text in simplified characters when it is written in traditional ones; otherwise the text itself. */
 export function simplifyChinese(text: string): string {
   if (!looksTraditional(text)) return text;
-  convert ??= (createRequire(import.meta.url)('opencc-js/t2cn') as OpenccModule).Converter({ from: 'tw', to: 'cn' });
+  convert ??= loadConverter();
   return convert(text);
+}
+
+/**
+ * Reads the character list and loads the converter now (a server's start, with the guard's model), so the
+ * first traditional-script request does not hold the event loop for them (~30–70 ms).
+ */
+export function prepareChineseSimplifier(): void {
+  marks ??= readMarks();
+  convert ??= loadConverter();
 }
