@@ -328,7 +328,8 @@ async function trainEncoderHeadFor(
     // Plain requests, conversations and benign texts as written: wrapped variants are the fast path's job
     // (wrapper detection, span scoring) and would triple the embedding time.
     .filter((example) => example.language === 'en' && example.emergency !== true && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign)$/.test(example.source))
-    .map((example) => ({ text: example.text, label: example.label }));
+    // group: the scenario, so the encoder MLP's early-stopping split keeps a scenario's phrasings on one side.
+    .map((example) => ({ text: example.text, label: example.label, ...(example.group === undefined ? {} : { group: example.group }) }));
   const shared = shuffleInPlace(datasets.train.filter((example) => example.language === 'en' && example.label === 0 && ENCODER_SHARED_BENIGN.has(example.source)), random).slice(0, 800);
   train.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
   // The emergency head: emergencies against every other English corpus text as written (harmful requests and look-alikes included) and the shared sample.
