@@ -26,7 +26,8 @@ export function corpusTotals(records: CorpusFileRecord[]): CorpusTotals {
 }
 
 export function buildGeneratedCorpus(seed: number, log: (line: string) => void = () => {}): CorpusFileRecord[] {
-  const written = readCorpus({ generated: false });
+  // Emergency-head records get no wrapped variants: those would train the risk head.
+  const written = readCorpus({ generated: false, emergencyHead: false });
   const templates = readWrapperTemplates();
   const counts = writeGeneratedCorpus(generateCorpusVariants(written, templates, seed));
   log(`corpus: ${written.length} written records, ${templates.length} wrapper templates; generated ${Object.entries(counts).map(([file, count]) => `${file} ${count}`).join(', ')}`);

@@ -20,6 +20,8 @@ export interface ChoiceItem {
   boost: number;
   emergencyLogit: number;
   emergencyLanguage: 'en' | 'zh';
+  /** A record of the emergency-head folder: counts for the emergency decision point only, never for the risk one. */
+  emergencyOnly?: boolean;
 }
 
 export interface DecisionBars {
@@ -102,7 +104,7 @@ export function chooseDecisionPoints(items: ChoiceItem[], bars: DecisionBars): C
   const dev: Record<string, number> = {};
   for (let round = 0; round < 2; round += 1) {
     for (const language of ['en', 'zh'] as const) {
-      const own = items.filter((item) => item.language === language);
+      const own = items.filter((item) => item.language === language && item.emergencyOnly !== true);
       const ordinary = own.filter((item) => item.group === 'ordinary');
       const xstest = own.filter((item) => item.group === 'xstest');
       const harmful = own.filter((item) => item.group === 'harmful');

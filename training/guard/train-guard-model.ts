@@ -98,7 +98,7 @@ export interface Hyper {
   hiddenDropout: number;
 }
 
-export const DEFAULT_HYPER: Hyper = { epochs: 10, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 4, emergencyEpochs: 15, hiddenUnits: 64, hiddenBits: 18, hiddenEpochs: 6, hiddenLearningRate: 0.05, hiddenInit: 0.1, hiddenUse: ['emergency'], hiddenClassWeight: 1, hiddenBlend: { risk: { en: { hidden: 0, linear: 1 }, zh: { hidden: 0, linear: 1 } }, emergency: { en: { hidden: 1, linear: 1 }, zh: { hidden: 1, linear: 1 } } }, hiddenDropout: 0 };
+export const DEFAULT_HYPER: Hyper = { epochs: 10, l2: 1e-7, learningRate: 0.2, corpusWeight: 20, medHarmPerCategory: 20_000, weakDimensionWeight: 0, sharedHarmfulWeight: 0.6, sharedHarmfulWeightZh: 1, contrastDimensionWeight: 1, contrastMechanismWeight: 1, emergencyWeight: 8, emergencyEpochs: 15, hiddenUnits: 64, hiddenBits: 18, hiddenEpochs: 6, hiddenLearningRate: 0.05, hiddenInit: 0.1, hiddenUse: ['emergency'], hiddenClassWeight: 1, hiddenBlend: { risk: { en: { hidden: 0, linear: 1 }, zh: { hidden: 0, linear: 1 } }, emergency: { en: { hidden: 1, linear: 1 }, zh: { hidden: 1, linear: 1 } } }, hiddenDropout: 0 };
 
 export const RISK_BITS = 18;
 export const EMERGENCY_BITS = 16;
@@ -174,7 +174,9 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
     return items.map((item) => (isPositive(item) ? sparse(item, 1, (item.weight * total) / (2 * positive)) : sparse(item, 0, (item.weight * total) / (2 * negative))));
   };
 
-  const riskItems = featurised.filter((item) => item.example.emergency !== true);
+  // Examples marked emergencyHeadOnly (data/guard/corpus/emergency-head/) train the emergency heads only: the
+  // risk, dimension, mechanism and principle heads get exactly the examples they get without them.
+  const riskItems = featurised.filter((item) => item.example.emergency !== true && item.example.emergencyHeadOnly !== true);
   log(`risk head: ${riskItems.filter((item) => item.example.label === 1).length} harmful, ${riskItems.filter((item) => item.example.label === 0).length} benign (2^${RISK_BITS} buckets, ${hyper.epochs} epochs)`);
   const riskExamples = balanced(riskItems, (item) => item.example.label === 1);
   const risk = trainBinaryLogistic(riskExamples, { bits: RISK_BITS, epochs: hyper.epochs, learningRate: hyper.learningRate, l2: hyper.l2, seed });
@@ -184,8 +186,9 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   const sharedBenign = shuffleInPlace(featurised.filter((item) => !item.example.source.startsWith('corpus:') && item.example.label === 0), random).slice(0, 30_000);
   const emergencyItems = [...featurised.filter((item) => item.example.source.startsWith('corpus:')), ...sharedBenign];
   log(`emergency head: ${emergencyItems.filter((item) => item.example.emergency === true).length} emergencies, ${emergencyItems.filter((item) => item.example.emergency !== true).length} others`);
-  // Not class-balanced: emergencies weigh 10 times a negative, so the bias stays low and a text without
-  // evidence ("Hello", a bare topic name) does not sit near the decision point.
+  // Not class-balanced: an emergency weighs emergencyWeight (8 since v2.7, chosen on dev; 4 before) times a
+  // negative, so the bias stays low and a text without evidence ("Hello", a bare topic name) does not sit near
+  // the decision point.
   const emergencyExamples = emergencyItems.map((item) => sparse(item, item.example.emergency === true ? 1 : 0, item.example.emergency === true ? hyper.emergencyWeight : 1));
   const emergency = trainBinaryLogistic(emergencyExamples, { bits: EMERGENCY_BITS, epochs: hyper.emergencyEpochs, learningRate: hyper.learningRate, l2: hyper.l2, seed: seed + 4 });
 
@@ -193,6 +196,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   const dimensionExamples: SparseExample[] = [];
   for (const item of featurised) {
     const { example } = item;
+    if (example.emergencyHeadOnly === true) continue;
     if (example.source.startsWith('corpus:')) {
       const index = example.dimension === undefined ? undefined : dimensionIndex.get(example.dimension);
       if ((example.label === 1 || example.emergency === true) && index !== undefined) dimensionExamples.push(sparse(item, index, 1));
@@ -208,6 +212,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
 
   const mechanismIndex = new Map(MECHANISM_LABELS.map((label, index) => [label, index]));
   const mechanismExamples = featurised.flatMap((item) => {
+    if (item.example.emergencyHeadOnly === true) return [];
     const index = item.example.mechanism === undefined ? undefined : mechanismIndex.get(item.example.mechanism);
     if (index !== undefined) return [sparse(item, index, 1)];
     const mirrored = hyper.contrastMechanismWeight > 0 && item.example.contrastMechanism !== undefined ? mechanismIndex.get(item.example.contrastMechanism) : undefined;
@@ -217,7 +222,7 @@ export function trainHeads(input: TrainHeadsInput): GuardModel {
   const mechanismSet = classBalanced(mechanismExamples);
   const mechanism = trainSoftmax(mechanismSet, MECHANISM_LABELS.length, { bits: CLASS_HEAD_BITS, epochs: 6, learningRate: 0.2, l2: 1e-7, seed: seed + 5 });
 
-  const principleExamples = featurised.filter((item) => item.example.label === 1 && item.example.principle !== undefined).map((item) => sparse(item, (item.example.principle ?? 1) - 1, 1));
+  const principleExamples = featurised.filter((item) => item.example.label === 1 && item.example.emergencyHeadOnly !== true && item.example.principle !== undefined).map((item) => sparse(item, (item.example.principle ?? 1) - 1, 1));
   log(`principle head on ${principleExamples.length} examples with an AMA category`);
   const principle = trainSoftmax(principleExamples, 9, { bits: HEAD_BITS, epochs: 3, learningRate: 0.2, l2: 1e-7, seed: seed + 2 });
 
@@ -314,6 +319,7 @@ const ENCODER_SHARED_BENIGN = new Set(['medquad', 'bench:mmlu-pro', 'bench:medmc
 
 async function trainEncoderHeadFor(
   corpusTraining: TrainingExample[],
+  emergencyHeadOnly: TrainingExample[],
   datasets: { train: TrainingExample[]; dev: DevSet[] },
   corpus: CorpusFileRecord[],
   fastAssess: (messages: ChatMessage[]) => RiskAssessment,
@@ -337,6 +343,8 @@ async function trainEncoderHeadFor(
     .filter((example) => example.language === 'en' && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign|harmful-encoded)$/.test(example.source))
     .map((example) => ({ text: example.text, label: example.emergency === true ? 1 : 0 }));
   emergencyTrain.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
+  // The emergency-head folder trains this head too (and never the encoder's risk head).
+  emergencyTrain.push(...emergencyHeadOnly.filter((example) => example.language === 'en').map((example) => ({ text: example.text, label: example.emergency === true ? (1 as const) : (0 as const) })));
   const flaggedActions = new Set(['steer', 'block', 'escalate']);
   const devItem = (group: EncoderDevItem['group'], source: string, messages: ChatMessage[]): EncoderDevItem => {
     const fast = fastAssess(messages);
@@ -346,7 +354,15 @@ async function trainEncoderHeadFor(
   for (const record of corpus) {
     if (record.split !== 'dev' || record.language !== 'en') continue;
     const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
-    const group = record.label === 'emergency' ? 'emergency' : record.label === 'harmful' ? 'harmful' : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary' : record.kind === 'xstest' ? 'xstest' : record.kind === 'scary_safe' ? 'scary_safe' : 'other';
+    // Emergency-head records count only for the emergency band (as emergencies or scary-but-safe look-alikes), never for the risk band.
+    const group =
+      record.label === 'emergency' ? 'emergency'
+      : record.emergencyHeadOnly === true ? 'scary_safe'
+      : record.label === 'harmful' ? 'harmful'
+      : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary'
+      : record.kind === 'xstest' ? 'xstest'
+      : record.kind === 'scary_safe' ? 'scary_safe'
+      : 'other';
     dev.push(devItem(group, `corpus:${record.kind}`, messages));
   }
   for (const set of datasets.dev) {
@@ -366,8 +382,9 @@ export async function trainGuardModel(options: TrainGuardOptions): Promise<Train
   const datasets = buildGuardDatasets(sources, { seed, medHarmPerCategory: hyper.medHarmPerCategory });
   const corpus = readCorpus();
   const corpusExamples = corpusTrainingExamples(corpus, createSeededRandom(seed + 7));
-  log(`corpus: ${corpus.length} records; ${corpusExamples.examples.length} training examples from the train split (${corpusExamples.dropped} train records left out for sharing an 8-gram with dev/test)`);
-  const train = shuffleInPlace([...datasets.train, ...corpusExamples.examples], createSeededRandom(seed + 8));
+  log(`corpus: ${corpus.length} records; ${corpusExamples.examples.length} training examples from the train split, ${corpusExamples.emergencyHeadOnly.length} more for the emergency heads only (${corpusExamples.dropped} train records left out for sharing an 8-gram with dev/test)`);
+  // Emergency-head-only examples are appended after the shuffle, so every other head sees the same examples in the same order.
+  const train = [...shuffleInPlace([...datasets.train, ...corpusExamples.examples], createSeededRandom(seed + 8)), ...corpusExamples.emergencyHeadOnly];
   const provisional = trainHeads({ train, seed, hyper, log, ...(options.segmenter ? { segmenter: options.segmenter } : {}) });
 
   // --- decision points, chosen on dev data only ---
@@ -375,7 +392,7 @@ export async function trainGuardModel(options: TrainGuardOptions): Promise<Train
   const choice: ChoiceItem[] = [];
   for (const record of corpus) {
     if (record.split !== 'dev') continue;
-    choice.push({ group: choiceGroup(record), source: `corpus:${record.kind}`, language: record.language, ...provisionalAssessor.rawScores(userText(record)) });
+    choice.push({ group: choiceGroup(record), source: `corpus:${record.kind}`, language: record.language, ...(record.emergencyHeadOnly === true ? { emergencyOnly: true } : {}), ...provisionalAssessor.rawScores(userText(record)) });
   }
   for (const set of datasets.dev) {
     if (!ORDINARY_SETS.has(set.name)) continue;
@@ -402,7 +419,7 @@ export async function trainGuardModel(options: TrainGuardOptions): Promise<Train
   let encoderHead: EncoderHead | undefined;
   if (options.encoder !== false) {
     const embedder = createCachedEmbedder(await loadSentenceEncoder());
-    encoderHead = await trainEncoderHeadFor(corpusExamples.examples, datasets, corpus, fastAssess, decide, embedder, seed, trainedAt, log);
+    encoderHead = await trainEncoderHeadFor(corpusExamples.examples, corpusExamples.emergencyHeadOnly, datasets, corpus, fastAssess, decide, embedder, seed, trainedAt, log);
     const head = encoderHead;
     const refined = { assess: (messages: ChatMessage[]) => refineWithCache(fastAssess(messages), messages, head, embedder, assessor), decide };
     dev = await evaluateCorpus(devRecords, refined);

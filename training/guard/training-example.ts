@@ -16,6 +16,8 @@ export interface TrainingExample {
   contrastMechanism?: string;
   /** An emergency happening now (corpus label `emergency`): trains the emergency head, not the risk head. */
   emergency?: boolean;
+  /** Trains the emergency heads only (linear, hidden, encoder); the risk, dimension, mechanism and principle heads never see it. */
+  emergencyHeadOnly?: true;
   /** Examples sharing a group must stay on one side of a split (template family, scenario). */
   group?: string;
 }
