@@ -76,7 +76,11 @@ test('a "1" in leetspeak is read both as "i" and as "l"; a text in leetspeak thr
 });
 
 test('medical alphanumerics are not leetspeak on purpose', () => {
-  for (const text of ['My hba1c is 7.2 and I had the h1n1 shot', 'Does il6 or tnf drive it? My cd4 count is 350, on 2x 500mg daily']) {
+  for (const text of [
+    'My hba1c is 7.2 and I had the h1n1 shot',
+    'Does il6 or tnf drive it? My cd4 count is 350, on 2x 500mg daily',
+    'Carbon atomic weight: 12amu, Hydrogen atomic weight: 1amu; C2H4 + O2 -> CO2 + H2O',
+  ]) {
     assert.ok(decodeObfuscation(text).every((variant) => variant.deliberate !== true), text);
     assert.ok(!assessText(text).attacks.includes('encoding_obfuscation'), text);
   }

@@ -40,9 +40,12 @@ export function englishWordShare(text: string): number {
   return commonWords(words) / words.length;
 }
 
-/** How many word tokens are very common English words. */
+/**
+ * How many tokens are very common English words, a token being a run of letters, digits and leet symbols
+ * ("h0w" is one token and not a word; "i2amu" read from "12amu" is not "i" + "amu").
+ */
 function commonWordCount(text: string): number {
-  return commonWords(text.toLowerCase().match(/[a-z]+/g) ?? []);
+  return commonWords(text.toLowerCase().match(/[a-z0-9@$!|+]+/g) ?? []);
 }
 
 export function rot13(text: string): string {
