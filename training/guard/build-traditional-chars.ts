@@ -11,12 +11,11 @@
  *
  * Run: node --import tsx training/guard/build-traditional-chars.ts [--out assets/guard/traditional-chars.txt]
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { guardDataPath } from './guard-data-path.js';
+import { readCorpus } from './read-corpus.js';
 
 interface OpenccModule {
   Converter(options: { from: string; to: string }): (text: string) => string;
@@ -30,22 +29,11 @@ const toSimplified = opencc.Converter({ from: 'tw', to: 'cn' });
 /** How many Chinese corpus records (text or user turns) contain each character. */
 function simplifiedCounts(): Map<string, number> {
   const counts = new Map<string, number>();
-  const visit = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) visit(path);
-      else if (entry.name.endsWith('.jsonl')) {
-        for (const line of readFileSync(path, 'utf8').split('\n')) {
-          if (line.trim() === '') continue;
-          const record = JSON.parse(line) as { language?: string; text?: string; messages?: { content: string }[] };
-          if (record.language !== 'zh') continue;
-          const text = record.text ?? (record.messages ?? []).map((message) => message.content).join('\n');
-          for (const character of new Set(text)) counts.set(character, (counts.get(character) ?? 0) + 1);
-        }
-      }
-    }
-  };
-  visit(guardDataPath('corpus'));
+  for (const record of readCorpus()) {
+    if (record.language !== 'zh') continue;
+    const text = record.text ?? (record.messages ?? []).map((message) => message.content).join('\n');
+    for (const character of new Set(text)) counts.set(character, (counts.get(character) ?? 0) + 1);
+  }
   return counts;
 }
 
