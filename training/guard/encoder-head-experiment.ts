@@ -52,12 +52,12 @@ const BAND_LOWS = [0.01, 0.02, 0.05, 0.1, 0.2];
 
 const datasets = buildGuardDatasets(readGuardSources(resolve(values['data-dir'] ?? '../shared/data')), { seed, medHarmPerCategory: DEFAULT_HYPER.medHarmPerCategory });
 const corpus = readCorpus();
-const corpusTraining = corpusTrainingExamples(corpus, createSeededRandom(seed + 7)).examples;
+const { examples: corpusTraining, emergencyHeadOnly } = corpusTrainingExamples(corpus, createSeededRandom(seed + 7));
 const model = readGuardModel();
 const assessor = createRiskAssessor(model);
 const decide = createDefaultDecision();
 const fastAssess = (messages: ChatMessage[]): RiskAssessment => assessConversationTurns(messages, assessor, model.metadata.recommendedThreshold);
-const inputs = encoderHeadInputs({ corpusTraining, datasets, corpus, fastAssess, decide, ordinarySets: ORDINARY_SETS, seed });
+const inputs = encoderHeadInputs({ corpusTraining, emergencyHeadOnly, datasets, corpus, fastAssess, decide, ordinarySets: ORDINARY_SETS, seed });
 log(`${String(inputs.train.length)} English training texts (${String(inputs.train.filter((item) => item.label === 1).length)} harmful), ${String(inputs.dev.length)} English dev items`);
 const embedder = createCachedEmbedder({ embed: async (texts) => (await loadSentenceEncoder()).embed(texts) });
 const trainVectors = await embedder.embedAll(inputs.train.map((item) => item.text), log);

@@ -2,8 +2,10 @@
  * What the sentence-encoder heads are trained and chosen on: English corpus train texts as written
  * (plain requests, conversations, benign records; wrapped variants are the fast path's job) plus 800
  * shared benign questions for the risk head; emergencies against every other English corpus text for
- * the emergency head; and every English dev record plus 250 of each held-out ordinary set, with its
- * fast-path assessment and decision, for choosing bands and points. Deterministic for a seed.
+ * the emergency head (and the emergency-head-only records of data/guard/corpus/emergency-head/, never the
+ * risk head); and every English dev record plus 250 of each held-out ordinary set, with its fast-path
+ * assessment and decision, for choosing bands and points. Deterministic for a seed. `npm run train:guard`
+ * (train-guard-model.ts) and training/guard/encoder-head-experiment.ts both build their inputs here.
  */
 import type { ChatMessage } from '../../src/core/chat.js';
 import type { RiskAssessment } from '../../src/guard/classifier/risk-assessment.js';
@@ -21,6 +23,8 @@ export interface EncoderHeadInputs {
 
 export interface EncoderHeadInputsOptions {
   corpusTraining: TrainingExample[];
+  /** Examples of the emergency-head folder: they train the emergency head only. */
+  emergencyHeadOnly: TrainingExample[];
   datasets: { train: TrainingExample[]; dev: DevSet[] };
   corpus: CorpusFileRecord[];
   fastAssess: (messages: ChatMessage[]) => RiskAssessment;
@@ -30,11 +34,12 @@ export interface EncoderHeadInputsOptions {
   seed: number;
 }
 
+/** Shared benign sources whose English texts (800 of them, seeded) join the encoder heads' negatives. */
 const ENCODER_SHARED_BENIGN = new Set(['medquad', 'bench:mmlu-pro', 'bench:medmcqa', 'alpaca']);
 const FLAGGED_ACTIONS = new Set(['steer', 'block', 'escalate']);
 
 export function encoderHeadInputs(options: EncoderHeadInputsOptions): EncoderHeadInputs {
-  const { corpusTraining, datasets, corpus, fastAssess, decide, seed } = options;
+  const { corpusTraining, emergencyHeadOnly, datasets, corpus, fastAssess, decide, seed } = options;
   const random = createSeededRandom(seed + 12);
   const withGroup = (example: TrainingExample): { group?: string } => (example.group === undefined ? {} : { group: example.group });
   const train: EncoderTrainingText[] = corpusTraining
@@ -46,6 +51,7 @@ export function encoderHeadInputs(options: EncoderHeadInputsOptions): EncoderHea
     .filter((example) => example.language === 'en' && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign|harmful-encoded)$/.test(example.source))
     .map((example) => ({ text: example.text, label: example.emergency === true ? 1 : 0 }));
   emergencyTrain.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
+  emergencyTrain.push(...emergencyHeadOnly.filter((example) => example.language === 'en').map((example) => ({ text: example.text, label: example.emergency === true ? (1 as const) : (0 as const) })));
   const devItem = (group: EncoderDevItem['group'], source: string, messages: ChatMessage[]): EncoderDevItem => {
     const fast = fastAssess(messages);
     return { group, source, messages, fast, fastFlagged: FLAGGED_ACTIONS.has(decide(fast, messages)) };
@@ -54,7 +60,15 @@ export function encoderHeadInputs(options: EncoderHeadInputsOptions): EncoderHea
   for (const record of corpus) {
     if (record.split !== 'dev' || record.language !== 'en') continue;
     const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
-    const group = record.label === 'emergency' ? 'emergency' : record.label === 'harmful' ? 'harmful' : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary' : record.kind === 'xstest' ? 'xstest' : record.kind === 'scary_safe' ? 'scary_safe' : 'other';
+    // Emergency-head records count only for the emergency band (as emergencies or scary-but-safe look-alikes), never for the risk band.
+    const group =
+      record.label === 'emergency' ? 'emergency'
+      : record.emergencyHeadOnly === true ? 'scary_safe'
+      : record.label === 'harmful' ? 'harmful'
+      : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary'
+      : record.kind === 'xstest' ? 'xstest'
+      : record.kind === 'scary_safe' ? 'scary_safe'
+      : 'other';
     dev.push(devItem(group, `corpus:${record.kind}`, messages));
   }
   for (const set of datasets.dev) {

@@ -20,7 +20,8 @@ import { DIMENSION_IDS } from '../../src/spec/safety-spec-schema.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCachedEmbedder, type CachedEmbedder } from './embedding-cache.js';
-import { trainEncoderHead, type EncoderDevItem, type EncoderTrainingText } from './train-encoder-head.js';
+import { trainEncoderHead } from './train-encoder-head.js';
+import { encoderHeadInputs, type EncoderHeadInputsOptions } from './encoder-head-inputs.js';
 import { buildGuardDatasets, type DevSet } from './build-guard-datasets.js';
 import { chooseDecisionPoints, type ChoiceGroup, type ChoiceItem } from './choose-decision-points.js';
 import { corpusTrainingExamples } from './corpus-training-examples.js';
@@ -315,61 +316,15 @@ async function refineWithCache(fast: RiskAssessment, messages: ChatMessage[], he
   return refineAssessment(fast, messages, { head, assessor, encoder: { embed: (texts) => embedder.embedAll(texts) } });
 }
 
-const ENCODER_SHARED_BENIGN = new Set(['medquad', 'bench:mmlu-pro', 'bench:medmcqa', 'alpaca']);
-
+/** The sentence-encoder heads, trained on the inputs encoder-head-inputs.ts builds (the experiment script builds the same). */
 async function trainEncoderHeadFor(
-  corpusTraining: TrainingExample[],
-  emergencyHeadOnly: TrainingExample[],
-  datasets: { train: TrainingExample[]; dev: DevSet[] },
-  corpus: CorpusFileRecord[],
-  fastAssess: (messages: ChatMessage[]) => RiskAssessment,
-  decide: (assessment: RiskAssessment, messages: ChatMessage[]) => string,
+  inputs: EncoderHeadInputsOptions,
   embedder: CachedEmbedder,
-  seed: number,
   trainedAt: string,
   log: (line: string) => void,
 ): Promise<EncoderHead> {
-  const random = createSeededRandom(seed + 12);
-  const train: EncoderTrainingText[] = corpusTraining
-    // Plain requests, conversations and benign texts as written: wrapped variants are the fast path's job
-    // (wrapper detection, span scoring) and would triple the embedding time.
-    .filter((example) => example.language === 'en' && example.emergency !== true && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign)$/.test(example.source))
-    // group: the scenario, so the encoder MLP's early-stopping split keeps a scenario's phrasings on one side.
-    .map((example) => ({ text: example.text, label: example.label, ...(example.group === undefined ? {} : { group: example.group }) }));
-  const shared = shuffleInPlace(datasets.train.filter((example) => example.language === 'en' && example.label === 0 && ENCODER_SHARED_BENIGN.has(example.source)), random).slice(0, 800);
-  train.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
-  // The emergency head: emergencies against every other English corpus text as written (harmful requests and look-alikes included) and the shared sample.
-  const emergencyTrain: EncoderTrainingText[] = corpusTraining
-    .filter((example) => example.language === 'en' && !/^corpus:(benign-span|harmful-wrapped|benign-wrapped_benign|harmful-encoded)$/.test(example.source))
-    .map((example) => ({ text: example.text, label: example.emergency === true ? 1 : 0 }));
-  emergencyTrain.push(...shared.map((example) => ({ text: example.text, label: 0 as const })));
-  // The emergency-head folder trains this head too (and never the encoder's risk head).
-  emergencyTrain.push(...emergencyHeadOnly.filter((example) => example.language === 'en').map((example) => ({ text: example.text, label: example.emergency === true ? (1 as const) : (0 as const) })));
-  const flaggedActions = new Set(['steer', 'block', 'escalate']);
-  const devItem = (group: EncoderDevItem['group'], source: string, messages: ChatMessage[]): EncoderDevItem => {
-    const fast = fastAssess(messages);
-    return { group, source, messages, fast, fastFlagged: flaggedActions.has(decide(fast, messages)) };
-  };
-  const dev: EncoderDevItem[] = [];
-  for (const record of corpus) {
-    if (record.split !== 'dev' || record.language !== 'en') continue;
-    const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
-    // Emergency-head records count only for the emergency band (as emergencies or scary-but-safe look-alikes), never for the risk band.
-    const group =
-      record.label === 'emergency' ? 'emergency'
-      : record.emergencyHeadOnly === true ? 'scary_safe'
-      : record.label === 'harmful' ? 'harmful'
-      : record.kind === 'consumer' || record.kind === 'vignette' ? 'ordinary'
-      : record.kind === 'xstest' ? 'xstest'
-      : record.kind === 'scary_safe' ? 'scary_safe'
-      : 'other';
-    dev.push(devItem(group, `corpus:${record.kind}`, messages));
-  }
-  for (const set of datasets.dev) {
-    if (!ORDINARY_SETS.has(set.name)) continue;
-    for (const item of shuffleInPlace(set.items.filter((entry) => entry.language === 'en'), random).slice(0, 250)) dev.push(devItem('ordinary', set.name, [{ role: 'user', content: item.text ?? '' }]));
-  }
-  return trainEncoderHead({ train, emergencyTrain, emergencyBudget: ENCODER_EMERGENCY_BUDGET, dev, embedder, seed, trainedAt, budget: ENCODER_BUDGET, log });
+  const { train, emergencyTrain, dev } = encoderHeadInputs(inputs);
+  return trainEncoderHead({ train, emergencyTrain, emergencyBudget: ENCODER_EMERGENCY_BUDGET, dev, embedder, seed: inputs.seed, trainedAt, budget: ENCODER_BUDGET, log });
 }
 
 export async function trainGuardModel(options: TrainGuardOptions): Promise<TrainGuardResult> {
@@ -419,7 +374,7 @@ export async function trainGuardModel(options: TrainGuardOptions): Promise<Train
   let encoderHead: EncoderHead | undefined;
   if (options.encoder !== false) {
     const embedder = createCachedEmbedder(await loadSentenceEncoder());
-    encoderHead = await trainEncoderHeadFor(corpusExamples.examples, corpusExamples.emergencyHeadOnly, datasets, corpus, fastAssess, decide, embedder, seed, trainedAt, log);
+    encoderHead = await trainEncoderHeadFor({ corpusTraining: corpusExamples.examples, emergencyHeadOnly: corpusExamples.emergencyHeadOnly, datasets, corpus, fastAssess, decide, ordinarySets: ORDINARY_SETS, seed }, embedder, trainedAt, log);
     const head = encoderHead;
     const refined = { assess: (messages: ChatMessage[]) => refineWithCache(fastAssess(messages), messages, head, embedder, assessor), decide };
     dev = await evaluateCorpus(devRecords, refined);
