@@ -9,7 +9,7 @@
 import type { ChatMessage } from '../core/chat.js';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { EmergencySituation, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
+import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
@@ -19,6 +19,7 @@ import { boundedConversation, createTimeSlicer, textWindows, type TimeSlicer } f
 import type { LlmGuard } from './llm-guard.js';
 import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
+import { prepareTraditionalReplies, specLanguageOf, type ReplyLanguage } from './reply-language.js';
 import { conversationLanguage, latestUserText } from './user-language.js';
 
 export interface CheckInputContext {
@@ -39,7 +40,8 @@ export interface InputCheck {
   checkFailed: boolean;
   /** For escalate: what follows the emergency guidance (caution/steer/block); else = the action. */
   followUp: Exclude<GuardAction, 'escalate'>;
-  language: SpecLanguage;
+  /** The language (and, for Chinese, the script) of the texts SafeMed adds: that of the latest user message. */
+  language: ReplyLanguage;
   emergency?: EmergencySituation | undefined;
   assessment: RiskAssessment;
 }
@@ -54,7 +56,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   const messages = boundedConversation(original);
   const view = conversationForAssessment(messages);
   const hasUser = messages.some((message) => message.role === 'user' && message.content.trim() !== '');
-  const language = hasUser ? conversationLanguage(messages) : conversationLanguage(view);
+  let language = hasUser ? conversationLanguage(messages) : conversationLanguage(view);
   const userText = hasUser ? latestUserText(messages) : latestUserText(view);
   const fullUserText = hasUser ? latestUserText(original) : latestUserText(conversationForAssessment(original));
   const onFailure: Ranked = failMode === 'closed' ? 'steer' : 'caution';
@@ -85,7 +87,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   } catch (error) {
     if (context.signal?.aborted) throw error;
     logger.error('guard classifier failed', { error: describeError(error), failMode });
-    assessment = { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language, mechanism: null, emergency: 0 };
+    assessment = { risk: 0, dimension: 'benign', principle: null, attacks: [], reasons: [], language: specLanguageOf(language), mechanism: null, emergency: 0 };
     extraReasons.push(`classifier error (${describeError(error)}); fail-${failMode}: at least ${onFailure}`);
     minimumAction = onFailure;
     failedOpen = failMode === 'open';
@@ -188,6 +190,17 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     mechanism: named,
   };
   const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error'));
+  if (language === 'zh-Hant') {
+    // The texts SafeMed adds are converted to traditional characters; the tables load once (~80 ms).
+    try {
+      await prepareTraditionalReplies();
+      verdict.reasons.push('SafeMed\'s texts in traditional Chinese, as the request is written');
+    } catch (error) {
+      logger.error('traditional Chinese reply tables failed to load', { error: describeError(error) });
+      verdict.reasons.push(`traditional Chinese tables failed to load (${describeError(error)}): SafeMed's texts are shown in simplified characters`);
+      language = 'zh';
+    }
+  }
   return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
 }
 

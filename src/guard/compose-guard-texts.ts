@@ -1,13 +1,14 @@
 /**
  * The texts the guard shows, all taken from the safety specification and rendered in the user's
- * language: the explained refusal (built from the detected harm mechanism when there is one, else
+ * language (traditional characters for 'zh-Hant', see reply-language.ts): the explained refusal (built from the detected harm mechanism when there is one, else
  * from the dimension), the disclaimer, the emergency notice, the steering system prompt (with the
  * mechanism's own line), the fail-closed prompt and the short audit-friendly reasoning summary that
  * replaces `<think>` on a blocked request.
  */
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
-import type { EmergencySituation, Mechanism, SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
+import type { EmergencySituation, Mechanism, SafetySpec } from '../spec/safety-spec-schema.js';
 import { dimensionName, findDimension, principleLabel } from '../spec/spec-lookups.js';
+import { inReplyLanguage, specLanguageOf, type ReplyLanguage } from './reply-language.js';
 
 function refusalEntry(dimensionId: string, spec: SafetySpec) {
   const byDimension = spec.refusals.byDimension as Record<string, (typeof spec.refusals.byDimension)[keyof typeof spec.refusals.byDimension]>;
@@ -29,30 +30,32 @@ export function findMechanism(mechanismId: string | null | undefined, spec: Safe
  */
 export function composeRefusal(
   dimensionId: string,
-  language: SpecLanguage,
+  replyLanguage: ReplyLanguage,
   spec: SafetySpec = loadSafetySpec(),
   mechanismId: string | null = null,
 ): string {
+  const language = specLanguageOf(replyLanguage);
   const separator = language === 'zh' ? '' : ' ';
   const mechanism = findMechanism(mechanismId, spec);
   if (mechanism) {
     const texts = mechanism[language];
-    return [spec.refusals.opening[language], texts.harm, texts.why, texts.alternative, texts.seekCare].join(separator);
+    return inReplyLanguage([spec.refusals.opening[language], texts.harm, texts.why, texts.alternative, texts.seekCare].join(separator), replyLanguage);
   }
   const entry = refusalEntry(dimensionId, spec)[language];
-  return [spec.refusals.opening[language], entry.reason, entry.alternative, entry.seekCare].join(separator);
+  return inReplyLanguage([spec.refusals.opening[language], entry.reason, entry.alternative, entry.seekCare].join(separator), replyLanguage);
 }
 
 /** The disclaimer for a dimension (falls back to the default one). */
-export function composeDisclaimer(dimensionId: string, language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
+export function composeDisclaimer(dimensionId: string, language: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
   const byDimension = spec.disclaimers.byDimension as Record<string, { en: string; zh: string } | undefined>;
   const specific = dimensionId === 'benign' ? undefined : byDimension[dimensionId];
-  return (specific ?? spec.disclaimers.default)[language];
+  return inReplyLanguage((specific ?? spec.disclaimers.default)[specLanguageOf(language)], language);
 }
 
 /** The emergency notice shown first when escalating. */
-export function composeEmergencyNotice(situation: EmergencySituation | undefined, language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
-  return situation ? situation[language] : spec.emergency.general[language];
+export function composeEmergencyNotice(situation: EmergencySituation | undefined, language: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
+  const base = specLanguageOf(language);
+  return inReplyLanguage(situation ? situation[base] : spec.emergency.general[base], language);
 }
 
 /**
@@ -63,27 +66,29 @@ export function composeEmergencyNotice(situation: EmergencySituation | undefined
 export function composeSteerSystemPrompt(
   dimensionId: string,
   principle: number | null,
-  language: SpecLanguage,
+  replyLanguage: ReplyLanguage,
   spec: SafetySpec = loadSafetySpec(),
   mechanismId: string | null = null,
 ): string {
+  const language = specLanguageOf(replyLanguage);
   const shownDimension = dimensionId === 'benign' ? 'general_harm' : dimensionId;
   const prompt = spec.refusals.steerSystemPrompt[language]
     .replaceAll('{dimension}', dimensionName(shownDimension, language, spec))
     .replaceAll('{principle}', principleLabel(principle, language, spec));
   const mechanism = findMechanism(mechanismId, spec);
-  return mechanism ? `${prompt}\n${mechanism[language].steer}` : prompt;
+  return inReplyLanguage(mechanism ? `${prompt}\n${mechanism[language].steer}` : prompt, replyLanguage);
 }
 
 /** The system prompt when the guard could not check the request and fails closed: sensible for any question. */
-export function composeFailClosedSystemPrompt(language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
-  return spec.refusals.failClosedSystemPrompt[language];
+export function composeFailClosedSystemPrompt(language: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
+  return inReplyLanguage(spec.refusals.failClosedSystemPrompt[specLanguageOf(language)], language);
 }
 
 /** The system prompt of an escalated request that still calls the model. */
-export function composeEscalateSystemPrompt(situation: EmergencySituation | undefined, language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
+export function composeEscalateSystemPrompt(situation: EmergencySituation | undefined, replyLanguage: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
+  const language = specLanguageOf(replyLanguage);
   const name = situation ? (language === 'zh' ? situation.nameZh : situation.name) : language === 'zh' ? '紧急情况' : 'an emergency';
-  return spec.refusals.escalateSystemPrompt[language].replaceAll('{situation}', name);
+  return inReplyLanguage(spec.refusals.escalateSystemPrompt[language].replaceAll('{situation}', name), replyLanguage);
 }
 
 export interface AuditSummaryInput {
@@ -97,7 +102,8 @@ export interface AuditSummaryInput {
 }
 
 /** Short reasoning shown instead of a model's `<think>` when SafeMed answers from a template. */
-export function composeAuditSummary(input: AuditSummaryInput, language: SpecLanguage, spec: SafetySpec = loadSafetySpec()): string {
+export function composeAuditSummary(input: AuditSummaryInput, replyLanguage: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
+  const language = specLanguageOf(replyLanguage);
   const level = spec.rubrics.riskLevels.find((entry) => entry.level === input.riskLevel);
   const mechanism = findMechanism(input.mechanism, spec);
   const attackNames = input.attacks.map((id) => {
@@ -105,15 +111,14 @@ export function composeAuditSummary(input: AuditSummaryInput, language: SpecLang
     return attack ? (language === 'zh' ? attack.nameZh : attack.name) : id;
   });
   if (language === 'zh') {
-    return [
+    const lines = [
       `- 风险识别：${level?.labelZh ?? input.riskLevel}；维度：${dimensionName(input.dimension, 'zh', spec)}；依据：${principleLabel(input.principle, 'zh', spec)}。`,
       mechanism ? `- 伤害机制：${mechanism.nameZh}。` : '',
       attackNames.length > 0 ? `- 检测到的越狱策略：${attackNames.join('、')}。` : '',
       input.emergency ? `- 识别到紧急情况，优先提供急救指引。` : '',
       `- 处理：拒绝有害部分，说明原因，提供安全的替代方案和就医建议（模板回复，未调用模型）。`,
-    ]
-      .filter(Boolean)
-      .join('\n');
+    ];
+    return inReplyLanguage(lines.filter(Boolean).join('\n'), replyLanguage);
   }
   return [
     `- Risk identification: ${input.riskLevel}; dimension: ${dimensionName(input.dimension, 'en', spec)}; basis: ${principleLabel(input.principle, 'en', spec)}.`,

@@ -12,13 +12,14 @@
 import type { StreamPart } from '../core/chat.js';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { SafetySpec, SpecLanguage } from '../spec/safety-spec-schema.js';
+import type { SafetySpec } from '../spec/safety-spec-schema.js';
 import type { AnswerCheck, AnswerHazard } from './check-answer.js';
 import type { GuardFailMode, OutputReplacement } from './guard-types.js';
+import { inReplyLanguage, specLanguageOf, type ReplyLanguage } from './reply-language.js';
 
 export interface OutputGuardOptions {
   check: AnswerCheck;
-  language: SpecLanguage;
+  language: ReplyLanguage;
   failMode: GuardFailMode;
   spec: SafetySpec;
   logger: Logger;
@@ -121,7 +122,7 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   /** The notice and the refusal always go to the answer channel, after whatever answer text was released. */
   const replacement = (hazard: AnswerHazard | undefined): StreamPart[] => {
     const lead = buffers.text.released === 0 ? '' : '\n\n';
-    const notice = buffers.text.released === 0 && buffers.reasoning.released === 0 ? '' : `${options.spec.refusals.outputReplaced[options.language]}\n\n`;
+    const notice = buffers.text.released === 0 && buffers.reasoning.released === 0 ? '' : `${inReplyLanguage(options.spec.refusals.outputReplaced[specLanguageOf(options.language)], options.language)}\n\n`;
     return [{ type: 'text-delta', text: `${lead}${notice}${options.refusal(hazard)}` }];
   };
 

@@ -5,6 +5,7 @@
 import { assessConversation, assessConversationRefined, assessText, loadCommittedModel, startSentenceEncoder } from './assess-risk.js';
 import { prepareChineseSimplifier } from './detect/simplify-chinese.js';
 import type { RiskAssessor } from './guard-types.js';
+import { prepareTraditionalReplies } from './reply-language.js';
 
 export const defaultRiskAssessor: RiskAssessor = {
   assessConversation,
@@ -13,12 +14,15 @@ export const defaultRiskAssessor: RiskAssessor = {
 };
 
 /**
- * Loads the default assessor's model and the traditional-Chinese converter now and starts the sentence
+ * Loads the default assessor's model and the traditional-Chinese converters now and starts the sentence
  * encoder's thread, so the first request neither waits for them nor holds the event loop while they load.
+ * The traditional reply tables load in the background; should they fail, the first request written in
+ * traditional characters tries again, logs the error and is answered in simplified characters (check-input.ts).
  */
 export function prepareDefaultAssessor(): void {
   loadCommittedModel();
   prepareChineseSimplifier();
+  prepareTraditionalReplies().catch(() => undefined);
   startSentenceEncoder();
 }
 

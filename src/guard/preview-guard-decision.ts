@@ -6,17 +6,17 @@
 import type { ChatMessage } from '../core/chat.js';
 import { silentLogger } from '../core/logger.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
-import type { SpecLanguage } from '../spec/safety-spec-schema.js';
 import { checkInput } from './check-input.js';
 import { composeGuardInstruction } from './compose-guard-instruction.js';
 import { composeDisclaimer, composeEmergencyNotice, composeRefusal } from './compose-guard-texts.js';
 import type { GuardOptions, GuardVerdict } from './guard-types.js';
 import { loadDefaultAssessor } from './load-default-assessor.js';
+import type { ReplyLanguage } from './reply-language.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
 
 export interface GuardPreview {
   verdict: GuardVerdict;
-  language: SpecLanguage;
+  language: ReplyLanguage;
   /** Emergency guidance shown first (escalate). */
   emergency?: string;
   /** The templated refusal shown instead of a model answer (block, or escalate at block level). */

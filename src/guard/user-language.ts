@@ -1,6 +1,11 @@
-/** The language SafeMed answers in: Chinese when the user's latest message is mostly Han script, else English. */
+/**
+ * The language SafeMed answers in: Chinese when the user's latest message is mostly Han script, else
+ * English; traditional Chinese ('zh-Hant') when that message is written in traditional characters.
+ */
 import type { ChatMessage } from '../core/chat.js';
 import type { SpecLanguage } from '../spec/safety-spec-schema.js';
+import { looksTraditional } from './detect/simplify-chinese.js';
+import type { ReplyLanguage } from './reply-language.js';
 
 export function detectReplyLanguage(text: string): SpecLanguage {
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
@@ -9,10 +14,12 @@ export function detectReplyLanguage(text: string): SpecLanguage {
   return han > 0 && han * 3 >= latin ? 'zh' : 'en';
 }
 
-/** The reply language of a conversation: that of the latest user message. */
-export function conversationLanguage(messages: ChatMessage[]): SpecLanguage {
+/** The reply language of a conversation: that of the latest user message, in its script. */
+export function conversationLanguage(messages: ChatMessage[]): ReplyLanguage {
   for (const message of [...messages].reverse()) {
-    if (message.role === 'user' && message.content.trim() !== '') return detectReplyLanguage(message.content);
+    if (message.role !== 'user' || message.content.trim() === '') continue;
+    const language = detectReplyLanguage(message.content);
+    return language === 'zh' && looksTraditional(message.content) ? 'zh-Hant' : language;
   }
   return 'en';
 }
