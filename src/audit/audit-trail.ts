@@ -40,6 +40,8 @@ export interface AuditTrail {
    * trail shows what was asked even when the server died mid-answer. Returns how many there were.
    */
   recoverInterrupted(now?: Date): number;
+  /** The connection's `PRAGMA synchronous` now, which the next commit uses (FULL after a durable commit). */
+  synchronousLevel(): 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' | 'unknown';
   verify(): AuditVerifyResult;
   export(options?: { since?: Date }): Iterable<AuditRecord>;
   count(): number;
@@ -47,6 +49,7 @@ export interface AuditTrail {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+const SYNCHRONOUS_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 /** A pending-table key no request id can have (ids are printable); written and removed by sync(). */
 const SYNC_MARKER = '\u0000sync';
 
@@ -227,11 +230,13 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   let synchronous: 'FULL' | 'NORMAL' = 'FULL';
   /** A commit with synchronous=NORMAL happened since the last fsync. */
   let unsynced = false;
-  // Prepared once: database.pragma() compiles its statement on every call.
-  const setSynchronousTo = { FULL: database.prepare('PRAGMA synchronous = FULL'), NORMAL: database.prepare('PRAGMA synchronous = NORMAL') };
+  // Not a statement prepared once: SQLite applies `PRAGMA synchronous = X` when the statement is
+  // compiled, and a run of an already-compiled one does nothing the first time (preparing a NORMAL
+  // statement at open left every commit unsynced until the statements had been re-run). exec()
+  // compiles and runs it each time, so the level is always the one asked for.
   const setSynchronous = (mode: 'FULL' | 'NORMAL') => {
     if (mode === synchronous) return;
-    setSynchronousTo[mode].run();
+    database.exec(`PRAGMA synchronous = ${mode}`);
     synchronous = mode;
   };
 
@@ -360,6 +365,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
       if (unsynced && database.open) durably(() => { touchTransaction.immediate(); });
     },
     recoverInterrupted: (now = new Date()) => durably(() => recoverTransaction.immediate(now)),
+    synchronousLevel: () => SYNCHRONOUS_LEVELS[database.pragma('synchronous', { simple: true }) as number] ?? 'unknown',
     verify: () => {
       const rows = database.prepare<[], AuditRow>('SELECT * FROM audit_records ORDER BY id').iterate();
       return checkAuditChain(rows, readHead.get() ?? null, { genesisHash: GENESIS_HASH, hashRecord, rowToRecord });

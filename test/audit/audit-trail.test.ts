@@ -260,3 +260,22 @@ test('the received_at index of older files is dropped at open (no query uses it)
   assert.equal(verified.checked, 4);
   assert.match(plan[0]?.detail ?? '', /^SCAN audit_records/);
 });
+
+test('every durable commit runs with synchronous=FULL, from the first one after open; an unsynced one with NORMAL', (t) => {
+  const trail = openAuditTrail({ path: freshDb(t) });
+  t.after(() => { trail.close(); });
+  const pendingOf = (index: number) => {
+    const { requestId, receivedAt, model, servedModelName, user, messages } = input(index);
+    return { requestId, clientRequestId: null, receivedAt, model, servedModelName, stream: false, user, messages };
+  };
+  assert.equal(trail.synchronousLevel(), 'FULL', 'at open');
+  trail.commit({ pending: [], records: [input(1)] });
+  assert.equal(trail.synchronousLevel(), 'FULL', 'the first durable commit after open');
+  for (let round = 0; round < 3; round += 1) {
+    trail.commit({ pending: [pendingOf(10 + round)], records: [] }, { sync: false });
+    assert.equal(trail.synchronousLevel(), 'NORMAL', `unsynced commit ${round}`);
+    trail.commit({ pending: [], records: [input(10 + round)] }, { sync: true });
+    assert.equal(trail.synchronousLevel(), 'FULL', `durable commit ${round}`);
+  }
+  assert.equal(trail.verify().ok, true);
+});
