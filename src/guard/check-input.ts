@@ -13,11 +13,14 @@ import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
+import { unreadLanguage } from './detect/unread-language.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
 import { boundedConversation, createTimeSlicer, textWindows, type TimeSlicer } from './long-text.js';
 import type { LlmGuard } from './llm-guard.js';
 import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
+import { matchOtherLanguageEmergency } from './match-emergency-other-languages.js';
+import { composeEmergencyNotice } from './compose-guard-texts.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
 import { prepareTraditionalReplies, specLanguageOf, type ReplyLanguage } from './reply-language.js';
 import { conversationLanguage, latestUserText } from './user-language.js';
@@ -43,7 +46,15 @@ export interface InputCheck {
   /** The language (and, for Chinese, the script) of the texts SafeMed adds: that of the latest user message. */
   language: ReplyLanguage;
   emergency?: EmergencySituation | undefined;
+  /** Emergency guidance in the user's language when it is one SafeMed's texts are not written in (shown above the spec's). */
+  localEmergencyNotice?: string | undefined;
   assessment: RiskAssessment;
+}
+
+/** The emergency guidance shown first when escalating: the one in the user's own language, if any, then the spec's. */
+export function emergencyNoticeFor(input: InputCheck, spec: SafetySpec): string {
+  const notice = composeEmergencyNotice(input.emergency, input.language, spec);
+  return input.localEmergencyNotice === undefined ? notice : `${input.localEmergencyNotice}\n\n${notice}`;
 }
 
 type Ranked = Exclude<GuardAction, 'escalate'>;
@@ -97,8 +108,26 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   let principle = assessment.principle;
   const attacks = new Set(assessment.attacks);
 
+  // A request in a language the classifier does not read (it knows English and Chinese) scores near 0
+  // whatever it asks: the LLM guard reads it when there is one, else the fail mode applies.
   const llmGuard = context.llmGuard;
-  if (llmGuard && minimumAction === undefined && llmGuard.shouldCheck(risk)) {
+  const unread = minimumAction === undefined ? unreadLanguage(userText) : null;
+  const llmReadsIt = llmGuard !== undefined && llmGuard.mode !== 'never';
+  if (unread !== null) {
+    if (risk < policy.input.caution) {
+      dimension = 'benign';
+      principle = null;
+    }
+    if (llmReadsIt) extraReasons.push(`written in ${unread.name}, which the embedded classifier does not read: checked by the LLM guard`);
+    else {
+      extraReasons.push(
+        `unread language: written in ${unread.name}, which the embedded classifier does not read (English and Chinese only); fail-${failMode}: at least ${onFailure} (configure --guard-llm to check such requests)`,
+      );
+      minimumAction = onFailure;
+      failedOpen = failMode === 'open';
+    }
+  }
+  if (llmGuard && minimumAction === undefined && (llmGuard.shouldCheck(risk) || (unread !== null && llmReadsIt))) {
     try {
       const judgement = await llmGuard.check(messages, context.signal);
       extraReasons.push(...judgement.reasons);
@@ -147,6 +176,15 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     if (emergency !== undefined && healthTopic) break;
   }
   emergency ??= emergencyFromProbability(userText, emergencyProbabilityOf(assessment), dimension, context.spec);
+  let localEmergencyNotice: string | undefined;
+  if (emergency === undefined && unread !== null) {
+    const found = matchOtherLanguageEmergency(userText, unread.code, context.spec);
+    if (found) {
+      emergency = found.situation;
+      localEmergencyNotice = found.notice;
+      extraReasons.push(`emergency phrase in ${unread.name}: "${found.phrase}"`);
+    }
+  }
   const decision = decideAction(
     {
       assessment: { ...assessment, risk, dimension, principle, attacks: [...attacks] },
@@ -189,7 +227,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     disclaimerAdded: false,
     mechanism: named,
   };
-  const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error'));
+  const checkFailed = extraReasons.some((reason) => reason.startsWith('classifier error') || reason.startsWith('llm guard error') || reason.startsWith('unread language'));
   if (language === 'zh-Hant') {
     // The texts SafeMed adds are converted to traditional characters; the tables load once (~80 ms).
     try {
@@ -201,7 +239,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
       language = 'zh';
     }
   }
-  return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, assessment };
+  return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, localEmergencyNotice, assessment };
 }
 
 /**

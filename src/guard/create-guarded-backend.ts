@@ -18,9 +18,9 @@ import { wrapBackend } from '../backends/wrap-backend.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import { riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
-import { checkInput, type InputCheck } from './check-input.js';
+import { checkInput, emergencyNoticeFor, type InputCheck } from './check-input.js';
 import { composeGuardInstruction } from './compose-guard-instruction.js';
-import { composeAuditSummary, composeDisclaimer, composeEmergencyNotice, composeRefusal, findMechanism } from './compose-guard-texts.js';
+import { composeAuditSummary, composeDisclaimer, composeRefusal, findMechanism } from './compose-guard-texts.js';
 import { createOutputGuard, type OutputGuardState } from './create-output-guard.js';
 import type { GuardOptions, GuardVerdict, RiskAssessor } from './guard-types.js';
 import { loadDefaultAssessor, prepareDefaultAssessor } from './load-default-assessor.js';
@@ -138,7 +138,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     const { verdict, language } = input;
     const structured = isStructuredOutput(request.settings);
     const escalating = verdict.action === 'escalate';
-    const notice = escalating ? composeEmergencyNotice(input.emergency, language, spec) : undefined;
+    const notice = escalating ? emergencyNoticeFor(input, spec) : undefined;
     if (notice !== undefined) verdict.emergencyNotice = notice;
     // Debug only: `safemed serve` puts the verdict in its one log line per request (a second line per
     // request cost a write to stderr each: measurable throughput under load).

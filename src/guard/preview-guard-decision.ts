@@ -6,9 +6,9 @@
 import type { ChatMessage } from '../core/chat.js';
 import { silentLogger } from '../core/logger.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
-import { checkInput } from './check-input.js';
+import { checkInput, emergencyNoticeFor } from './check-input.js';
 import { composeGuardInstruction } from './compose-guard-instruction.js';
-import { composeDisclaimer, composeEmergencyNotice, composeRefusal } from './compose-guard-texts.js';
+import { composeDisclaimer, composeRefusal } from './compose-guard-texts.js';
 import type { GuardOptions, GuardVerdict } from './guard-types.js';
 import { loadDefaultAssessor } from './load-default-assessor.js';
 import type { ReplyLanguage } from './reply-language.js';
@@ -41,7 +41,7 @@ export async function previewGuardDecision(messages: ChatMessage[], options: Gua
   });
   const { verdict, language } = input;
   const preview: GuardPreview = { verdict, language };
-  if (verdict.action === 'escalate') preview.emergency = composeEmergencyNotice(input.emergency, language, spec);
+  if (verdict.action === 'escalate') preview.emergency = emergencyNoticeFor(input, spec);
   if (input.followUp === 'block') {
     preview.refusal = composeRefusal(verdict.dimension, language, spec, input.mechanism);
     return preview;
