@@ -4,7 +4,8 @@
  *      of ../shared/data/benign/medquad.jsonl, read at dev time only; target <= 0.5 %), with the
  *      redacted spans listed;
  *   2. recall on the probe set (data/phi/probes.jsonl) with a fresh redactor per probe;
- *   3. time per MB for texts of several shapes (the redactor is linear; the audit worker runs it).
+ *   3. CPU per new question with and without the prescan (same output), and time per MB for texts of
+ *      several shapes (the redactor is linear; the audit worker runs it).
  *
  *   node --import tsx bench/phi-redaction.ts [--sample 1000] [--seed 7]
  */
@@ -66,6 +67,15 @@ for (const probe of probes) {
   }
 }
 console.log(`probe set, text alone (no field policy): ${caught}/${planted} planted strings redacted`);
+
+// CPU per text for new texts (no clean-text cache): the MedQuAD sample, with and without the prescan
+// (the rules whose label or keyword is absent are skipped; same output).
+for (const [round, prescan] of [false, true, false, true].entries()) {
+  const started = process.cpuUsage();
+  for (const [index, question] of sample.entries()) redactPhiDetailed(`${question} (${String(index)}-${String(round)})`, { prescan });
+  const micros = process.cpuUsage(started).user / sample.length;
+  console.log(`redaction CPU per new MedQuAD question, prescan ${prescan ? 'on ' : 'off'}: ${micros.toFixed(1)} µs`);
+}
 
 const shapes: Record<string, string> = {
   'no spaces': 'a'.repeat(1_000_000),

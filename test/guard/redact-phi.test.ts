@@ -125,3 +125,36 @@ test('a repeated clean text is remembered as clean, texts with PHI never are, an
   assert.equal(redact('My name is Margaret Thornton.'), 'My name is [NAME].');
   assert.equal(redact(clean), 'Please ask [NAME] about the dose today.', 'the exchange memory applies to a text remembered as clean');
 });
+
+test('the prescan (rules skipped when their label or keyword is absent) gives exactly what running every rule gives: probe set and 1,500 seeded random texts', async () => {
+  const { createPhiRedactor } = await import('../../src/guard/redact-phi.js');
+  const { readFileSync } = await import('node:fs');
+  const probes = readFileSync(new URL('../../data/phi/probes.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { text: string }).text);
+  // Fragments that make every gated rule (labels, street words, titles, Chinese cues, "[NAME]" + date) match or nearly match.
+  const fragments = [
+    'Patient', 'patient:', 'My name is', 'Mr.', 'Dr', 'Prof', 'Robert', 'Brown', 'Sarah Lee', 'Warfarin', 'SSN', 'social security no.', '123-45-6789',
+    'MRN', 'chart no.', 'AB12345', 'passport', 'E1234567', 'insurance card number', 'member id', 'XZ-99887', 'ID card', 'driver\'s license', 'national id',
+    'DOB', 'born on', 'birthday', '1963-07-22', 'March 3, 1980', '3/14/1975', '[NAME]', 'tel', 'phone:', '+44 20 7946 0958', '(415) 555-0132',
+    'address:', '12', 'rue de la Paix', 'Calle Mayor', '10', 'Hauptstraße', '5', '75002 Paris', 'SW1A 1AA', '患者', '张三', '我叫', '王小红', '先生',
+    '北京市', '中关村大街', '27号', '1979年5月3日', '出生', '身份证号', '护照号', '医保卡号', '病历号', 'name', '"', "'", '=', ':', ',', '\n', ' ', '７', 'ｘ',
+    'a@b.org', '(67)', '54 y/o', 'mg', '500', 'and',
+  ];
+  let state = 20_261_127;
+  const next = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const pick = () => fragments[Math.floor(next() * fragments.length)] ?? '';
+  const random = Array.from({ length: 1500 }, () => Array.from({ length: 1 + Math.floor(next() * 20) }, pick).join(next() < 0.7 ? ' ' : ''));
+  let changed = 0;
+  for (const text of [...probes, ...random]) {
+    const full = redactPhiDetailed(text, { prescan: false });
+    assert.deepEqual(redactPhiDetailed(text), full, JSON.stringify(text));
+    assert.equal(createPhiRedactor()(text), createPhiRedactor({ prescan: false })(text), JSON.stringify(text));
+    if (full.text !== text) changed += 1;
+  }
+  assert.ok(changed > 800, `the texts exercise the rules (${changed} redacted)`);
+});

@@ -1,0 +1,348 @@
+/**
+ * The PHI redaction rules (used by redact-phi.ts): the lexicon (data/phi/lexicon.yaml) and the
+ * patterns built from it, most specific first. Each rule says which characters a text must have for
+ * it to match (`needs`) and, for most, a label or keyword alternation every match contains (`gate`),
+ * so the redactor skips the rules a text cannot match with the same output. Every pattern is bounded.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError, describeError } from '../core/errors.js';
+import { resolvePackagePath } from '../core/package-paths.js';
+import { defineDataFile, parseYaml } from '../spec/define-data-file.js';
+
+export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | 'ID_NUMBER' | 'PASSPORT' | 'INSURANCE_ID' | 'SSN';
+
+const words = z.array(z.string().min(1));
+const phiTypeSchema = z.enum(['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DOB', 'MRN', 'ID_NUMBER', 'PASSPORT', 'INSURANCE_ID', 'SSN']);
+const lexiconSchema = z.object({
+  givenNames: words,
+  notNameFollowers: words,
+  notNames: words,
+  nameCues: words,
+  phiKeys: z.partialRecord(phiTypeSchema, words),
+  streetWordsBefore: words,
+  streetWordsAfter: words,
+  drugs: words,
+});
+type Lexicon = z.infer<typeof lexiconSchema>;
+
+const lexiconPath = () => resolvePackagePath('data', 'phi', 'lexicon.yaml');
+/** data/phi/lexicon.yaml, validated (a build loads its JSON snapshot, spec/define-data-file.ts). */
+const lexiconFile = defineDataFile<Lexicon>({
+  id: 'phi/lexicon',
+  sources: () => [lexiconPath(), fileURLToPath(import.meta.url)],
+  read: () => {
+    const path = lexiconPath();
+    const parsed = (() => {
+      try {
+        return lexiconSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
+      } catch (error) {
+        throw new ConfigError(`Cannot read the PHI lexicon ${path}: ${describeError(error)}.`, { cause: error, fix: 'Restore data/phi/lexicon.yaml from the package.' });
+      }
+    })();
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`Invalid PHI lexicon ${path} at ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`, { fix: 'Fix data/phi/lexicon.yaml (see its header).' });
+    }
+    return parsed.data;
+  },
+});
+
+
+export type Need = 'digit' | 'at' | 'han' | 'separator' | 'upper' | 'quote';
+
+export interface Rule {
+  type: PhiType;
+  pattern: RegExp;
+  /**
+   * The rule runs only on a text that has each of these kinds of character (tested once per text).
+   * Part of what a rule means: a labelled ID, passport or insurance value is only taken from a text
+   * with a digit in it.
+   */
+  needs?: readonly Need[];
+  /**
+   * A part every match of `pattern` contains (its label or keyword alternation, same flags, no
+   * lookbehind): tested on the text as it stands before the rule runs, the rule is skipped when it
+   * fails. A necessary condition by construction, so the output is the same; a plain alternation is
+   * scanned far faster than a pattern that starts with a lookbehind or a Unicode class.
+   */
+  gate?: RegExp;
+  /** Group 1 is a label kept in front of the placeholder ("MRN: " [MRN]). */
+  label?: boolean;
+  /**
+   * How many characters of the value (the match after the label) are PHI: the rest is kept after the
+   * placeholder. 0 keeps the whole match (a false positive, e.g. a drug after "called").
+   */
+  measure?: (value: string) => number;
+}
+
+/** The gate of a rule whose every match contains a match of `part` (same flags, without g). */
+const gateOf = (part: string, flags: string) => new RegExp(part, flags.replace('g', ''));
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `patient name` → a pattern matching it in any letter case, with flexible spaces. */
+export function anyCase(phrase: string): string {
+  let out = '';
+  for (const character of phrase) {
+    if (character === ' ') out += '\\s+';
+    else if (character.toLowerCase() !== character.toUpperCase()) out += `[${character.toLowerCase()}${character.toUpperCase()}]`;
+    else out += escapeRegExp(character);
+  }
+  return out;
+}
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+const alternation = (words: string[]) => [...words].sort((left, right) => right.length - left.length).map(escapeRegExp).join('|');
+
+const D = '[0-9\\uFF10-\\uFF19]';
+const MONTHS = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
+const DATE =
+  `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|(?:${MONTHS})\\.?\\s{1,3}\\d{1,2}(?:st|nd|rd|th)?,?\\s{1,3}\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s{1,3}(?:${MONTHS})\\.?,?\\s{1,3}\\d{4}|\\d{4}\\s{0,2}年\\s{0,2}\\d{1,2}\\s{0,2}月(?:\\s{0,2}\\d{1,2}\\s{0,2}[日号])?)`;
+const SEPARATOR = '\\s{0,3}(?:[:：#=]|is|was|no\\.?|number)?\\s{0,3}';
+/** Labels and cue words of the labelled rules: in their patterns and, alone, in their gates. */
+const SSN_LABEL = 'SSN|social security(?: number| no\\.?)?';
+const MRN_LABEL = 'MRN|medical record(?: number| no\\.?)?|chart (?:number|no\\.?)|病历号|病案号|住院号|门诊号';
+const PASSPORT_LABEL = 'passport(?: number| no\\.?)?|护照号码|护照号|护照';
+const INSURANCE_LABEL = '(?:health )?insurance (?:id|number|no\\.?|card(?: number)?)|policy (?:number|no\\.?)|member id|medicare(?: number)?|medicaid(?: number)?|医保卡号|医保号|社保卡号|社保号';
+const IDCARD_LABEL = 'ID card(?: number| no\\.?)?|ID number|national id(?: number)?|driver\'?s licen[cs]e(?: number| no\\.?)?|身份证号码|身份证号|身份证';
+const DOB_LABEL = 'DOB|D\\.O\\.B\\.?|date of birth|birth ?date|born on|born|birthday|出生日期|出生于|生日';
+const PHONE_LABEL = 'phone|tel|telephone|mobile|cell|电话|手机|手机号|联系方式';
+const ADDRESS_LABEL = 'home address|address|住址|家庭住址|地址';
+const TITLES = 'Mr|Mrs|Ms|Miss|Mx|Dr|Prof';
+const CHINESE_ROADS = '路|街|大道|大街|巷|胡同|弄';
+const CHINESE_NAME_CUES = '患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名\\s{0,2}[:：]?|本人|联系人|家属|监护人';
+
+/** Common Chinese surnames (single and compound), used to recognise names after 患者/我叫/姓名. */
+const SURNAMES =
+  '欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|' +
+  '王|李|张|刘|陈|杨|黄|赵|吴|周|徐|孙|马|朱|胡|郭|何|高|林|罗|郑|梁|谢|宋|唐|许|韩|冯|邓|曹|彭|曾|肖|田|董|袁|潘|于|蒋|蔡|余|杜|叶|程|苏|魏|吕|丁|任|沈|姚|卢|姜|崔|钟|谭|陆|汪|范|金|石|廖|贾|夏|韦|付|方|白|邹|孟|熊|秦|邱|江|尹|薛|闫|段|雷|侯|龙|史|陶|黎|贺|顾|毛|郝|龚|邵|万|钱|严|覃|武|戴|莫|孔|向|汤|常|温|康|施|文|牛|樊|葛|邢|安|齐|易|乔|伍|庞|颜|倪|庄|聂|章|鲁|岳|翟|殷|詹|申|欧|耿|关|兰|焦|俞|左|柳|甘|祝|包|宁|尚|符|舒|阮|柯|纪|梅|童|凌|毕|单|季|裴|霍|涂|成|苗|谷|盛|曲|翁|冉|骆|蓝|路|游|辛|靳|管|柴|蒙|鲍|华|喻|祁|蒲|房|滕|屈|饶|解|牟|艾|尤|阳|时|穆|农|司|卓|古|吉|缪|简|车|项|连|芦|麦|褚|娄|窦|戚|岑|景|党|宫|费|卜|冷|晏|席|卫|米|柏|宗|瞿|桂|全|佟|应|臧|闵|苟|邬|边|卞|姬|师|和|仇|栾|隋|商|刁|沙|荣|巫|寇|桑|郎|甄|丛|仲|虞|敖|巩|明|佘|池|查|麻|苑|迟|邝|某';
+/** Characters that usually start the clinical text after a name (出现, 男, 45岁...), not a given name. */
+const NAME_STOP = '出有是因于在的今男女年岁主自近反诉患被和与及说来去已曾突持伴无现就经入术服用诊既查体于由该等也又';
+const HAN = '\\u4e00-\\u9fff';
+
+const WORD = "\\p{Lu}[\\p{Ll}'’-]{1,30}";
+const PERSON = `${WORD}(?:[ \\t]{1,3}(?:\\p{Lu}\\.[ \\t]{0,2})?${WORD}){0,2}`;
+
+/**
+ * How much of a candidate name is really a name: the leading capitalised words that are not drugs
+ * or ordinary words ("Warfarin", "Information"). 0 when the first word already fails.
+ */
+function nameLength(value: string): number {
+  const { drugs, notNames } = phiTables();
+  const words = /\S+/g;
+  let end = 0;
+  for (let match = words.exec(value); match; match = words.exec(value)) {
+    const word = match[0].replace(/['’]s$/, '').replace(/[.,;:]+$/, '').toLowerCase();
+    if (drugs.has(word) || notNames.has(word)) break;
+    end = match.index + match[0].replace(/[.,;:]+$/, '').length;
+  }
+  return end;
+}
+
+function keyRule(type: PhiType, keys: string[]): Rule {
+  const names = keys.map((key) => key.split(/[_ ]/).map(escapeRegExp).join('[_\\- ]?')).join('|');
+  return {
+    type,
+    needs: ['separator', 'quote'],
+    // "name": "Sarah Lee", 'dob': '1963-07-22', \"patient\":\"Sarah Lee\" (JSON inside a JSON string)
+    pattern: new RegExp(`((?<![\\p{L}\\p{N}_])(?:\\\\?["'])?(?:${names})(?:\\\\?["'])?\\s{0,3}[:=：]\\s{0,3}\\\\?["'])([^"'\\\\\\n\\r]{1,160})(?=\\\\?["'])`, 'giu'),
+    label: true,
+    measure: (value) => {
+      const trimmed = value.trim().toLowerCase();
+      if (trimmed === '' || trimmed === 'null' || trimmed === 'none' || trimmed === 'unknown') return 0;
+      if (type === 'NAME' && phiTables().drugs.has(trimmed)) return 0;
+      return value.length;
+    },
+  };
+}
+
+/** The rules, most specific first; the name and key rules are built from the lexicon. */
+function buildRules(lexicon: Lexicon): Rule[] {
+  const phiKeyRules = (Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).map(([type, keys]) => keyRule(type, keys));
+  const cues = lexicon.nameCues.map(anyCase).sort((left, right) => right.length - left.length).join('|');
+  const givenNames = alternation(lexicon.givenNames.map(capitalise));
+  const followers = lexicon.notNameFollowers.map(anyCase).join('|');
+  const streetBefore = lexicon.streetWordsBefore.map(anyCase).join('|');
+  const streetAfter = alternation(lexicon.streetWordsAfter);
+
+  return [
+    ...phiKeyRules,
+    { type: 'EMAIL', needs: ['at'], pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g },
+    // Chinese resident identity number: 6-digit area, birth date, 3-digit sequence, check digit or X.
+    {
+      type: 'ID_NUMBER',
+      needs: ['digit'],
+      pattern: /(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])/g,
+    },
+    // SSN without a label: 234-56-7890, 234 56 7890, full-width digits; the same separator twice.
+    { type: 'SSN', needs: ['digit'], pattern: new RegExp(`(?<![0-9\\uFF10-\\uFF19\\-\\uFF0D])${D}{3}([-\\uFF0D \\u3000])${D}{2}\\1${D}{4}(?![0-9\\uFF10-\\uFF19\\-\\uFF0D])`, 'g') },
+    {
+      type: 'SSN',
+      needs: ['digit'],
+      gate: gateOf(SSN_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${SSN_LABEL})${SEPARATOR})${D}{3}[ \\-\\uFF0D]?${D}{2}[ \\-\\uFF0D]?${D}{4}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'MRN',
+      needs: ['digit'],
+      gate: gateOf(MRN_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${MRN_LABEL})${SEPARATOR})[A-Z]{0,4}-?\\d[\\dA-Z-]{3,30}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'PASSPORT',
+      needs: ['digit'],
+      gate: gateOf(PASSPORT_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${PASSPORT_LABEL})${SEPARATOR})[A-Z0-9]{6,12}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'INSURANCE_ID',
+      needs: ['digit'],
+      gate: gateOf(INSURANCE_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${INSURANCE_LABEL})${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'ID_NUMBER',
+      needs: ['digit'],
+      gate: gateOf(IDCARD_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${IDCARD_LABEL})${SEPARATOR})[A-Z0-9][A-Z0-9-]{4,30}`, 'gi'),
+      label: true,
+    },
+    {
+      type: 'DOB',
+      needs: ['digit'],
+      gate: gateOf(DOB_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${DOB_LABEL})${SEPARATOR})${DATE}`, 'gi'),
+      label: true,
+    },
+    // "1963年7月22日出生"
+    { type: 'DOB', needs: ['digit', 'han'], gate: /出生/, pattern: new RegExp(`${DATE}(?=\\s{0,2}出生)`, 'g') },
+    // Phones: CN mobile (optionally +86), international with +, US (xxx) xxx-xxxx, CN landline 0xx-xxxxxxxx.
+    { type: 'PHONE', needs: ['digit'], pattern: /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g },
+    { type: 'PHONE', needs: ['digit'], pattern: /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?!\d)/g },
+    { type: 'PHONE', needs: ['digit'], pattern: /(?<![\w-])(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\d-])/g },
+    { type: 'PHONE', needs: ['digit'], pattern: /(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])/g },
+    {
+      type: 'PHONE',
+      needs: ['digit'],
+      gate: gateOf(PHONE_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${PHONE_LABEL})\\s{0,3}(?:[:：#]|is|number)?\\s{0,3})\\+?\\d[\\d\\s().-]{6,24}\\d`, 'gi'),
+      label: true,
+    },
+    // Street addresses (English): "221B Baker Street", "1600 Pennsylvania Ave NW".
+    {
+      type: 'ADDRESS',
+      needs: ['digit'],
+      pattern: /\b\d{1,5}[A-Z]?\s{1,3}(?:[A-Z][a-z]+\s{1,3}){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Ct|Way|Place|Pl|Terrace|Square|Sq)\b\.?(?:\s{1,3}(?:NW|NE|SW|SE|N|S|E|W)\b)?(?:,?\s{1,3}(?:Apt|Apartment|Unit|Suite)\.?\s{0,2}#?\w{1,8})?/g,
+    },
+    // European addresses: "12 rue de la Paix, 75002 Paris", "Calle Mayor 10", "Hauptstraße 5, 10115 Berlin".
+    {
+      type: 'ADDRESS',
+      needs: ['digit'],
+      pattern: new RegExp(
+        `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s{1,3}(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3}(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
+        'gu',
+      ),
+    },
+    {
+      type: 'ADDRESS',
+      needs: ['digit'],
+      gate: gateOf(streetBefore, 'gu'),
+      pattern: new RegExp(
+        `(?<![\\p{L}\\p{N}])(?:${streetBefore})\\s{1,3}(?:(?:de|du|des|la|le|del|di|da|dos|das|l'|d')\\s{0,3}){0,3}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s{1,3}\\p{Lu}[\\p{L}'’-]{1,30}){0,3},?\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`,
+        'gu',
+      ),
+    },
+    {
+      type: 'ADDRESS',
+      needs: ['digit'],
+      gate: gateOf(streetAfter, 'gu'),
+      pattern: new RegExp(`(?<![\\p{L}])\\p{Lu}[\\p{L}-]{0,40}(?:${streetAfter})\\s{1,3}\\d{1,4}[a-z]?(?:,?\\s{1,3}\\d{4,5}\\s{1,3}\\p{Lu}[\\p{L}-]{1,30})?`, 'gu'),
+    },
+    // UK and Canadian postcodes, Japanese 〒 codes.
+    { type: 'ADDRESS', needs: ['digit'], pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b/g },
+    { type: 'ADDRESS', needs: ['digit'], pattern: /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b/g },
+    { type: 'ADDRESS', needs: ['digit'], pattern: /〒\s?\d{3}-?\d{4}/g },
+    // Chinese addresses: optional province/city/district, then road/street + number, building, room.
+    {
+      type: 'ADDRESS',
+      needs: ['han'],
+      gate: gateOf(CHINESE_ROADS, 'g'),
+      pattern: new RegExp(`(?:[${HAN}]{1,8}(?:省|市|区|县|镇|乡)){0,4}[${HAN}]{1,10}(?:${CHINESE_ROADS})\\d{1,5}(?:号|弄)(?:院)?(?:\\d{1,4}(?:号楼|栋|幢|座))?(?:\\d{1,3}单元)?(?:\\d{1,5}(?:室|号))?`, 'g'),
+    },
+    {
+      type: 'ADDRESS',
+      needs: ['separator'],
+      gate: gateOf(ADDRESS_LABEL, 'gi'),
+      pattern: new RegExp(`((?:${ADDRESS_LABEL})\\s{0,3}[:：]\\s{0,3})[^\\n。；;]{4,80}`, 'gi'),
+      label: true,
+    },
+    // English names in context: titles, cue words (patient, my name is, my husband...), each checked
+    // against drug names and ordinary words.
+    {
+      type: 'NAME',
+      needs: ['upper'],
+      gate: gateOf(TITLES, ''), // ASCII letters: the same matches without the u flag, found faster
+      pattern: new RegExp(`((?<![\\p{L}])(?:${TITLES})\\.?\\s{1,3})${PERSON}`, 'gu'),
+      label: true,
+      measure: nameLength,
+    },
+    {
+      type: 'NAME',
+      needs: ['upper'],
+      pattern: new RegExp(`((?<![\\p{L}])(?:${cues})(?:\\s{0,3}[:：=,\\-]\\s{0,3}|\\s{1,3}))${PERSON}`, 'gu'),
+      label: true,
+      measure: nameLength,
+    },
+    // A known given name followed by a surname: "Robert Brown", unless an eponym ("Charles Bonnet syndrome").
+    {
+      type: 'NAME',
+      needs: ['upper'],
+      pattern: new RegExp(`(?<![\\p{L}])(?:${givenNames})(?:[ \\t]{1,3}\\p{Lu}\\.)?[ \\t]{1,3}${WORD}(?:-${WORD})?(?![\\p{L}])(?!['’]?s?\\s{1,3}(?:${followers})(?![\\p{L}]))`, 'gu'),
+      measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
+    },
+    // Two capitalised words right before an age: "Sarah Lee, 54,", "Tom Hale (67)", "Ann Roe 45 y/o".
+    {
+      type: 'NAME',
+      // the lookahead needs an ASCII digit
+      needs: ['upper', 'digit'],
+      pattern: new RegExp(`(?<![\\p{L}])${WORD}[ \\t]{1,3}${WORD}(?=,?\\s{0,2}(?:\\(\\d{1,3}\\)|\\d{1,3}\\s{0,2}(?:y\\/?o|yo|yrs?|years?(?:\\s+old)?|-year-old|[MF])(?![\\p{L}])|,\\s{0,2}\\d{1,3}\\s{0,2},))`, 'gu'),
+      measure: (value) => (nameLength(value) > value.indexOf(' ') ? nameLength(value) : 0),
+    },
+    // An unlabelled full date right after a name is a date of birth: "[NAME] 1963-07-22", "[NAME] (b. 1963-07-22)".
+    { type: 'DOB', needs: ['digit'], gate: /\[NAME\]/, pattern: new RegExp(`(\\[NAME\\][^\\n.\\d\\[]{0,30}?)${DATE}`, 'g'), label: true },
+    // Chinese names in context: 患者张三 / 我叫李四 / 姓名：王五 / 联系人赵六.
+    {
+      type: 'NAME',
+      needs: ['han'],
+      gate: gateOf(CHINESE_NAME_CUES, 'g'),
+      pattern: new RegExp(`((?:${CHINESE_NAME_CUES})\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
+      label: true,
+      // "患者李明出现发热": a trailing character that starts the clinical text is not part of the name.
+      measure: (value) => (value.length === 3 && NAME_STOP.includes(value.charAt(2)) ? 2 : value.length),
+    },
+    { type: 'NAME', needs: ['han'], gate: /先生|女士|小姐|同志/, pattern: new RegExp(`(?:${SURNAMES})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g') },
+  ];
+}
+
+export interface PhiTables {
+  drugs: Set<string>;
+  notNames: Set<string>;
+  rules: Rule[];
+}
+let tables: PhiTables | undefined;
+
+/** The lexicon's word sets and the rules built from it, made on first use so that importing this module stays cheap. */
+export function phiTables(): PhiTables {
+  if (tables) return tables;
+  const lexicon = lexiconFile.load();
+  tables = {
+    drugs: new Set(lexicon.drugs.map((word) => word.toLowerCase())),
+    notNames: new Set(lexicon.notNames.map((word) => word.toLowerCase())),
+    rules: buildRules(lexicon),
+  };
+  return tables;
+}
+
