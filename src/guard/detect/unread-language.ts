@@ -11,6 +11,7 @@
  *   Latin with Cyrillic or Greek letters is homoglyph obfuscation of English, not Russian or Greek;
  * - for Latin-script text, a language's function words: at least 2, at least 30 % of the words, and more
  *   than twice the English function words.
+ * Both are read over the whole text, then over each sentence or line of 4 words or more.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -86,40 +87,97 @@ function countMatches(text: string, pattern: RegExp): number {
 
 const LETTER = /\p{L}/gu;
 const NON_LATIN_NON_HAN = /[^\p{Script=Latin}\p{Script=Han}\P{L}]/u;
-const WORD = /\p{L}+/gu;
+const HAN = /\p{Script=Han}/u;
 /** A word mixing Latin with Cyrillic or Greek letters: homoglyph obfuscation of English, which decode-obfuscation.ts reads. */
 const MIXED_SCRIPT_WORD = /(?=\p{L}*\p{Script=Latin})(?=\p{L}*[\p{Script=Cyrillic}\p{Script=Greek}])\p{L}+/u;
 
-/** The language a text is written in when the classifier cannot read it; null for English, Chinese, or too little text to tell. */
+/** A word, or a sentence/line break: an English frame around a request in another language ("Answer in English: ¿Cómo…?"). */
+const TOKEN = /\p{L}+|[.!?。！？:：;；\n]+/gu;
+const BREAK_CHARACTERS = new Set(Array.from('.!?。！？:：;；\n', (character) => character.charCodeAt(0)));
+
+/** Word counts of a stretch of text: all words, English function words, each language's function words. */
+class WordCounts {
+  words = 0;
+  english = 0;
+  hasHan = false;
+  readonly hits: number[];
+
+  constructor(languages: number) {
+    this.hits = new Array<number>(languages).fill(0);
+  }
+
+  add(word: string, tables: Tables): void {
+    this.words += 1;
+    if (tables.english.has(word)) this.english += 1;
+    const languages = tables.words.get(word);
+    if (languages !== undefined) for (const index of languages) this.hits[index] = (this.hits[index] ?? 0) + 1;
+  }
+
+  /** The language these counts show: at least 2 of its words, 30 % of all words, more than twice the English ones. */
+  language(tables: Tables): UnreadLanguage | null {
+    let best = -1;
+    let bestHits = 0;
+    for (const [index, count] of this.hits.entries()) {
+      if (count > bestHits) {
+        best = index;
+        bestHits = count;
+      }
+    }
+    if (best < 0 || bestHits < 2 || bestHits < 0.3 * this.words || bestHits <= 2 * this.english) return null;
+    return tables.languages[best] ?? null;
+  }
+
+  reset(): void {
+    this.words = 0;
+    this.english = 0;
+    this.hasHan = false;
+    this.hits.fill(0);
+  }
+}
+
+/**
+ * The language a text (or one of its sentences or lines of 4 words or more) is written in when the
+ * classifier cannot read it; null for English, Chinese, or too little text to tell. One pass over the words.
+ */
 export function unreadLanguage(text: string): UnreadLanguage | null {
   tables ??= readUnreadLanguageTables();
+  const known = tables;
   const sample = text.length > 4000 ? `${text.slice(0, 2000)} ${text.slice(-2000)}` : text;
-  if (NON_LATIN_NON_HAN.test(sample) && !MIXED_SCRIPT_WORD.test(sample)) {
-    const letters = countMatches(sample, LETTER);
-    let kana = 0;
-    for (const { pattern, language, kana: isKana } of tables.scripts) {
-      const count = countMatches(sample, pattern);
-      if (isKana) kana += count;
-      else if (count >= 3 && count >= 0.3 * letters) return language;
+  const byScript = scriptLanguage(sample, known, 3);
+  if (byScript !== null) return byScript;
+  const whole = new WordCounts(known.languages.length);
+  const segment = new WordCounts(known.languages.length);
+  let found: UnreadLanguage | null = null;
+  let segmentStart = 0;
+  // Chinese sentences are the classifier's: their units and Greek letters ("mmol/L", "α、β、γ") are not a language.
+  const segmentLanguage = (end: number): UnreadLanguage | null =>
+    segment.words < 4 || segment.hasHan ? null : (segment.language(known) ?? scriptLanguage(sample.slice(segmentStart, end), known, 8));
+  const lower = sample.toLowerCase();
+  for (const match of lower.matchAll(TOKEN)) {
+    const token = match[0];
+    if (BREAK_CHARACTERS.has(token.charCodeAt(0))) {
+      if (segment.words > 0) found ??= segmentLanguage(match.index);
+      segment.reset();
+      segmentStart = match.index + token.length;
+      continue;
     }
-    if (kana >= 2 && kana >= 0.15 * letters) return { code: 'ja', name: 'Japanese' };
+    if (token.charCodeAt(0) >= 0x2e80 && HAN.test(token)) segment.hasHan = true;
+    whole.add(token, known);
+    segment.add(token, known);
   }
-  const words = sample.toLowerCase().match(WORD);
-  if (words === null || words.length < 3) return null;
-  let english = 0;
-  const hits = new Array<number>(tables.languages.length).fill(0);
-  for (const word of words) {
-    if (tables.english.has(word)) english += 1;
-    for (const index of tables.words.get(word) ?? []) hits[index] = (hits[index] ?? 0) + 1;
+  if (whole.words < 3) return null;
+  return whole.language(known) ?? found ?? (segmentStart > 0 ? segmentLanguage(sample.length) : null);
+}
+
+/** A script other than Latin and Han for 30 % of the letters (and at least `minimum`), or Japanese kana for 15 %. */
+function scriptLanguage(sample: string, tables: Tables, minimum: number): UnreadLanguage | null {
+  if (!NON_LATIN_NON_HAN.test(sample) || MIXED_SCRIPT_WORD.test(sample)) return null;
+  const letters = countMatches(sample, LETTER);
+  let kana = 0;
+  for (const { pattern, language, kana: isKana } of tables.scripts) {
+    const count = countMatches(sample, pattern);
+    if (isKana) kana += count;
+    else if (count >= minimum && count >= 0.3 * letters) return language;
   }
-  let best = -1;
-  let bestHits = 0;
-  for (const [index, count] of hits.entries()) {
-    if (count > bestHits) {
-      best = index;
-      bestHits = count;
-    }
-  }
-  if (best < 0 || bestHits < 2 || bestHits < 0.3 * words.length || bestHits <= 2 * english) return null;
-  return tables.languages[best] ?? null;
+  return kana >= 2 && kana >= 0.15 * letters ? { code: 'ja', name: 'Japanese' } : null;
 }
