@@ -1,10 +1,30 @@
 /**
  * Finds obfuscated text and decodes it so the classifier can re-scan it: base64, rot13, leetspeak,
  * character splitting ("k i l l"), homoglyphs (Cyrillic/Greek look-alikes, full-width and
- * mathematical letters), zero-width characters and reversed text. Returns only variants that differ
- * from the input; whether one counts as an attack is decided by the caller after re-scanning.
+ * mathematical letters), zero-width characters and reversed text, and the encodings of
+ * decode-ciphers.ts (hex, percent-encoding, escapes, binary, Morse, Caesar, Atbash, upside-down, Pig
+ * Latin). Returns only variants that differ from the input; whether one counts as an attack is decided
+ * by the caller after re-scanning.
  */
-export type ObfuscationKind = 'base64' | 'rot13' | 'leetspeak' | 'character_splitting' | 'homoglyph' | 'zero_width' | 'reversed';
+import { decodeAtbash, decodeBinary, decodeCaesar, decodeEscapes, decodeHex, decodeMorse, decodePercent, decodePigLatin, decodeUpsideDown } from './decode-ciphers.js';
+
+export type ObfuscationKind =
+  | 'base64'
+  | 'rot13'
+  | 'leetspeak'
+  | 'character_splitting'
+  | 'homoglyph'
+  | 'zero_width'
+  | 'reversed'
+  | 'hex'
+  | 'percent_encoding'
+  | 'escapes'
+  | 'binary'
+  | 'morse'
+  | 'caesar'
+  | 'atbash'
+  | 'upside_down'
+  | 'pig_latin';
 
 export interface DecodedVariant {
   kind: ObfuscationKind;
@@ -152,6 +172,23 @@ function decodeBase64(text: string): string | null {
   });
 }
 
+/** At least 12 letters, 80 % of them Latin. */
+function mostlyLatin(text: string): boolean {
+  const latin = text.match(/[a-z]/gi)?.length ?? 0;
+  if (latin < 12) return false;
+  return latin >= 0.8 * (text.match(/\p{L}/gu)?.length ?? 0);
+}
+
+/** Encodings of bytes or characters, each recognisable by its own alphabet. */
+const BYTE_DECODERS: readonly [ObfuscationKind, (text: string) => string | null][] = [
+  ['hex', decodeHex],
+  ['percent_encoding', decodePercent],
+  ['escapes', decodeEscapes],
+  ['binary', decodeBinary],
+  ['morse', decodeMorse],
+  ['upside_down', decodeUpsideDown],
+];
+
 export function decodeObfuscation(text: string): DecodedVariant[] {
   const variants: DecodedVariant[] = [];
   let base = text;
@@ -166,6 +203,10 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   }
   const base64 = decodeBase64(base);
   if (base64) variants.push({ kind: 'base64', text: base64 });
+  for (const [kind, decode] of BYTE_DECODERS) {
+    const decoded = decode(base);
+    if (decoded !== null) variants.push({ kind, text: decoded });
+  }
   const originalShare = englishWordShare(base);
   if (/[a-z]{3,}/i.test(base) && originalShare < 0.2) {
     // Text that does not read as English is also read in rot13 whenever that reads more like English: the
@@ -174,6 +215,14 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
     if (englishWordShare(rotated) > originalShare + 0.05) variants.push({ kind: 'rot13', text: rotated });
     const reversed = Array.from(base).reverse().join('');
     if (englishWordShare(reversed) >= Math.max(0.25, originalShare + 0.15)) variants.push({ kind: 'reversed', text: reversed });
+    if (mostlyLatin(base)) {
+      // Letter-for-letter ciphers only on text written in Latin letters (not the units of a Chinese vignette).
+      const caesar = decodeCaesar(base, englishWordShare, commonWordCount);
+      if (caesar !== null) variants.push({ kind: 'caesar', text: caesar });
+      const atbash = decodeAtbash(base, englishWordShare, commonWordCount);
+      if (atbash !== null) variants.push({ kind: 'atbash', text: atbash });
+      for (const reading of decodePigLatin(base, englishWordShare, commonWordCount)) variants.push({ kind: 'pig_latin', text: reading });
+    }
   }
   const leet = decodeLeetspeak(base);
   variants.push(...leet);

@@ -1,0 +1,235 @@
+/**
+ * More encodings a jailbreak hides a request in, each read back to text for the classifier to re-score
+ * (decode-obfuscation.ts): hexadecimal bytes, percent-encoding, escape sequences and HTML character
+ * references, 8-bit binary, Morse code, Caesar shifts other than 13, Atbash, upside-down letters and Pig
+ * Latin. A model decodes all of these without effort, so a guard that cannot read them is bypassed in one
+ * step ("how do i poison my husband…" in hex scored 0.015 against 0.995 in plain text).
+ *
+ * Each decoder returns null unless the text holds its encoding; the ciphers that turn any letters into other
+ * letters (Caesar, Atbash, Pig Latin) return a reading only when it reads clearly more like English than
+ * the text did. Whether a reading counts as an attack is left to the caller, which keeps the higher score.
+ */
+
+/** How much of a text reads as common English words (decode-obfuscation.ts). */
+export type EnglishShare = (text: string) => number;
+/** How many of a text's words are common English words. */
+export type CommonWordCount = (text: string) => number;
+
+/** A cipher's reading counts when at least 3 of its words (of two letters or more) are common English and it reads clearly more like English than the text. */
+function readsAsEnglish(reading: string, text: string, englishShare: EnglishShare, commonWords: CommonWordCount): boolean {
+  return commonWords(reading.replace(/\b[a-z]\b/gi, ' ')) >= 3 && englishShare(reading) >= Math.max(0.3, englishShare(text) + 0.2);
+}
+
+/** Printable text (letters, digits, punctuation, symbols, spaces) with at least two letters in a row and a space. */
+function readable(decoded: string): boolean {
+  if (decoded.length < 6 || decoded.includes('\uFFFD')) return false;
+  const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{S}\p{Zs}\n]/gu, '').length;
+  return printable / decoded.length > 0.95 && /\p{L}{2,}/u.test(decoded) && /[\s\p{Script=Han}]/u.test(decoded);
+}
+
+// Eight or more bytes written as hex pairs, optionally as 0x41 / \x41 and separated by spaces or commas.
+const HEX_RUN = /(?:(?:0x|\\x)?[0-9a-f]{2}[\s,]*){8,}/gi;
+
+// Cheap first looks, so ordinary text pays one simple scan per encoding.
+const HEX_HINT = /[0-9a-f]{16}|(?:0x|\\x)[0-9a-f]{2}[\s,]*(?:0x|\\x)[0-9a-f]{2}|(?:[0-9a-f]{2}[ ,]){7}/i;
+
+export function decodeHex(text: string): string | null {
+  if (!HEX_HINT.test(text)) return null;
+  const state = { changed: false };
+  const decoded = text.replace(HEX_RUN, (run) => {
+    const digits = run.replace(/0x|\\x|[\s,]/gi, '');
+    // A run of decimal digits only (a phone or record number) is not hex text.
+    if (digits.length % 2 !== 0 || /^\d+$/.test(digits)) return run;
+    const bytes = Buffer.from(digits, 'hex').toString('utf8');
+    if (!readable(bytes)) return run;
+    state.changed = true;
+    return ` ${bytes} `;
+  });
+  return state.changed ? decoded : null;
+}
+
+// Three or more percent-escaped bytes in a row or spread over the text ("how%20do%20i…").
+const PERCENT_BYTE = /%[0-9a-f]{2}/gi;
+
+export function decodePercent(text: string): string | null {
+  if (!text.includes('%')) return null;
+  if ((text.match(PERCENT_BYTE)?.length ?? 0) < 3) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    // A lone "%" or a broken sequence: decode the valid escapes one by one.
+    decoded = text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+  return decoded !== text && readable(decoded) ? decoded : null;
+}
+
+const ESCAPE = /\\u\{([0-9a-f]{1,6})\}|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|&#x([0-9a-f]{1,6});|&#(\d{1,7});/gi;
+
+/** \u0068, \u{68}, \x68, &#104; and &#x68; — three or more of them. */
+export function decodeEscapes(text: string): string | null {
+  if (!text.includes('\\') && !text.includes('&#')) return null;
+  let count = 0;
+  const decoded = text.replace(ESCAPE, (whole, braced?: string, unicode?: string, byte?: string, entityHex?: string, entityDecimal?: string) => {
+    const code = braced ?? unicode ?? byte ?? entityHex;
+    const value = code !== undefined ? Number.parseInt(code, 16) : Number.parseInt(entityDecimal ?? '', 10);
+    if (!Number.isFinite(value) || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return whole;
+    count += 1;
+    return String.fromCodePoint(value);
+  });
+  return count >= 3 && readable(decoded) ? decoded : null;
+}
+
+// Six or more 7- or 8-bit groups.
+const BINARY_RUN = /(?:[01]{7,8}[\s,]+){5,}[01]{7,8}/g;
+
+export function decodeBinary(text: string): string | null {
+  if (!/[01]{7}/.test(text)) return null;
+  const state = { changed: false };
+  const decoded = text.replace(BINARY_RUN, (run) => {
+    const characters = run
+      .trim()
+      .split(/[\s,]+/)
+      .map((bits) => String.fromCharCode(Number.parseInt(bits, 2)))
+      .join('');
+    if (!readable(characters)) return run;
+    state.changed = true;
+    return ` ${characters} `;
+  });
+  return state.changed ? decoded : null;
+}
+
+const MORSE: Record<string, string> = {
+  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i', '.---': 'j',
+  '-.-': 'k', '.-..': 'l', '--': 'm', '-.': 'n', '---': 'o', '.--.': 'p', '--.-': 'q', '.-.': 'r', '...': 's', '-': 't',
+  '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z', '-----': '0', '.----': '1', '..---': '2',
+  '...--': '3', '....-': '4', '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9',
+};
+// Ten or more Morse letters (dots and dashes, also "•" and "−"), words split by "/", "|" or three spaces.
+const MORSE_RUN = /(?:[.\-•·−–_]{1,6}(?:\s+|\s*[/|]\s*)){9,}[.\-•·−–_]{1,6}/g;
+
+const MORSE_HINT = /[.\-•·−–_]{1,6}\s+[.\-•·−–_]{1,6}\s+[.\-•·−–_]{1,6}\s/;
+
+export function decodeMorse(text: string): string | null {
+  if (!MORSE_HINT.test(text)) return null;
+  const state = { changed: false };
+  const decoded = text.replace(MORSE_RUN, (run) => {
+    const normal = run.replace(/[•·]/g, '.').replace(/[−–_]/g, '-');
+    const words = normal.trim().split(/\s*[/|]\s*|\s{3,}/);
+    let unknown = 0;
+    const reading = words
+      .map((word) =>
+        word
+          .split(/\s+/)
+          .map((letter) => {
+            const value = MORSE[letter];
+            if (value === undefined) unknown += 1;
+            return value ?? '';
+          })
+          .join(''),
+      )
+      .join(' ');
+    if (unknown > 1 || !/[a-z]{2,}/.test(reading)) return run;
+    state.changed = true;
+    return ` ${reading} `;
+  });
+  return state.changed ? decoded : null;
+}
+
+function shiftLetters(text: string, shift: number): string {
+  return text.replace(/[a-z]/gi, (letter) => {
+    const base = letter <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((letter.charCodeAt(0) - base + shift) % 26) + base);
+  });
+}
+
+/** English letter frequencies, a–z (per cent of letters in general English text). */
+const ENGLISH_LETTERS = [
+  8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.15, 0.77, 4.0, 2.4, 6.7, 7.5, 1.9, 0.095, 6.0, 6.3, 9.1, 2.8, 0.98, 2.4, 0.15, 2.0, 0.074,
+];
+
+/**
+ * The Caesar shift (other than 13, which rot13 reads) whose letter frequencies are closest to English's
+ * (one count of the letters, then 25 chi-squared sums), kept when its reading clearly reads as English.
+ */
+export function decodeCaesar(text: string, englishShare: EnglishShare, commonWords: CommonWordCount): string | null {
+  const counts = new Array<number>(26).fill(0);
+  let letters = 0;
+  for (let index = 0; index < text.length && letters < 2000; index += 1) {
+    const code = text.charCodeAt(index) | 0x20;
+    if (code >= 97 && code <= 122) {
+      counts[code - 97] = (counts[code - 97] ?? 0) + 1;
+      letters += 1;
+    }
+  }
+  if (letters < 12) return null;
+  let bestShift = 0;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (let shift = 0; shift < 26; shift += 1) {
+    let score = 0;
+    for (let letter = 0; letter < 26; letter += 1) {
+      // The reading's letter `letter` comes from the text's letter `letter - shift`.
+      const expected = ((ENGLISH_LETTERS[letter] ?? 0) / 100) * letters;
+      const seen = counts[(letter - shift + 26) % 26] ?? 0;
+      score += ((seen - expected) * (seen - expected)) / expected;
+    }
+    if (score < bestScore) {
+      bestScore = score;
+      bestShift = shift;
+    }
+  }
+  if (bestShift === 0 || bestShift === 13) return null;
+  const reading = shiftLetters(text, bestShift);
+  return readsAsEnglish(reading, text, englishShare, commonWords) ? reading : null;
+}
+
+export function decodeAtbash(text: string, englishShare: EnglishShare, commonWords: CommonWordCount): string | null {
+  const decoded = text.replace(/[a-z]/gi, (letter) => {
+    const base = letter <= 'Z' ? 65 : 97;
+    return String.fromCharCode(base + 25 - (letter.charCodeAt(0) - base));
+  });
+  return readsAsEnglish(decoded, text, englishShare, commonWords) ? decoded : null;
+}
+
+const UPSIDE_DOWN: Record<string, string> = {
+  ɐ: 'a', ɔ: 'c', ǝ: 'e', ɟ: 'f', ƃ: 'g', ɥ: 'h', ᴉ: 'i', ı: 'i', ɾ: 'j', ʞ: 'k', ɯ: 'm', ɹ: 'r', ʇ: 't', ʌ: 'v', ʍ: 'w', ʎ: 'y',
+  '¿': '?', '¡': '!', '˙': '.', '‘': ',',
+};
+const UPSIDE_DOWN_LETTER = /[ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ]/gu;
+const UPSIDE_DOWN_HINT = /[ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ]/u;
+
+/** Text turned upside down: the flipped letters read back and the order reversed (q/d, n/u, b/p swap places). */
+export function decodeUpsideDown(text: string): string | null {
+  if (!UPSIDE_DOWN_HINT.test(text) || (text.match(UPSIDE_DOWN_LETTER)?.length ?? 0) < 3) return null;
+  const swapped: Record<string, string> = { q: 'b', b: 'q', d: 'p', p: 'd', n: 'u', u: 'n' };
+  return Array.from(text)
+    .reverse()
+    .map((character) => UPSIDE_DOWN[character] ?? swapped[character] ?? character)
+    .join('');
+}
+
+/**
+ * Pig Latin ("oisonpay ymay usbandhay"): most words end in "ay"; each is read back with one and with two
+ * final consonants moved to the front ("oisonpay" → "poison", "ethmay" → "meth"/"hmet"), and "-way" words
+ * lose it ("andway" → "and"). Both readings are returned when they read more like English than the text.
+ */
+export function decodePigLatin(text: string, englishShare: EnglishShare, commonWords: CommonWordCount): string[] {
+  const words = text.match(/[a-z]+/gi) ?? [];
+  const pig = words.filter((word) => /^[a-z]{3,}ay$/i.test(word)).length;
+  if (words.length < 3 || pig < 0.6 * words.length) return [];
+  // "-way" after a vowel-initial stem is either the vowel rule ("andway" → "and") or a moved "w" ("ithway" → "with").
+  const read = (cluster: 1 | 2, dropWay: boolean): string =>
+    text.replace(/\b([a-z]+?)(w?)ay\b/gi, (whole, stem: string, w: string) => {
+      if (dropWay && w !== '' && /^[aeiou]/i.test(stem)) return stem;
+      const full = stem + w;
+      const moved = cluster === 2 && full.length > 3 && /[^aeiou]{2}$/i.test(full) ? 2 : 1;
+      return full.length >= moved ? full.slice(-moved) + full.slice(0, -moved) : whole;
+    });
+  return [read(1, true), read(1, false), read(2, true)].filter((reading, index, all) => all.indexOf(reading) === index && readsAsEnglish(reading, text, englishShare, commonWords));
+}
