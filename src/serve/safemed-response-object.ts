@@ -51,8 +51,10 @@ const LEVEL_SEVERITY: Record<SafetyVerdict['riskLevel'], number> = { low: 0, med
 /** A verdict's guard-only fields (mechanism, replacement, disclaimer…), present when the guard made it. */
 export const guardFields = (verdict: SafetyVerdict): Partial<GuardVerdict> => verdict;
 
-function toVerdictJson(verdict: SafetyVerdict): VerdictJson {
+/** One verdict of the `verdicts` list, stage first (an object literal: spreading a copy cost more than the rest of the summary). */
+function toStagedVerdictJson(verdict: SafetyVerdict): VerdictJson & { stage: SafetyVerdict['stage'] } {
   return {
+    stage: verdict.stage,
     action: verdict.action,
     risk_level: verdict.riskLevel,
     risk: verdict.risk,
@@ -64,6 +66,11 @@ function toVerdictJson(verdict: SafetyVerdict): VerdictJson {
     reasons: verdict.reasons,
     mechanism: guardFields(verdict).mechanism ?? null,
   };
+}
+
+/** `into` plus the items of `more` it does not hold yet, in order (the lists are short). */
+function addNew(into: string[], more: readonly string[]): void {
+  for (const item of more) if (!into.includes(item)) into.push(item);
 }
 
 /**
@@ -78,34 +85,43 @@ export function toSafemedResponseObject(verdicts: readonly SafetyVerdict[]): Saf
   let decisive = first;
   let risk = 0;
   let level: SafetyVerdict['riskLevel'] = 'low';
-  const attacks = new Set<string>();
-  const reasons = new Set<string>();
+  const attacks: string[] = [];
+  const reasons: string[] = [];
+  let failed = false;
+  let disclaimerAdded = false;
   let output: SafetyVerdict | undefined;
   let disclaimer: string | undefined;
   let emergency: string | undefined;
   let mechanism: string | null = null;
+  const staged: SafemedResponseObject['verdicts'] = [];
   for (const verdict of verdicts) {
     if (ACTION_SEVERITY[verdict.action] >= ACTION_SEVERITY[decisive.action]) decisive = verdict;
     risk = Math.max(risk, verdict.risk);
     if (LEVEL_SEVERITY[verdict.riskLevel] > LEVEL_SEVERITY[level]) level = verdict.riskLevel;
-    for (const attack of verdict.attacks) attacks.add(attack);
-    for (const reason of verdict.reasons) reasons.add(reason);
+    addNew(attacks, verdict.attacks);
+    addNew(reasons, verdict.reasons);
+    failed ||= verdict.compliance === 'fail';
+    disclaimerAdded ||= verdict.disclaimerAdded;
     const extra = guardFields(verdict);
     if (verdict.stage === 'output') output = verdict;
     disclaimer = extra.disclaimer ?? disclaimer;
     emergency = extra.emergencyNotice ?? emergency;
     mechanism = extra.mechanism ?? mechanism;
+    staged.push(toStagedVerdictJson(verdict));
   }
+  // The decisive verdict's fields with the summaries in their places (the members of VerdictJson, in order).
   const object: SafemedResponseObject = {
-    ...toVerdictJson(decisive),
+    action: decisive.action,
     risk_level: level,
     risk,
-    attacks: [...attacks],
-    compliance: verdicts.some((verdict) => verdict.compliance === 'fail') ? 'fail' : 'pass',
-    disclaimer_added: verdicts.some((verdict) => verdict.disclaimerAdded),
-    reasons: [...reasons],
+    dimension: decisive.dimension,
+    principle: decisive.principle,
+    attacks,
+    compliance: failed ? 'fail' : 'pass',
+    disclaimer_added: disclaimerAdded,
+    reasons,
     mechanism: guardFields(decisive).mechanism ?? mechanism,
-    verdicts: verdicts.map((verdict) => ({ stage: verdict.stage, ...toVerdictJson(verdict) })),
+    verdicts: staged,
   };
   if (output) {
     const replacement = guardFields(output).replacement;
