@@ -33,8 +33,18 @@ const HEX_RUN = /(?:(?:0x|\\x)?[0-9a-f]{2}[\s,]*){8,}/gi;
 // Cheap first looks, so ordinary text pays one simple scan per encoding.
 const HEX_HINT = /[0-9a-f]{16}|(?:0x|\\x)[0-9a-f]{2}[\s,]*(?:0x|\\x)[0-9a-f]{2}|(?:[0-9a-f]{2}[ ,]){7}/i;
 
+/** Whether the text has at least `wanted` decimal digits (hex of any text has one in nearly every byte). */
+function hasDigits(text: string, wanted: number): boolean {
+  let found = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57 && ++found >= wanted) return true;
+  }
+  return false;
+}
+
 export function decodeHex(text: string): string | null {
-  if (!HEX_HINT.test(text)) return null;
+  if (!hasDigits(text, 6) || !HEX_HINT.test(text)) return null;
   const state = { changed: false };
   const decoded = text.replace(HEX_RUN, (run) => {
     const digits = run.replace(/0x|\\x|[\s,]/gi, '');
@@ -154,11 +164,8 @@ const ENGLISH_LETTERS = [
   8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.15, 0.77, 4.0, 2.4, 6.7, 7.5, 1.9, 0.095, 6.0, 6.3, 9.1, 2.8, 0.98, 2.4, 0.15, 2.0, 0.074,
 ];
 
-/**
- * The Caesar shift (other than 13, which rot13 reads) whose letter frequencies are closest to English's
- * (one count of the letters, then 25 chi-squared sums), kept when its reading clearly reads as English.
- */
-export function decodeCaesar(text: string, englishShare: EnglishShare, commonWords: CommonWordCount): string | null {
+/** How often each letter a–z occurs in the text (its first 2,000 letters), and how many letters were counted. */
+function letterCounts(text: string): { counts: number[]; letters: number } {
   const counts = new Array<number>(26).fill(0);
   let letters = 0;
   for (let index = 0; index < text.length && letters < 2000; index += 1) {
@@ -168,28 +175,48 @@ export function decodeCaesar(text: string, englishShare: EnglishShare, commonWor
       letters += 1;
     }
   }
+  return { counts, letters };
+}
+
+/** Chi-squared distance from English letter frequencies of the reading whose letter L is the text's letter source(L). */
+function chiSquared(counts: readonly number[], letters: number, source: (letter: number) => number): number {
+  let score = 0;
+  for (let letter = 0; letter < 26; letter += 1) {
+    const expected = ((ENGLISH_LETTERS[letter] ?? 0) / 100) * letters;
+    const seen = counts[source(letter)] ?? 0;
+    score += ((seen - expected) * (seen - expected)) / expected;
+  }
+  return score;
+}
+
+/**
+ * The Caesar shift (other than 13, which rot13 reads) whose letter frequencies are closest to English's
+ * (one count of the letters, then 25 chi-squared sums), kept when its reading clearly reads as English.
+ */
+export function decodeCaesar(text: string, englishShare: EnglishShare, commonWords: CommonWordCount): string | null {
+  const { counts, letters } = letterCounts(text);
   if (letters < 12) return null;
   let bestShift = 0;
   let bestScore = Number.POSITIVE_INFINITY;
+  const unshifted = chiSquared(counts, letters, (letter) => letter);
   for (let shift = 0; shift < 26; shift += 1) {
-    let score = 0;
-    for (let letter = 0; letter < 26; letter += 1) {
-      // The reading's letter `letter` comes from the text's letter `letter - shift`.
-      const expected = ((ENGLISH_LETTERS[letter] ?? 0) / 100) * letters;
-      const seen = counts[(letter - shift + 26) % 26] ?? 0;
-      score += ((seen - expected) * (seen - expected)) / expected;
-    }
+    // The reading's letter L comes from the text's letter L - shift.
+    const score = chiSquared(counts, letters, (letter) => (letter - shift + 26) % 26);
     if (score < bestScore) {
       bestScore = score;
       bestShift = shift;
     }
   }
-  if (bestShift === 0 || bestShift === 13) return null;
+  // A shift only when it fits English far better than the text as written does.
+  if (bestShift === 0 || bestShift === 13 || bestScore > 0.5 * unshifted) return null;
   const reading = shiftLetters(text, bestShift);
   return readsAsEnglish(reading, text, englishShare, commonWords) ? reading : null;
 }
 
+/** Atbash (a↔z, b↔y…), tried only when its letter frequencies are closer to English's than the text's own. */
 export function decodeAtbash(text: string, englishShare: EnglishShare, commonWords: CommonWordCount): string | null {
+  const { counts, letters } = letterCounts(text);
+  if (letters < 12 || chiSquared(counts, letters, (letter) => 25 - letter) >= chiSquared(counts, letters, (letter) => letter)) return null;
   const decoded = text.replace(/[a-z]/gi, (letter) => {
     const base = letter <= 'Z' ? 65 : 97;
     return String.fromCharCode(base + 25 - (letter.charCodeAt(0) - base));

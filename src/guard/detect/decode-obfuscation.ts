@@ -6,6 +6,9 @@
  * Latin). Returns only variants that differ from the input; whether one counts as an attack is decided
  * by the caller after re-scanning.
  */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../core/errors.js';
+import { resolvePackagePath } from '../../core/package-paths.js';
 import { decodeAtbash, decodeBinary, decodeCaesar, decodeEscapes, decodeHex, decodeMorse, decodePercent, decodePigLatin, decodeUpsideDown } from './decode-ciphers.js';
 
 export type ObfuscationKind =
@@ -172,11 +175,49 @@ function decodeBase64(text: string): string | null {
   });
 }
 
-/** At least 12 letters, 80 % of them Latin. */
+let chineseWords: ReadonlySet<number> | undefined;
+
+/** The two-character words of assets/guard/chinese-common-words.txt, each as its two UTF-16 codes in one number. */
+function readChineseWords(): ReadonlySet<number> {
+  const path = resolvePackagePath('assets', 'guard', 'chinese-common-words.txt');
+  try {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const words = lines.map((line) => line.trim()).filter((line) => line.length === 2 && !line.startsWith('#'));
+    return new Set(words.map((word) => word.charCodeAt(0) * 0x10000 + word.charCodeAt(1)));
+  } catch (error) {
+    throw new ConfigError(`Cannot read the guard's list of common Chinese words ${path}`, { cause: error, fix: 'Restore assets/guard/chinese-common-words.txt from git.' });
+  }
+}
+
+/**
+ * Chinese written backwards: read backwards, it has at least 2 common two-character words and more than
+ * twice as many as read forwards (one pass over the character pairs, both ways at once).
+ */
+export function decodeReversedChinese(text: string): string | null {
+  if (text.length > 600 || !/\p{Script=Han}/u.test(text)) return null;
+  chineseWords ??= readChineseWords();
+  let forward = 0;
+  let backward = 0;
+  for (let index = 0; index + 1 < text.length; index += 1) {
+    const first = text.charCodeAt(index);
+    const second = text.charCodeAt(index + 1);
+    if (first < 0x3400 || second < 0x3400) continue;
+    if (chineseWords.has(first * 0x10000 + second)) forward += 1;
+    if (chineseWords.has(second * 0x10000 + first)) backward += 1;
+  }
+  return backward >= 2 && backward >= 2 * forward + 1 ? Array.from(text).reverse().join('') : null;
+}
+
+/** At least 12 Latin letters, and at least four times as many as Chinese characters (one pass over the codes). */
 function mostlyLatin(text: string): boolean {
-  const latin = text.match(/[a-z]/gi)?.length ?? 0;
-  if (latin < 12) return false;
-  return latin >= 0.8 * (text.match(/\p{L}/gu)?.length ?? 0);
+  let latin = 0;
+  let han = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (((code | 0x20) >= 97 && (code | 0x20) <= 122)) latin += 1;
+    else if (code >= 0x3400 && code <= 0x9fff) han += 1;
+  }
+  return latin >= 12 && latin >= 4 * han;
 }
 
 /** Encodings of bytes or characters, each recognisable by its own alphabet. */
@@ -224,6 +265,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
       for (const reading of decodePigLatin(base, englishWordShare, commonWordCount)) variants.push({ kind: 'pig_latin', text: reading });
     }
   }
+  const reversedChinese = decodeReversedChinese(base);
+  if (reversedChinese !== null) variants.push({ kind: 'reversed', text: reversedChinese });
   const leet = decodeLeetspeak(base);
   variants.push(...leet);
   const split = decodeCharacterSplitting(leet[0]?.text ?? base);

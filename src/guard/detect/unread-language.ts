@@ -11,13 +11,15 @@
  *   Latin with Cyrillic or Greek letters is homoglyph obfuscation of English, not Russian or Greek;
  * - for Latin-script text, a language's function words: at least 2, at least 30 % of the words, and more
  *   than twice the English function words.
- * Both are read over the whole text, then over each sentence or line of 4 words or more.
+ * Both are read over the whole text, then over each sentence or line of 4 words or more;
+ * - Chinese written in pinyin (pinyin.ts), when the text has almost no English function words.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
+import { looksLikePinyin } from './pinyin.js';
 
 export interface UnreadLanguage {
   /** ISO 639-1 code for a Latin-script language, else the Unicode script's name. */
@@ -43,6 +45,8 @@ interface Tables {
 }
 
 let tables: Tables | undefined;
+
+const PINYIN: UnreadLanguage = { code: 'pinyin', name: 'Chinese written in pinyin' };
 
 export function readUnreadLanguageTables(path = resolvePackagePath('assets', 'guard', 'unread-languages.yaml')): Tables {
   const fix = 'Restore assets/guard/unread-languages.yaml from git.';
@@ -166,7 +170,10 @@ export function unreadLanguage(text: string): UnreadLanguage | null {
     segment.add(token, known);
   }
   if (whole.words < 3) return null;
-  return whole.language(known) ?? found ?? (segmentStart > 0 ? segmentLanguage(sample.length) : null);
+  const language = whole.language(known) ?? found ?? (segmentStart > 0 ? segmentLanguage(sample.length) : null);
+  if (language !== null) return language;
+  // Pinyin has no English function words; the check runs only then.
+  return whole.words >= 5 && whole.english <= 0.1 * whole.words && looksLikePinyin(sample) ? PINYIN : null;
 }
 
 /** A script other than Latin and Han for 30 % of the letters (and at least `minimum`), or Japanese kana for 15 %. */
