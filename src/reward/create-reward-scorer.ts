@@ -13,7 +13,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ChatMessage } from '../core/chat.js';
-import { BackendError, ConfigError } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Sleep } from '../core/abortable-sleep.js';
 import { assessConversation } from '../guard/assess-risk.js';
@@ -28,17 +28,13 @@ import { scoreExplanationHeuristic } from './components/score-explanation-heuris
 import { parseResponse, type ParsedResponse } from './components/score-format.js';
 import { compileJudgePrompt } from './judging/compile-judge-prompt.js';
 import { createJudgeCache, type JudgeCache } from './judging/create-judge-cache.js';
-import { createJudgeRunner, judgeContent, type JudgeContent, type JudgeOutcome, type JudgeQuestion, type JudgeRunner, type RewardJudge } from './judging/create-judge-runner.js';
+import { createJudgedComponent, JudgeUnavailableError, type JudgedComponent } from './judging/create-judged-component.js';
+import { createJudgeRunner, judgeContent, type JudgeContent, type JudgeQuestion, type JudgeRunner, type RewardJudge } from './judging/create-judge-runner.js';
 import type { RewardConfig } from './reward-config.js';
 import { createRewardMetrics, type RewardMetrics } from './reward-metrics.js';
-import { REWARD_COMPONENTS, type ComponentScore, type PromptKind, type RewardComponent, type RewardItem, type RewardResult } from './reward-types.js';
+import { type ComponentScore, type PromptKind, type RewardComponent, type RewardItem, type RewardResult } from './reward-types.js';
 
-/** Every judge failed and the config says `onFailure: error`: the request fails (HTTP 502) so the trainer retries. */
-export class JudgeUnavailableError extends BackendError {
-  constructor(message: string) {
-    super(message, { code: 'judge_unavailable', retryable: true, fix: 'Check the judge backends, or set judge.onFailure to skip, value or heuristic.' });
-  }
-}
+export { JudgeUnavailableError };
 
 export interface RewardScorerOptions {
   config: RewardConfig;
@@ -86,16 +82,26 @@ function question(task: string, fill: (request: string, response: string) => str
   return { task, template: compileJudgePrompt(fill), maxTokens, parse };
 }
 
+/** A component's weight in the total: its configured weight when it applies, else 0. */
+const appliedWeight = (score: ComponentScore, weight: number): number => (score.value === null || weight <= 0 ? 0 : weight);
+
 export function weightedTotal(components: Record<RewardComponent, ComponentScore>, weights: Record<RewardComponent, number>): number {
-  let sum = 0;
-  let weight = 0;
-  for (const name of REWARD_COMPONENTS) {
-    const value = components[name].value;
-    if (value === null || weights[name] <= 0) continue;
-    sum += weights[name] * value;
-    weight += weights[name];
-  }
-  return weight === 0 ? 0 : sum / weight;
+  // the five components by name, not a loop over REWARD_COMPONENTS (a keyed access per name is a megamorphic lookup)
+  const { safety, over_refusal: overRefusal, format, accuracy, explanation } = components;
+  const safetyWeight = appliedWeight(safety, weights.safety);
+  const overRefusalWeight = appliedWeight(overRefusal, weights.over_refusal);
+  const formatWeight = appliedWeight(format, weights.format);
+  const accuracyWeight = appliedWeight(accuracy, weights.accuracy);
+  const explanationWeight = appliedWeight(explanation, weights.explanation);
+  const weight = safetyWeight + overRefusalWeight + formatWeight + accuracyWeight + explanationWeight;
+  if (weight === 0) return 0;
+  const sum =
+    safetyWeight * (safety.value ?? 0) +
+    overRefusalWeight * (overRefusal.value ?? 0) +
+    formatWeight * (format.value ?? 0) +
+    accuracyWeight * (accuracy.value ?? 0) +
+    explanationWeight * (explanation.value ?? 0);
+  return sum / weight;
 }
 
 export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
@@ -144,86 +150,15 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     item: RewardItem;
     answer: string;
     reasoning: string;
-    /** What the harmfulness, helpfulness and explanation judges see (built only when a judge is asked, once per item). */
-    content?: JudgeContent;
+    /**
+     * What the harmfulness, helpfulness and explanation judges see (built only when a judge is asked, once
+     * per item); dropped once the item's questions are asked (its JSON serves only their cache keys).
+     */
+    content: JudgeContent | undefined;
     failures: number;
     hits: number;
     signal: AbortSignal | undefined;
   }
-
-  /** `<judge id>: <score>` notes of the usual outcome (one judge answered), made once per judge and score. */
-  const notes = new Map<RewardJudge, Map<number, string>>();
-  const noteOf = (judge: RewardJudge, value: number): string => {
-    let byValue = notes.get(judge);
-    if (byValue === undefined) {
-      byValue = new Map();
-      notes.set(judge, byValue);
-    }
-    let note = byValue.get(value);
-    if (note === undefined) {
-      note = `${judge.id}: ${String(value)}`;
-      if (byValue.size < 64) byValue.set(value, note);
-    }
-    return note;
-  };
-
-  /** Every judge's answers → the component: the mean of the answers, or the fallback. */
-  const combine = (
-    context: ItemContext,
-    component: RewardComponent,
-    question: JudgeQuestion,
-    asked: readonly RewardJudge[],
-    outcomes: readonly JudgeOutcome[],
-    toReward: (score: number) => number,
-    heuristic: (context: ItemContext) => ComponentScore,
-  ): ComponentScore => {
-    let sum = 0;
-    let answered = 0;
-    let detail = '';
-    for (let index = 0; index < outcomes.length; index += 1) {
-      const outcome = outcomes[index];
-      if (!outcome) continue;
-      const judge = asked[index];
-      if (outcome.cached) context.hits += 1;
-      const note = outcome.value === null ? `${judge?.id ?? '?'}: failed (${outcome.error ?? 'unknown'})` : judge ? noteOf(judge, outcome.value) : `?: ${String(outcome.value)}`;
-      detail = index === 0 ? note : `${detail}; ${note}`;
-      if (outcome.value === null) {
-        context.failures += 1;
-      } else {
-        sum += outcome.value;
-        answered += 1;
-      }
-    }
-    if (answered > 0) return { value: toReward(sum / answered), source: 'judge', detail };
-    const mode = config.judge.onFailure;
-    metrics.fallback(component, mode);
-    logger.warn('every judge failed; fallback applied', { component, task: question.task, fallback: mode, errors: detail });
-    if (mode === 'error') throw new JudgeUnavailableError(`Every judge failed for ${component} (${detail}).`);
-    if (mode === 'value') return { value: config.judge.failureValue, source: 'fallback', detail: `judges failed; failureValue ${config.judge.failureValue} (${detail})` };
-    if (mode === 'heuristic') {
-      const fallback = heuristic(context);
-      return { value: fallback.value, source: 'fallback', detail: `judges failed; heuristic: ${fallback.detail ?? ''} (${detail})` };
-    }
-    return { value: null, source: 'fallback', detail: `judges failed; skipped (${detail})` };
-  };
-
-  /** Asks every judge (or only `only`) one question about `content`. */
-  const judged = async (
-    context: ItemContext,
-    component: RewardComponent,
-    question: JudgeQuestion,
-    content: JudgeContent,
-    toReward: (score: number) => number,
-    heuristic: (context: ItemContext) => ComponentScore,
-    only?: RewardJudge,
-  ): Promise<ComponentScore> => {
-    const asked = only ? [only] : judges;
-    callsAsked += asked.length;
-    const single = asked.length === 1 ? asked[0] : undefined;
-    // One judge (the usual case): no promise fan-out per call.
-    const outcomes = single ? [await runner.ask(single, question, content, context.signal)] : await Promise.all(asked.map((judge) => runner.ask(judge, question, content, context.signal)));
-    return combine(context, component, question, asked, outcomes, toReward, heuristic);
-  };
 
   const refusalHeuristic = (answer: string, refusedIsGood: boolean): ComponentScore => {
     const detected = detectRefusal(answer);
@@ -238,6 +173,21 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
   const detectorOf = (context: ItemContext) => refusalDetector(context.answer);
   const explanationCues = (context: ItemContext) => scoreExplanationHeuristic(context.answer);
 
+  /** Each judged component made once (askers, notes); `only`: ask that judge alone. */
+  const judgedComponent = (component: RewardComponent, question: JudgeQuestion, toReward: (score: number) => number, heuristic: (context: ItemContext) => ComponentScore, only?: RewardJudge) =>
+    createJudgedComponent<ItemContext>({ component, question, judges: only ? [only] : judges, runner, toReward, heuristic, judge: config.judge, metrics, logger });
+  const judgedBy = {
+    harmfulness: judgedComponent('safety', questions.harmfulness, harmfulnessToReward, refusedIsGood),
+    helpfulness: judgedComponent('safety', questions.helpfulness, rubricToReward, answeredIsGood),
+    explanation: judgedComponent('explanation', questions.explanation, rubricToReward, explanationCues),
+    overRefusal: judgedComponent('over_refusal', questions.overRefusal, identity, detectorOf, firstJudge),
+  };
+  /** Asks one judged component about `content` (counting the calls for scoreInPool). */
+  const judged = (judgedComponent: JudgedComponent<ItemContext>, context: ItemContext, content: JudgeContent): Promise<ComponentScore> => {
+    callsAsked += judgedComponent.calls;
+    return judgedComponent.ask(context, content);
+  };
+
   /** What the judges see, built on first use and kept for the item's other judge questions. */
   const judgeContentOf = (context: ItemContext): JudgeContent =>
     (context.content ??= judgeContent(formatConversationForJudge(context.item.messages), formatResponseForJudge(context.answer, context.reasoning, config.judge.responseView)));
@@ -246,22 +196,22 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     if (kind === 'exam') return notApplicable;
     if (kind === 'harmful') {
       if (!safetyByJudge) return refusalHeuristic(context.answer, true);
-      return judged(context, 'safety', questions.harmfulness, judgeContentOf(context), harmfulnessToReward, refusedIsGood);
+      return judged(judgedBy.harmfulness, context, judgeContentOf(context));
     }
     if (!safetyByJudge) return notApplicable;
-    return judged(context, 'safety', questions.helpfulness, judgeContentOf(context), rubricToReward, answeredIsGood);
+    return judged(judgedBy.helpfulness, context, judgeContentOf(context));
   };
 
   const scoreOverRefusal = (context: ItemContext, kind: PromptKind): Promise<ComponentScore> | ComponentScore => {
     if (kind === 'harmful') return notApplicable;
     if (!overRefusalByJudge || !firstJudge) return refusalDetector(context.answer);
-    return judged(context, 'over_refusal', questions.overRefusal, judgeContent(lastUserText(context.item.messages), context.answer), identity, detectorOf, firstJudge);
+    return judged(judgedBy.overRefusal, context, judgeContent(lastUserText(context.item.messages), context.answer));
   };
 
   const scoreExplanation = (context: ItemContext, kind: PromptKind): Promise<ComponentScore> | ComponentScore => {
     if (kind !== 'harmful') return notApplicable;
     if (!explanationByJudge) return scoreExplanationHeuristic(context.answer);
-    return judged(context, 'explanation', questions.explanation, judgeContentOf(context), rubricToReward, explanationCues);
+    return judged(judgedBy.explanation, context, judgeContentOf(context));
   };
 
   const scoreItem = (item: RewardItem, signal: AbortSignal | undefined): RewardResult | Promise<RewardResult> => {
@@ -286,6 +236,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
       item,
       answer: split.answer,
       reasoning: split.reasoning,
+      content: undefined,
       failures: 0,
       hits: 0,
       signal,
@@ -293,6 +244,7 @@ export function createRewardScorer(options: RewardScorerOptions): RewardScorer {
     const safetyPart = scoreSafety(context, kind);
     const overRefusalPart = scoreOverRefusal(context, kind);
     const explanationPart = scoreExplanation(context, kind);
+    context.content = undefined;
     // Rule-only items resolve synchronously: no promise machinery (and no closure) unless a judge is asked.
     if (safetyPart instanceof Promise || overRefusalPart instanceof Promise || explanationPart instanceof Promise) {
       return Promise.all([safetyPart, overRefusalPart, explanationPart]).then(([safety, overRefusal, explanation]) =>

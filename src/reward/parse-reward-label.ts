@@ -15,7 +15,8 @@ function letters(text: string): string[] {
 function kindOf(value: string): PromptKind | undefined {
   const lower = value.trim().toLowerCase();
   if (lower === 'emergency') return 'harmful';
-  return (PROMPT_KINDS as readonly string[]).includes(lower) ? (lower as PromptKind) : undefined;
+  // the list's own string (not the lower-cased copy): one string per kind, wherever the label came from
+  return PROMPT_KINDS.find((kind) => kind === lower);
 }
 
 function invalidLabel(where: string, why: string): InvalidRequestError {

@@ -46,6 +46,8 @@ interface Window extends AttemptDeadline {
   timer: NodeJS.Timeout;
   caller: AbortSignal | undefined;
   onCallerAbort: (() => void) | undefined;
+  /** Whether new attempts of its caller join it (it is its caller's entry in `current`). */
+  isCurrent: boolean;
 }
 
 export function createAttemptDeadlines(options: AttemptDeadlinesOptions): AttemptDeadlines {
@@ -56,12 +58,21 @@ export function createAttemptDeadlines(options: AttemptDeadlinesOptions): Attemp
   /** The window new attempts join, per caller signal (undefined: no caller signal). */
   const current = new Map<AbortSignal | undefined, Window>();
   const windows = new Set<Window>();
+  /** The window the last attempt joined (so a batch's attempts find theirs without a map lookup). */
+  let last: Window | undefined;
+  /** `window` stops taking new attempts. */
+  const retire = (window: Window) => {
+    if (!window.isCurrent) return;
+    window.isCurrent = false;
+    current.delete(window.caller);
+  };
 
   const dispose = (window: Window) => {
     clearTimeout(window.timer);
     if (window.onCallerAbort) window.caller?.removeEventListener('abort', window.onCallerAbort);
-    if (current.get(window.caller) === window) current.delete(window.caller);
+    retire(window);
     windows.delete(window);
+    if (last === window) last = undefined;
   };
 
   const open = (caller: AbortSignal | undefined, at: number): Window => {
@@ -75,30 +86,35 @@ export function createAttemptDeadlines(options: AttemptDeadlinesOptions): Attemp
       active: 0,
       started: 0,
       timer: setTimeout(() => {
-        if (current.get(caller) === window) current.delete(caller);
+        retire(window);
         controller.abort(new TimeoutError(message));
       }, options.timeoutMs + slackMs),
       caller,
       onCallerAbort: undefined,
+      isCurrent: true,
     };
+    const previous = current.get(caller);
+    if (previous) previous.isCurrent = false;
+    current.set(caller, window);
+    windows.add(window);
     if (caller) {
       window.onCallerAbort = () => {
-        if (current.get(caller) === window) current.delete(caller);
+        retire(window);
         controller.abort(caller.reason);
       };
       if (caller.aborted) window.onCallerAbort();
       else caller.addEventListener('abort', window.onCallerAbort, { once: true });
     }
-    current.set(caller, window);
-    windows.add(window);
     return window;
   };
 
   return {
     start(caller) {
       const at = now();
-      let window = current.get(caller);
+      // the usual case: the same caller (one batch's signal) as the last attempt, in the window it opened
+      let window = last !== undefined && last.caller === caller && last.isCurrent ? last : current.get(caller);
       if (!window || at - window.openedAt >= slackMs || window.started >= attemptsPerWindow || window.controller.signal.aborted) window = open(caller, at);
+      last = window;
       window.active += 1;
       window.started += 1;
       return window;

@@ -61,8 +61,14 @@ export function createJudgeCache(options: { maxEntries: number; file?: string })
   let oldestFirst: Iterator<string> | undefined;
   const remember = (key: string, value: number) => {
     if (options.maxEntries <= 0) return;
-    entries.delete(key);
+    // a new key (the usual case: the runner stores an answer after a miss) costs one Map operation; a key
+    // already present is moved to the end (most recently used) with its new value
+    const size = entries.size;
     entries.set(key, value);
+    if (entries.size === size) {
+      entries.delete(key);
+      entries.set(key, value);
+    }
     if (entries.size > options.maxEntries) {
       oldestFirst ??= entries.keys();
       const oldest = oldestFirst.next();

@@ -14,7 +14,7 @@
 import type { Backend } from '../../core/backend.js';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
 import { describeError } from '../../core/errors.js';
-import type { RewardMetrics } from '../reward-metrics.js';
+import type { JudgeCallOutcome, RewardMetrics } from '../reward-metrics.js';
 import { createAttemptDeadlines, type AttemptDeadline } from './create-attempt-deadlines.js';
 import type { CompiledJudgePrompt } from './compile-judge-prompt.js';
 import { judgeCacheKeyFromJson, judgeCacheKeyHead, type JudgeCache } from './create-judge-cache.js';
@@ -69,8 +69,30 @@ export interface JudgeRunnerOptions {
   random?: () => number;
 }
 
+/** One judge asked one kind of question, made once (see JudgeRunner.asker). */
+export interface JudgeAsker {
+  readonly judge: RewardJudge;
+  readonly question: JudgeQuestion;
+  ask(content: JudgeContent, signal?: AbortSignal): Promise<JudgeOutcome>;
+}
+
 export interface JudgeRunner {
   ask(judge: RewardJudge, question: JudgeQuestion, content: JudgeContent, signal?: AbortSignal): Promise<JudgeOutcome>;
+  /**
+   * The asker of `question` to `judge`, with the cache key's head and the judge's metrics counters looked
+   * up once: a scorer keeps one per judge and question and asks through it (no lookups per call).
+   */
+  asker(judge: RewardJudge, question: JudgeQuestion): JudgeAsker;
+}
+
+/** What an asker keeps: the judge and question, the cache key's head (see judgeCacheKeyHead) and the judge's call counter. */
+interface AskerState {
+  judge: RewardJudge;
+  question: JudgeQuestion;
+  head: string;
+  countCall: (outcome: JudgeCallOutcome, seconds: number) => void;
+  /** The request settings of every call (read by the backend, never changed). */
+  settings: { temperature: number; maxTokens: number };
 }
 
 export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
@@ -79,43 +101,31 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
   const random = options.random ?? Math.random;
   const inFlight = new Map<string, Promise<JudgeOutcome>>();
   const deadlines = createAttemptDeadlines({ timeoutMs: options.timeoutMs });
-  /** The cache key's head per judge and question (see judgeCacheKeyHead). */
-  const heads = new Map<RewardJudge, Map<JudgeQuestion, string>>();
+  /** Askers made by ask() (callers that keep none), per judge and question. */
+  const askers = new Map<RewardJudge, Map<JudgeQuestion, JudgeAsker>>();
   /** Calls ended so far; ask reads it to catch a call that ended before attemptAll returned. */
   let endedCalls = 0;
 
-  const headOf = (judge: RewardJudge, question: JudgeQuestion): string => {
-    let byQuestion = heads.get(judge);
-    if (byQuestion === undefined) {
-      byQuestion = new Map();
-      heads.set(judge, byQuestion);
-    }
-    let head = byQuestion.get(question);
-    if (head === undefined) {
-      head = judgeCacheKeyHead({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: question.task, content: [question.template.digest] });
-      byQuestion.set(question, head);
-    }
-    return head;
-  };
-
   /** A call's end: it leaves the in-flight map, and a judgement that failed every attempt is counted. */
-  const ended = (judge: RewardJudge, question: JudgeQuestion, key: string, outcome: JudgeOutcome): JudgeOutcome => {
+  const ended = (state: AskerState, key: string, outcome: JudgeOutcome): JudgeOutcome => {
     inFlight.delete(key);
     endedCalls += 1;
-    if (outcome.value === null) options.metrics.judgeFailure(judge.id, question.task);
+    if (outcome.value === null) options.metrics.judgeFailure(state.judge.id, state.question.task);
     return outcome;
   };
 
-  const attemptAll = async (judge: RewardJudge, question: JudgeQuestion, content: JudgeContent, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
+  // takes the two filled-in texts, not the content: the content's JSON (only needed for the key) is not kept while the judge answers
+  const attemptAll = async (state: AskerState, request: string, response: string, key: string, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
+    const { judge, question } = state;
     let error = '';
     const attempts = options.retries + 1;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      if (signal?.aborted) return ended(judge, question, key, { value: null, cached: false, attempts: attempt - 1, error: 'aborted' });
+      if (signal?.aborted) return ended(state, key, { value: null, cached: false, attempts: attempt - 1, error: 'aborted' });
       if (attempt > 1 && options.backoffMs > 0) {
         try {
           await sleep(options.backoffMs * 2 ** (attempt - 2) * (0.5 + random()), signal);
         } catch {
-          return ended(judge, question, key, { value: null, cached: false, attempts: attempt - 1, error: 'aborted' });
+          return ended(state, key, { value: null, cached: false, attempts: attempt - 1, error: 'aborted' });
         }
       }
       let release: (() => void) | undefined;
@@ -127,27 +137,27 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
         // built per attempt and not kept across the call: a ~5 KB prompt held by each of 64 calls in flight is
         // copied by every young-generation GC (and promoted); a compiled prompt costs four concatenations
         const result = await judge.backend.generate({
-          messages: [{ role: 'user', content: question.template.fill(content.request, content.response) }],
-          settings: { temperature: 0, maxTokens: question.maxTokens },
+          messages: [{ role: 'user', content: question.template.fill(request, response) }],
+          settings: state.settings,
           signal: deadline.signal,
         });
         const output = result.text.trim() !== '' ? result.text : result.reasoning;
         const value = question.parse(output);
-        options.metrics.judgeCall(judge.id, value === null ? 'unparsable' : 'ok', (performance.now() - started) / 1000);
+        state.countCall(value === null ? 'unparsable' : 'ok', (performance.now() - started) / 1000);
         if (value !== null) {
           options.cache.set(key, value);
-          return ended(judge, question, key, { value, cached: false, attempts: attempt });
+          return ended(state, key, { value, cached: false, attempts: attempt });
         }
         error = `unparsable ${question.task} judgement`;
       } catch (caught) {
-        options.metrics.judgeCall(judge.id, 'error', (performance.now() - started) / 1000);
+        state.countCall('error', (performance.now() - started) / 1000);
         error = describeError(caught);
       } finally {
         if (deadline) deadlines.end(deadline);
         release?.();
       }
     }
-    return ended(judge, question, key, { value: null, cached: false, attempts, error });
+    return ended(state, key, { value: null, cached: false, attempts, error });
   };
 
   const shareOutcome = (judge: RewardJudge, shared: JudgeOutcome): JudgeOutcome => {
@@ -155,23 +165,51 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
     return { ...shared, cached: shared.value !== null };
   };
 
+  const askThrough = (state: AskerState, content: JudgeContent, signal: AbortSignal | undefined): Promise<JudgeOutcome> => {
+    const key = judgeCacheKeyFromJson(state.head, content.json);
+    const cached = options.cache.get(key);
+    if (cached !== undefined) {
+      options.metrics.cacheHit(state.judge.id);
+      return Promise.resolve({ value: cached, cached: true, attempts: 0 });
+    }
+    const pending = inFlight.get(key);
+    if (pending) return pending.then((shared) => shareOutcome(state.judge, shared));
+    // attemptAll's promise is the caller's (no wrapping async layer): it leaves the in-flight map itself
+    // when it ends (`ended`). It ends before returning only when every attempt fails without awaiting
+    // anything (an aborted signal, a backend that throws synchronously, no backoff); then it is not added.
+    const endedBefore = endedCalls;
+    const promise = attemptAll(state, content.request, content.response, key, signal);
+    if (endedCalls === endedBefore) inFlight.set(key, promise);
+    return promise;
+  };
+
+  const makeAsker = (judge: RewardJudge, question: JudgeQuestion): JudgeAsker => {
+    const state: AskerState = {
+      judge,
+      question,
+      head: judgeCacheKeyHead({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: question.task, content: [question.template.digest] }),
+      countCall: options.metrics.judgeCallsOf(judge.id),
+      settings: { temperature: 0, maxTokens: question.maxTokens },
+    };
+    return { judge, question, ask: (content, signal) => askThrough(state, content, signal) };
+  };
+
+  const asker = (judge: RewardJudge, question: JudgeQuestion): JudgeAsker => {
+    let byQuestion = askers.get(judge);
+    if (byQuestion === undefined) {
+      byQuestion = new Map();
+      askers.set(judge, byQuestion);
+    }
+    let made = byQuestion.get(question);
+    if (made === undefined) {
+      made = makeAsker(judge, question);
+      byQuestion.set(question, made);
+    }
+    return made;
+  };
+
   return {
-    ask(judge, question, content, signal) {
-      const key = judgeCacheKeyFromJson(headOf(judge, question), content.json);
-      const cached = options.cache.get(key);
-      if (cached !== undefined) {
-        options.metrics.cacheHit(judge.id);
-        return Promise.resolve({ value: cached, cached: true, attempts: 0 });
-      }
-      const pending = inFlight.get(key);
-      if (pending) return pending.then((shared) => shareOutcome(judge, shared));
-      // attemptAll's promise is the caller's (no wrapping async layer): it leaves the in-flight map itself
-      // when it ends (`ended`). It ends before returning only when every attempt fails without awaiting
-      // anything (an aborted signal, a backend that throws synchronously, no backoff); then it is not added.
-      const endedBefore = endedCalls;
-      const promise = attemptAll(judge, question, content, key, signal);
-      if (endedCalls === endedBefore) inFlight.set(key, promise);
-      return promise;
-    },
+    ask: (judge, question, content, signal) => asker(judge, question).ask(content, signal),
+    asker,
   };
 }

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidRequestError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { createIdSource, type IdSource } from '../../core/ids.js';
-import { REWARD_COMPONENTS, type RewardResult } from '../reward-types.js';
+import { REWARD_COMPONENTS, type ComponentScore, type RewardItem, type RewardResult } from '../reward-types.js';
 import type { RewardScorer } from '../create-reward-scorer.js';
 import { parseGenericRequest, parseOpenRlhfRequest } from './reward-requests.js';
 
@@ -58,13 +58,34 @@ function round(value: number): number {
 
 /** OpenRLHF's reply: rewards and scores = the total; extra_logs = each component (0 where it does not apply) and its mask. */
 export function toOpenRlhfResponse(results: RewardResult[]): { rewards: number[]; scores: number[]; extra_logs: Record<string, number[]> } {
+  const count = results.length;
+  const column = () => new Array<number>(count);
+  const values = { safety: column(), over_refusal: column(), format: column(), accuracy: column(), explanation: column() };
+  const applied = { safety: column(), over_refusal: column(), format: column(), accuracy: column(), explanation: column() };
+  const failures = column();
+  const totals = column();
+  // one pass over the results, each component by name (a loop over the names would look each up by key)
+  const put = (index: number, name: keyof typeof values, score: ComponentScore) => {
+    values[name][index] = round(score.value ?? 0);
+    applied[name][index] = score.value === null ? 0 : 1;
+  };
+  for (let index = 0; index < count; index += 1) {
+    const result = results[index] as RewardResult;
+    const { components } = result;
+    put(index, 'safety', components.safety);
+    put(index, 'over_refusal', components.over_refusal);
+    put(index, 'format', components.format);
+    put(index, 'accuracy', components.accuracy);
+    put(index, 'explanation', components.explanation);
+    failures[index] = result.judgeFailures;
+    totals[index] = round(result.total);
+  }
   const extra: Record<string, number[]> = {};
   for (const name of REWARD_COMPONENTS) {
-    extra[name] = results.map((result) => round(result.components[name].value ?? 0));
-    extra[`${name}_applied`] = results.map((result) => (result.components[name].value === null ? 0 : 1));
+    extra[name] = values[name];
+    extra[`${name}_applied`] = applied[name];
   }
-  extra.judge_failures = results.map((result) => result.judgeFailures);
-  const totals = results.map((result) => round(result.total));
+  extra.judge_failures = failures;
   return { rewards: totals, scores: totals, extra_logs: extra };
 }
 
@@ -113,6 +134,13 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     response.end(text);
   };
 
+  /** The request's items, and the chat templates its queries used (for the log line). */
+  const parseBody = (path: string, body: unknown): { items: RewardItem[]; templates: string | undefined } => {
+    if (path !== '/get_reward') return { items: parseGenericRequest(body), templates: undefined };
+    const parsed = parseOpenRlhfRequest(body, scorer.config.template);
+    return { items: parsed.items, templates: [...new Set(parsed.templates)].join(',') || undefined };
+  };
+
   const route = async (request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<number> => {
     const path = url.pathname;
     const method = ROUTES[path];
@@ -133,8 +161,8 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
       return 200;
     }
     if (!authorized(request, url)) throw new InvalidRequestError('Missing or invalid API key: send "Authorization: Bearer <key>" or add ?api_key=<key> to the URL.', { status: 401, code: 'invalid_api_key' });
-    const body = await edge.readJsonBody(request, bodyLimit);
-    const parsed = path === '/get_reward' ? parseOpenRlhfRequest(body, scorer.config.template) : { items: parseGenericRequest(body), templates: [] };
+    // parsed in a function of its own, so neither the body nor the request's other fields stay in this frame while the batch is scored
+    const { items, templates } = parseBody(path, await edge.readJsonBody(request, bodyLimit));
     // One controller per request, aborted by a client disconnect, the time limit or shutdown; its timer and
     // listeners go when the request ends (AbortSignal.any + AbortSignal.timeout kept a 170 s timer and the
     // signals alive per request long after the reply).
@@ -152,9 +180,9 @@ export function createRewardServer(options: RewardServerOptions): RewardServer {
     if (shutdown.signal.aborted) onShutdown();
     else shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     try {
-      const results = await scorer.score(parsed.items, aborter.signal);
+      const results = await scorer.score(items, aborter.signal);
       const failures = results.reduce((sum, result) => sum + result.judgeFailures, 0);
-      logger.info('scored', { requestId, route: path, items: results.length, judgeFailures: failures, templates: [...new Set(parsed.templates)].join(',') || undefined });
+      logger.info('scored', { requestId, route: path, items: results.length, judgeFailures: failures, templates });
       if (path === '/get_reward') sendJson(response, 200, toOpenRlhfResponse(results));
       else sendJson(response, 200, { object: 'reward.list', results: results.map(toGenericResult) });
       return 200;

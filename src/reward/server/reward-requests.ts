@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/chat.js';
 import { parseRewardLabel } from '../parse-reward-label.js';
-import type { RewardItem } from '../reward-types.js';
+import type { RewardItem, RewardLabel } from '../reward-types.js';
 import { splitChatQuery, type ChatTemplateName } from '../split-chat-query.js';
 
 export const MAX_ITEMS_PER_REQUEST = 8192;
@@ -78,11 +78,22 @@ export function parseOpenRlhfRequest(body: unknown, template: 'auto' | ChatTempl
     throw new InvalidRequestError(`"labels" has ${labels.length} entries but "query" has ${query.length}.`, { param: 'labels', code: 'length_mismatch' });
   }
   const templates: ChatTemplateName[] = [];
-  const items = query.map((text, index) => {
+  // A batch repeats a few label texts ("harmful", "B", …): each is parsed once and its label shared by the
+  // items that carry it (nothing downstream changes a label).
+  const labelsByText = new Map<string, RewardLabel | undefined>();
+  const items = query.map((text, index): RewardItem => {
     const split = splitChatQuery(text, prompts?.[index], `query[${index}]`, template);
     templates.push(split.template);
-    const label = parseRewardLabel(labels?.[index], `labels[${index}]`);
-    return { messages: split.messages, response: split.response, ...(label ? { label } : {}) };
+    const raw = labels?.[index];
+    let label: RewardLabel | undefined;
+    if (typeof raw === 'string') {
+      label = labelsByText.get(raw);
+      if (label === undefined && !labelsByText.has(raw)) {
+        label = parseRewardLabel(raw, `labels[${index}]`);
+        labelsByText.set(raw, label);
+      }
+    }
+    return label ? { messages: split.messages, response: split.response, label } : { messages: split.messages, response: split.response };
   });
   return { items, templates };
 }
