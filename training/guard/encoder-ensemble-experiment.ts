@@ -171,7 +171,8 @@ const mlpRows = (label: string, pick: (scores: Scores) => number, point: number,
     `${label}, max with part ${name}${delta === 0 ? '' : ` − ${String(delta)}`}`,
     (item) => Math.max(own(item), counts(item) ? orMinus(at(source.get(item))) - delta : -Infinity),
   ];
-  const rows: Row[] = [[`${label} alone`, own], withLogistic(1.5), withPart('(wrapper or < ½ of the text)', parts, partCounts, 0.5), withPart('(all)', parts, () => true, 0)];
+  const withDecoded: Row = [`${label}, max with decoded text`, (item) => Math.max(own(item), orMinus(at(decoded.get(item))))];
+  const rows: Row[] = [[`${label} alone`, own], withLogistic(1.5), withDecoded, withPart('(wrapper or < ½ of the text)', parts, partCounts, 0.5), withPart('(all)', parts, () => true, 0)];
   if (!full) return rows;
   return [
     rows[0] as Row,
@@ -180,7 +181,7 @@ const mlpRows = (label: string, pick: (scores: Scores) => number, point: number,
     [`logistic with a detected wrapper, else ${label}`, (item) => (item.fast.attacks.length > 0 ? shiftedLogistic(whole.get(item) as Scores) : own(item))],
     [`max with logistic with a detected wrapper, else ${label}`, (item) => (item.fast.attacks.length > 0 ? Math.max(own(item), shiftedLogistic(whole.get(item) as Scores)) : own(item))],
     ...[0.5, 1, 1.5, 2].map(withLogistic),
-    [`${label}, max with decoded text`, (item) => Math.max(own(item), orMinus(at(decoded.get(item))))],
+    withDecoded,
     withPart('(wrapper detected)', parts, (item) => item.fast.attacks.length > 0, 0),
     withPart('(all)', parts, () => true, 0),
     withPart('(all, any window)', partsAnyWindow, () => true, 0),
