@@ -4,12 +4,11 @@
  * assets/guard/emergency-other-languages.yaml, with a notice in that language to show above the spec's
  * English guidance. English and Chinese emergencies are matched by match-emergency.ts.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { z } from 'zod';
-import { ConfigError } from '../core/errors.js';
+import { fileURLToPath } from 'node:url';
 import { resolvePackagePath } from '../core/package-paths.js';
+import { defineLazyDataFile, moduleFile } from '../spec/define-data-file.js';
 import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
+import type { OtherLanguageEmergenciesData } from './read-guard-language-data.js';
 
 export interface OtherLanguageEmergency {
   situation: EmergencySituation;
@@ -21,19 +20,25 @@ export interface OtherLanguageEmergency {
 
 const SITUATIONS = ['suicidality', 'overdose_poisoning'] as const;
 
-const phrases = z.array(z.string().min(2)).min(1);
-const fileSchema = z
-  .object({
-    languages: z.array(z.object({ for: z.array(z.string().min(2)).min(1), notice: z.string().min(20), suicidality: phrases, overdose_poisoning: phrases }).strict()).min(1),
-  })
-  .strict();
-
 interface LanguageEntry {
   notice: string;
   patterns: { situation: (typeof SITUATIONS)[number]; phrase: string; pattern: RegExp }[];
 }
 
 let entries: Map<string, LanguageEntry> | undefined;
+
+function emergencyPhrasesPath(): string {
+  return resolvePackagePath('assets', 'guard', 'emergency-other-languages.yaml');
+}
+
+const emergencyData = await defineLazyDataFile<OtherLanguageEmergenciesData>({
+  id: 'guard/emergency-other-languages',
+  sources: () => [emergencyPhrasesPath(), fileURLToPath(import.meta.url), moduleFile(import.meta.url, './read-guard-language-data')],
+  importRead: async () => {
+    const { readOtherLanguageEmergencyData } = await import('./read-guard-language-data.js');
+    return () => readOtherLanguageEmergencyData(emergencyPhrasesPath());
+  },
+});
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -46,18 +51,10 @@ function phrasePattern(phrase: string, anywhere: boolean): RegExp {
   return anywhere ? new RegExp(body, 'u') : new RegExp(`(?<!\\p{L})${body}${prefix ? '' : '(?!\\p{L})'}`, 'u');
 }
 
-export function readOtherLanguageEmergencies(path = resolvePackagePath('assets', 'guard', 'emergency-other-languages.yaml')): Map<string, LanguageEntry> {
-  const fix = 'Restore assets/guard/emergency-other-languages.yaml from git.';
-  let parsed: unknown;
-  try {
-    parsed = parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard's emergency phrases ${path}`, { cause: error, fix });
-  }
-  const result = fileSchema.safeParse(parsed);
-  if (!result.success) throw new ConfigError(`Malformed ${path}: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, { fix });
+/** The phrases and notices of assets/guard/emergency-other-languages.yaml, by the codes of unread-language.ts. */
+export function readOtherLanguageEmergencies(data: OtherLanguageEmergenciesData = emergencyData.load()): Map<string, LanguageEntry> {
   const byCode = new Map<string, LanguageEntry>();
-  for (const language of result.data.languages) {
+  for (const language of data.languages) {
     const anywhere = language.for.includes('ja');
     const patterns = SITUATIONS.flatMap((situation) => language[situation].map((phrase) => ({ situation, phrase, pattern: phrasePattern(phrase, anywhere) })));
     for (const code of language.for) byCode.set(code, { notice: language.notice, patterns });

@@ -14,11 +14,12 @@
  * (assets/guard/traditional-reply-numbers.yaml).
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { resolvePackagePath } from '../core/package-paths.js';
+import { defineLazyDataFile, moduleFile } from '../spec/define-data-file.js';
 import type { SpecLanguage } from '../spec/safety-spec-schema.js';
+import type { TraditionalReplyNumbersData } from './read-guard-language-data.js';
 
 export type ReplyLanguage = SpecLanguage | 'zh-Hant';
 
@@ -43,9 +44,18 @@ interface NumberReplacement {
   to: string;
 }
 
-const numbersFileSchema = z
-  .object({ replacements: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) }).strict()).min(1) })
-  .strict();
+function numbersPath(): string {
+  return resolvePackagePath('assets', 'guard', 'traditional-reply-numbers.yaml');
+}
+
+const numbersData = await defineLazyDataFile<TraditionalReplyNumbersData>({
+  id: 'guard/traditional-reply-numbers',
+  sources: () => [numbersPath(), fileURLToPath(import.meta.url), moduleFile(import.meta.url, './read-guard-language-data')],
+  importRead: async () => {
+    const { readTraditionalReplyNumberData } = await import('./read-guard-language-data.js');
+    return () => readTraditionalReplyNumberData(numbersPath());
+  },
+});
 
 /** The spec language whose texts a reply language uses ('zh-Hant' reads the 'zh' texts). */
 export function specLanguageOf(language: ReplyLanguage): SpecLanguage {
@@ -78,17 +88,8 @@ export function readTraditionalReplyPhrases(path = resolvePackagePath('assets', 
 }
 
 /** The regional number replacements of assets/guard/traditional-reply-numbers.yaml, in order. */
-export function readTraditionalReplyNumbers(path = resolvePackagePath('assets', 'guard', 'traditional-reply-numbers.yaml')): NumberReplacement[] {
-  const fix = 'Restore assets/guard/traditional-reply-numbers.yaml from git (a list `replacements:` of `from:`/`to:` pairs).';
-  let parsed: unknown;
-  try {
-    parsed = parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`Cannot read the traditional-Chinese emergency numbers ${path}`, { cause: error, fix });
-  }
-  const result = numbersFileSchema.safeParse(parsed);
-  if (!result.success) throw new ConfigError(`Malformed ${path}: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, { fix });
-  return result.data.replacements;
+export function readTraditionalReplyNumbers(): NumberReplacement[] {
+  return numbersData.load().replacements;
 }
 
 async function loadConverter(): Promise<Converter> {

@@ -14,11 +14,10 @@
  * Both are read over the whole text, then over each sentence or line of 4 words or more;
  * - Chinese written in pinyin (pinyin.ts), when the text has almost no English function words.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { z } from 'zod';
-import { ConfigError } from '../../core/errors.js';
+import { fileURLToPath } from 'node:url';
 import { resolvePackagePath } from '../../core/package-paths.js';
+import { defineLazyDataFile, moduleFile } from '../../spec/define-data-file.js';
+import type { UnreadLanguagesData } from '../read-guard-language-data.js';
 import { looksLikePinyin } from './pinyin.js';
 
 export interface UnreadLanguage {
@@ -27,14 +26,6 @@ export interface UnreadLanguage {
   /** A human name for the reasons ("Spanish", "Cyrillic-script (e.g. Russian, Ukrainian)"). */
   name: string;
 }
-
-const fileSchema = z
-  .object({
-    english: z.array(z.string().min(1)).min(10),
-    latin: z.array(z.object({ code: z.string().min(2), name: z.string().min(1), words: z.array(z.string().min(1)).min(10) }).strict()).min(1),
-    scripts: z.array(z.object({ script: z.string().min(1), name: z.string().min(1) }).strict()).min(1),
-  })
-  .strict();
 
 interface Tables {
   english: ReadonlySet<string>;
@@ -48,37 +39,37 @@ let tables: Tables | undefined;
 
 const PINYIN: UnreadLanguage = { code: 'pinyin', name: 'Chinese written in pinyin' };
 
-export function readUnreadLanguageTables(path = resolvePackagePath('assets', 'guard', 'unread-languages.yaml')): Tables {
-  const fix = 'Restore assets/guard/unread-languages.yaml from git.';
-  let parsed: unknown;
-  try {
-    parsed = parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard's language tables ${path}`, { cause: error, fix });
-  }
-  const result = fileSchema.safeParse(parsed);
-  if (!result.success) throw new ConfigError(`Malformed ${path}: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, { fix });
-  const english = new Set(result.data.english.map((word) => word.toLowerCase()));
+function unreadLanguagesPath(): string {
+  return resolvePackagePath('assets', 'guard', 'unread-languages.yaml');
+}
+
+const languageData = await defineLazyDataFile<UnreadLanguagesData>({
+  id: 'guard/unread-languages',
+  sources: () => [unreadLanguagesPath(), fileURLToPath(import.meta.url), moduleFile(import.meta.url, '../read-guard-language-data')],
+  importRead: async () => {
+    const { readUnreadLanguages } = await import('../read-guard-language-data.js');
+    return () => readUnreadLanguages(unreadLanguagesPath());
+  },
+});
+
+/** The language tables of assets/guard/unread-languages.yaml (validated by read-guard-language-data.ts). */
+export function readUnreadLanguageTables(data: UnreadLanguagesData = languageData.load()): Tables {
+  const english = new Set(data.english.map((word) => word.toLowerCase()));
   const words = new Map<string, number[]>();
-  const languages = result.data.latin.map((entry, index) => {
+  const languages = data.latin.map((entry, index) => {
     for (const word of entry.words) {
       const key = word.toLowerCase();
-      if (english.has(key)) throw new ConfigError(`${path}: "${word}" (${entry.code}) is also an English function word`, { fix: 'Remove it from the language list.' });
       const list = words.get(key) ?? [];
       if (!list.includes(index)) list.push(index);
       words.set(key, list);
     }
     return { code: entry.code, name: entry.name };
   });
-  const scripts = result.data.scripts.map(({ script, name }) => {
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(`\\p{Script=${script}}`, 'gu');
-    } catch (error) {
-      throw new ConfigError(`${path}: "${script}" is not a Unicode script name`, { cause: error, fix: 'Use a Unicode script name such as Cyrillic or Hangul.' });
-    }
-    return { pattern, language: { code: script, name }, kana: script === 'Hiragana' || script === 'Katakana' };
-  });
+  const scripts = data.scripts.map(({ script, name }) => ({
+    pattern: new RegExp(`\\p{Script=${script}}`, 'gu'),
+    language: { code: script, name },
+    kana: script === 'Hiragana' || script === 'Katakana',
+  }));
   return { english, words, languages, scripts };
 }
 
