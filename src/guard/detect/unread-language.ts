@@ -163,8 +163,8 @@ export function unreadLanguage(text: string): UnreadLanguage | null {
   if (whole.words < 3) return null;
   const language = whole.language(known) ?? found ?? (segmentStart > 0 ? segmentLanguage(sample.length) : null);
   if (language !== null) return language;
-  // Pinyin has no English function words; the check runs only then.
-  return whole.words >= 5 && whole.english <= 0.1 * whole.words && looksLikePinyin(sample) ? PINYIN : null;
+  // Pinyin has few English function words ("me", "an" are pinyin too); the check runs only then.
+  return whole.words >= 5 && whole.english <= 0.2 * whole.words && looksLikePinyin(sample) ? PINYIN : null;
 }
 
 /** A script other than Latin and Han for 30 % of the letters (and at least `minimum`), or Japanese kana for 15 %. */
