@@ -24,6 +24,15 @@ export interface OpenAICompatibleBackendOptions extends BackendOptions {
 
 export type OpenAICompatibleFlavour = 'openai' | 'vllm';
 
+/** A caller's signal shared by calls in flight, and its one abort listener (see `link` below). */
+interface LinkedSignal {
+  signal: AbortSignal;
+  controllers: Set<AbortController>;
+  onAbort: () => void;
+  /** Still in the map (not yet aborted or unlinked). */
+  live: boolean;
+}
+
 const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_RETRIES = 2;
 
@@ -125,27 +134,41 @@ export async function createOpenAICompatibleBackend(
    * often share one signal (a batch, a request), and a listener per call costs an add and a remove that
    * each walk the signal's whole listener list.
    */
-  const linked = new Map<AbortSignal, { controllers: Set<AbortController>; onAbort: () => void }>();
+  const linked = new Map<AbortSignal, LinkedSignal>();
+  /** The entry of the signal linked last: calls that share a signal come in runs, found without a map lookup. */
+  let lastLinked: LinkedSignal | undefined;
+  const entryOf = (signal: AbortSignal): LinkedSignal | undefined => (lastLinked?.signal === signal && lastLinked.live ? lastLinked : linked.get(signal));
+  const forget = (entry: LinkedSignal) => {
+    entry.live = false;
+    linked.delete(entry.signal);
+    if (lastLinked === entry) lastLinked = undefined;
+  };
   const link = (signal: AbortSignal, controller: AbortController) => {
-    let entry = linked.get(signal);
+    let entry = entryOf(signal);
     if (!entry) {
       const controllers = new Set<AbortController>();
-      const onAbort = () => {
-        linked.delete(signal);
-        for (const each of controllers) each.abort(signal.reason);
+      const created: LinkedSignal = {
+        signal,
+        controllers,
+        live: true,
+        onAbort: () => {
+          forget(created);
+          for (const each of controllers) each.abort(signal.reason);
+        },
       };
-      entry = { controllers, onAbort };
+      entry = created;
       linked.set(signal, entry);
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', entry.onAbort, { once: true });
     }
+    lastLinked = entry;
     entry.controllers.add(controller);
   };
   const unlink = (signal: AbortSignal, controller: AbortController) => {
-    const entry = linked.get(signal);
+    const entry = entryOf(signal);
     if (!entry) return;
     entry.controllers.delete(controller);
     if (entry.controllers.size > 0) return;
-    linked.delete(signal);
+    forget(entry);
     signal.removeEventListener('abort', entry.onAbort);
   };
 
