@@ -19,8 +19,20 @@ import '../../src/guard/classifier/intent-cues.js';
 import '../../src/guard/redact-phi.js';
 import '../../src/redteam/load-redteam-templates.js';
 import '../../src/data/engine/load-pipeline-prompts.js';
+import '../../src/guard/detect/unread-language.js';
+import '../../src/guard/match-emergency-other-languages.js';
+import '../../src/guard/reply-language.js';
 
-const PACKAGE_FILES = ['guard/intent-cues', 'phi/lexicon', 'pipeline/prompts', 'redteam/templates', 'safety-spec'];
+const PACKAGE_FILES = [
+  'guard/emergency-other-languages',
+  'guard/intent-cues',
+  'guard/traditional-reply-numbers',
+  'guard/unread-languages',
+  'phi/lexicon',
+  'pipeline/prompts',
+  'redteam/templates',
+  'safety-spec',
+];
 
 function scratchFile(): { folder: string; yaml: string; snapshots: string } {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-data-file-'));
