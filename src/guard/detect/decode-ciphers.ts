@@ -20,6 +20,42 @@ function readsAsEnglish(reading: string, text: string, englishShare: EnglishShar
   return commonWords(reading.replace(/\b[a-z]\b/gi, ' ')) >= 3 && englishShare(reading) >= Math.max(0.3, englishShare(text) + 0.2);
 }
 
+/** Which decoders a text can need, from one pass over its characters (most texts need none). */
+export interface CipherHints {
+  hex: boolean;
+  percent: boolean;
+  escapes: boolean;
+  binary: boolean;
+  morse: boolean;
+  upsideDown: boolean;
+  han: boolean;
+}
+
+const UPSIDE_DOWN_CODES: ReadonlySet<number> = new Set(Array.from('ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ', (character) => character.charCodeAt(0)));
+const MORSE_CODES: ReadonlySet<number> = new Set(Array.from('.-•·−–_', (character) => character.charCodeAt(0)));
+
+export function cipherHints(text: string): CipherHints {
+  let digits = 0;
+  let binaryDigits = 0;
+  let morse = 0;
+  const hints: CipherHints = { hex: false, percent: false, escapes: false, binary: false, morse: false, upsideDown: false, han: false };
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      digits += 1;
+      if (code <= 49) binaryDigits += 1;
+    } else if (code === 37) hints.percent = true;
+    else if (code === 92 || code === 38) hints.escapes = true;
+    else if (MORSE_CODES.has(code)) morse += 1;
+    else if (code >= 0x3400 && code <= 0x9fff) hints.han = true;
+    else if (code > 127 && UPSIDE_DOWN_CODES.has(code)) hints.upsideDown = true;
+  }
+  hints.hex = digits >= 6;
+  hints.binary = binaryDigits >= 42;
+  hints.morse = morse >= 10;
+  return hints;
+}
+
 /** Printable text (letters, digits, punctuation, symbols, spaces) with at least two letters in a row and a space. */
 function readable(decoded: string): boolean {
   if (decoded.length < 6 || decoded.includes('\uFFFD')) return false;

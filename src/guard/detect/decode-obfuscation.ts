@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
-import { decodeAtbash, decodeBinary, decodeCaesar, decodeEscapes, decodeHex, decodeMorse, decodePercent, decodePigLatin, decodeUpsideDown } from './decode-ciphers.js';
+import { cipherHints, decodeAtbash, decodeBinary, type CipherHints, decodeCaesar, decodeEscapes, decodeHex, decodeMorse, decodePercent, decodePigLatin, decodeUpsideDown } from './decode-ciphers.js';
 
 export type ObfuscationKind =
   | 'base64'
@@ -221,13 +221,13 @@ function mostlyLatin(text: string): boolean {
 }
 
 /** Encodings of bytes or characters, each recognisable by its own alphabet. */
-const BYTE_DECODERS: readonly [ObfuscationKind, (text: string) => string | null][] = [
-  ['hex', decodeHex],
-  ['percent_encoding', decodePercent],
-  ['escapes', decodeEscapes],
-  ['binary', decodeBinary],
-  ['morse', decodeMorse],
-  ['upside_down', decodeUpsideDown],
+const BYTE_DECODERS: readonly [ObfuscationKind, keyof CipherHints, (text: string) => string | null][] = [
+  ['hex', 'hex', decodeHex],
+  ['percent_encoding', 'percent', decodePercent],
+  ['escapes', 'escapes', decodeEscapes],
+  ['binary', 'binary', decodeBinary],
+  ['morse', 'morse', decodeMorse],
+  ['upside_down', 'upsideDown', decodeUpsideDown],
 ];
 
 export function decodeObfuscation(text: string): DecodedVariant[] {
@@ -244,7 +244,9 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   }
   const base64 = decodeBase64(base);
   if (base64) variants.push({ kind: 'base64', text: base64 });
-  for (const [kind, decode] of BYTE_DECODERS) {
+  const hints = cipherHints(base);
+  for (const [kind, hint, decode] of BYTE_DECODERS) {
+    if (!hints[hint]) continue;
     const decoded = decode(base);
     if (decoded !== null) variants.push({ kind, text: decoded });
   }
@@ -265,7 +267,7 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
       for (const reading of decodePigLatin(base, englishWordShare, commonWordCount)) variants.push({ kind: 'pig_latin', text: reading });
     }
   }
-  const reversedChinese = decodeReversedChinese(base);
+  const reversedChinese = hints.han ? decodeReversedChinese(base) : null;
   if (reversedChinese !== null) variants.push({ kind: 'reversed', text: reversedChinese });
   const leet = decodeLeetspeak(base);
   variants.push(...leet);

@@ -87,7 +87,7 @@ const HAN = /\p{Script=Han}/u;
 const MIXED_SCRIPT_WORD = /(?=\p{L}*\p{Script=Latin})(?=\p{L}*[\p{Script=Cyrillic}\p{Script=Greek}])\p{L}+/u;
 
 /** A word, or a sentence/line break: an English frame around a request in another language ("Answer in English: ¿Cómo…?"). */
-const TOKEN = /\p{L}+|[.!?。！？:：;；\n]+/gu;
+const LETTER_AT = /^\p{L}$/u;
 const BREAK_CHARACTERS = new Set(Array.from('.!?。！？:：;；\n', (character) => character.charCodeAt(0)));
 
 /** Word counts of a stretch of text: all words, English function words, each language's function words. */
@@ -148,18 +148,30 @@ export function unreadLanguage(text: string): UnreadLanguage | null {
   const segmentLanguage = (end: number): UnreadLanguage | null =>
     segment.words < 4 || segment.hasHan ? null : (segment.language(known) ?? scriptLanguage(sample.slice(segmentStart, end), known, 8));
   const lower = sample.toLowerCase();
-  for (const match of lower.matchAll(TOKEN)) {
-    const token = match[0];
-    if (BREAK_CHARACTERS.has(token.charCodeAt(0))) {
-      if (segment.words > 0) found ??= segmentLanguage(match.index);
-      segment.reset();
-      segmentStart = match.index + token.length;
+  // One pass over the characters: ASCII letters are tested by code, others with \p{L} only when met.
+  let wordStart = -1;
+  const endWord = (end: number): void => {
+    const word = lower.slice(wordStart, end);
+    wordStart = -1;
+    if (word.charCodeAt(0) >= 0x2e80 && HAN.test(word)) segment.hasHan = true;
+    whole.add(word, known);
+    segment.add(word, known);
+  };
+  for (let index = 0; index < lower.length; index += 1) {
+    const code = lower.charCodeAt(index);
+    const letter = (code >= 97 && code <= 122) || (code > 127 && !BREAK_CHARACTERS.has(code) && LETTER_AT.test(lower[index] ?? ''));
+    if (letter) {
+      if (wordStart < 0) wordStart = index;
       continue;
     }
-    if (token.charCodeAt(0) >= 0x2e80 && HAN.test(token)) segment.hasHan = true;
-    whole.add(token, known);
-    segment.add(token, known);
+    if (wordStart >= 0) endWord(index);
+    if (BREAK_CHARACTERS.has(code)) {
+      if (segment.words > 0) found ??= segmentLanguage(index);
+      segment.reset();
+      segmentStart = index + 1;
+    }
   }
+  if (wordStart >= 0) endWord(lower.length);
   if (whole.words < 3) return null;
   const language = whole.language(known) ?? found ?? (segmentStart > 0 ? segmentLanguage(sample.length) : null);
   if (language !== null) return language;
