@@ -73,18 +73,10 @@ export function readUnreadLanguageTables(data: UnreadLanguagesData = languageDat
   return { english, words, languages, scripts };
 }
 
-function countMatches(text: string, pattern: RegExp): number {
-  pattern.lastIndex = 0;
-  let count = 0;
-  while (pattern.exec(text) !== null) count += 1;
-  return count;
-}
 
-const LETTER = /\p{L}/gu;
+const NOT_A_LETTER: CodeKind = { letter: false, latin: false, cyrillicOrGreek: false, script: -1 };
 const NON_LATIN_NON_HAN = /[^\p{Script=Latin}\p{Script=Han}\P{L}]/u;
 const HAN = /\p{Script=Han}/u;
-/** A word mixing Latin with Cyrillic or Greek letters: homoglyph obfuscation of English, which decode-obfuscation.ts reads. */
-const MIXED_SCRIPT_WORD = /(?=\p{L}*\p{Script=Latin})(?=\p{L}*[\p{Script=Cyrillic}\p{Script=Greek}])\p{L}+/u;
 
 /** A word, or a sentence/line break: an English frame around a request in another language ("Answer in English: ¿Cómo…?"). */
 const LETTER_AT = /^\p{L}$/u;
@@ -179,13 +171,71 @@ export function unreadLanguage(text: string): UnreadLanguage | null {
   return whole.words >= 5 && whole.english <= 0.2 * whole.words && looksLikePinyin(sample) ? PINYIN : null;
 }
 
-/** A script other than Latin and Han for 30 % of the letters (and at least `minimum`), or Japanese kana for 15 %. */
+/** What one UTF-16 code is, for the script count: not a letter, and else its listed script (-1: none) and whether it is Latin or Cyrillic/Greek. */
+interface CodeKind {
+  letter: boolean;
+  latin: boolean;
+  cyrillicOrGreek: boolean;
+  script: number;
+}
+
+const codeKinds = new Map<number, CodeKind>();
+const IS_LETTER = /^\p{L}$/u;
+const IS_LATIN = /^\p{Script=Latin}$/u;
+const IS_CYRILLIC_OR_GREEK = /^[\p{Script=Cyrillic}\p{Script=Greek}]$/u;
+
+function codeKind(code: number, tables: Tables): CodeKind {
+  let kind = codeKinds.get(code);
+  if (kind !== undefined) return kind;
+  const character = String.fromCharCode(code);
+  const letter = IS_LETTER.test(character);
+  let script = -1;
+  if (letter) {
+    for (const [index, { pattern }] of tables.scripts.entries()) {
+      pattern.lastIndex = 0;
+      if (pattern.test(character)) {
+        script = index;
+        break;
+      }
+    }
+  }
+  kind = { letter, latin: letter && IS_LATIN.test(character), cyrillicOrGreek: letter && IS_CYRILLIC_OR_GREEK.test(character), script };
+  // Bounded: a text can hold many distinct characters, the table stays small.
+  if (codeKinds.size < 20_000) codeKinds.set(code, kind);
+  return kind;
+}
+
+/**
+ * A script other than Latin and Han for 30 % of the letters (and at least `minimum`), or Japanese kana for
+ * 15 %; null when a word mixes Latin with Cyrillic or Greek letters (homoglyphs). One pass over the codes.
+ */
 function scriptLanguage(sample: string, tables: Tables, minimum: number): UnreadLanguage | null {
-  if (!NON_LATIN_NON_HAN.test(sample) || MIXED_SCRIPT_WORD.test(sample)) return null;
-  const letters = countMatches(sample, LETTER);
+  if (!NON_LATIN_NON_HAN.test(sample)) return null;
+  const counts = new Array<number>(tables.scripts.length).fill(0);
+  let letters = 0;
+  let wordLatin = false;
+  let wordCyrillicOrGreek = false;
+  for (let index = 0; index < sample.length; index += 1) {
+    const code = sample.charCodeAt(index);
+    const lower = code | 0x20;
+    const kind: CodeKind | undefined = lower >= 97 && lower <= 122 ? undefined : code < 0x80 ? NOT_A_LETTER : codeKind(code, tables);
+    if (kind === undefined || kind.latin) {
+      letters += 1;
+      wordLatin = true;
+    } else if (!kind.letter) {
+      wordLatin = false;
+      wordCyrillicOrGreek = false;
+      continue;
+    } else {
+      letters += 1;
+      if (kind.cyrillicOrGreek) wordCyrillicOrGreek = true;
+      if (kind.script >= 0) counts[kind.script] = (counts[kind.script] ?? 0) + 1;
+    }
+    if (wordLatin && wordCyrillicOrGreek) return null;
+  }
   let kana = 0;
-  for (const { pattern, language, kana: isKana } of tables.scripts) {
-    const count = countMatches(sample, pattern);
+  for (const [index, { language, kana: isKana }] of tables.scripts.entries()) {
+    const count = counts[index] ?? 0;
     if (isKana) kana += count;
     else if (count >= minimum && count >= 0.3 * letters) return language;
   }
