@@ -8,6 +8,8 @@
  * soon as its last attempt ends (nothing keeps the process alive once the calls are done).
  */
 import { setMaxListeners } from 'node:events';
+// the module's binding, not the global getter (read two or three times per judge call)
+import { performance } from 'node:perf_hooks';
 import { TimeoutError } from '../../core/errors.js';
 
 /** The signal an attempt passes to its backend call. */

@@ -12,6 +12,7 @@
  * template digest) is computed once per judge and question.
  */
 import type { Backend } from '../../core/backend.js';
+import { performance } from 'node:perf_hooks';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
 import { describeError } from '../../core/errors.js';
 import type { JudgeCallOutcome, RewardMetrics } from '../reward-metrics.js';
