@@ -8,15 +8,31 @@ import { looksTraditional } from './detect/simplify-chinese.js';
 import type { ReplyLanguage } from './reply-language.js';
 
 export function detectReplyLanguage(text: string): SpecLanguage {
-  const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
-  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  // One pass over the codes (this runs on every request): ASCII letters, and Han by range, the rare
+  // character outside the common blocks by its script.
+  let han = 0;
+  let latin = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const lower = code | 0x20;
+    if (lower >= 97 && lower <= 122) latin += 1;
+    else if (code >= 0x4e00 && code <= 0x9fff) han += 1;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      // A character outside the basic plane (Han extension B and beyond): test it whole.
+      if (HAN.test(String.fromCodePoint(text.codePointAt(index) ?? 0))) han += 1;
+      index += 1;
+    } else if (code >= 0x2e80 && HAN.test(text[index] ?? '')) han += 1;
+  }
   // One Han character carries about as much as a 3-letter word.
   return han > 0 && han * 3 >= latin ? 'zh' : 'en';
 }
 
+const HAN = /^\p{Script=Han}$/u;
+
 /** The reply language of a conversation: that of the latest user message, in its script. */
 export function conversationLanguage(messages: ChatMessage[]): ReplyLanguage {
-  for (const message of [...messages].reverse()) {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index] as ChatMessage;
     if (message.role !== 'user' || message.content.trim() === '') continue;
     const language = detectReplyLanguage(message.content);
     return language === 'zh' && looksTraditional(message.content) ? 'zh-Hant' : language;
