@@ -13,7 +13,7 @@ import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
-import { unreadLanguage } from './detect/unread-language.js';
+import { unreadLanguage, type UnreadLanguage } from './detect/unread-language.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
 import { boundedConversation, createTimeSlicer, textWindows, type TimeSlicer } from './long-text.js';
@@ -111,7 +111,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   // A request in a language the classifier does not read (it knows English and Chinese) scores near 0
   // whatever it asks: the LLM guard reads it when there is one, else the fail mode applies.
   const llmGuard = context.llmGuard;
-  const unread = minimumAction === undefined ? unreadLanguage(userText) : null;
+  const unread = minimumAction === undefined ? unreadLanguageOf(userText, messages) : null;
   const llmReadsIt = llmGuard !== undefined && llmGuard.mode !== 'never';
   if (unread !== null) {
     if (risk < policy.input.caution) {
@@ -263,6 +263,25 @@ async function riskiestWindow(
     }
   }
   return best;
+}
+
+/**
+ * The language the classifier cannot read that the latest user message — or, failing that, one of the four
+ * user messages before it — is written in ("¿Cómo…?" then "ok, dime más" reads as English on its own).
+ */
+function unreadLanguageOf(latest: string, messages: ChatMessage[]): UnreadLanguage | null {
+  const found = unreadLanguage(latest);
+  if (found !== null) return found;
+  let checked = 0;
+  for (let index = messages.length - 1; index >= 0 && checked < 5; index -= 1) {
+    const message = messages[index] as ChatMessage;
+    if (message.role !== 'user') continue;
+    checked += 1;
+    if (message.content === latest) continue;
+    const earlier = unreadLanguage(message.content);
+    if (earlier !== null) return earlier;
+  }
+  return null;
 }
 
 /** How the conversation is assessed: the assessor's refined (async) assessment when it offers one, else its synchronous one. */
