@@ -1,5 +1,6 @@
 /**
- * The clearest emergencies — suicidal intent, an overdose or poisoning — in a language the classifier does
+ * The clearest emergencies — suicidal intent, an overdose or poisoning, and for most languages chest pain or
+ * stroke signs, severe bleeding, anaphylaxis, someone unconscious or not breathing — in a language the classifier does
  * not read (Spanish, French, German, Portuguese, Italian, Russian, Japanese, Korean), from the phrases of
  * assets/guard/emergency-other-languages.yaml, with a notice in that language to show above the spec's
  * English guidance. English and Chinese emergencies are matched by match-emergency.ts.
@@ -18,7 +19,8 @@ export interface OtherLanguageEmergency {
   phrase: string;
 }
 
-const SITUATIONS = ['suicidality', 'overdose_poisoning'] as const;
+/** The spec's emergency situations the phrase file may list (the first two are required for every language). */
+const SITUATIONS = ['suicidality', 'overdose_poisoning', 'chest_pain_stroke', 'severe_bleeding', 'anaphylaxis', 'unconscious_breathing'] as const;
 
 interface LanguageEntry {
   notice: string;
@@ -56,7 +58,7 @@ export function readOtherLanguageEmergencies(data: OtherLanguageEmergenciesData 
   const byCode = new Map<string, LanguageEntry>();
   for (const language of data.languages) {
     const anywhere = language.for.includes('ja');
-    const patterns = SITUATIONS.flatMap((situation) => language[situation].map((phrase) => ({ situation, phrase, pattern: phrasePattern(phrase, anywhere) })));
+    const patterns = SITUATIONS.flatMap((situation) => (language[situation] ?? []).map((phrase) => ({ situation, phrase, pattern: phrasePattern(phrase, anywhere) })));
     for (const code of language.for) byCode.set(code, { notice: language.notice, patterns });
   }
   return byCode;

@@ -22,7 +22,22 @@ export type UnreadLanguagesData = z.infer<typeof unreadLanguagesSchema>;
 const phrases = z.array(z.string().min(2)).min(1);
 const emergencySchema = z
   .object({
-    languages: z.array(z.object({ for: z.array(z.string().min(2)).min(1), notice: z.string().min(20), suicidality: phrases, overdose_poisoning: phrases }).strict()).min(1),
+    languages: z
+      .array(
+        z
+          .object({
+            for: z.array(z.string().min(2)).min(1),
+            notice: z.string().min(20),
+            suicidality: phrases,
+            overdose_poisoning: phrases,
+            chest_pain_stroke: phrases.optional(),
+            severe_bleeding: phrases.optional(),
+            anaphylaxis: phrases.optional(),
+            unconscious_breathing: phrases.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 export type OtherLanguageEmergenciesData = z.infer<typeof emergencySchema>;
