@@ -23,7 +23,10 @@ export interface OtherLanguageEmergency {
 const SITUATIONS = ['suicidality', 'overdose_poisoning', 'chest_pain_stroke', 'severe_bleeding', 'anaphylaxis', 'unconscious_breathing'] as const;
 
 interface LanguageEntry {
+  /** Emergency guidance for any situation. */
   notice: string;
+  /** A crisis line, shown after the notice for suicidal intent. */
+  crisis: string;
   patterns: { situation: (typeof SITUATIONS)[number]; phrase: string; pattern: RegExp }[];
 }
 
@@ -59,7 +62,7 @@ export function readOtherLanguageEmergencies(data: OtherLanguageEmergenciesData 
   for (const language of data.languages) {
     const anywhere = language.for.includes('ja');
     const patterns = SITUATIONS.flatMap((situation) => (language[situation] ?? []).map((phrase) => ({ situation, phrase, pattern: phrasePattern(phrase, anywhere) })));
-    for (const code of language.for) byCode.set(code, { notice: language.notice, patterns });
+    for (const code of language.for) byCode.set(code, { notice: language.notice, crisis: language.crisis, patterns });
   }
   return byCode;
 }
@@ -73,7 +76,10 @@ export function matchOtherLanguageEmergency(text: string, code: string, spec: Sa
   for (const { situation, phrase, pattern } of entry.patterns) {
     if (!pattern.test(lower)) continue;
     const found = spec.emergency.situations.find((candidate) => candidate.id === situation);
-    if (found) return { situation: found, notice: entry.notice, phrase };
+    if (!found) continue;
+    // Chinese and Japanese sentences join without a space.
+    const notice = situation !== 'suicidality' ? entry.notice : `${entry.notice}${entry.notice.endsWith('。') ? '' : ' '}${entry.crisis}`;
+    return { situation: found, notice, phrase };
   }
   return undefined;
 }

@@ -28,6 +28,7 @@ const emergencySchema = z
           .object({
             for: z.array(z.string().min(2)).min(1),
             notice: z.string().min(20),
+            crisis: z.string().min(10),
             suicidality: phrases,
             overdose_poisoning: phrases,
             chest_pain_stroke: phrases.optional(),

@@ -135,7 +135,8 @@ test('an emergency in an unread language is escalated: guidance in that language
   assert.ok(verdict?.type === 'verdict');
   assert.equal(verdict.verdict.action, 'escalate');
   const suicidality = spec.emergency.situations.find((situation) => situation.id === 'suicidality');
-  const spanish = readOtherLanguageEmergencies().get('es')?.notice ?? '';
+  const entry = readOtherLanguageEmergencies().get('es');
+  const spanish = `${entry?.notice ?? ''} ${entry?.crisis ?? ''}`;
   assert.ok(textOf(parts).startsWith(`${spanish}\n\n${composeEmergencyNotice(suicidality, 'en', spec)}\n\n`), textOf(parts).slice(0, 200));
   for (const [text, situation] of [
     ['Mein Sohn hat eine ganze Packung Paracetamol geschluckt', 'overdose_poisoning'],
