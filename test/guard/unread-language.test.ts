@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import test from 'node:test';
 import type { ChatMessage, StreamPart } from '../../src/core/chat.js';
-import { resolvePackagePath } from '../../src/core/package-paths.js';
 import { composeEmergencyNotice } from '../../src/guard/compose-guard-texts.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
 import { unreadLanguage } from '../../src/guard/detect/unread-language.js';
@@ -10,6 +8,7 @@ import type { LlmGuard } from '../../src/guard/llm-guard.js';
 import { readOtherLanguageEmergencies } from '../../src/guard/match-emergency-other-languages.js';
 import { previewGuardDecision } from '../../src/guard/preview-guard-decision.js';
 import { loadSafetySpec } from '../../src/spec/load-safety-spec.js';
+import { readCorpus } from '../../training/guard/read-corpus.js';
 import { collect, fakeBackend } from './guarded-backend-helpers.js';
 
 const spec = loadSafetySpec();
@@ -51,27 +50,9 @@ test('English, Chinese, homoglyph-obfuscated English and English quoting a forei
 });
 
 test('no benign English or Chinese record of the guard corpus reads as another language', () => {
-  const root = resolvePackagePath('data', 'guard', 'corpus');
-  let checked = 0;
-  const flagged: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.jsonl')) {
-        for (const line of readFileSync(path, 'utf8').split('\n')) {
-          if (line.trim() === '') continue;
-          const record = JSON.parse(line) as { text?: string; messages?: { content: string }[]; label: string };
-          if (record.label !== 'benign') continue;
-          const text = record.text ?? record.messages?.at(-1)?.content ?? '';
-          checked += 1;
-          if (unreadLanguage(text) !== null) flagged.push(text.slice(0, 80));
-        }
-      }
-    }
-  };
-  walk(root);
-  assert.ok(checked > 10_000, String(checked));
+  const benign = readCorpus().filter((record) => record.label === 'benign');
+  assert.ok(benign.length > 10_000, String(benign.length));
+  const flagged = benign.map((record) => record.text ?? record.messages?.at(-1)?.content ?? '').filter((text) => unreadLanguage(text) !== null);
   assert.deepEqual(flagged, []);
 });
 
