@@ -20,7 +20,10 @@ function readsAsEnglish(reading: string, text: string, englishShare: EnglishShar
   return commonWords(reading.replace(/\b[a-z]\b/gi, ' ')) >= 3 && englishShare(reading) >= Math.max(0.3, englishShare(text) + 0.2);
 }
 
-/** Which decoders a text can need, from one pass over its characters (most texts need none). */
+/**
+ * Which decoders a text can need, from one pass over its characters (most texts need none). decodeObfuscation
+ * calls a byte decoder only when its hint is set, so the decoders do not repeat these checks.
+ */
 export interface CipherHints {
   hex: boolean;
   percent: boolean;
@@ -66,21 +69,11 @@ function readable(decoded: string): boolean {
 // Eight or more bytes written as hex pairs, optionally as 0x41 / \x41 and separated by spaces or commas.
 const HEX_RUN = /(?:(?:0x|\\x)?[0-9a-f]{2}[\s,]*){8,}/gi;
 
-// Cheap first looks, so ordinary text pays one simple scan per encoding.
+// A cheap first look (decodeObfuscation calls the byte decoders only when cipherHints says a text can need them).
 const HEX_HINT = /[0-9a-f]{16}|(?:0x|\\x)[0-9a-f]{2}[\s,]*(?:0x|\\x)[0-9a-f]{2}|(?:[0-9a-f]{2}[ ,]){7}/i;
 
-/** Whether the text has at least `wanted` decimal digits (hex of any text has one in nearly every byte). */
-function hasDigits(text: string, wanted: number): boolean {
-  let found = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 48 && code <= 57 && ++found >= wanted) return true;
-  }
-  return false;
-}
-
 export function decodeHex(text: string): string | null {
-  if (!hasDigits(text, 6) || !HEX_HINT.test(text)) return null;
+  if (!HEX_HINT.test(text)) return null;
   const state = { changed: false };
   const decoded = text.replace(HEX_RUN, (run) => {
     const digits = run.replace(/0x|\\x|[\s,]/gi, '');
@@ -98,7 +91,6 @@ export function decodeHex(text: string): string | null {
 const PERCENT_BYTE = /%[0-9a-f]{2}/gi;
 
 export function decodePercent(text: string): string | null {
-  if (!text.includes('%')) return null;
   if ((text.match(PERCENT_BYTE)?.length ?? 0) < 3) return null;
   let decoded: string;
   try {
@@ -265,11 +257,10 @@ const UPSIDE_DOWN: Record<string, string> = {
   '¿': '?', '¡': '!', '˙': '.', '‘': ',',
 };
 const UPSIDE_DOWN_LETTER = /[ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ]/gu;
-const UPSIDE_DOWN_HINT = /[ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ]/u;
 
 /** Text turned upside down: the flipped letters read back and the order reversed (q/d, n/u, b/p swap places). */
 export function decodeUpsideDown(text: string): string | null {
-  if (!UPSIDE_DOWN_HINT.test(text) || (text.match(UPSIDE_DOWN_LETTER)?.length ?? 0) < 3) return null;
+  if ((text.match(UPSIDE_DOWN_LETTER)?.length ?? 0) < 3) return null;
   const swapped: Record<string, string> = { q: 'b', b: 'q', d: 'p', p: 'd', n: 'u', u: 'n' };
   return Array.from(text)
     .reverse()

@@ -194,7 +194,7 @@ function readChineseWords(): ReadonlySet<number> {
  * twice as many as read forwards (one pass over the character pairs, both ways at once).
  */
 export function decodeReversedChinese(text: string): string | null {
-  if (text.length > 600 || !/\p{Script=Han}/u.test(text)) return null;
+  if (text.length > 600) return null;
   chineseWords ??= readChineseWords();
   let forward = 0;
   let backward = 0;
