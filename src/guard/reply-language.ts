@@ -39,10 +39,8 @@ interface OpenccPreset {
 let toTraditionalConverter: Converter | undefined;
 let numberReplacements: readonly NumberReplacement[] | undefined;
 
-interface NumberReplacement {
-  from: string;
-  to: string;
-}
+/** One regional number replacement of assets/guard/traditional-reply-numbers.yaml. */
+type NumberReplacement = TraditionalReplyNumbersData['replacements'][number];
 
 function numbersPath(): string {
   return resolvePackagePath('assets', 'guard', 'traditional-reply-numbers.yaml');
@@ -87,11 +85,6 @@ export function readTraditionalReplyPhrases(path = resolvePackagePath('assets', 
   return pairs;
 }
 
-/** The regional number replacements of assets/guard/traditional-reply-numbers.yaml, in order. */
-export function readTraditionalReplyNumbers(): NumberReplacement[] {
-  return numbersData.load().replacements;
-}
-
 async function loadConverter(): Promise<Converter> {
   const core = (await import('opencc-js/core')) as unknown as OpenccCore;
   const preset = (await import('opencc-js/preset/cn2t')) as unknown as OpenccPreset;
@@ -109,7 +102,7 @@ async function loadConverter(): Promise<Converter> {
  * wait for it. Texts are converted only after this has resolved; see inReplyLanguage.
  */
 export async function prepareTraditionalReplies(): Promise<void> {
-  numberReplacements ??= readTraditionalReplyNumbers();
+  numberReplacements ??= numbersData.load().replacements;
   toTraditionalConverter ??= await loadConverter();
 }
 

@@ -193,7 +193,7 @@ function readChineseWords(): ReadonlySet<number> {
  * Chinese written backwards: read backwards, it has at least 2 common two-character words and more than
  * twice as many as read forwards (one pass over the character pairs, both ways at once).
  */
-export function decodeReversedChinese(text: string): string | null {
+function decodeReversedChinese(text: string): string | null {
   if (text.length > 600) return null;
   chineseWords ??= readChineseWords();
   let forward = 0;

@@ -53,7 +53,7 @@ const languageData = await defineLazyDataFile<UnreadLanguagesData>({
 });
 
 /** The language tables of assets/guard/unread-languages.yaml (validated by read-guard-language-data.ts). */
-export function readUnreadLanguageTables(data: UnreadLanguagesData = languageData.load()): Tables {
+function readUnreadLanguageTables(data: UnreadLanguagesData = languageData.load()): Tables {
   const english = new Set(data.english.map((word) => word.toLowerCase()));
   const words = new Map<string, number[]>();
   const languages = data.latin.map((entry, index) => {
