@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { redactPhi } from '../guard/redact-phi.js';
 import { clientError, toErrorResponse } from './error-response.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './read-json-body.js';
+import { DEFAULT_MAX_JSON_DEPTH, isJsonContentType } from './read-json-body.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 
 export interface SafemedServerOptions {
@@ -285,6 +285,27 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     if (inFlight === 0 && idle) idle();
   };
 
+  function onRequest(request: IncomingMessage, response: ServerResponse): void {
+    handle(request, response).catch((error: unknown) => {
+      logger.error('unhandled request failure', { error: redactPhi(String(error).slice(0, 1000)) });
+      if (!response.destroyed) response.destroy();
+    });
+  }
+  const continueWanted = (request: IncomingMessage): boolean => {
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (extraRouteFor(path)) return true;
+    const declared = Number(request.headers['content-length']);
+    return (
+      path === '/v1/chat/completions' &&
+      request.method === 'POST' &&
+      authorized(request) &&
+      isJsonContentType(request.headers['content-type']) &&
+      !(declared > chatContext.bodyLimitBytes)
+    );
+  };
+
   const server = createServer(
     {
       keepAliveTimeout: 65_000,
@@ -292,14 +313,17 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       requestTimeout: headerTimeoutMs + bodyTimeoutMs + 5_000,
       connectionsCheckingInterval: Math.min(1_000, headerTimeoutMs),
     },
-    (request, response) => {
-      handle(request, response).catch((error: unknown) => {
-        logger.error('unhandled request failure', { error: redactPhi(String(error).slice(0, 1000)) });
-        if (!response.destroyed) response.destroy();
-      });
-    },
+    onRequest,
   );
   server.maxConnections = options.maxConnections ?? 1024;
+  // `Expect: 100-continue`: the client waits for a go-ahead before sending its body. Give it only to a
+  // request that will read one (authorised, JSON, within the limit); any other gets its final answer
+  // at once, and the connection is closed after it (the client still holds a body it may or may not send).
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (continueWanted(request)) response.writeContinue();
+    else response.setHeader('connection', 'close');
+    onRequest(request, response);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const inProgress = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || (inProgress && inProgress.headersSent)) {

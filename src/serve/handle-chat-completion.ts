@@ -71,6 +71,20 @@ function guardLogFields(verdicts: SafetyVerdict[]): GuardLogFields | undefined {
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
 
+/**
+ * Token counts as a backend reported them, made safe to send and count: an upstream's usage is its own
+ * JSON (a string, an object, a negative or huge number becomes NaN or worse), and one NaN would break the
+ * streamed usage chunk's JSON and stick in the Prometheus counters. Unchanged (same object) when valid.
+ */
+function safeUsage(usage: TokenUsage): TokenUsage {
+  const { promptTokens, completionTokens, totalTokens } = usage;
+  if (Number.isSafeInteger(promptTokens) && promptTokens >= 0 && Number.isSafeInteger(completionTokens) && completionTokens >= 0 && Number.isSafeInteger(totalTokens) && totalTokens >= 0) return usage;
+  const count = (value: number) => (Number.isSafeInteger(value) && value >= 0 ? value : 0);
+  const prompt = count(promptTokens);
+  const completion = count(completionTokens);
+  return { promptTokens: prompt, completionTokens: completion, totalTokens: Number.isSafeInteger(totalTokens) && totalTokens >= 0 ? totalTokens : prompt + completion };
+}
+
 function toOpenAiFinish(reason: FinishReason | null): string {
   return reason === null || reason === 'error' ? 'stop' : reason;
 }
@@ -238,7 +252,7 @@ async function generateCompletion(
     exchange.reasoning = result.reasoning;
     exchange.answer = result.text;
     exchange.finishReason = result.finishReason;
-    exchange.usage = result.usage;
+    exchange.usage = safeUsage(result.usage);
     exchange.verdicts = result.verdicts;
   } catch (error) {
     const failure = failureOf(error, signal, clientGone());
@@ -303,7 +317,7 @@ async function streamCompletion(
         exchange.reasoning += part.text;
         return chunks.reasoning(part.text);
       case 'usage':
-        exchange.usage = part.usage;
+        exchange.usage = safeUsage(part.usage);
         return undefined;
       case 'verdict':
         exchange.verdicts.push(part.verdict);

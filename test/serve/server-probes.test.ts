@@ -1,0 +1,112 @@
+/**
+ * Issue 8, second probing round: what an attacker or an unlucky operator found after the first round's
+ * fixes. One test per defect; real sockets on 127.0.0.1:0, in-process backends or a scripted upstream.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { TokenUsage } from '../../src/core/chat.js';
+import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
+import { createScriptedBackend } from './scripted-backend.js';
+
+type After = { after(fn: () => unknown): void };
+
+async function start(t: After, options: Partial<SafemedServerOptions> = {}) {
+  const backend = options.backend ?? createScriptedBackend(() => ({ text: 'An answer.' }));
+  const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, ...options });
+  const { url, port } = await server.listen();
+  t.after(() => server.close());
+  return { url, port, server };
+}
+
+const chat = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }], ...extra });
+
+/** Sends raw bytes on a fresh socket; resolves with what the server wrote once it closed the socket or `until` matched. */
+async function raw(port: number, bytes: string, until?: RegExp): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  const done = new Promise<void>((resolve) => {
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      received += text;
+      if (until?.test(received)) resolve();
+    });
+    socket.on('close', () => { resolve(); });
+  });
+  socket.write(bytes);
+  await done;
+  socket.destroy();
+  return received;
+}
+
+test("an upstream's nonsense token counts (NaN, negative, huge) never break the usage chunk's JSON or the metrics", async (t) => {
+  const bad = [
+    { promptTokens: Number('abc'), completionTokens: 5 },
+    { promptTokens: -3, completionTokens: Number.POSITIVE_INFINITY },
+    { promptTokens: 2 ** 60, completionTokens: 1.5 },
+  ] as Array<Omit<TokenUsage, 'totalTokens'>>;
+  let call = 0;
+  const backend = createScriptedBackend(() => ({ text: 'An answer.', usage: bad[call++ % bad.length] ?? { promptTokens: 0, completionTokens: 0 } }));
+  const { url, server } = await start(t, { backend });
+  for (let index = 0; index < bad.length; index += 1) {
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chat({ stream: true, stream_options: { include_usage: true } }),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 200);
+    const events = text.split('\n\n').filter((event) => event.startsWith('data: ') && event !== 'data: [DONE]');
+    for (const event of events) assert.doesNotThrow(() => JSON.parse(event.slice(6)), event);
+    const usage = (JSON.parse(events.at(-1)?.slice(6) ?? '{}') as { usage?: Record<string, number> }).usage;
+    assert.ok(usage, text);
+    for (const value of Object.values(usage)) assert.ok(Number.isSafeInteger(value) && value >= 0, JSON.stringify(usage));
+  }
+  const plain = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chat() });
+  const body = (await plain.json()) as { usage: Record<string, number> };
+  for (const value of Object.values(body.usage)) assert.ok(Number.isSafeInteger(value) && value >= 0, JSON.stringify(body.usage));
+  const metrics = server.metrics.render();
+  assert.doesNotMatch(metrics, /NaN|Infinity|tokens_total -/);
+  assert.match(metrics, /safemed_completion_tokens_total 10\n/);
+});
+
+test('Expect: 100-continue gets the go-ahead only when the body will be read: no key, too large or not JSON is answered at once', async (t) => {
+  const { port } = await start(t, { apiKeys: ['k1'], bodyLimitBytes: 1000 });
+  const head = (headers: string) => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n${headers}\r\n`;
+  const final = /\r\n\r\n\{.*\}$/s;
+  const refused = [
+    [head('Content-Type: application/json\r\nContent-Length: 50\r\n'), 401],
+    [head('Authorization: Bearer k1\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n'), 413],
+    [head('Authorization: Bearer k1\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n'), 415],
+  ] as const;
+  for (const [bytes, status] of refused) {
+    const answer = await raw(port, bytes, final);
+    assert.doesNotMatch(answer, /100 Continue/, answer);
+    assert.match(answer, new RegExp(`^HTTP/1.1 ${status} `), answer);
+    assert.match(answer, /connection: close/i, answer);
+    assert.match(answer, final, answer);
+  }
+  // A request that will be read still gets its 100 Continue, then its answer once the body is sent.
+  const body = chat();
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8');
+  const continued = new Promise<void>((resolve) => {
+    socket.on('data', (text: string) => {
+      received += text;
+      if (received.includes('100 Continue')) resolve();
+    });
+  });
+  socket.write(head(`Authorization: Bearer k1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`));
+  await continued;
+  const answered = new Promise<void>((resolve) => {
+    socket.on('data', () => {
+      if (/HTTP\/1.1 200 OK[\s\S]*"chat.completion"/.test(received)) resolve();
+    });
+  });
+  socket.write(body);
+  await answered;
+  socket.destroy();
+});
