@@ -104,6 +104,24 @@ function isAuditWriter(audit: AuditTrail | AuditWriter): audit is AuditWriter {
   return 'begin' in audit;
 }
 
+/** 127.0.0.0/8, ::1 (IPv4-mapped too) and localhost: the addresses only this machine can reach. */
+function isLoopbackName(name: string): boolean {
+  const host = name.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '[::1]') return true;
+  const bare = host.startsWith('[::ffff:') && host.endsWith(']') ? host.slice(8, -1) : host;
+  return /^127(?:\.\d{1,3}){3}$/.test(bare);
+}
+
+/** A Host header's name without its port: `localhost:8000` → `localhost`, `[::1]:8000` → `[::1]`. */
+function hostName(header: string): string {
+  if (header.startsWith('[')) {
+    const end = header.indexOf(']');
+    return end === -1 ? header : header.slice(0, end + 1);
+  }
+  const colon = header.indexOf(':');
+  return colon === -1 ? header : header.slice(0, colon);
+}
+
 /** Status, code and message for an error the HTTP parser raised before any route ran. */
 function protocolError(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
   switch (error.code) {
@@ -169,6 +187,18 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const extraRoutes = options.extraRoutes ?? [];
   const extraRouteFor = (path: string): ExtraRoute | undefined =>
     extraRoutes.find((extra) => path === extra.prefix || path.startsWith(`${extra.prefix}/`));
+  // DNS rebinding: a web page whose name the attacker points at 127.0.0.1 is "same origin" with a
+  // key-less local server, so the 415 check does not stop it. Such a server answers only requests that
+  // name this machine in their Host header (non-browser clients and proxies on this machine do).
+  const checkHost = keyHashes.length === 0 && isLoopbackName(options.host ?? DEFAULT_HOST);
+  let allowedHost = '';
+  const hostAllowed = (request: IncomingMessage): boolean => {
+    const header = request.headers.host;
+    if (header === undefined || header === allowedHost) return true;
+    if (!isLoopbackName(hostName(header))) return false;
+    allowedHost = header;
+    return true;
+  };
   let inFlight = 0;
   let closing = false;
   let idle: (() => void) | undefined;
@@ -193,6 +223,13 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     clientRequestId: string | null,
     receivedAt: number,
   ): Promise<ChatOutcome | number> => {
+    if (checkHost && !hostAllowed(request)) {
+      throw clientError(
+        403,
+        'host_not_allowed',
+        'This server has no API key and listens on a loopback address, so it answers only requests for localhost or 127.0.0.1 (a guard against DNS rebinding); set --api-key to serve other host names.',
+      );
+    }
     const extra = extraRouteFor(path);
     if (extra) return extra.handle(request, response, { path, requestId, authorized: authorized(request), signal: shutdown.signal });
     // The key is checked before anything about routes is revealed (404/405).
@@ -295,6 +332,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    if (checkHost && !hostAllowed(request)) return false;
     if (extraRouteFor(path)) return true;
     const declared = Number(request.headers['content-length']);
     return (

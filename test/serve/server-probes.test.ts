@@ -110,3 +110,28 @@ test('Expect: 100-continue gets the go-ahead only when the body will be read: no
   await answered;
   socket.destroy();
 });
+
+test('a key-less server on a loopback address refuses other Host names (DNS rebinding), console routes included', async (t) => {
+  const extraRoutes = [{ prefix: '/console', handle: () => Promise.resolve(200) }];
+  const { port } = await start(t, { host: '127.0.0.1', extraRoutes });
+  const request = (path: string, host: string) =>
+    raw(port, `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${chat().length}\r\nConnection: close\r\n\r\n${chat()}`);
+  for (const host of ['attacker.example:8000', 'attacker.example', '127.0.0.1.attacker.example', '10.0.0.1:80', 'localhost.attacker.example']) {
+    for (const path of ['/v1/chat/completions', '/console/api/records']) {
+      const answer = await request(path, host);
+      assert.match(answer, /^HTTP\/1.1 403 /, `${host} ${path}: ${answer}`);
+      assert.match(answer, /"code":"host_not_allowed"/);
+    }
+  }
+  for (const host of ['127.0.0.1', `127.0.0.1:${port}`, `localhost:${port}`, 'LOCALHOST.', `[::1]:${port}`, 'app.localhost:1', '127.8.9.10']) {
+    assert.match(await request('/v1/chat/completions', host), /^HTTP\/1.1 200 /, host);
+  }
+  // HTTP/1.0 without Host: not a browser.
+  assert.match(await raw(port, 'GET /health HTTP/1.0\r\n\r\n'), /^HTTP\/1.1 200 /);
+});
+
+test('with an API key any Host name is served (a rebound page does not have the key; proxies keep working)', async (t) => {
+  const keyed = await start(t, { host: '127.0.0.1', apiKeys: ['k1'] });
+  const answer = await raw(keyed.port, 'GET /v1/models HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: Bearer k1\r\nConnection: close\r\n\r\n');
+  assert.match(answer, /^HTTP\/1.1 200 /, answer);
+});
