@@ -146,10 +146,10 @@ test('upstream statuses are mapped: client errors stay 4xx, 429 keeps Retry-Afte
 test('protocol errors get OpenAI JSON: bad Content-Length, bad chunking, huge headers (431), bad method', async (t) => {
   const { port } = await start(t);
   const cases: Array<[string, string, number]> = [
-    ['bad content-length', 'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n', 400],
-    ['bad chunk', 'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
-    ['20 KB header', `GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
-    ['bad method', 'G@T /health HTTP/1.1\r\nhost: x\r\n\r\n', 400],
+    ['bad content-length', 'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: abc\r\n\r\n', 400],
+    ['bad chunk', 'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
+    ['20 KB header', `GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ['bad method', 'G@T /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n', 400],
   ];
   for (const [name, bytes, status] of cases) {
     const answer = await raw(port, bytes);
@@ -162,9 +162,9 @@ test('protocol errors get OpenAI JSON: bad Content-Length, bad chunking, huge he
 
 test('header and body timeouts answer 408 JSON and are counted as 408, not 500', async (t) => {
   const { port, url, server } = await start(t, { headerTimeoutMs: 300, bodyTimeoutMs: 300 });
-  const headers = await raw(port, 'GET /health HTTP/1.1\r\nhost: x\r\n', { end: false });
+  const headers = await raw(port, 'GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n', { end: false });
   assert.match(headers, /^HTTP\/1\.1 408 /);
-  const body = await raw(port, 'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"mod', { end: false });
+  const body = await raw(port, 'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"mod', { end: false });
   assert.match(body, /^HTTP\/1\.1 408 /);
   assert.match(body, /"code":"request_timeout"/);
   const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -178,7 +178,7 @@ test('a client that abandons its body is counted and logged as 499 (client close
   const { port, url } = await start(t, { logger: createLogger({ write: (line) => lines.push(line) }) });
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
-  socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model":');
+  socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model":');
   await new Promise((resolve) => setTimeout(resolve, 50));
   socket.destroy();
   for (let attempt = 0; attempt < 100 && !lines.some((line) => line.includes('"status":499')); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
