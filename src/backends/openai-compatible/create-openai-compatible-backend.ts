@@ -2,12 +2,15 @@
  * `openai:<base-url>` and `vllm:<base-url>`: a backend that talks to an OpenAI-compatible
  * `/chat/completions` endpoint over node:http(s) with one keep-alive agent per backend (no SDK state), normalising reasoning from
  * `<think>` tags, `reasoning`, `reasoning_content` and `thinking` through the reasoning normaliser.
+ * Besides the Backend interface it offers `preparePrompt` (prepared-prompt.ts): a prompt whose fixed
+ * text is encoded for the wire once, which the reward's judge runner uses.
  */
 import type { Backend, BackendCapabilities, BackendOptions } from '../../core/backend.js';
-import type { FinishReason, GenerateRequest, GenerateResult, StreamPart, TokenUsage } from '../../core/chat.js';
+import type { FinishReason, GenerateRequest, GenerateResult, GenerationSettings, StreamPart, TokenUsage } from '../../core/chat.js';
 import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
 import { createChannelNormalizer, normalizeChannels, type ChannelDelta } from '../reasoning-normalizer.js';
 import { buildChatBody, type StructuredOutputsForm } from './build-chat-body.js';
+import { createPromptBodyEncoder, joinPrompt, PROMPT_SLOT, type PreparedPrompt, type PromptPreparing } from './prepared-prompt.js';
 import { readSseEvents } from './read-sse-events.js';
 import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type Sleep } from './send-upstream-request.js';
 
@@ -111,12 +114,13 @@ export async function createOpenAICompatibleBackend(
   const agent = createUpstreamAgent(baseUrl);
   let closed = false;
 
+  /** `body`: an object sent as JSON, or a Buffer holding the JSON already (a prepared prompt's). */
   const request = async (path: string, method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined, requestId?: string) => {
     if (closed) throw new BackendError(`The ${flavour}:${baseUrl} backend is closed.`, { url: baseUrl });
     return sendUpstreamRequest({
       url: `${baseUrl}${path}`,
       method,
-      body,
+      ...(Buffer.isBuffer(body) ? { payload: body } : { body }),
       headers,
       ...(signal ? { signal } : {}),
       timeoutMs,
@@ -220,11 +224,21 @@ export async function createOpenAICompatibleBackend(
 
   const capabilities: BackendCapabilities = { streaming: true, jsonSchema: true, seed: true, reasoningChannel: true };
 
-  async function generate(generateRequest: GenerateRequest): Promise<GenerateResult> {
-    const body = buildChatBody(generateRequest, { model: modelId, stream: false, structuredOutputs });
-    const tracked = track(generateRequest.signal);
+  function generate(generateRequest: GenerateRequest): Promise<GenerateResult> {
+    let body: Record<string, unknown>;
     try {
-      const handle = await request('/chat/completions', 'POST', body, tracked.signal, generateRequest.requestId);
+      body = buildChatBody(generateRequest, { model: modelId, stream: false, structuredOutputs });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return complete(body, generateRequest.signal, generateRequest.requestId);
+  }
+
+  /** A non-streamed chat completion of `body` (an object, or its JSON as a Buffer). */
+  async function complete(body: unknown, signal: AbortSignal | undefined, requestId: string | undefined): Promise<GenerateResult> {
+    const tracked = track(signal);
+    try {
+      const handle = await request('/chat/completions', 'POST', body, tracked.signal, requestId);
       try {
         let parsed: { choices?: Array<{ message?: Record<string, unknown>; finish_reason?: unknown }>; usage?: unknown };
         try {
@@ -331,11 +345,26 @@ export async function createOpenAICompatibleBackend(
     }
   }
 
-  return {
+  /** See prepared-prompt.ts: the fixed text and the rest of the body encoded once, the values per call. */
+  const preparePrompt = (fixed: readonly string[], settings: GenerationSettings): PreparedPrompt => {
+    const frozen = { ...settings };
+    const bodyJson = JSON.stringify(buildChatBody({ messages: [{ role: 'user', content: PROMPT_SLOT }], settings: frozen }, { model: modelId, stream: false, structuredOutputs }));
+    const encode = createPromptBodyEncoder(bodyJson, fixed);
+    return {
+      generate: (values, signal) => {
+        const payload = encode?.(values);
+        if (payload !== undefined) return complete(payload, signal, undefined);
+        return generate({ messages: [{ role: 'user', content: joinPrompt(fixed, values) }], settings: frozen, ...(signal ? { signal } : {}) });
+      },
+    };
+  };
+
+  const backend: Backend & PromptPreparing = {
     uri: `${flavour}:${target}`,
     modelId,
     capabilities,
     generate,
+    preparePrompt,
     stream: (generateRequest) => stream(generateRequest),
     close: () => {
       closed = true;
@@ -345,4 +374,5 @@ export async function createOpenAICompatibleBackend(
       return Promise.resolve();
     },
   };
+  return backend;
 }

@@ -19,6 +19,8 @@ export interface SendUpstreamRequestOptions {
   url: string;
   method: 'GET' | 'POST';
   body?: unknown;
+  /** The body already encoded as JSON (instead of `body`), e.g. by a prepared prompt. */
+  payload?: Buffer;
   headers: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs: number;
@@ -228,7 +230,7 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
   const { url, signal } = options;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
   const target = new URL(url);
-  const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8');
+  const payload = options.payload ?? (options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8'));
   const headers: Record<string, string | number> =
     payload === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers, 'content-length': payload.length };
   for (let attempt = 0; ; attempt += 1) {

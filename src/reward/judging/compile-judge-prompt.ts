@@ -4,14 +4,24 @@
  * string concatenations instead of re-rendering the usage policy and the rubric, plus a digest of the
  * template that stands for it in the judge cache key. The pieces are used only when they reproduce
  * `fill` exactly on awkward probe values (whitespace, braces, placeholders, `$&`, quotes, empty
- * strings); otherwise every call goes through `fill` itself, so the result is always `fill`'s.
+ * strings); otherwise every call goes through `fill` itself, so the result is always `fill`'s. The
+ * pieces are also handed out (`pieces`), so a judge backend that can prepare a prompt encodes them for
+ * the wire once (see the judge runner).
  */
 import { createHash } from 'node:crypto';
 
 export type FillJudgePrompt = (request: string, response: string) => string;
 
+/** A compiled prompt's constant pieces: `fixed[0] + first + fixed[1] + second + fixed[2]`, the request first or the response first. */
+export interface JudgePromptPieces {
+  readonly fixed: readonly [string, string, string];
+  readonly requestFirst: boolean;
+}
+
 export interface CompiledJudgePrompt {
   fill: FillJudgePrompt;
+  /** The constant pieces, when `fill` is made of them (undefined when `fill` is the builder itself). */
+  pieces: JudgePromptPieces | undefined;
   /** SHA-256 (hex) of the prompt with marks in place of the request and the response. */
   digest: string;
 }
@@ -30,26 +40,30 @@ function onlyIndexOf(text: string, mark: string): number {
   return index !== -1 && text.indexOf(mark, index + mark.length) === -1 ? index : -1;
 }
 
-function piecesOf(fill: FillJudgePrompt, marked: string): FillJudgePrompt | undefined {
+function piecesOf(fill: FillJudgePrompt, marked: string): { fill: FillJudgePrompt; pieces: JudgePromptPieces } | undefined {
   const request = onlyIndexOf(marked, REQUEST_MARK);
   const response = onlyIndexOf(marked, RESPONSE_MARK);
   if (request === -1 || response === -1) return undefined;
   let compiled: FillJudgePrompt;
+  let pieces: JudgePromptPieces;
   if (request < response) {
     const head = marked.slice(0, request);
     const middle = marked.slice(request + REQUEST_MARK.length, response);
     const tail = marked.slice(response + RESPONSE_MARK.length);
     compiled = (requestText, responseText) => head + requestText + middle + responseText + tail;
+    pieces = { fixed: [head, middle, tail], requestFirst: true };
   } else {
     const head = marked.slice(0, response);
     const middle = marked.slice(response + RESPONSE_MARK.length, request);
     const tail = marked.slice(request + REQUEST_MARK.length);
     compiled = (requestText, responseText) => head + responseText + middle + requestText + tail;
+    pieces = { fixed: [head, middle, tail], requestFirst: false };
   }
-  return PROBES.every(([requestText, responseText]) => compiled(requestText, responseText) === fill(requestText, responseText)) ? compiled : undefined;
+  return PROBES.every(([requestText, responseText]) => compiled(requestText, responseText) === fill(requestText, responseText)) ? { fill: compiled, pieces } : undefined;
 }
 
 export function compileJudgePrompt(fill: FillJudgePrompt): CompiledJudgePrompt {
   const marked = fill(REQUEST_MARK, RESPONSE_MARK);
-  return { fill: piecesOf(fill, marked) ?? fill, digest: createHash('sha256').update(marked).digest('hex') };
+  const compiled = piecesOf(fill, marked);
+  return { fill: compiled?.fill ?? fill, pieces: compiled?.pieces, digest: createHash('sha256').update(marked).digest('hex') };
 }

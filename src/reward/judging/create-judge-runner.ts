@@ -9,9 +9,13 @@
  * once per attempt, and not held while the judge answers. Nothing is made per call that could be made
  * once: the question (rubric, template, parser) is a long-lived object, the content (what is filled in,
  * and its JSON for the key) is shared by the tasks that use it, and the key's head (judge, task,
- * template digest) is computed once per judge and question.
+ * template digest) is computed once per judge and question. A judge backend that can prepare prompts
+ * (the `openai:` / `vllm:` backend, see prepared-prompt.ts) gets each question's fixed text once and,
+ * per attempt, only the request and the response: same request bytes, without a flat copy, JSON
+ * escape and UTF-8 encoding of the whole ~5,000-character prompt per call.
  */
 import type { Backend } from '../../core/backend.js';
+import { canPreparePrompts, type PreparedPrompt } from '../../backends/openai-compatible/prepared-prompt.js';
 import { performance } from 'node:perf_hooks';
 import { abortableSleep, type Sleep } from '../../core/abortable-sleep.js';
 import { describeError } from '../../core/errors.js';
@@ -94,6 +98,10 @@ interface AskerState {
   countCall: (outcome: JudgeCallOutcome, seconds: number) => void;
   /** The request settings of every call (read by the backend, never changed). */
   settings: { temperature: number; maxTokens: number };
+  /** The question's prompt prepared by the judge backend (fixed text encoded once), when it can (see prepared-prompt.ts). */
+  prepared: PreparedPrompt | undefined;
+  /** Whether the prepared prompt takes the request first (else the response first). */
+  requestFirst: boolean;
 }
 
 export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
@@ -135,13 +143,17 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
       try {
         release = semaphore.tryAcquire() ? semaphore.release : await semaphore.acquire(signal);
         deadline = deadlines.start(signal);
-        // built per attempt and not kept across the call: a ~5 KB prompt held by each of 64 calls in flight is
-        // copied by every young-generation GC (and promoted); a compiled prompt costs four concatenations
-        const result = await judge.backend.generate({
-          messages: [{ role: 'user', content: question.template.fill(request, response) }],
-          settings: state.settings,
-          signal: deadline.signal,
-        });
+        // a prepared prompt: the backend encodes only the two values per attempt (the ~5,000 characters of
+        // fixed text were encoded once), and no prompt string is built or held while the judge answers.
+        // Otherwise the prompt is built per attempt and not kept across the call: a ~5 KB prompt held by each
+        // of 64 calls in flight is copied by every young-generation GC (and promoted).
+        const result = await (state.prepared
+          ? state.prepared.generate(state.requestFirst ? [request, response] : [response, request], deadline.signal)
+          : judge.backend.generate({
+              messages: [{ role: 'user', content: question.template.fill(request, response) }],
+              settings: state.settings,
+              signal: deadline.signal,
+            }));
         const output = result.text.trim() !== '' ? result.text : result.reasoning;
         const value = question.parse(output);
         state.countCall(value === null ? 'unparsable' : 'ok', (performance.now() - started) / 1000);
@@ -185,12 +197,16 @@ export function createJudgeRunner(options: JudgeRunnerOptions): JudgeRunner {
   };
 
   const makeAsker = (judge: RewardJudge, question: JudgeQuestion): JudgeAsker => {
+    const settings = { temperature: 0, maxTokens: question.maxTokens };
+    const pieces = question.template.pieces;
     const state: AskerState = {
       judge,
       question,
       head: judgeCacheKeyHead({ judgeId: judge.id, uri: judge.backend.uri, model: judge.backend.modelId, task: question.task, content: [question.template.digest] }),
       countCall: options.metrics.judgeCallsOf(judge.id),
-      settings: { temperature: 0, maxTokens: question.maxTokens },
+      settings,
+      prepared: pieces && canPreparePrompts(judge.backend) ? judge.backend.preparePrompt(pieces.fixed, settings) : undefined,
+      requestFirst: pieces?.requestFirst ?? true,
     };
     return { judge, question, ask: (content, signal) => askThrough(state, content, signal) };
   };
