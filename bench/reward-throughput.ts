@@ -33,7 +33,14 @@
  *        - library:     the scorer in this process (SafeMed as a library, or `safemed reward score`).
  *        - inline:      the direct client's code in this process (the library's like-for-like baseline).
  *        - prerendered: a bare client in this process sending the same prompts rendered before the clock
- *                       starts (an upper bound: no rendering, no parsing; not the target).
+ *                       starts (no rendering, no parsing; not the target). Sent through `generate`, which
+ *                       encodes each whole prompt per call, so it is no upper bound for the scorer, whose
+ *                       `openai:` judge backend encodes each prompt's fixed text once (prepared prompts).
+ *      What the bench compares is each contestant's own code against the same judge process, the same
+ *      `openai:` backend code (the direct client and the bare hop call its `generate`, as any caller
+ *      would; the scorer asks through the backend's prepared prompts, see
+ *      src/backends/openai-compatible/prepared-prompt.ts — the judge receives the same bytes), 64 calls
+ *      in flight each.
  *      18 rounds (--rounds), the six in a balanced order (see balancedOrders) so that load from other
  *      processes and what each contestant leaves behind hit all alike; before each timed round this
  *      process collects its garbage and waits until it is quiet (see settle). Per
@@ -433,7 +440,7 @@ try {
     direct: "direct client process (a trainer's own judge code: split, render, send, parse, reward) -> judge",
     library: 'scorer in this process -> judge',
     inline: "the direct client's code in this process -> judge",
-    prerendered: 'bare client in this process, prompts rendered before the clock (upper bound)',
+    prerendered: 'bare client in this process, prompts rendered before the clock, sent through generate',
   };
   for (const name of CONTESTANTS) {
     const tally = tallies[name];
@@ -449,7 +456,7 @@ try {
     ['bare', 'direct', 'one HTTP hop without SafeMed'],
     ['server', 'bare', 'what SafeMed adds beyond the hop'],
     ['library', 'inline', 'the scorer as a library, both in this process'],
-    ['library', 'prerendered', 'upper bound, not the target'],
+    ['library', 'prerendered', 'prompts rendered before the clock; not the target'],
   ] as const) {
     console.log(
       `  ${name} vs ${against} (${note}): calls/s median of per-round ratios ${(pairRatio(name, against) * 100).toFixed(0)} %, overall ${((rate(tallies[name]) / rate(tallies[against])) * 100).toFixed(0)} %; client-side CPU per call (median of rounds) ${against} ÷ ${name} ${((clientCpu(tallies[against]) / clientCpu(tallies[name])) * 100).toFixed(0)} %${(name === 'server' && against === 'direct') || (name === 'library' && against === 'inline') ? ' (target ≥ 90 %)' : ''}`,
