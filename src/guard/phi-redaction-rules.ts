@@ -97,10 +97,12 @@ const D = '[0-9\\uFF10-\\uFF19]';
 const MONTHS = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
 const DATE =
   `(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|(?:${MONTHS})\\.?\\s{1,3}\\d{1,2}(?:st|nd|rd|th)?,?\\s{1,3}\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s{1,3}(?:${MONTHS})\\.?,?\\s{1,3}\\d{4}|\\d{4}\\s{0,2}年\\s{0,2}\\d{1,2}\\s{0,2}月(?:\\s{0,2}\\d{1,2}\\s{0,2}[日号])?)`;
-const SEPARATOR = '\\s{0,3}(?:[:：#=]|is|was|no\\.?|number)?\\s{0,3}';
+/** Between a label and its value: `:`, `#`, `#:`, `No.:`, `number`, `is`... */
+const SEPARATOR = '\\s{0,3}(?:(?:is|was|no\\.?|number)\\s{0,3})?[:：#=]{0,2}\\s{0,3}';
 /** Labels and cue words of the labelled rules: in their patterns and, alone, in their gates. */
 const SSN_LABEL = 'SSN|social security(?: number| no\\.?)?';
-const MRN_LABEL = 'MRN|medical record(?: number| no\\.?)?|chart (?:number|no\\.?)|病历号|病案号|住院号|门诊号';
+const MRN_LABEL =
+  'MRN|MR ?#|(?:medical|health|hospital|patient) record(?: number| no\\.?)?|chart (?:number|no\\.?)|(?:hospital|patient|case|record|unit) (?:number|no\\.?|id)|病历号|病案号|住院号|门诊号|就诊卡号|就诊号|登记号|(?:患者|病人)(?:编号|ID)';
 const PASSPORT_LABEL = 'passport(?: number| no\\.?)?|护照号码|护照号|护照';
 const INSURANCE_LABEL = '(?:health )?insurance (?:id|number|no\\.?|card(?: number)?)|policy (?:number|no\\.?)|member id|medicare(?: number)?|medicaid(?: number)?|医保卡号|医保号|社保卡号|社保号';
 const IDCARD_LABEL = 'ID card(?: number| no\\.?)?|ID number|national id(?: number)?|driver\'?s licen[cs]e(?: number| no\\.?)?|身份证号码|身份证号|身份证';
@@ -109,7 +111,7 @@ const PHONE_LABEL = 'phone|tel|telephone|mobile|cell|电话|手机|手机号|联
 const ADDRESS_LABEL = 'home address|address|住址|家庭住址|地址';
 const TITLES = 'Mr|Mrs|Ms|Miss|Mx|Dr|Prof';
 const CHINESE_ROADS = '路|街|大道|大街|巷|胡同|弄';
-const CHINESE_NAME_CUES = '患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名\\s{0,2}[:：]?|本人|联系人|家属|监护人';
+const CHINESE_NAME_CUES = '患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名|本人|联系人|家属|监护人';
 
 /** Common Chinese surnames (single and compound), used to recognise names after 患者/我叫/姓名. */
 const SURNAMES =
@@ -118,6 +120,8 @@ const SURNAMES =
 /** Characters that usually start the clinical text after a name (出现, 男, 45岁...), not a given name. */
 const NAME_STOP = '出有是因于在的今男女年岁主自近反诉患被和与及说来去已曾突持伴无现就经入术服用诊既查体于由该等也又';
 const HAN = '\\u4e00-\\u9fff';
+/** Longest run of Han characters taken as the place part of a Chinese address (省 市 区 + road or estate). */
+const CHINESE_PLACE = 24;
 
 const WORD = "\\p{Lu}[\\p{Ll}'’-]{1,30}";
 const PERSON = `${WORD}(?:[ \\t]{1,3}(?:\\p{Lu}\\.[ \\t]{0,2})?${WORD}){0,2}`;
@@ -155,9 +159,24 @@ function keyRule(type: PhiType, keys: string[]): Rule {
   };
 }
 
+/** The same keys as XML or HTML elements: `<name>Sarah Lee</name>`, `<mrn>889900</mrn>`. */
+function elementRule(type: PhiType, keys: string[], measure: Rule['measure']): Rule {
+  const names = keys.map((key) => key.split(/[_ ]/).map(escapeRegExp).join('[_\\-]?')).join('|');
+  return {
+    type,
+    gate: new RegExp(`<(?:${names})[\\s>]`, 'iu'),
+    pattern: new RegExp(`(<(?:${names})(?:\\s[^<>]{0,80})?>\\s{0,3})([^<>\\n\\r]{1,160})(?=<\\/)`, 'giu'),
+    label: true,
+    ...(measure ? { measure } : {}),
+  };
+}
+
 /** The rules, most specific first; the name and key rules are built from the lexicon. */
 function buildRules(lexicon: Lexicon): Rule[] {
-  const phiKeyRules = (Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).map(([type, keys]) => keyRule(type, keys));
+  const phiKeyRules = (Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).flatMap(([type, keys]) => {
+    const rule = keyRule(type, keys);
+    return [rule, elementRule(type, keys, rule.measure)];
+  });
   const cues = lexicon.nameCues.map(anyCase).sort((left, right) => right.length - left.length).join('|');
   const givenNames = alternation(lexicon.givenNames.map(capitalise));
   const followers = lexicon.notNameFollowers.map(anyCase).join('|');
@@ -179,7 +198,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
       type: 'SSN',
       needs: ['digit'],
       gate: gateOf(SSN_LABEL, 'gi'),
-      pattern: new RegExp(`((?:${SSN_LABEL})${SEPARATOR})${D}{3}[ \\-\\uFF0D]?${D}{2}[ \\-\\uFF0D]?${D}{4}`, 'gi'),
+      pattern: new RegExp(`((?:${SSN_LABEL})${SEPARATOR})${D}{3}[ .\\-\\uFF0D]?${D}{2}[ .\\-\\uFF0D]?${D}{4}`, 'gi'),
       label: true,
     },
     {
@@ -222,7 +241,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
     // Phones: CN mobile (optionally +86), international with +, US (xxx) xxx-xxxx, CN landline 0xx-xxxxxxxx.
     { type: 'PHONE', needs: ['digit'], pattern: /(?<![\d+])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)/g },
     { type: 'PHONE', needs: ['digit'], pattern: /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?!\d)/g },
-    { type: 'PHONE', needs: ['digit'], pattern: /(?<![\w-])(?:\(\d{3}\)\s?|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\d-])/g },
+    { type: 'PHONE', needs: ['digit'], pattern: /(?<![\w-])(?:\(\d{3}\)[-.\s]?|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\d-])/g },
     { type: 'PHONE', needs: ['digit'], pattern: /(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])/g },
     {
       type: 'PHONE',
@@ -231,6 +250,11 @@ function buildRules(lexicon: Lexicon): Rule[] {
       pattern: new RegExp(`((?:${PHONE_LABEL})\\s{0,3}(?:[:：#]|is|number)?\\s{0,3})\\+?\\d[\\d\\s().-]{6,24}\\d`, 'gi'),
       label: true,
     },
+    // Card numbers in groups of four, and any run of 9 or more digits (account, card, phone, record
+    // numbers): clinical text does not write numbers that long without separators, except round
+    // quantities (1000000000 CFU), which are kept.
+    { type: 'ID_NUMBER', needs: ['digit'], pattern: /(?<![\d.,])\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,4})?(?![\d.,]\d)/g },
+    { type: 'ID_NUMBER', needs: ['digit'], pattern: /(?<![\d.,])\d{9,30}(?![\d]|[.,]\d)/g, measure: (value) => (value.endsWith('000000') ? 0 : value.length) },
     // Street addresses (English): "221B Baker Street", "1600 Pennsylvania Ave NW".
     {
       type: 'ADDRESS',
@@ -265,12 +289,25 @@ function buildRules(lexicon: Lexicon): Rule[] {
     { type: 'ADDRESS', needs: ['digit'], pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b/g },
     { type: 'ADDRESS', needs: ['digit'], pattern: /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b/g },
     { type: 'ADDRESS', needs: ['digit'], pattern: /〒\s?\d{3}-?\d{4}/g },
-    // Chinese addresses: optional province/city/district, then road/street + number, building, room.
+    // Chinese addresses: province/city/district and road/street (one bounded run of Han characters:
+    // nested groups such as (?:[Han]{1,8}市){0,4} backtrack exponentially on '市市市…', and 600 KB of
+    // that held the audit worker, so every answer waiting for its record, for minutes), then the
+    // number, building, room.
     {
       type: 'ADDRESS',
       needs: ['han'],
       gate: gateOf(CHINESE_ROADS, 'g'),
-      pattern: new RegExp(`(?:[${HAN}]{1,8}(?:省|市|区|县|镇|乡)){0,4}[${HAN}]{1,10}(?:${CHINESE_ROADS})\\d{1,5}(?:号|弄)(?:院)?(?:\\d{1,4}(?:号楼|栋|幢|座))?(?:\\d{1,3}单元)?(?:\\d{1,5}(?:室|号))?`, 'g'),
+      pattern: new RegExp(`[${HAN}]{1,${CHINESE_PLACE}}(?:${CHINESE_ROADS})\\d{1,5}(?:号|弄)(?:院)?(?:\\d{1,4}(?:号楼|栋|幢|座))?(?:\\d{1,3}单元)?(?:\\d{1,5}(?:室|号))?`, 'g'),
+    },
+    // ... or without one: 上海市浦东新区科苑小区5栋302室, 阳光花园3号楼2单元501室.
+    {
+      type: 'ADDRESS',
+      needs: ['han', 'digit'],
+      gate: /号|栋|幢|座/,
+      pattern: new RegExp(
+        `[${HAN}]{1,${CHINESE_PLACE}}(?:小区|花园|公寓|大厦|新村|村|苑|园|里|广场|家园|社区|大院|宿舍)\\s{0,2}\\d{1,4}\\s{0,2}(?:号楼|栋|幢|座|号)(?:\\s{0,2}\\d{1,3}\\s{0,2}单元)?(?:\\s{0,2}\\d{1,5}\\s{0,2}(?:室|号|房))?`,
+        'g',
+      ),
     },
     {
       type: 'ADDRESS',
@@ -318,12 +355,30 @@ function buildRules(lexicon: Lexicon): Rule[] {
       type: 'NAME',
       needs: ['han'],
       gate: gateOf(CHINESE_NAME_CUES, 'g'),
-      pattern: new RegExp(`((?:${CHINESE_NAME_CUES})\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
+      pattern: new RegExp(`((?:${CHINESE_NAME_CUES})\\s{0,2}[:：]?\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
       label: true,
       // "患者李明出现发热": a trailing character that starts the clinical text is not part of the name.
       measure: (value) => (value.length === 3 && NAME_STOP.includes(value.charAt(2)) ? 2 : value.length),
     },
     { type: 'NAME', needs: ['han'], gate: /先生|女士|小姐|同志/, pattern: new RegExp(`(?:${SURNAMES})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g') },
+    // A name in pinyin after a Chinese cue: 我叫 Li Wei, 患者：Zhang Xiaoming.
+    {
+      type: 'NAME',
+      needs: ['han', 'upper'],
+      gate: gateOf(CHINESE_NAME_CUES, 'g'),
+      pattern: new RegExp(`((?:${CHINESE_NAME_CUES})\\s{0,2}[:：]?\\s{0,2})[A-Z][a-z]{1,12}(?:[ \\t-]{1,2}[A-Z]?[a-z]{1,12}){0,2}`, 'g'),
+      label: true,
+      measure: nameLength,
+    },
+    // A case-report opening: 张伟，男，45岁 / 李娜 女 32岁.
+    {
+      type: 'NAME',
+      needs: ['han', 'digit'],
+      gate: /岁/,
+      pattern: new RegExp(`(?<![${HAN}])(?:${SURNAMES})[${HAN}]{1,2}(?=\\s{0,2}[，,、 ]\\s{0,2}[男女]性?\\s{0,2}[，,、 ]\\s{0,2}\\d{1,3}\\s{0,2}岁)`, 'g'),
+      // 高龄，男，80岁: a word for an age group, not a name
+      measure: (value) => ('龄年人性热'.includes(value.charAt(1)) ? 0 : value.length),
+    },
   ];
 }
 

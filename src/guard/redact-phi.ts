@@ -53,6 +53,52 @@ function hasAll(has: Record<Need, boolean>, needs: readonly Need[]): boolean {
   return true;
 }
 
+/**
+ * Full-width digits, letters and number punctuation (１３８１２３４５６７８, ＡＢ１２３, john＠example.com),
+ * the ideographic space and Unicode dashes: IME and PDF text is full of them, and the rules read ASCII.
+ */
+const WIDE = /[\u2010-\u2015\u2212\u3000\uFF03\uFF08\uFF09\uFF0B\uFF0D-\uFF19\uFF20-\uFF3A\uFF41-\uFF5A]/;
+const WIDE_ALL = new RegExp(WIDE.source, 'g');
+function toNarrow(character: string): string {
+  const code = character.charCodeAt(0);
+  if (code >= 0xff01) return String.fromCharCode(code - 0xfee0);
+  return code === 0x3000 ? ' ' : '-';
+}
+const PLACEHOLDERS = /\[[A-Z_]+\]/g;
+
+/**
+ * Runs `redact` on the text with full-width forms read as ASCII (one character for one, so lengths
+ * agree), then gives the characters the redaction kept their original form: each run of kept text is
+ * found again in the narrowed text, in order, and copied from the original. A run not found (it cannot
+ * be told apart) stays as the redaction returned it, so the output never holds more than the redaction
+ * of the narrowed text does.
+ */
+function redactNarrowed(text: string, redact: (narrowed: string) => string): string {
+  if (!WIDE.test(text)) return redact(text);
+  const narrowed = text.replace(WIDE_ALL, toNarrow);
+  const redacted = redact(narrowed);
+  if (redacted === narrowed) return text;
+  let out = '';
+  let from = 0;
+  let last = 0;
+  const keep = (run: string) => {
+    if (run === '') return;
+    const at = narrowed.indexOf(run, from);
+    if (at === -1) out += run;
+    else {
+      out += text.slice(at, at + run.length);
+      from = at + run.length;
+    }
+  };
+  for (const placeholder of redacted.matchAll(PLACEHOLDERS)) {
+    keep(redacted.slice(last, placeholder.index));
+    out += placeholder[0];
+    last = placeholder.index + placeholder[0].length;
+  }
+  keep(redacted.slice(last));
+  return out;
+}
+
 function redactSegment(text: string, counts: RedactPhiResult['counts'], values: RedactPhiResult['values'], prescan: boolean): string {
   if (text === '') return text;
   const has = charactersOf(text);
@@ -119,7 +165,8 @@ export function redactPhiDetailed(text: string, options: RedactPhiOptions = {}):
   const counts: RedactPhiResult['counts'] = {};
   const values: RedactPhiResult['values'] = [];
   const pieces = splitForRedaction(text);
-  const redacted = pieces.length === 1 ? redactSegment(text, counts, values, prescan) : pieces.map((piece) => redactSegment(piece, counts, values, prescan)).join('');
+  const redactPiece = (piece: string) => redactNarrowed(piece, (narrowed) => redactSegment(narrowed, counts, values, prescan));
+  const redacted = pieces.length === 1 ? redactPiece(text) : pieces.map(redactPiece).join('');
   if (short && values.length === 0 && redacted === text) {
     if (cleanTexts.size >= CLEAN_TEXTS_MAX) cleanTexts.clear();
     cleanTexts.add(text);
@@ -182,10 +229,12 @@ export function createPhiRedactor(options: PhiRedactorOptions = {}): (text: stri
     const matcher = pattern;
     return splitForRedaction(result.text)
       .map((piece) =>
-        piece.replace(matcher, (...args: unknown[]) => {
-          const index = args.slice(1, 1 + types.length).findIndex((group) => group !== undefined);
-          return `[${types[index]?.type ?? 'NAME'}]`;
-        }),
+        redactNarrowed(piece, (narrowed) =>
+          narrowed.replace(matcher, (...args: unknown[]) => {
+            const index = args.slice(1, 1 + types.length).findIndex((group) => group !== undefined);
+            return `[${types[index]?.type ?? 'NAME'}]`;
+          }),
+        ),
       )
       .join('');
   };

@@ -5,8 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TokenUsage } from '../../src/core/chat.js';
+import { redactPhi } from '../../src/guard/redact-phi.js';
+import { createAuditWorker } from '../../src/serve/create-audit-worker.js';
 import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
 import { parseChatRequest } from '../../src/serve/parse-chat-request.js';
 import { createScriptedBackend } from './scripted-backend.js';
@@ -162,4 +167,27 @@ test("request validation does not walk a body's unknown keys (a 1 MB body of ~90
   assert.equal(parsed.settings.chatTemplateKwargs?.enable_thinking, false);
   assert.equal(parsed.settings.responseFormat?.type, 'json_schema');
   assert.throws(() => parseChatRequest({ model: 'safemed-r1', messages: [{ role: 'user', content: 'x' }], chat_template_kwargs: [1] }), /chat_template_kwargs: expected a JSON object/);
+});
+
+test("1.8 MB (UTF-8) of '市…路1号' (an address pattern's nested groups backtracked exponentially) no longer holds the audit worker, and with it every answer", { timeout: 30_000 }, async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const audit = await createAuditWorker({ path: join(folder, 'audit.db'), redact: true });
+  t.after(() => audit.close());
+  const { url } = await start(t, { audit, bodyLimitBytes: 2 * 1024 * 1024 });
+  const evil = `${'市'.repeat(200)}路1号`.repeat(3000);
+  const post = async (content: string) => {
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content }] }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  // Before: the first request's record took minutes to redact and the second answer waited behind it.
+  assert.deepEqual(await Promise.all([post(evil), post('What is the usual paracetamol dose?')]), [200, 200]);
+  // The address rules still work on ordinary addresses.
+  assert.equal(redactPhi('住址：北京市朝阳区建国路1号'), '住址：[ADDRESS]');
+  assert.equal(redactPhi('我住在北京市朝阳区建国路88号院3号楼'), '[ADDRESS]');
 });
