@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 export interface SseWriter {
-  /** Sends (or briefly holds) one SSE event; returns a promise only when the client is not keeping up. */
+  /**
+   * Sends (or briefly holds) one SSE event; returns a promise only when the client is not keeping up.
+   * The promise settles when the client drained or the call was aborted (check the signal after it).
+   */
   write(text: string): Promise<unknown> | undefined;
   /** Ends the response with what is held plus `tail`. */
   end(tail: string): void;
@@ -25,12 +28,18 @@ export function createSseWriter(response: ServerResponse, signal: AbortSignal, c
 
   const push = (text: string) => {
     lastWrite = now();
-    if (!response.write(text) && !response.writableEnded && !response.destroyed) {
-      blocked = once(response, 'drain', { signal }).finally(() => {
-        blocked = undefined;
-        if (held !== '') timer ??= setTimeout(flush, 0);
-      });
+    // Once the call is aborted nobody waits for a drain: the response is about to end or be destroyed.
+    // (events.once throws at once on an aborted signal, and a flush timer firing while the handler
+    // awaits the audit record made that an uncaught exception that took the server down.)
+    if (!response.write(text) && !response.writableEnded && !response.destroyed && !signal.aborted) {
+      // Settles on drain or abort, never rejects: a flush timer's wait has no one to catch a rejection,
+      // and the stream loop checks the signal itself after waiting.
+      blocked = once(response, 'drain', { signal }).then(settle, settle);
     }
+  };
+  const settle = () => {
+    blocked = undefined;
+    if (held !== '' && !signal.aborted) timer ??= setTimeout(flush, 0);
   };
   const flush = () => {
     timer = undefined;

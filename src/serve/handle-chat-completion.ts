@@ -352,7 +352,10 @@ async function streamCompletion(
       if (line !== undefined) {
         const pending = writer.write(role + line);
         role = '';
-        if (pending) await pending;
+        if (pending) {
+          await pending;
+          if (signal.aborted) throw signal.reason;
+        }
       }
     }
     if (signal.aborted) throw signal.reason;

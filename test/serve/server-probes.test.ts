@@ -191,3 +191,46 @@ test("1.8 MB (UTF-8) of '市…路1号' (an address pattern's nested groups back
   assert.equal(redactPhi('住址：北京市朝阳区建国路1号'), '住址：[ADDRESS]');
   assert.equal(redactPhi('我住在北京市朝阳区建国路88号院3号楼'), '[ADDRESS]');
 });
+
+test('an answer over --max-answer-size while the client reads slowly ends the stream with an error event, and the server stays up', { timeout: 30_000 }, async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const audit = await createAuditWorker({ path: join(folder, 'audit.db'), redact: true });
+  t.after(() => audit.close());
+  const backend = createScriptedBackend(() => ({ text: 'x' }));
+  let started!: () => void;
+  const streaming = new Promise<void>((resolve) => { started = resolve; });
+  backend.stream = async function* (request) {
+    started();
+    for (let index = 0; index < 200; index += 1) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      yield { type: 'text-delta', text: 'a'.repeat(64 * 1024) };
+      await new Promise<void>((resolve) => { setImmediate(resolve); });
+    }
+    yield { type: 'finish', finishReason: 'stop' };
+  };
+  const { url, port } = await start(t, { backend, audit, maxAnswerChars: 1024 * 1024 });
+  const body = chat({ stream: true });
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  // Send the request, then read nothing until the server has ended the response (its writes back up).
+  socket.pause();
+  socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  await streaming;
+  // Polled (the server ends the response while this client reads nothing); bounded by the test timeout.
+  while (!/status="502"/.test(await (await fetch(`${url}/metrics`)).text())) await new Promise<void>((resolve) => { setTimeout(resolve, 20); });
+  let text = '';
+  await new Promise<void>((resolve) => {
+    socket.setEncoding('utf8').on('data', (part: string) => {
+      text += part;
+      if (text.includes('data: [DONE]')) resolve();
+    });
+    socket.on('end', () => { resolve(); });
+    socket.resume();
+  });
+  socket.destroy();
+  assert.match(text, /^HTTP\/1.1 200 /);
+  assert.match(text, /data: \{"error":\{[^\n]*"code":"answer_too_large"[^\n]*\}\}\n\n(?:0\r\n\r\n)?data: \[DONE\]\n\n|"code":"answer_too_large"[\s\S]*data: \[DONE\]/);
+  // Still serving.
+  assert.equal((await fetch(`${url}/health`)).status, 200);
+});
