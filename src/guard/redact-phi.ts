@@ -75,7 +75,14 @@ const PLACEHOLDERS = /\[[A-Z_]+\]/g;
  */
 function redactNarrowed(text: string, redact: (narrowed: string) => string): string {
   if (!WIDE.test(text)) return redact(text);
-  const narrowed = text.replace(WIDE_ALL, toNarrow);
+  return redactThroughView(text, text.replace(WIDE_ALL, toNarrow), redact);
+}
+
+/**
+ * Redacts `narrowed`, a view of `text` with the same length whose characters stand one for one for the
+ * text's, and returns the text with what the redaction replaced in the view replaced in the text.
+ */
+function redactThroughView(text: string, narrowed: string, redact: (view: string) => string): string {
   const redacted = redact(narrowed);
   if (redacted === narrowed) return text;
   let out = '';
@@ -172,6 +179,18 @@ export function redactPhiDetailed(text: string, options: RedactPhiOptions = {}):
     cleanTexts.add(text);
   }
   return { text: redacted, counts, values };
+}
+
+/**
+ * Redacts a client-chosen identifier (an `x-request-id` such as `robert.brown-1963-07-22`): its words
+ * are joined by `.`, `_`, `:` or `-` and often written in lower case, which the rules for prose do not read
+ * as a name or a labelled value. They are read as capitalised words separated by spaces; what is
+ * redacted in that reading is redacted in the identifier, the rest is kept as sent.
+ */
+export function redactIdentifier(id: string): string {
+  const view = id.replace(/[._:]|(?<=\p{L})-(?=\p{L})/gu, ' ').replace(/(?<![\p{L}])\p{Ll}/gu, (letter) => letter.toUpperCase());
+  if (view.length !== id.length) return redactPhi(id);
+  return redactThroughView(id, view, redactPhi);
 }
 
 /** Redacts PHI from a text (stateless): logs, the LLM guard's reasons, the upstream copy. */

@@ -8,7 +8,7 @@ import type { Backend } from '../core/backend.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../core/defaults.js';
 import { createIdSource, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { redactPhi } from '../guard/redact-phi.js';
+import { redactIdentifier, redactPhi } from '../guard/redact-phi.js';
 import { clientError, toErrorResponse } from './error-response.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
 import { DEFAULT_MAX_JSON_DEPTH, isJsonContentType } from './read-json-body.js';
@@ -265,7 +265,8 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     const started = performance.now();
     const requestId = ids.requestId();
     const offeredId = request.headers['x-request-id'];
-    const clientRequestId = typeof offeredId === 'string' && CLIENT_REQUEST_ID_PATTERN.test(offeredId) ? offeredId : null;
+    // Redacted once here, for the log line and the audit record: `robert.brown-1963-07-22` is an id too.
+    const clientRequestId = typeof offeredId === 'string' && CLIENT_REQUEST_ID_PATTERN.test(offeredId) ? redactIdentifier(offeredId) : null;
     response.setHeader('x-request-id', requestId);
     if (closing) response.setHeader('connection', 'close');
     const url = request.url ?? '/';
@@ -308,7 +309,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     if (outcome.status >= 500) logger.error('request failed', { requestId, route: routeLabel, status: outcome.status, cause: redactPhi((outcome.cause ?? 'unknown').slice(0, 1000)) });
     logger.info('request', {
       requestId,
-      ...(clientRequestId === null ? {} : { clientRequestId: redactPhi(clientRequestId) }),
+      ...(clientRequestId === null ? {} : { clientRequestId }),
       method: request.method,
       route: routeLabel,
       status: outcome.status,
