@@ -196,6 +196,15 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   let database: Database.Database;
   try {
     database = new Database(path);
+    // A trail that must exist (verify, export) is read, never made: an empty file or another SQLite
+    // database is not "0 records, chain intact", and nothing is written into it.
+    if (options.mustExist && database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_records'").get() === undefined) {
+      database.close();
+      throw new DataFormatError(`${path} is not a SafeMed audit database (it has no audit_records table); it was left as it is.`, {
+        file: path,
+        fix: 'Pass the --db that safemed serve writes (--audit-db, default .safemed/audit.db).',
+      });
+    }
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');
     database.exec(SCHEMA);
@@ -203,6 +212,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     const columns = database.prepare<[], { name: string }>('PRAGMA table_info(audit_records)').all();
     if (!columns.some((column) => column.name === 'client_request_id')) database.exec('ALTER TABLE audit_records ADD COLUMN client_request_id TEXT');
   } catch (error) {
+    if (error instanceof DataFormatError) throw error;
     throw new DataFormatError(`Cannot open the audit database ${path}: ${(error as Error).message}.`, {
       file: path,
       cause: error,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -140,6 +140,24 @@ test('a forged prev_hash is named', (t) => {
 
 test('mustExist refuses to create a database', () => {
   assert.throws(() => openAuditTrail({ path: join(tmpdir(), 'safemed-no-such-dir-xyz', 'a.db'), mustExist: true }), /No audit database/);
+});
+
+test('mustExist (verify, export) refuses an empty file or another SQLite database and leaves it unchanged', (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const empty = join(folder, 'empty.db');
+  writeFileSync(empty, '');
+  const other = join(folder, 'other.db');
+  const database = new Database(other);
+  database.exec('CREATE TABLE notes (text TEXT)');
+  database.close();
+  const before = readFileSync(other);
+  for (const path of [empty, other]) {
+    assert.throws(() => openAuditTrail({ path, mustExist: true }), /is not a SafeMed audit database/);
+  }
+  assert.equal(readFileSync(empty).length, 0);
+  assert.deepEqual(readFileSync(other), before);
+  assert.equal(existsSync(`${other}-wal`), false);
 });
 
 test('appendMany commits a batch in one transaction and keeps the chain', (t) => {
