@@ -333,6 +333,14 @@ function buildRules(lexicon: Lexicon): Rule[] {
       label: true,
       measure: nameLength,
     },
+    // After a cue that can only introduce a name, lower case too: "my name is zofia nowak".
+    {
+      type: 'NAME',
+      gate: /name|叫/i,
+      pattern: /((?<![\p{L}])(?:my\s+name\s+is|my\s+name's|(?:patient|full|first|last)\s+name\s{0,3}[:：=]|name\s{0,3}[:：=]|我叫)\s{0,3})\p{Ll}[\p{Ll}'’-]{1,30}(?:[ \t]{1,3}\p{Ll}[\p{Ll}'’-]{1,30}){0,2}/giu,
+      label: true,
+      measure: nameLength,
+    },
     // A known given name followed by a surname: "Robert Brown", unless an eponym ("Charles Bonnet syndrome").
     {
       type: 'NAME',
@@ -382,10 +390,15 @@ function buildRules(lexicon: Lexicon): Rule[] {
   ];
 }
 
+/** `Date of Birth`, `date-of-birth`, `DATE_OF_BIRTH` → `date_of_birth`. */
+export const columnKey = (cell: string) => cell.trim().replace(/^["']|["']$/g, '').toLowerCase().replace(/[\s-]+/g, '_');
+
 export interface PhiTables {
   drugs: Set<string>;
   notNames: Set<string>;
   rules: Rule[];
+  /** Column names whose values are PHI (the lexicon's keys, lower case, `_` for `-` and spaces), by type. */
+  columns: Map<string, PhiType>;
 }
 let tables: PhiTables | undefined;
 
@@ -397,6 +410,7 @@ export function phiTables(): PhiTables {
     drugs: new Set(lexicon.drugs.map((word) => word.toLowerCase())),
     notNames: new Set(lexicon.notNames.map((word) => word.toLowerCase())),
     rules: buildRules(lexicon),
+    columns: new Map((Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).flatMap(([type, keys]) => keys.map((key) => [columnKey(key), type] as const))),
   };
   return tables;
 }

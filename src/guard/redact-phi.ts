@@ -12,7 +12,7 @@
  * characters it needs and passes its gate (phi-redaction-rules.ts, with the patterns); the word lists
  * live in data/phi/lexicon.yaml.
  */
-import { anyCase, escapeRegExp, phiTables, type Need, type PhiType } from './phi-redaction-rules.js';
+import { anyCase, columnKey, escapeRegExp, phiTables, type Need, type PhiType } from './phi-redaction-rules.js';
 
 export type { PhiType } from './phi-redaction-rules.js';
 
@@ -106,6 +106,51 @@ function redactThroughView(text: string, narrowed: string, redact: (view: string
   return out;
 }
 
+const TABLE_SEPARATORS = [',', '\t', ';', '|'] as const;
+
+/**
+ * CSV, TSV and Markdown tables whose header row names a PHI column (`name,dob,phone`, `| Patient | MRN |`):
+ * the cells of those columns in the rows below (same number of cells) become placeholders. A name in
+ * such a table has no cue word, and an unknown name or a bare date would otherwise stay.
+ */
+function redactTables(text: string, counts: RedactPhiResult['counts'], values: RedactPhiResult['values']): string {
+  if (!text.includes('\n')) return text;
+  const { columns } = phiTables();
+  const lines = text.split('\n');
+  let changed = false;
+  for (let index = 0; index < lines.length - 1; index += 1) {
+    const header = lines[index] ?? '';
+    if (header.length > 2000) continue;
+    for (const separator of TABLE_SEPARATORS) {
+      if (!header.includes(separator)) continue;
+      const names = header.split(separator);
+      const types = names.map((cell) => columns.get(columnKey(cell)));
+      if (names.length < 2 || !types.some((type) => type !== undefined)) continue;
+      let row = index + 1;
+      for (; row < lines.length; row += 1) {
+        const line = lines[row] ?? '';
+        if (/^[\s|:+-]*$/.test(line) && line.includes('-')) continue; // a Markdown rule |---|---|
+        const cells = line.split(separator);
+        if (cells.length !== names.length) break;
+        for (const [column, type] of types.entries()) {
+          const cell = cells[column] ?? '';
+          const value = cell.trim().replace(/^["']|["']$/g, '').trim();
+          if (type === undefined || value === '' || PLACEHOLDER.test(value) || /^(?:null|none|unknown|n\/a)$/i.test(value)) continue;
+          if (type === 'NAME' && phiTables().drugs.has(value.toLowerCase())) continue;
+          counts[type] = (counts[type] ?? 0) + 1;
+          values.push({ type, value });
+          cells[column] = cell.replace(value, `[${type}]`);
+        }
+        lines[row] = cells.join(separator);
+        changed = true;
+      }
+      index = row - 1;
+      break;
+    }
+  }
+  return changed ? lines.join('\n') : text;
+}
+
 function redactSegment(text: string, counts: RedactPhiResult['counts'], values: RedactPhiResult['values'], prescan: boolean): string {
   if (text === '') return text;
   const has = charactersOf(text);
@@ -171,9 +216,10 @@ export function redactPhiDetailed(text: string, options: RedactPhiOptions = {}):
   if (short && cleanTexts.has(text)) return { text, counts: {}, values: [] };
   const counts: RedactPhiResult['counts'] = {};
   const values: RedactPhiResult['values'] = [];
-  const pieces = splitForRedaction(text);
+  // Tables first, over the whole text (a long CSV's rows would otherwise be cut off from its header).
+  const pieces = splitForRedaction(redactTables(text, counts, values));
   const redactPiece = (piece: string) => redactNarrowed(piece, (narrowed) => redactSegment(narrowed, counts, values, prescan));
-  const redacted = pieces.length === 1 ? redactPiece(text) : pieces.map(redactPiece).join('');
+  const redacted = pieces.length === 1 ? redactPiece(pieces[0] ?? text) : pieces.map(redactPiece).join('');
   if (short && values.length === 0 && redacted === text) {
     if (cleanTexts.size >= CLEAN_TEXTS_MAX) cleanTexts.clear();
     cleanTexts.add(text);
