@@ -258,7 +258,7 @@ async function riskiestWindow(
     if (message.role !== 'user' || message.content === boundedView[index]?.content) continue;
     for (const window of textWindows(message.content)) {
       await slicer.pause(signal);
-      const assessment = assessor.assessText(window.text);
+      const assessment = assessor.assessTextRefined ? await assessor.assessTextRefined(window.text, signal) : assessor.assessText(window.text);
       if (best === undefined || assessment.risk > best.assessment.risk) best = { assessment, message: index, start: window.start, end: window.start + window.text.length };
     }
   }

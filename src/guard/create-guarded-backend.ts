@@ -263,7 +263,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     wrapStream: ({ request, doStream }) => guarded(request, doStream, true),
     wrapGenerate: ({ request, doGenerate }) => collectGenerateResult(guarded(request, (inner) => fromGenerate(doGenerate, inner), false)),
     close: async () => {
-      await options.llmGuard?.close();
+      await Promise.all([options.llmGuard?.close(), options.assess?.close?.()]);
     },
   });
 }

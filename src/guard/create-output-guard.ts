@@ -49,10 +49,25 @@ export interface OutputGuard {
 
 type Channel = 'reasoning' | 'text';
 
-const BOUNDARY_CHARACTERS = new Set(['.', '!', '?', '。', '！', '？', '；', ';', '…', '\n']);
-const CLOSING_CHARACTERS = new Set(['"', "'", '”', '’', ')', ']', '）', '】', '」', '』']);
-const isDigit = (character: string | undefined): boolean => character !== undefined && character >= '0' && character <= '9';
-const isSpace = (character: string | undefined): boolean => character === ' ' || character === '\t' || character === '\r';
+/** Sentence-ending characters. Tested by character code: this runs on every character of every answer. */
+const BOUNDARY_CHARACTERS = '.!?。！？；;…\n';
+const CLOSING_CHARACTERS = '"\'”’)]）】」』';
+const codeSet = (characters: string): { ascii: Uint8Array; other: Set<number> } => {
+  const ascii = new Uint8Array(128);
+  const other = new Set<number>();
+  for (const character of characters) {
+    const code = character.charCodeAt(0);
+    if (code < 128) ascii[code] = 1;
+    else other.add(code);
+  }
+  return { ascii, other };
+};
+const BOUNDARY = codeSet(BOUNDARY_CHARACTERS);
+const BOUNDARY_OR_CLOSING = codeSet(BOUNDARY_CHARACTERS + CLOSING_CHARACTERS);
+/** `code` (NaN past the end: false) is in `set`. */
+const inSet = (set: { ascii: Uint8Array; other: Set<number> }, code: number): boolean => (code < 128 ? set.ascii[code] === 1 : set.other.has(code));
+const isDigitCode = (code: number): boolean => code >= 48 && code <= 57;
+const isSpaceCode = (code: number): boolean => code === 32 || code === 9 || code === 13;
 
 interface ChannelBuffer {
   /** Held-back text: `text.slice(start)` is not yet released. */
@@ -76,22 +91,22 @@ function findSegmentEnd(buffer: ChannelBuffer, limit: number, minimum: number): 
   const { text } = buffer;
   let index = buffer.scanned;
   while (index < limit) {
-    const character = text[index] as string;
-    if (!BOUNDARY_CHARACTERS.has(character)) {
+    const code = text.charCodeAt(index);
+    if (!inSet(BOUNDARY, code)) {
       index += 1;
       continue;
     }
     // "2.5 mg": a dot between digits is no boundary. At the very end we cannot know yet: wait.
-    if (character === '.' && isDigit(text[index - 1])) {
+    if (code === 46 && isDigitCode(text.charCodeAt(index - 1))) {
       if (index + 1 >= text.length) break;
-      if (isDigit(text[index + 1])) {
+      if (isDigitCode(text.charCodeAt(index + 1))) {
         index += 1;
         continue;
       }
     }
     let end = index + 1;
-    while (end < text.length && (BOUNDARY_CHARACTERS.has(text[end] as string) || CLOSING_CHARACTERS.has(text[end] as string))) end += 1;
-    while (end < text.length && isSpace(text[end])) end += 1;
+    while (end < text.length && inSet(BOUNDARY_OR_CLOSING, text.charCodeAt(end))) end += 1;
+    while (end < text.length && isSpaceCode(text.charCodeAt(end))) end += 1;
     if (end - buffer.start >= minimum) {
       buffer.scanned = end;
       return end;

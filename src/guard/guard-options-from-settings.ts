@@ -114,5 +114,6 @@ export async function guardOptionsFromSettings(settings: GuardSettings, options:
       }
     : undefined;
   const guard = llmGuard;
-  return { options: guardOptions, policy, close: async () => guard?.close() };
+  const assess = options.assess;
+  return { options: guardOptions, policy, close: async () => { await Promise.all([guard?.close(), assess?.close?.()]); } };
 }

@@ -24,6 +24,10 @@ export interface RiskAssessor {
    * classifier's sentence-encoder band. Injected assessors (tests, eval) are synchronous and need not.
    */
   assessConversationRefined?: ((messages: ChatMessage[], signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
+  /** assessText, asynchronously, when the assessor runs elsewhere (its own thread: create-assessor-worker.ts). */
+  assessTextRefined?: ((text: string, signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
+  /** Releases what the assessor holds (a thread). */
+  close?: (() => Promise<void>) | undefined;
 }
 
 /** The harm mechanism the classifier recognised (null until trained or when none applies). */

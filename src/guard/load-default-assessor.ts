@@ -21,9 +21,17 @@ export const defaultRiskAssessor: RiskAssessor = {
  */
 export function prepareDefaultAssessor(): void {
   loadCommittedModel();
+  prepareGuardLanguageTables();
+  startSentenceEncoder();
+}
+
+/**
+ * The traditional-Chinese converters the guard's own thread needs whatever thread classifies (emergency
+ * phrases are matched in simplified characters; replies are converted to traditional ones).
+ */
+export function prepareGuardLanguageTables(): void {
   prepareChineseSimplifier();
   prepareTraditionalReplies().catch(() => undefined);
-  startSentenceEncoder();
 }
 
 export function loadDefaultAssessor(): Promise<RiskAssessor> {

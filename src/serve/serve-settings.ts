@@ -41,6 +41,7 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'auditRedact', flag: '--no-audit-redact', env: 'SAFEMED_AUDIT_REDACT' },
   { key: 'auditThread', flag: '--audit-thread', env: 'SAFEMED_AUDIT_THREAD' },
   { key: 'auditDurability', flag: '--audit-durability', env: 'SAFEMED_AUDIT_DURABILITY' },
+  { key: 'guardThread', flag: '--guard-thread', env: 'SAFEMED_GUARD_THREAD' },
   { key: 'logLevel', flag: '--log-level', env: 'SAFEMED_LOG_LEVEL' },
   { key: 'console', flag: '--console', env: 'SAFEMED_CONSOLE' },
   { key: 'consoleRuns', flag: '--console-runs', env: 'SAFEMED_CONSOLE_RUNS' },
@@ -104,6 +105,12 @@ export const serveSettingsSchema = z.object({
    * of the server; a power loss or OS crash can lose the last second of records, fsynced once a second).
    */
   auditDurability: z.enum(['full', 'normal'], { error: 'must be full or normal' }).default('full'),
+  /**
+   * Where the guard's classifier runs: `worker` (default; its own thread, beside the event loop: another
+   * core does the classifying when there is one) or `main` (the server's thread: no hand-off per request).
+   * Same verdicts either way.
+   */
+  guardThread: z.enum(['worker', 'main'], { error: 'must be worker or main' }).default('worker'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** The web console under /console: on, off, or auto (default: on only when listening on loopback). */
   console: z

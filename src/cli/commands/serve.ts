@@ -42,6 +42,7 @@ export function registerServeCommand(program: Command): void {
     .option('--no-audit', 'do not write the audit trail')
     .option('--no-audit-redact', 'write texts to the audit trail without PHI redaction')
     .option('--audit-thread <worker|main>', 'where redaction, hashing and the fsync run (default worker)')
+    .option('--guard-thread <worker|main>', 'where the guard\'s classifier runs (default worker: its own thread)')
     .option('--audit-durability <full|normal>', 'full (default): a response ends once its record is fsynced; normal: once it is written (survives kill -9, not a power loss)')
     .option('--log-level <level>', 'debug, info (default), warn or error')
     .option('--guard <on|off>', 'the SafeMed input/output guard (default on)')

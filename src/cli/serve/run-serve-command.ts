@@ -50,8 +50,11 @@ export async function buildServeBackend(settings: ServeSettings, logger: Logger)
 
 async function runServe(settings: ServeSettings): Promise<void> {
   const logger = createLogger({ level: settings.logLevel });
+  // The classifier runs in its own thread unless --guard-thread main (create-assessor-worker.ts).
+  const assess = settings.guard && settings.guardThread === 'worker' ? (await import('../../guard/create-assessor-worker.js')).createAssessorWorker() : undefined;
   const guard = await createGuardFromSettings(settings, {
     logger,
+    ...(assess ? { assess } : {}),
     ...(settings.systemPrompt !== undefined ? { baseSystemPrompt: settings.systemPrompt ?? '' } : {}),
   });
   const backend = guard.wrap(await buildServeBackend(settings, logger).catch(async (error: unknown) => {

@@ -1,0 +1,120 @@
+/**
+ * The guard's classifier in its own thread, as a RiskAssessor: `safemed serve` posts each request's
+ * conversation to it and awaits the assessment, so the classifier's CPU (tens of microseconds a request,
+ * more for long texts) runs beside the event loop instead of on it, on another core when there is one.
+ * The same committed model and code run in the thread, so the assessments are the ones the server's own
+ * thread would make. Requests and replies travel in batches (one postMessage per event-loop turn).
+ *
+ * If the thread dies, the waiting assessments reject (the guard's fail mode applies and the error is
+ * logged) and the next one starts a new thread. The synchronous methods (not used by the guard's input
+ * check) run in the calling thread, loading the model there on first use.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ChatMessage } from '../core/chat.js';
+import { assessConversation, assessText } from './assess-risk.js';
+import type { AssessorWorkerReply, AssessorWorkerRequest } from './assessor-worker.js';
+import type { RiskAssessment, RiskAssessor } from './guard-types.js';
+import { prepareGuardLanguageTables } from './load-default-assessor.js';
+
+export interface AssessorWorker extends RiskAssessor {
+  assessConversationRefined(messages: ChatMessage[], signal?: AbortSignal): Promise<RiskAssessment>;
+  assessTextRefined(text: string, signal?: AbortSignal): Promise<RiskAssessment>;
+  /** Stops the thread; later assessments start a new one. */
+  close(): Promise<void>;
+}
+
+/** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
+function startThread(): Worker {
+  const source = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./assessor-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
+  if (!source) return new Worker(new URL(entry));
+  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+interface Waiting {
+  resolve: (assessment: RiskAssessment) => void;
+  reject: (error: Error) => void;
+}
+
+export function createAssessorWorker(): AssessorWorker {
+  prepareGuardLanguageTables();
+  let worker: Worker | undefined;
+  const waiting = new Map<number, Waiting>();
+  let nextId = 1;
+  let queued: AssessorWorkerRequest[] = [];
+  let flushing = false;
+
+  const failAll = (error: Error) => {
+    for (const item of waiting.values()) item.reject(error);
+    waiting.clear();
+  };
+  const thread = (): Worker => {
+    if (worker) return worker;
+    const started = startThread();
+    started.on('message', (replies: AssessorWorkerReply[]) => {
+      for (const reply of replies) {
+        const item = waiting.get(reply.id);
+        if (item === undefined) continue;
+        waiting.delete(reply.id);
+        if ('assessment' in reply) item.resolve(reply.assessment);
+        else item.reject(new Error(reply.error));
+      }
+    });
+    started.on('error', (error) => {
+      if (worker === started) worker = undefined;
+      failAll(new Error(`the guard classifier's thread failed: ${error.message}`));
+    });
+    started.on('exit', (code) => {
+      if (worker !== started) return;
+      worker = undefined;
+      failAll(new Error(`the guard classifier's thread stopped (exit code ${String(code)})`));
+    });
+    // After the listeners: the thread must not keep the process alive (a CLI error exit, a stopped server).
+    started.unref();
+    worker = started;
+    return started;
+  };
+  const flush = () => {
+    flushing = false;
+    const batch = queued;
+    queued = [];
+    if (batch.length === 0) return;
+    try {
+      thread().postMessage(batch);
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const request of batch) {
+        waiting.get(request.id)?.reject(failure);
+        waiting.delete(request.id);
+      }
+    }
+  };
+  const ask = (request: AssessorWorkerRequest, signal: AbortSignal | undefined): Promise<RiskAssessment> => {
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      waiting.set(request.id, { resolve, reject });
+      queued.push(request);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
+      }
+    });
+  };
+
+  // The thread starts now, so the model is loaded before the first request.
+  thread();
+  return {
+    assessConversation,
+    assessText,
+    assessConversationRefined: (messages, signal) => ask({ id: nextId++, messages }, signal),
+    assessTextRefined: (text, signal) => ask({ id: nextId++, text }, signal),
+    async close() {
+      const running = worker;
+      worker = undefined;
+      queued = [];
+      failAll(new Error('the guard classifier\'s thread was closed'));
+      if (running) await running.terminate();
+    },
+  };
+}
