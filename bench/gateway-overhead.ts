@@ -12,7 +12,8 @@
  *
  * Rows 3-6 cross guard on/off with audit on/off; the last is the default configuration (audit durability
  * `full`: each response waits for its record's fsync). Row 7 is the default with `--audit-durability normal`
- * (each response waits for its record's write to the WAL, fsynced in the background once a second).
+ * (each response waits for its record's write to the WAL, fsynced in the background once a second); row 8
+ * the default with `--guard-thread main` (the guard's classifier in the server's thread, not its own).
  * The run prints the load average and the CPU steal time (a shared VM) before and after, and the
  * defaults' throughput as a share of the guard-off/audit-off row (before and after, with --before).
  *
@@ -240,6 +241,8 @@ async function main(): Promise<void> {
     children.push(defaults.child);
     const defaultsNormal = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-normal.db'), '--audit-durability', 'normal']), /listening on (\S+)/, root, log('defaults-normal'));
     children.push(defaultsNormal.child);
+    const defaultsMain = await startProcess(serveArgs(['--audit-db', join(folder, 'audit-main.db'), '--guard-thread', 'main']), /listening on (\S+)/, root, log('defaults-guard-main'));
+    children.push(defaultsMain.child);
     const beforeRows: Array<{ label: string; pid: number | undefined; url: string; headers: Record<string, string>; body: string }> = [];
     if (values.before) {
       const bare = await startProcess(serveArgs(['--guard', 'off', '--no-audit'], values.before), /listening on (\S+)/, values.before, log('before-bare'));
@@ -278,6 +281,7 @@ async function main(): Promise<void> {
       { label: 'safemed serve, guard on, audit off', pid: guardOn.child.pid, url: `${guardOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve defaults (guard on, audit on)', pid: defaults.child.pid, url: `${defaults.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve defaults + --audit-durability normal', pid: defaultsNormal.child.pid, url: `${defaultsNormal.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
+      { label: 'safemed serve defaults + --guard-thread main', pid: defaultsMain.child.pid, url: `${defaultsMain.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       ...beforeRows,
       ...(portkey
         ? [
