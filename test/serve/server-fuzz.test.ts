@@ -126,6 +126,9 @@ function createGenerator(random: () => number) {
         'hello world\r\n\r\n',
         'GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nbad header line\r\n\r\n',
         'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ntransfer-encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
+        // Expect: 100-continue that will not be read (no key, too large): the final error at once, no 100.
+        'POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: 100-continue\r\ncontent-type: application/json\r\ncontent-length: 10\r\n\r\n',
+        `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${KEY}\r\nexpect: 100-continue\r\ncontent-type: application/json\r\ncontent-length: 99999999\r\n\r\n`,
       ]),
     }),
   };
