@@ -57,12 +57,15 @@ function hasAll(has: Record<Need, boolean>, needs: readonly Need[]): boolean {
  * Full-width digits, letters and number punctuation (１３８１２３４５６７８, ＡＢ１２３, john＠example.com),
  * the ideographic space and Unicode dashes: IME and PDF text is full of them, and the rules read ASCII.
  */
-const WIDE = /[\u2010-\u2015\u2212\u3000\uFF03\uFF08\uFF09\uFF0B\uFF0D-\uFF19\uFF20-\uFF3A\uFF41-\uFF5A]/;
+const WIDE = /[\u00A0\u00AD\u2007\u200B-\u200D\u2010-\u2015\u202F\u2060\u2212\u3000\uFEFF\uFF03\uFF08\uFF09\uFF0B\uFF0D-\uFF19\uFF20-\uFF3A\uFF41-\uFF5A]/;
 const WIDE_ALL = new RegExp(WIDE.source, 'g');
+/** Zero-width and soft-hyphen characters: invisible, so `1\u200B3\u200B8…` reads as 138… to a person. */
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
 function toNarrow(character: string): string {
   const code = character.charCodeAt(0);
   if (code >= 0xff01) return String.fromCharCode(code - 0xfee0);
-  return code === 0x3000 ? ' ' : '-';
+  // no-break and figure spaces, the ideographic space; hyphens, dashes and the minus sign
+  return code === 0x3000 || code === 0x00a0 || code === 0x2007 || code === 0x202f ? ' ' : '-';
 }
 const PLACEHOLDERS = /\[[A-Z_]+\]/g;
 
@@ -75,14 +78,25 @@ const PLACEHOLDERS = /\[[A-Z_]+\]/g;
  */
 function redactNarrowed(text: string, redact: (narrowed: string) => string): string {
   if (!WIDE.test(text)) return redact(text);
-  return redactThroughView(text, text.replace(WIDE_ALL, toNarrow), redact);
+  if (!INVISIBLE.test(text)) return redactThroughView(text, text.replace(WIDE_ALL, toNarrow), redact);
+  // Invisible characters are left out of the view: `positions` maps each view character to the text's.
+  let view = '';
+  const positions: number[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text.charAt(index);
+    if (INVISIBLE.test(character)) continue;
+    view += WIDE.test(character) ? toNarrow(character) : character;
+    positions.push(index);
+  }
+  return redactThroughView(text, view, redact, positions);
 }
 
 /**
- * Redacts `narrowed`, a view of `text` with the same length whose characters stand one for one for the
- * text's, and returns the text with what the redaction replaced in the view replaced in the text.
+ * Redacts `narrowed`, a view of `text` whose characters stand one for one for the text's (at the same
+ * index, or at `positions[i]` when the view left characters out), and returns the text with what the
+ * redaction replaced in the view replaced in the text.
  */
-function redactThroughView(text: string, narrowed: string, redact: (view: string) => string): string {
+function redactThroughView(text: string, narrowed: string, redact: (view: string) => string, positions?: readonly number[]): string {
   const redacted = redact(narrowed);
   if (redacted === narrowed) return text;
   let out = '';
@@ -93,7 +107,7 @@ function redactThroughView(text: string, narrowed: string, redact: (view: string
     const at = narrowed.indexOf(run, from);
     if (at === -1) out += run;
     else {
-      out += text.slice(at, at + run.length);
+      out += positions ? text.slice(positions[at], (positions[at + run.length - 1] ?? text.length - 1) + 1) : text.slice(at, at + run.length);
       from = at + run.length;
     }
   };
