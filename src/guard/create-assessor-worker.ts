@@ -48,6 +48,7 @@ export function createAssessorWorker(): AssessorWorker {
   const failAll = (error: Error) => {
     for (const item of waiting.values()) item.reject(error);
     waiting.clear();
+    worker?.unref();
   };
   const thread = (): Worker => {
     if (worker) return worker;
@@ -60,9 +61,11 @@ export function createAssessorWorker(): AssessorWorker {
         if ('assessment' in reply) item.resolve(reply.assessment);
         else item.reject(new Error(reply.error));
       }
+      if (waiting.size === 0) started.unref();
     });
     started.on('error', (error) => {
-      if (worker === started) worker = undefined;
+      if (worker !== started) return;
+      worker = undefined;
       failAll(new Error(`the guard classifier's thread failed: ${error.message}`));
     });
     started.on('exit', (code) => {
@@ -70,8 +73,9 @@ export function createAssessorWorker(): AssessorWorker {
       worker = undefined;
       failAll(new Error(`the guard classifier's thread stopped (exit code ${String(code)})`));
     });
-    // After the listeners: the thread must not keep the process alive (a CLI error exit, a stopped server).
-    started.unref();
+    // After the listeners (they ref it): an idle thread must not keep the process alive (a CLI error exit,
+    // a stopped server); while assessments wait, it does (see ask).
+    if (waiting.size === 0) started.unref();
     worker = started;
     return started;
   };
@@ -93,6 +97,7 @@ export function createAssessorWorker(): AssessorWorker {
   const ask = (request: AssessorWorkerRequest, signal: AbortSignal | undefined): Promise<RiskAssessment> => {
     signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
+      if (waiting.size === 0) thread().ref();
       waiting.set(request.id, { resolve, reject });
       queued.push(request);
       if (!flushing) {

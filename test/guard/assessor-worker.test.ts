@@ -65,3 +65,11 @@ test('assessor thread: an aborted request is refused before it is posted', (t) =
   controller.abort(new Error('client went away'));
   assert.throws(() => worker.assessConversationRefined([{ role: 'user', content: 'hello' }], controller.signal), /client went away/);
 });
+
+test('assessor thread: a batch that cannot be posted rejects its assessments with the reason; the thread keeps serving', async (t) => {
+  const worker = createAssessorWorker();
+  t.after(() => worker.close());
+  const unclonable = [{ role: 'user', content: 'hello', extra: () => undefined }] as unknown as Parameters<typeof worker.assessConversationRefined>[0];
+  await assert.rejects(worker.assessConversationRefined(unclonable), /could not be cloned/);
+  assert.deepEqual(await worker.assessTextRefined('What is the usual adult dose of ibuprofen?'), assessText('What is the usual adult dose of ibuprofen?'));
+});
