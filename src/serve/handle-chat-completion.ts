@@ -332,21 +332,12 @@ async function streamCompletion(
     .stream({ messages: exchange.parsed.messages, settings: exchange.parsed.settings, signal, requestId: exchange.requestId })
     [Symbol.asyncIterator]();
   let finished = false;
-  // Parts that are already there (an upstream's burst of thousands of SSE events in one read) come
-  // through microtasks only: without a break, /health and every other client waited for the whole
-  // burst (100,000 one-character events: ~350 ms). Every 64 parts, after 8 ms, a macrotask turn.
-  let parts = 0;
-  let sliceStarted = performance.now();
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done) {
         finished = true;
         break;
-      }
-      if ((parts += 1) % 64 === 0 && performance.now() - sliceStarted > 8) {
-        await new Promise<void>((resolve) => { setImmediate(resolve); });
-        sliceStarted = performance.now();
       }
       const line = take(next.value);
       // Hold the status line until the backend produced something to send (or finished): a guard
