@@ -50,7 +50,7 @@ const lexiconFile = defineDataFile<Lexicon>({
 });
 
 
-export type Need = 'digit' | 'at' | 'han' | 'separator' | 'upper' | 'quote';
+export type Need = 'digit' | 'at' | 'han' | 'separator' | 'upper' | 'quote' | 'angle';
 
 export interface Rule {
   type: PhiType;
@@ -164,6 +164,7 @@ function elementRule(type: PhiType, keys: string[], measure: Rule['measure']): R
   const names = keys.map((key) => key.split(/[_ ]/).map(escapeRegExp).join('[_\\-]?')).join('|');
   return {
     type,
+    needs: ['angle'],
     gate: new RegExp(`<(?:${names})[\\s>]`, 'iu'),
     pattern: new RegExp(`(<(?:${names})(?:\\s[^<>]{0,80})?>\\s{0,3})([^<>\\n\\r]{1,160})(?=<\\/)`, 'giu'),
     label: true,
@@ -253,8 +254,8 @@ function buildRules(lexicon: Lexicon): Rule[] {
     // Card numbers in groups of four, and any run of 9 or more digits (account, card, phone, record
     // numbers): clinical text does not write numbers that long without separators, except round
     // quantities (1000000000 CFU), which are kept.
-    { type: 'ID_NUMBER', needs: ['digit'], pattern: /(?<![\d.,])\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,4})?(?![\d.,]\d)/g },
-    { type: 'ID_NUMBER', needs: ['digit'], pattern: /(?<![\d.,])\d{9,30}(?![\d]|[.,]\d)/g, measure: (value) => (value.endsWith('000000') ? 0 : value.length) },
+    { type: 'ID_NUMBER', needs: ['digit'], gate: /\d{4}[ -]\d{4}/, pattern: /(?<![\d.,])\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,4})?(?![\d.,]\d)/g },
+    { type: 'ID_NUMBER', needs: ['digit'], gate: /\d{9}/, pattern: /(?<![\d.,])\d{9,30}(?![\d]|[.,]\d)/g, measure: (value) => (value.endsWith('000000') ? 0 : value.length) },
     // Street addresses (English): "221B Baker Street", "1600 Pennsylvania Ave NW".
     {
       type: 'ADDRESS',
@@ -336,7 +337,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
     // After a cue that can only introduce a name, lower case too: "my name is zofia nowak".
     {
       type: 'NAME',
-      gate: /name|叫/i,
+      gate: /name(?:\s{0,3}[:：=]|\s+is|'s)|我叫/i,
       pattern: /((?<![\p{L}])(?:my\s+name\s+is|my\s+name's|(?:patient|full|first|last)\s+name\s{0,3}[:：=]|name\s{0,3}[:：=]|我叫)\s{0,3})\p{Ll}[\p{Ll}'’-]{1,30}(?:[ \t]{1,3}\p{Ll}[\p{Ll}'’-]{1,30}){0,2}/giu,
       label: true,
       measure: nameLength,

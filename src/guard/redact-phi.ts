@@ -37,6 +37,7 @@ const NEEDS: Record<Need, RegExp> = {
   separator: /[:=：]/,
   upper: /\p{Lu}/u,
   quote: /["']/,
+  angle: /</,
 };
 
 /**
@@ -45,7 +46,15 @@ const NEEDS: Record<Need, RegExp> = {
  * digit, '@', Han character, separator or quote, and no word a rule needing upper case could match.
  */
 function charactersOf(text: string): Record<Need, boolean> {
-  return { digit: NEEDS.digit.test(text), at: NEEDS.at.test(text), han: NEEDS.han.test(text), separator: NEEDS.separator.test(text), upper: NEEDS.upper.test(text), quote: NEEDS.quote.test(text) };
+  return {
+    digit: NEEDS.digit.test(text),
+    at: NEEDS.at.test(text),
+    han: NEEDS.han.test(text),
+    separator: NEEDS.separator.test(text),
+    upper: NEEDS.upper.test(text),
+    quote: NEEDS.quote.test(text),
+    angle: text.includes('<'),
+  };
 }
 
 function hasAll(has: Record<Need, boolean>, needs: readonly Need[]): boolean {
