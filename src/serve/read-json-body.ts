@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { clientError } from './error-response.js';
+import { clientError, echo } from './error-response.js';
 
 export interface ReadJsonBodyOptions {
   limitBytes: number;
@@ -99,12 +99,19 @@ export async function readJsonBody(request: IncomingMessage, options: ReadJsonBo
     request.resume();
     throw clientError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
   }
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    request.resume();
+    throw clientError(415, 'unsupported_content_encoding', `Request bodies must not be compressed (Content-Encoding ${echo(encoding, 32)}); send plain JSON.`);
+  }
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > options.limitBytes) {
     request.resume();
     throw tooLarge(options.limitBytes);
   }
-  const text = (await readBytes(request, options.limitBytes, options.timeoutMs)).toString('utf8');
+  let text = (await readBytes(request, options.limitBytes, options.timeoutMs)).toString('utf8');
+  // A byte order mark (Windows editors, PowerShell) is not part of the JSON (RFC 8259 lets parsers skip it).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw clientError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
   if (jsonDeeperThan(text, options.maxDepth)) {
     throw clientError(400, 'json_too_deep', `The JSON body nests objects or arrays more than ${options.maxDepth} levels deep.`);

@@ -234,3 +234,20 @@ test('an answer over --max-answer-size while the client reads slowly ends the st
   // Still serving.
   assert.equal((await fetch(`${url}/health`)).status, 200);
 });
+
+test('a compressed request body is a 415 that says so (it was "Malformed JSON"), and a UTF-8 byte order mark is accepted', async (t) => {
+  const { url } = await start(t);
+  const { gzipSync } = await import('node:zlib');
+  const gzipped = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: gzipSync(chat()),
+  });
+  assert.equal(gzipped.status, 415);
+  assert.equal(((await gzipped.json()) as { error: { code: string } }).error.code, 'unsupported_content_encoding');
+  const identity = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, body: chat() });
+  assert.equal(identity.status, 200);
+  await identity.arrayBuffer();
+  const bom = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `\ufeff${chat()}` });
+  assert.equal(bom.status, 200, await bom.text());
+});
