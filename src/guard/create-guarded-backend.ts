@@ -24,6 +24,7 @@ import { composeAuditSummary, composeDisclaimer, composeRefusal, findMechanism }
 import { createOutputGuard, type OutputGuardState } from './create-output-guard.js';
 import type { GuardOptions, GuardVerdict, RiskAssessor } from './guard-types.js';
 import { loadDefaultAssessor, prepareDefaultAssessor } from './load-default-assessor.js';
+import { createTimeSlicer } from './long-text.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
 
 /** Puts the steering instruction into the (single, leading) system message. */
@@ -60,6 +61,9 @@ function linkedController(parent: AbortSignal | undefined): { controller: AbortC
 
 /** Deltas longer than this are checked in slices, yielding to the event loop between them. */
 const SLICE_CHARS = 8192;
+/** The stream loop reads the clock every this many parts, and yields once a slice has run this long. */
+const PARTS_PER_CLOCK_READ = 64;
+const SLICE_MS = 8;
 
 const ZERO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
@@ -208,8 +212,14 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
         yield part;
       }
     }
+    // An upstream burst (thousands of parts in one read) arrives in microtasks: every PARTS_PER_CLOCK_READ
+    // parts, once a slice of SLICE_MS has run, the event loop gets a turn (other requests, /health).
+    const slicer = createTimeSlicer(SLICE_MS);
+    let parts = 0;
     try {
       for await (const part of source(signal === undefined ? { ...request, messages } : { ...request, messages, signal })) {
+        parts += 1;
+        if (parts % PARTS_PER_CLOCK_READ === 0) await slicer.pause(signal);
         if (part.type === 'reasoning-delta' || part.type === 'text-delta') {
           if (!outputGuard) {
             yield* emit([part]);

@@ -280,3 +280,26 @@ test('the caller\'s abort reaches the upstream call with its reason, and the gua
   later.abort(new Error('after the end'));
   assert.equal(finished.requests[0]?.signal?.aborted, false, 'a finished exchange no longer follows the caller\'s signal');
 });
+
+test('an upstream burst of many small parts gives the event loop turns while the guard checks it (no stall for other requests)', async () => {
+  // 60,000 one-character deltas that arrive together: without time slicing the guard's loop runs them all in microtasks.
+  const backend = fakeBackend({ text: Array.from({ length: 60_000 }, (_, index) => (index % 80 === 79 ? '.' : 'a')) });
+  const guarded = createGuardedBackend(backend, { assess: fixedAssessor({ risk: 0.02 }) });
+  let consumed = 0;
+  let consumedWhenTheLoopTurned: number | undefined;
+  let turn: Promise<void> | undefined;
+  for await (const part of guarded.stream({ messages: [{ role: 'user', content: 'hello' }], settings: {} })) {
+    if (part.type !== 'text-delta') continue;
+    consumed += 1;
+    // Once the answer flows, another request's callback waits for the event loop's next turn.
+    turn ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        consumedWhenTheLoopTurned = consumed;
+        resolve();
+      });
+    });
+  }
+  await turn;
+  assert.ok(consumed > 700, `the answer came through (${String(consumed)} segments)`);
+  assert.ok(consumedWhenTheLoopTurned !== undefined && consumedWhenTheLoopTurned < consumed, `the event loop turned only after all ${String(consumed)} segments`);
+});
