@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenUsage } from '../../src/core/chat.js';
 import { redactPhi } from '../../src/guard/redact-phi.js';
+import { withRedactedUpstream } from '../../src/guard/with-redacted-upstream.js';
 import { createAuditWorker } from '../../src/serve/create-audit-worker.js';
 import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
 import { parseChatRequest } from '../../src/serve/parse-chat-request.js';
@@ -250,4 +251,23 @@ test('a compressed request body is a 415 that says so (it was "Malformed JSON"),
   await identity.arrayBuffer();
   const bom = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `\ufeff${chat()}` });
   assert.equal(bom.status, 200, await bom.text());
+});
+
+test('--redact-upstream reads a conversation with one redactor: a name given with context is removed where a later message uses it bare', async () => {
+  const backend = createScriptedBackend(() => ({ text: 'ok' }));
+  const redacted = withRedactedUpstream(backend);
+  await redacted.generate({
+    messages: [
+      { role: 'user', content: 'My name is Zofia Nowak.' },
+      { role: 'assistant', content: 'Hello, how can I help?' },
+      { role: 'user', content: 'Zofia has had a fever since Monday; Nowak family history of asthma.' },
+    ],
+    settings: {},
+  });
+  const sent = JSON.stringify(backend.requests[0]?.messages);
+  assert.doesNotMatch(sent, /Zofia|Nowak/, sent);
+  assert.match(sent, /fever since Monday/);
+  // Nothing carries over to the next request.
+  await redacted.generate({ messages: [{ role: 'user', content: 'Is Zofia a common name in Poland?' }], settings: {} });
+  assert.match(JSON.stringify(backend.requests[1]?.messages), /Zofia/);
 });
