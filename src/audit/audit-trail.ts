@@ -198,12 +198,16 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     database = new Database(path);
     // A trail that must exist (verify, export) is read, never made: an empty file or another SQLite
     // database is not "0 records, chain intact", and nothing is written into it.
-    if (options.mustExist && database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_records'").get() === undefined) {
+    const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
+    if (!tables.some((table) => table.name === 'audit_records') && (options.mustExist || tables.length > 0)) {
       database.close();
-      throw new DataFormatError(`${path} is not a SafeMed audit database (it has no audit_records table); it was left as it is.`, {
-        file: path,
-        fix: 'Pass the --db that safemed serve writes (--audit-db, default .safemed/audit.db).',
-      });
+      throw new DataFormatError(
+        `${path} is not a SafeMed audit database (${tables.length === 0 ? 'it is empty' : `it holds other tables: ${tables.slice(0, 5).map((table) => table.name).join(', ')}`}); it was left as it is.`,
+        {
+          file: path,
+          fix: options.mustExist ? 'Pass the --db that safemed serve writes (--audit-db, default .safemed/audit.db).' : 'Choose a new file (or an existing SafeMed audit database) for --audit-db.',
+        },
+      );
     }
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');

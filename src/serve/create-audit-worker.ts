@@ -53,7 +53,11 @@ export async function createAuditWorker(options: AuditWorkerOptions): Promise<Au
   const ready = new Promise<{ path: string; recovered: number }>((resolve, reject) => {
     worker.on('message', (reply: AuditWorkerReply) => {
       if (reply.type === 'ready') resolve(reply);
-      else if (reply.type === 'failed') reject(new DataFormatError(`Cannot open the audit database ${options.path}: ${reply.message}`, { file: options.path, fix: 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.' }));
+      else if (reply.type === 'failed') {
+        // The worker's message already names the file when openAuditTrail wrote it: not said twice.
+        const message = reply.message.includes(options.path) ? reply.message : `Cannot open the audit database ${options.path}: ${reply.message}`;
+        reject(new DataFormatError(message, { file: options.path, fix: 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.' }));
+      }
       else if (reply.type === 'done') {
         for (const result of reply.results) {
           const item = waiting.get(result.id);

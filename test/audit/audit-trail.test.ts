@@ -158,6 +158,12 @@ test('mustExist (verify, export) refuses an empty file or another SQLite databas
   assert.equal(readFileSync(empty).length, 0);
   assert.deepEqual(readFileSync(other), before);
   assert.equal(existsSync(`${other}-wal`), false);
+  // serve (no mustExist) will not write its trail into another application's database either,
+  assert.throws(() => openAuditTrail({ path: other }), /not a SafeMed audit database \(it holds other tables: notes\)/);
+  assert.deepEqual(readFileSync(other), before);
+  // but creates a new one in an empty file or a new path.
+  openAuditTrail({ path: empty }).close();
+  openAuditTrail({ path: join(folder, 'new.db') }).close();
 });
 
 test('appendMany commits a batch in one transaction and keeps the chain', (t) => {

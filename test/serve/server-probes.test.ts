@@ -271,3 +271,13 @@ test('--redact-upstream reads a conversation with one redactor: a name given wit
   await redacted.generate({ messages: [{ role: 'user', content: 'Is Zofia a common name in Poland?' }], settings: {} });
   assert.match(JSON.stringify(backend.requests[1]?.messages), /Zofia/);
 });
+
+test('an audit database that cannot be opened is named once in the error (it read "Cannot open the audit database X: Cannot open the audit database X: ...")', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const error = await createAuditWorker({ path: folder, redact: true }).then(
+    () => assert.fail('a folder opened as an audit database'),
+    (failure: unknown) => failure as Error,
+  );
+  assert.equal(error.message.split(folder).length - 1, 1, error.message);
+});
