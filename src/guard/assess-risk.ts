@@ -134,14 +134,9 @@ export function encoderText(messages: ChatMessage[]): string {
 export async function refineAssessment(assessment: RiskAssessment, messages: ChatMessage[], options: RefineOptions = {}): Promise<RiskAssessment> {
   const head = options.head ?? readDefaultHead();
   if (head === undefined) return assessment;
-  const riskBand = inEncoderBand(head, assessment.risk, assessment.language);
-  const inEmergency = inEmergencyBand(head, assessment.emergency, assessment.language);
-  if (!riskBand && !inEmergency) return assessment;
-  const text = encoderText(messages);
-  // A greeting or a one-word reply sits near the emergency head's prior, inside its band, and the
-  // encoder cannot judge two words either: the emergency band needs a message of three words or more.
-  const emergencyBand = inEmergency && wordCount(text) >= EMERGENCY_MIN_WORDS;
-  if (!riskBand && !emergencyBand) return assessment;
+  const bands = encoderBands(head, assessment, messages);
+  if (bands === undefined) return assessment;
+  const { riskBand, emergencyBand, text } = bands;
   options.signal?.throwIfAborted();
   let embedding: Float32Array | undefined;
   try {
@@ -163,6 +158,30 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
     return { ...refined, ...harm };
   }
   return refined;
+}
+
+/** Which of the encoder's bands a fast-path assessment is in, and the text the encoder would read; undefined when none. */
+function encoderBands(head: EncoderHead, assessment: RiskAssessment, messages: ChatMessage[]): { riskBand: boolean; emergencyBand: boolean; text: string } | undefined {
+  const riskBand = inEncoderBand(head, assessment.risk, assessment.language);
+  const inEmergency = inEmergencyBand(head, assessment.emergency, assessment.language);
+  if (!riskBand && !inEmergency) return undefined;
+  const text = encoderText(messages);
+  // A greeting or a one-word reply sits near the emergency head's prior, inside its band, and the
+  // encoder cannot judge two words either: the emergency band needs a message of three words or more.
+  const emergencyBand = inEmergency && wordCount(text) >= EMERGENCY_MIN_WORDS;
+  if (!riskBand && !emergencyBand) return undefined;
+  return { riskBand, emergencyBand, text };
+}
+
+/** Reads the committed sentence-encoder head now (small; not the encoder itself), for wouldRefine. */
+export function loadEncoderHeadNow(): void {
+  readDefaultHead();
+}
+
+/** Whether refineAssessment would ask the sentence encoder about this fast-path assessment (it returns it unchanged otherwise). */
+export function wouldRefine(assessment: RiskAssessment, messages: ChatMessage[]): boolean {
+  const head = readDefaultHead();
+  return head !== undefined && encoderBands(head, assessment, messages) !== undefined;
 }
 
 /** assessConversation, then the sentence-encoder head in the uncertain band (see refineAssessment). */

@@ -31,7 +31,7 @@ test('assessor thread: texts assessed in the thread equal the same assessments m
 });
 
 test('assessor thread: a conversation gets the fast-path assessment (or a refinement of it) and the input check the same verdict', async (t) => {
-  const worker = createAssessorWorker();
+  const worker = createAssessorWorker({ inlineWhenIdle: false });
   t.after(() => worker.close());
   const spec = loadSafetySpec();
   for (const text of sampleTexts(12)) {
@@ -61,15 +61,45 @@ test('assessor thread: closing rejects what waits with a clear error; the next a
 test('assessor thread: an aborted request is refused before it is posted', (t) => {
   const worker = createAssessorWorker();
   t.after(() => worker.close());
+  const threadOnly = createAssessorWorker({ inlineWhenIdle: false });
+  t.after(() => threadOnly.close());
   const controller = new AbortController();
   controller.abort(new Error('client went away'));
-  assert.throws(() => worker.assessConversationRefined([{ role: 'user', content: 'hello' }], controller.signal), /client went away/);
+  for (const assessor of [worker, threadOnly]) assert.throws(() => assessor.assessConversationRefined([{ role: 'user', content: 'hello' }], controller.signal), /client went away/);
 });
 
 test('assessor thread: a batch that cannot be posted rejects its assessments with the reason; the thread keeps serving', async (t) => {
-  const worker = createAssessorWorker();
+  const worker = createAssessorWorker({ inlineWhenIdle: false });
   t.after(() => worker.close());
   const unclonable = [{ role: 'user', content: 'hello', extra: () => undefined }] as unknown as Parameters<typeof worker.assessConversationRefined>[0];
   await assert.rejects(worker.assessConversationRefined(unclonable), /could not be cloned/);
   assert.deepEqual(await worker.assessTextRefined('What is the usual adult dose of ibuprofen?'), assessText('What is the usual adult dose of ibuprofen?'));
+});
+
+test('assessor thread: while the event loop is idle a request is assessed here; while one waits for the thread, or the loop is busy, it goes to the thread; same assessments', async (t) => {
+  const worker = createAssessorWorker();
+  t.after(() => worker.close());
+  const messages = [{ role: 'user' as const, content: 'What is the usual adult dose of ibuprofen?' }];
+  const expected = assessConversation(messages);
+  /** Whether the assessment settles within a few microtasks (here) or needs the thread's reply. */
+  const answeredHere = async (pending: Promise<unknown>): Promise<boolean> => {
+    let settled = false;
+    void pending.then(() => { settled = true; });
+    for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
+    return settled;
+  };
+  await worker.assessTextRefined('warm the thread up');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const idle = worker.assessConversationRefined(messages);
+  assert.equal(await answeredHere(idle), true, 'idle loop: assessed here');
+  const waiting = worker.assessTextRefined('an assessment waiting for the thread');
+  const behind = worker.assessConversationRefined(messages);
+  assert.equal(await answeredHere(behind), false, 'one waits for the thread: this one goes there too');
+  await waiting;
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const spinUntil = performance.now() + 80;
+  while (performance.now() < spinUntil) { /* the event loop is busy */ }
+  const busy = worker.assessConversationRefined(messages);
+  assert.equal(await answeredHere(busy), false, 'busy loop: assessed in the thread');
+  for (const assessment of await Promise.all([idle, behind, busy])) assert.deepEqual(assessment, expected);
 });
