@@ -250,8 +250,12 @@ export async function createOpenAICompatibleBackend(
           }
           throw failure;
         }
-        const choice = parsed.choices?.[0];
-        if (!choice) throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
+        // A body that is JSON but not a completion (null, a string, choices that are not an array of objects) is the upstream's fault: 502.
+        const body: unknown = parsed;
+        const choices: unknown = body !== null && typeof body === 'object' ? (body as { choices?: unknown }).choices : undefined;
+        const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+        if (first === null || typeof first !== 'object') throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
+        const choice = first as { message?: Record<string, unknown>; finish_reason?: unknown };
         const content = typeof choice.message?.content === 'string' ? choice.message.content : null;
         const split = normalizeChannels({ content, reasoning: reasoningOf(choice.message) });
         return {
@@ -308,6 +312,14 @@ export async function createOpenAICompatibleBackend(
               fix: 'Check that the base URL points at an OpenAI-compatible server.',
             });
           }
+          if ((chunk as unknown) === null || typeof chunk !== 'object') {
+            throw new BackendError(`Upstream ${baseUrl} sent a stream event that is not a JSON object: ${data.slice(0, 80)}`, {
+              url: baseUrl,
+              status: 502,
+              code: 'upstream_malformed',
+              fix: 'Check that the base URL points at an OpenAI-compatible server.',
+            });
+          }
           if (chunk.error) {
             throw new BackendError(`Upstream ${baseUrl} reported an error mid-stream: ${chunk.error.message ?? 'unknown'}`, {
               url: baseUrl,
@@ -317,7 +329,8 @@ export async function createOpenAICompatibleBackend(
           }
           const chunkUsage = toUsage(chunk.usage);
           if (chunkUsage) usage = chunkUsage;
-          for (const choice of chunk.choices ?? []) {
+          for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
+            if ((choice as unknown) === null || typeof choice !== 'object') continue;
             const delta: ChannelDelta = {
               reasoning: reasoningOf(choice.delta),
               content: typeof choice.delta?.content === 'string' ? choice.delta.content : null,
