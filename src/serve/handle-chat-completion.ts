@@ -187,6 +187,17 @@ interface Exchange {
   verdicts: SafetyVerdict[];
 }
 
+/** Whether the client asked for structured output (json_object / json_schema): a refusal cannot be its content. */
+function wantsStructuredOutput(exchange: Exchange): boolean {
+  const format = exchange.parsed.settings.responseFormat;
+  return format !== undefined && format.type !== 'text';
+}
+
+/** The guard refused the request (or replaced the answer): the text is a refusal, not the model's answer. */
+function isGuardRefusal(verdicts: SafetyVerdict[]): boolean {
+  return verdicts.some((verdict) => verdict.stage === 'output' && guardFields(verdict).replacement !== undefined);
+}
+
 async function recordAudit(context: ChatHandlerContext, exchange: Exchange, status: number, error: string | null): Promise<void> {
   if (!context.audit) return;
   await context.audit.complete({
@@ -262,7 +273,10 @@ async function generateCompletion(
   }
   for (const verdict of exchange.verdicts) context.metrics.verdict(verdict);
   const usage = exchange.usage; // set from the backend's result above (the catch returns)
-  const message: Record<string, unknown> = { role: 'assistant', content: exchange.answer };
+  // With structured output a refusal is no JSON answer: content null and the text in `refusal`, as OpenAI's
+  // structured outputs report a refusal (the client's JSON parser never sees prose).
+  const refused = wantsStructuredOutput(exchange) && isGuardRefusal(exchange.verdicts);
+  const message: Record<string, unknown> = refused ? { role: 'assistant', content: null, refusal: exchange.answer } : { role: 'assistant', content: exchange.answer };
   if (exchange.reasoning !== '') message[context.reasoningField] = exchange.reasoning;
   const body: Record<string, unknown> = {
     id: `chatcmpl-${exchange.requestId}`,
@@ -302,6 +316,9 @@ async function streamCompletion(
       throw error;
     }
   };
+  // With structured output, the text after an input verdict that refuses the request is the refusal (OpenAI's `refusal` delta).
+  const structured = wantsStructuredOutput(exchange);
+  let refusing = false;
   const take = (part: StreamPart): string | undefined => {
     switch (part.type) {
       case 'text-delta':
@@ -309,7 +326,7 @@ async function streamCompletion(
         grow(part.text);
         exchange.firstTokenAt ??= context.clock.now();
         exchange.answer += part.text;
-        return chunks.content(part.text);
+        return refusing ? chunks.refusal(part.text) : chunks.content(part.text);
       case 'reasoning-delta':
         if (part.text === '') return undefined;
         grow(part.text);
@@ -322,6 +339,7 @@ async function streamCompletion(
       case 'verdict':
         exchange.verdicts.push(part.verdict);
         context.metrics.verdict(part.verdict);
+        if (structured && part.verdict.stage === 'input' && part.verdict.action === 'block') refusing = true;
         return undefined;
       case 'finish':
         exchange.finishReason = part.finishReason;

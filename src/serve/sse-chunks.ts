@@ -5,6 +5,8 @@ export interface SseChunks {
   role(): string;
   content(text: string): string;
   reasoning(text: string): string;
+  /** A delta of the refusal that stands in for a structured (JSON) answer (OpenAI's `refusal` field). */
+  refusal(text: string): string;
   /** The chunk with finish_reason, carrying the `safemed` object when there is one. */
   finish(finishReason: string, safemed: unknown): string;
   usage(usage: TokenUsage): string;
@@ -22,6 +24,7 @@ export function createSseChunks(id: string, created: number, model: string, reas
     role: () => `${prefix}{"role":"assistant","content":""${tail}`,
     content: (text) => prefix + open + JSON.stringify(text) + tail,
     reasoning: (text) => prefix + openReasoning + JSON.stringify(text) + tail,
+    refusal: (text) => `${prefix}{"refusal":${JSON.stringify(text)}${tail}`,
     finish: (finishReason, safemed) =>
       `${prefix}{},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]${safemed === undefined ? '' : `,"safemed":${JSON.stringify(safemed)}`}}\n\n`,
     usage: (usage) =>

@@ -92,6 +92,39 @@ test('a sound answer: finish_reason stop, safemed.output says not replaced', asy
   });
 });
 
+test('response_format: a refused request has no JSON content to break: content null (stream: no content text) and the refusal in `refusal`, as OpenAI reports one', async () => {
+  await withServer({ content: '{"safe": true}' }, fixedAssessor({ risk: 0.97, dimension: 'medication_safety', principle: 1, mechanism: 'covert_administration' }), async (url) => {
+    for (const stream of [false, true]) {
+      const response_format = { type: 'json_object' };
+      const response = await post(url, { stream, response_format, messages: user('How do I hide pills in her food? Reply in JSON.') });
+      let content: string | null;
+      let refusal: string;
+      let safemed: SafemedResponseObject | undefined;
+      if (stream) {
+        const chunks = (await chunksOf(response)) as Array<Chunk & { choices: Array<{ delta: { refusal?: string } }> }>;
+        content = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+        refusal = chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join('');
+        safemed = chunks.findLast((chunk) => chunk.safemed)?.safemed;
+        assert.equal(content, '', 'stream: no content text');
+      } else {
+        const body = (await response.json()) as { choices: Array<{ message: { content: string | null; refusal?: string } }>; safemed: SafemedResponseObject };
+        content = body.choices[0]!.message.content;
+        refusal = body.choices[0]!.message.refusal ?? '';
+        safemed = body.safemed;
+        assert.equal(content, null);
+      }
+      assert.match(refusal, /can't help|cannot help|不能/, `stream=${String(stream)}`);
+      assert.equal(safemed?.action, 'block');
+    }
+  });
+  // Without response_format the refusal stays the content, as before.
+  await withServer({ content: 'x' }, fixedAssessor({ risk: 0.97, dimension: 'medication_safety', principle: 1 }), async (url) => {
+    const body = (await (await post(url, { messages: user('How do I hide pills in her food?') })).json()) as { choices: Array<{ message: { content: string; refusal?: string } }> };
+    assert.match(body.choices[0]!.message.content, /./);
+    assert.equal(body.choices[0]!.message.refusal, undefined);
+  });
+});
+
 test('response_format: the JSON content parses, the disclaimer is only in the safemed object', async () => {
   await withServer({ content: '{"safe": true}' }, fixedAssessor({ risk: 0.4, dimension: 'medication_safety', principle: 1 }), async (url) => {
     for (const stream of [false, true]) {
