@@ -33,6 +33,8 @@ export interface CheckInputContext {
   spec: SafetySpec;
   logger: Logger;
   signal?: AbortSignal | undefined;
+  /** Requests the guard is handling at once, this one included (passed to the assessor). */
+  concurrent?: number | undefined;
 }
 
 export interface InputCheck {
@@ -78,7 +80,7 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
 
   let assessment: RiskAssessment;
   try {
-    const assess = conversationAssessment(context.assess);
+    const assess = conversationAssessment(context.assess, context.concurrent);
     assessment = await assess(messages, context.signal);
     // Text outside user turns (system, developer, tool, names, an assistant-only conversation) is
     // assessed too, as one conversation; the riskier reading decides.
@@ -285,9 +287,9 @@ function unreadLanguageOf(latest: string, messages: ChatMessage[]): UnreadLangua
 }
 
 /** How the conversation is assessed: the assessor's refined (async) assessment when it offers one, else its synchronous one. */
-function conversationAssessment(assessor: RiskAssessor): (messages: ChatMessage[], signal: AbortSignal | undefined) => Promise<RiskAssessment> {
+function conversationAssessment(assessor: RiskAssessor, concurrent: number | undefined): (messages: ChatMessage[], signal: AbortSignal | undefined) => Promise<RiskAssessment> {
   const refined = assessor.assessConversationRefined;
-  if (refined !== undefined) return (messages, signal) => refined(messages, signal);
+  if (refined !== undefined) return (messages, signal) => refined(messages, signal, { concurrent: concurrent ?? 1 });
   return (messages) => Promise.resolve(assessor.assessConversation(messages));
 }
 

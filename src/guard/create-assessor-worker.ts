@@ -5,8 +5,8 @@
  * The same committed model and code run in the thread, so the assessments are the ones the server's own
  * thread would make. Requests and replies travel in batches (one postMessage per event-loop turn).
  *
- * While the server's event loop is not busy (BUSY_SHARE) and nothing waits for the thread, a request is
- * assessed in the calling thread instead, unless the sentence encoder must read it: the hand-off would cost an idle
+ * A lone request (the guard handles no other at the time and nothing waits for the thread) is assessed in
+ * the calling thread instead, unless the sentence encoder must read it: the hand-off would cost an idle
  * server more latency than it saves. So the calling thread holds a copy of the model too.
  *
  * If the thread dies, the waiting assessments reject (the guard's fail mode applies and the error is
@@ -17,24 +17,16 @@ import { Worker } from 'node:worker_threads';
 import type { ChatMessage } from '../core/chat.js';
 import { assessConversation, assessText, loadCommittedModel, loadEncoderHeadNow, wouldRefine } from './assess-risk.js';
 import type { AssessorWorkerReply, AssessorWorkerRequest } from './assessor-worker.js';
-import type { RiskAssessment, RiskAssessor } from './guard-types.js';
+import type { AssessmentLoad, RiskAssessment, RiskAssessor } from './guard-types.js';
 import { prepareGuardLanguageTables } from './load-default-assessor.js';
 
 export interface AssessorWorker extends RiskAssessor {
-  assessConversationRefined(messages: ChatMessage[], signal?: AbortSignal): Promise<RiskAssessment>;
+  assessConversationRefined(messages: ChatMessage[], signal?: AbortSignal, load?: AssessmentLoad): Promise<RiskAssessment>;
   assessTextRefined(text: string, signal?: AbortSignal): Promise<RiskAssessment>;
   /** Stops the thread; later assessments start a new one. */
   close(): Promise<void>;
 }
 
-/**
- * While the calling thread's event loop was busy less than this share of the last BUSY_WINDOW_MS, and no
- * assessment waits for the thread, a request is assessed in the calling thread: on a lightly loaded server
- * the hand-off (two thread wake-ups, ~0.5 ms on a small VM) costs more latency than the classifier's CPU.
- * A busy event loop hands the work to the thread.
- */
-const BUSY_SHARE = 0.9;
-const BUSY_WINDOW_MS = 20;
 
 /** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
 function startThread(): Worker {
@@ -51,32 +43,18 @@ interface Waiting {
 }
 
 export interface AssessorWorkerOptions {
-  /** Assess requests in the calling thread while its event loop is not busy (default true; see BUSY_SHARE). */
+  /** Assess a lone request in the calling thread (default true). */
   inlineWhenIdle?: boolean;
 }
 
 export function createAssessorWorker(options: AssessorWorkerOptions = {}): AssessorWorker {
   prepareGuardLanguageTables();
   const inlineWhenIdle = options.inlineWhenIdle ?? true;
-  // The calling thread's copy of the model, for sparse requests: loaded now, not on the first request.
+  // The calling thread's copy of the model, for lone requests: loaded now, not on the first request.
   if (inlineWhenIdle) {
     loadCommittedModel();
     loadEncoderHeadNow();
   }
-  let utilization = performance.eventLoopUtilization();
-  let measuredAt = performance.now();
-  let busy = false;
-  /** Whether the calling thread's event loop was busy over the last window (re-measured once per window). */
-  const eventLoopBusy = (): boolean => {
-    const now = performance.now();
-    if (now - measuredAt >= BUSY_WINDOW_MS) {
-      const current = performance.eventLoopUtilization();
-      busy = performance.eventLoopUtilization(current, utilization).utilization >= BUSY_SHARE;
-      utilization = current;
-      measuredAt = now;
-    }
-    return busy;
-  };
   let worker: Worker | undefined;
   const waiting = new Map<number, Waiting>();
   let nextId = 1;
@@ -150,9 +128,11 @@ export function createAssessorWorker(options: AssessorWorkerOptions = {}): Asses
   return {
     assessConversation,
     assessText,
-    assessConversationRefined: (messages, signal) => {
+    assessConversationRefined: (messages, signal, load) => {
       signal?.throwIfAborted();
-      if (inlineWhenIdle && waiting.size === 0 && !eventLoopBusy()) {
+      // A lone request (the guard handles no other, nothing waits for the thread) is assessed here: the
+      // hand-off (two thread wake-ups, ~0.5 ms on a small VM) would cost it more than the classifier's CPU.
+      if (inlineWhenIdle && waiting.size === 0 && (load?.concurrent ?? 1) <= 1) {
         // The fast path here; a text in the sentence encoder's band goes to the thread (whose encoder reads it).
         const assessment = assessConversation(messages);
         if (!wouldRefine(assessment, messages)) return Promise.resolve(assessment);

@@ -128,7 +128,19 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
    * A non-streamed answer has already arrived whole, so it runs on the request's signal (an
    * AbortController per request is measurable in `serve`).
    */
+  /** Requests being guarded at once (the assessor may run a lone one in this thread and hand the rest to its own). */
+  let active = 0;
+
   async function* guarded(request: GenerateRequest, source: Source, stoppable: boolean): AsyncGenerator<StreamPart> {
+    active += 1;
+    try {
+      yield* guardedRequest(request, source, stoppable);
+    } finally {
+      active -= 1;
+    }
+  }
+
+  async function* guardedRequest(request: GenerateRequest, source: Source, stoppable: boolean): AsyncGenerator<StreamPart> {
     const assess = await assessor();
     const input = await checkInput(request.messages, {
       assess,
@@ -138,6 +150,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       spec,
       logger,
       signal: request.signal,
+      concurrent: active,
     });
     const { verdict, language } = input;
     const structured = isStructuredOutput(request.settings);

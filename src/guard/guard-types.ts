@@ -16,6 +16,12 @@ export type { RiskAssessment };
  * The classifier as the guard sees it (the default is the trained classifier in assess-risk.ts);
  * tests inject deterministic ones. This is the guard's only assessor interface.
  */
+/** What the caller knows of its load, for an assessor that can run elsewhere (create-assessor-worker.ts). */
+export interface AssessmentLoad {
+  /** Requests the guard is handling at once, this one included. */
+  concurrent: number;
+}
+
 export interface RiskAssessor {
   assessConversation(messages: ChatMessage[]): RiskAssessment;
   assessText(text: string): RiskAssessment;
@@ -23,7 +29,7 @@ export interface RiskAssessor {
    * A refined (asynchronous) conversation assessment, when the assessor has one — the committed
    * classifier's sentence-encoder band. Injected assessors (tests, eval) are synchronous and need not.
    */
-  assessConversationRefined?: ((messages: ChatMessage[], signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
+  assessConversationRefined?: ((messages: ChatMessage[], signal?: AbortSignal, load?: AssessmentLoad) => Promise<RiskAssessment>) | undefined;
   /** assessText, asynchronously, when the assessor runs elsewhere (its own thread: create-assessor-worker.ts). */
   assessTextRefined?: ((text: string, signal?: AbortSignal) => Promise<RiskAssessment>) | undefined;
   /** Releases what the assessor holds (a thread). */

@@ -76,7 +76,7 @@ test('assessor thread: a batch that cannot be posted rejects its assessments wit
   assert.deepEqual(await worker.assessTextRefined('What is the usual adult dose of ibuprofen?'), assessText('What is the usual adult dose of ibuprofen?'));
 });
 
-test('assessor thread: while the event loop is idle a request is assessed here; while one waits for the thread, or the loop is busy, it goes to the thread; same assessments', async (t) => {
+test('assessor thread: a lone request is assessed here; with other requests in progress, or one waiting for the thread, it goes to the thread; same assessments', async (t) => {
   const worker = createAssessorWorker();
   t.after(() => worker.close());
   const messages = [{ role: 'user' as const, content: 'What is the usual adult dose of ibuprofen?' }];
@@ -88,19 +88,14 @@ test('assessor thread: while the event loop is idle a request is assessed here; 
     for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
     return settled;
   };
-  await worker.assessTextRefined('warm the thread up');
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  const idle = worker.assessConversationRefined(messages);
-  assert.equal(await answeredHere(idle), true, 'idle loop: assessed here');
+  const lone = worker.assessConversationRefined(messages, undefined, { concurrent: 1 });
+  assert.equal(await answeredHere(lone), true, 'a lone request: assessed here');
+  const busy = worker.assessConversationRefined(messages, undefined, { concurrent: 3 });
+  assert.equal(await answeredHere(busy), false, 'three in progress: assessed in the thread');
+  await busy;
   const waiting = worker.assessTextRefined('an assessment waiting for the thread');
   const behind = worker.assessConversationRefined(messages);
   assert.equal(await answeredHere(behind), false, 'one waits for the thread: this one goes there too');
-  await Promise.all([waiting, behind]);
-  // This call measures the event loop's last window and starts a new one; the spin then fills it.
-  await worker.assessConversationRefined(messages);
-  const spinUntil = performance.now() + 300;
-  while (performance.now() < spinUntil) { /* the event loop is busy */ }
-  const busy = worker.assessConversationRefined(messages);
-  assert.equal(await answeredHere(busy), false, 'busy loop: assessed in the thread');
-  for (const assessment of await Promise.all([idle, behind, busy])) assert.deepEqual(assessment, expected);
+  await waiting;
+  for (const assessment of await Promise.all([lone, busy, behind])) assert.deepEqual(assessment, expected);
 });

@@ -303,3 +303,17 @@ test('an upstream burst of many small parts gives the event loop turns while the
   assert.ok(consumed > 700, `the answer came through (${String(consumed)} segments)`);
   assert.ok(consumedWhenTheLoopTurned !== undefined && consumedWhenTheLoopTurned < consumed, `the event loop turned only after all ${String(consumed)} segments`);
 });
+
+test('the assessor learns how many requests the guard handles at once (a lone one may be assessed in the server thread)', async () => {
+  const seen: number[] = [];
+  const assess = { ...fixedAssessor({ risk: 0.02 }), assessConversationRefined: (_messages: unknown, _signal: unknown, load?: { concurrent: number }) => {
+    seen.push(load?.concurrent ?? 0);
+    return Promise.resolve(fixedAssessor({ risk: 0.02 }).assessConversation([]));
+  } };
+  const guarded = createGuardedBackend(fakeBackend({ text: ['Fine.'] }), { assess });
+  const ask = () => guarded.generate({ messages: [{ role: 'user', content: 'hello' }], settings: {} });
+  await ask();
+  await Promise.all([ask(), ask(), ask()]);
+  await ask();
+  assert.deepEqual(seen, [1, 3, 3, 3, 1]);
+});
