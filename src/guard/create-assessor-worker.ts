@@ -15,6 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ChatMessage } from '../core/chat.js';
+import { workerEntry } from '../core/worker-entry.js';
 import { assessConversation, assessText, loadCommittedModel, loadEncoderHeadNow, wouldRefine } from './assess-risk.js';
 import type { AssessorWorkerReply, AssessorWorkerRequest } from './assessor-worker.js';
 import type { AssessmentLoad, RiskAssessment, RiskAssessor } from './guard-types.js';
@@ -27,14 +28,9 @@ export interface AssessorWorker extends RiskAssessor {
   close(): Promise<void>;
 }
 
-
-/** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
 function startThread(): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./assessor-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
-  if (!source) return new Worker(new URL(entry));
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  const { entry, eval: evaluated } = workerEntry(import.meta.url, 'assessor-worker');
+  return new Worker(entry, { eval: evaluated });
 }
 
 interface Waiting {

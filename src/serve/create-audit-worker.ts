@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AuditDurability, AuditWriter } from '../audit/create-audit-writer.js';
 import { DataFormatError } from '../core/errors.js';
+import { workerEntry } from '../core/worker-entry.js';
 import type { AuditWorkerData, AuditWorkerReply, AuditWorkerRequest } from './audit-worker.js';
 
 export interface AuditWorker extends AuditWriter {
@@ -22,13 +23,9 @@ const POST_INTERVAL_MS = 2;
 /** Records waiting for the worker above which the server counts as under load. */
 const BUSY_WAITING = 8;
 
-/** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
 function startWorker(data: AuditWorkerData): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./audit-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
-  if (!source) return new Worker(new URL(entry), { workerData: data });
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  const { entry, eval: evaluated } = workerEntry(import.meta.url, 'audit-worker');
+  return new Worker(entry, { eval: evaluated, workerData: data });
 }
 
 /**

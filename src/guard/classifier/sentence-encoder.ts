@@ -5,6 +5,7 @@
  * once per process. `createSentenceEncoderWorker` runs it in a worker thread (what serve uses).
  */
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../core/worker-entry.js';
 
 /** A request to the encoder thread (sentence-encoder-worker.ts). */
 export interface EncoderWorkerRequest {
@@ -63,13 +64,9 @@ export interface SentenceEncoderWorker extends SentenceEncoder {
   close(): Promise<void>;
 }
 
-/** Under tsx (development, tests) the worker is the .ts file and needs the tsx loader registered in it. */
 function startEncoderThread(): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./sentence-encoder-worker.${source ? 'ts' : 'js'}`, import.meta.url).href;
-  if (!source) return new Worker(new URL(entry));
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  const { entry, eval: evaluated } = workerEntry(import.meta.url, 'sentence-encoder-worker');
+  return new Worker(entry, { eval: evaluated });
 }
 
 /**
