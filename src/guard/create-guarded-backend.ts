@@ -123,153 +123,149 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     return verdict;
   };
 
+  /** Requests being guarded at once (the assessor may run a lone one in this thread and hand the rest to its own). */
+  let active = 0;
+
   /**
    * `stoppable`: the source is a live stream the output guard may have to stop (its own linked signal).
    * A non-streamed answer has already arrived whole, so it runs on the request's signal (an
    * AbortController per request is measurable in `serve`).
    */
-  /** Requests being guarded at once (the assessor may run a lone one in this thread and hand the rest to its own). */
-  let active = 0;
-
   async function* guarded(request: GenerateRequest, source: Source, stoppable: boolean): AsyncGenerator<StreamPart> {
     active += 1;
     try {
-      yield* guardedRequest(request, source, stoppable);
+      const assess = await assessor();
+      const input = await checkInput(request.messages, {
+        assess,
+        policy,
+        llmGuard: options.llmGuard,
+        failMode,
+        spec,
+        logger,
+        signal: request.signal,
+        concurrent: active,
+      });
+      const { verdict, language } = input;
+      const structured = isStructuredOutput(request.settings);
+      const escalating = verdict.action === 'escalate';
+      const notice = escalating ? emergencyNoticeFor(input, spec) : undefined;
+      if (notice !== undefined) verdict.emergencyNotice = notice;
+      // Debug only: `safemed serve` puts the verdict in its one log line per request (a second line per
+      // request cost a write to stderr each: measurable throughput under load).
+      logger.debug('guard input verdict', {
+        requestId: request.requestId,
+        action: verdict.action,
+        risk: Number(verdict.risk.toFixed(3)),
+        dimension: verdict.dimension,
+        mechanism: input.mechanism,
+        attacks: verdict.attacks,
+      });
+      yield { type: 'verdict', verdict };
+
+      const summary = (): string =>
+        composeAuditSummary(
+          { dimension: verdict.dimension, principle: verdict.principle, riskLevel: verdict.riskLevel, attacks: verdict.attacks, emergency: input.emergency?.id, mechanism: input.mechanism },
+          language,
+          spec,
+        );
+
+      if (input.followUp === 'block') {
+        // Reasoning first, then the answer: the audit summary, the emergency guidance, the refusal.
+        yield { type: 'reasoning-delta', text: summary() };
+        if (notice !== undefined && !structured) yield { type: 'text-delta', text: `${notice}\n\n` };
+        yield { type: 'text-delta', text: composeRefusal(verdict.dimension, language, spec, input.mechanism) };
+        yield { type: 'verdict', verdict: outputVerdict(input, undefined, { disclaimerAdded: false, templated: true, withheldReasoning: 0 }) };
+        yield { type: 'finish', finishReason: 'content_filter' };
+        return;
+      }
+
+      let textStarted = false;
+      let withheldReasoning = 0;
+      if (notice !== undefined && !structured) {
+        // Emergency guidance comes first in the answer; the guard's short reasoning precedes it.
+        yield { type: 'reasoning-delta', text: summary().split('\n')[0] ?? '' };
+        yield { type: 'text-delta', text: `${notice}\n\n` };
+        textStarted = true;
+      }
+
+      const instruction = composeGuardInstruction(input, policy.input.steer, spec);
+      const messages = instruction === undefined ? request.messages : withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt);
+      const { controller, release } = stoppable ? linkedController(request.signal) : { controller: undefined, release: () => undefined };
+      const signal = controller?.signal ?? request.signal;
+      const outputGuard = checkOutput
+        ? createOutputGuard({
+            check: createAnswerCheck(spec, { requestAction: input.followUp, mechanism: input.mechanism, dimension: verdict.dimension }),
+            refusal: (hazard) => {
+              const mechanism = hazard?.mechanism ?? input.mechanism;
+              return composeRefusal(dimensionFor(input, mechanism), language, spec, mechanism);
+            },
+            language,
+            failMode,
+            spec,
+            logger,
+          })
+        : undefined;
+      let finishReason: FinishReason = 'stop';
+      let usage: TokenUsage | undefined;
+      /** Applies the order guarantee to what the output guard (or the model) releases. */
+      function* emit(parts: Iterable<StreamPart>): Generator<StreamPart> {
+        for (const part of parts) {
+          if (part.type === 'reasoning-delta' && textStarted) {
+            withheldReasoning += part.text.length;
+            continue;
+          }
+          if (part.type === 'text-delta' && part.text !== '') textStarted = true;
+          yield part;
+        }
+      }
+      // An upstream burst (thousands of parts in one read) arrives in microtasks: every PARTS_PER_CLOCK_READ
+      // parts, once a slice of SLICE_MS has run, the event loop gets a turn (other requests, /health).
+      const slicer = createTimeSlicer(SLICE_MS);
+      let parts = 0;
+      try {
+        for await (const part of source(signal === undefined ? { ...request, messages } : { ...request, messages, signal })) {
+          parts += 1;
+          if (parts % PARTS_PER_CLOCK_READ === 0) await slicer.pause(signal);
+          if (part.type === 'reasoning-delta' || part.type === 'text-delta') {
+            if (!outputGuard) {
+              yield* emit([part]);
+              continue;
+            }
+            // A huge delta is checked in slices, letting other requests run in between (no freeze).
+            for (let offset = 0; offset < part.text.length && !outputGuard.state.stopped; offset += SLICE_CHARS) {
+              if (offset > 0) await setImmediate();
+              const text = part.text.length <= SLICE_CHARS ? part.text : part.text.slice(offset, offset + SLICE_CHARS);
+              yield* emit(outputGuard.push({ ...part, text }));
+            }
+            if (outputGuard.state.stopped) {
+              controller?.abort();
+              break;
+            }
+          } else if (part.type === 'usage') usage = part.usage;
+          else if (part.type === 'finish') finishReason = part.finishReason;
+          else yield part;
+        }
+      } catch (error) {
+        if (!(outputGuard?.state.stopped && (controller === undefined || controller.signal.aborted))) throw error;
+      } finally {
+        release();
+      }
+      if (outputGuard) yield* emit(outputGuard.end());
+      const stopped = outputGuard?.state.stopped ?? false;
+      const wantsDisclaimer = disclaimers && !stopped && (verdict.action === 'caution' || escalating || input.followUp === 'caution');
+      const disclaimer = wantsDisclaimer ? composeDisclaimer(verdict.dimension, language, spec) : undefined;
+      const disclaimerAdded = disclaimer !== undefined && !structured;
+      if (disclaimerAdded) yield { type: 'text-delta', text: `\n\n${disclaimer}` };
+      if (usage) yield { type: 'usage', usage };
+      const final = outputVerdict(input, outputGuard?.state, { disclaimer, disclaimerAdded, templated: false, withheldReasoning });
+      if (final.action === 'block' || final.compliance === 'fail') {
+        logger.warn('guard output verdict', { requestId: request.requestId, action: final.action, dimension: final.dimension, mechanism: final.mechanism ?? null });
+      }
+      yield { type: 'verdict', verdict: final };
+      yield { type: 'finish', finishReason: stopped ? 'content_filter' : finishReason };
     } finally {
       active -= 1;
     }
-  }
-
-  async function* guardedRequest(request: GenerateRequest, source: Source, stoppable: boolean): AsyncGenerator<StreamPart> {
-    const assess = await assessor();
-    const input = await checkInput(request.messages, {
-      assess,
-      policy,
-      llmGuard: options.llmGuard,
-      failMode,
-      spec,
-      logger,
-      signal: request.signal,
-      concurrent: active,
-    });
-    const { verdict, language } = input;
-    const structured = isStructuredOutput(request.settings);
-    const escalating = verdict.action === 'escalate';
-    const notice = escalating ? emergencyNoticeFor(input, spec) : undefined;
-    if (notice !== undefined) verdict.emergencyNotice = notice;
-    // Debug only: `safemed serve` puts the verdict in its one log line per request (a second line per
-    // request cost a write to stderr each: measurable throughput under load).
-    logger.debug('guard input verdict', {
-      requestId: request.requestId,
-      action: verdict.action,
-      risk: Number(verdict.risk.toFixed(3)),
-      dimension: verdict.dimension,
-      mechanism: input.mechanism,
-      attacks: verdict.attacks,
-    });
-    yield { type: 'verdict', verdict };
-
-    const summary = (): string =>
-      composeAuditSummary(
-        { dimension: verdict.dimension, principle: verdict.principle, riskLevel: verdict.riskLevel, attacks: verdict.attacks, emergency: input.emergency?.id, mechanism: input.mechanism },
-        language,
-        spec,
-      );
-
-    if (input.followUp === 'block') {
-      // Reasoning first, then the answer: the audit summary, the emergency guidance, the refusal.
-      yield { type: 'reasoning-delta', text: summary() };
-      if (notice !== undefined && !structured) yield { type: 'text-delta', text: `${notice}\n\n` };
-      yield { type: 'text-delta', text: composeRefusal(verdict.dimension, language, spec, input.mechanism) };
-      yield { type: 'verdict', verdict: outputVerdict(input, undefined, { disclaimerAdded: false, templated: true, withheldReasoning: 0 }) };
-      yield { type: 'finish', finishReason: 'content_filter' };
-      return;
-    }
-
-    let textStarted = false;
-    let withheldReasoning = 0;
-    if (notice !== undefined && !structured) {
-      // Emergency guidance comes first in the answer; the guard's short reasoning precedes it.
-      yield { type: 'reasoning-delta', text: summary().split('\n')[0] ?? '' };
-      yield { type: 'text-delta', text: `${notice}\n\n` };
-      textStarted = true;
-    }
-
-    const instruction = composeGuardInstruction(input, policy.input.steer, spec);
-    const messages = instruction === undefined ? request.messages : withSafetySystemPrompt(request.messages, instruction, baseSystemPrompt);
-    const { controller, release } = stoppable ? linkedController(request.signal) : { controller: undefined, release: () => undefined };
-    const signal = controller?.signal ?? request.signal;
-    const outputGuard = checkOutput
-      ? createOutputGuard({
-          check: createAnswerCheck(spec, { requestAction: input.followUp, mechanism: input.mechanism, dimension: verdict.dimension }),
-          refusal: (hazard) => {
-            const mechanism = hazard?.mechanism ?? input.mechanism;
-            return composeRefusal(dimensionFor(input, mechanism), language, spec, mechanism);
-          },
-          language,
-          failMode,
-          spec,
-          logger,
-        })
-      : undefined;
-    let finishReason: FinishReason = 'stop';
-    let usage: TokenUsage | undefined;
-    /** Applies the order guarantee to what the output guard (or the model) releases. */
-    function* emit(parts: Iterable<StreamPart>): Generator<StreamPart> {
-      for (const part of parts) {
-        if (part.type === 'reasoning-delta' && textStarted) {
-          withheldReasoning += part.text.length;
-          continue;
-        }
-        if (part.type === 'text-delta' && part.text !== '') textStarted = true;
-        yield part;
-      }
-    }
-    // An upstream burst (thousands of parts in one read) arrives in microtasks: every PARTS_PER_CLOCK_READ
-    // parts, once a slice of SLICE_MS has run, the event loop gets a turn (other requests, /health).
-    const slicer = createTimeSlicer(SLICE_MS);
-    let parts = 0;
-    try {
-      for await (const part of source(signal === undefined ? { ...request, messages } : { ...request, messages, signal })) {
-        parts += 1;
-        if (parts % PARTS_PER_CLOCK_READ === 0) await slicer.pause(signal);
-        if (part.type === 'reasoning-delta' || part.type === 'text-delta') {
-          if (!outputGuard) {
-            yield* emit([part]);
-            continue;
-          }
-          // A huge delta is checked in slices, letting other requests run in between (no freeze).
-          for (let offset = 0; offset < part.text.length && !outputGuard.state.stopped; offset += SLICE_CHARS) {
-            if (offset > 0) await setImmediate();
-            const text = part.text.length <= SLICE_CHARS ? part.text : part.text.slice(offset, offset + SLICE_CHARS);
-            yield* emit(outputGuard.push({ ...part, text }));
-          }
-          if (outputGuard.state.stopped) {
-            controller?.abort();
-            break;
-          }
-        } else if (part.type === 'usage') usage = part.usage;
-        else if (part.type === 'finish') finishReason = part.finishReason;
-        else yield part;
-      }
-    } catch (error) {
-      if (!(outputGuard?.state.stopped && (controller === undefined || controller.signal.aborted))) throw error;
-    } finally {
-      release();
-    }
-    if (outputGuard) yield* emit(outputGuard.end());
-    const stopped = outputGuard?.state.stopped ?? false;
-    const wantsDisclaimer = disclaimers && !stopped && (verdict.action === 'caution' || escalating || input.followUp === 'caution');
-    const disclaimer = wantsDisclaimer ? composeDisclaimer(verdict.dimension, language, spec) : undefined;
-    const disclaimerAdded = disclaimer !== undefined && !structured;
-    if (disclaimerAdded) yield { type: 'text-delta', text: `\n\n${disclaimer}` };
-    if (usage) yield { type: 'usage', usage };
-    const final = outputVerdict(input, outputGuard?.state, { disclaimer, disclaimerAdded, templated: false, withheldReasoning });
-    if (final.action === 'block' || final.compliance === 'fail') {
-      logger.warn('guard output verdict', { requestId: request.requestId, action: final.action, dimension: final.dimension, mechanism: final.mechanism ?? null });
-    }
-    yield { type: 'verdict', verdict: final };
-    yield { type: 'finish', finishReason: stopped ? 'content_filter' : finishReason };
   }
 
   /** Non-streaming: one upstream generate, then the same pipeline over its result. */
