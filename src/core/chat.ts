@@ -30,6 +30,11 @@ export interface GenerationSettings {
   extraBody?: Record<string, unknown>;
 }
 
+/** Whether the settings ask for structured output (json_object / json_schema): nothing may be added to the content, and a refusal cannot be it. */
+export function isStructuredOutput(settings: GenerationSettings): boolean {
+  return settings.responseFormat !== undefined && settings.responseFormat.type !== 'text';
+}
+
 export interface GenerateRequest {
   messages: ChatMessage[];
   settings: GenerationSettings;

@@ -11,7 +11,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { Backend } from '../core/backend.js';
-import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, GenerationSettings, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
+import { isStructuredOutput, type ChatMessage, type FinishReason, type GenerateRequest, type GenerateResult, type SafetyVerdict, type StreamPart, type TokenUsage } from '../core/chat.js';
 import { MODEL_CARD_SYSTEM_PROMPT } from '../core/defaults.js';
 import { silentLogger } from '../core/logger.js';
 import { wrapBackend } from '../backends/wrap-backend.js';
@@ -35,11 +35,6 @@ export function withSafetySystemPrompt(messages: ChatMessage[], instruction: str
   }
   const content = baseSystemPrompt.trim() === '' ? instruction : `${baseSystemPrompt}\n\n${instruction}`;
   return [{ role: 'system', content }, ...messages];
-}
-
-/** Whether the request asks for structured output (nothing may be added to its content). */
-export function isStructuredOutput(settings: GenerationSettings): boolean {
-  return settings.responseFormat !== undefined && settings.responseFormat.type !== 'text';
 }
 
 /**

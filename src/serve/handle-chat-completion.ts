@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditWriter } from '../audit/create-audit-writer.js';
 import type { Backend } from '../core/backend.js';
-import type { FinishReason, SafetyVerdict, StreamPart, TokenUsage } from '../core/chat.js';
+import { isStructuredOutput, type FinishReason, type SafetyVerdict, type StreamPart, type TokenUsage } from '../core/chat.js';
 import { BackendError, TimeoutError, describeError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
 import { clientError, echo, toErrorResponse, type ErrorBody } from './error-response.js';
@@ -187,12 +187,6 @@ interface Exchange {
   verdicts: SafetyVerdict[];
 }
 
-/** Whether the client asked for structured output (json_object / json_schema): a refusal cannot be its content. */
-function wantsStructuredOutput(exchange: Exchange): boolean {
-  const format = exchange.parsed.settings.responseFormat;
-  return format !== undefined && format.type !== 'text';
-}
-
 /** The guard refused the request (or replaced the answer): the text is a refusal, not the model's answer. */
 function isGuardRefusal(verdicts: SafetyVerdict[]): boolean {
   return verdicts.some((verdict) => verdict.stage === 'output' && guardFields(verdict).replacement !== undefined);
@@ -275,7 +269,7 @@ async function generateCompletion(
   const usage = exchange.usage; // set from the backend's result above (the catch returns)
   // With structured output a refusal is no JSON answer: content null and the text in `refusal`, as OpenAI's
   // structured outputs report a refusal (the client's JSON parser never sees prose).
-  const refused = wantsStructuredOutput(exchange) && isGuardRefusal(exchange.verdicts);
+  const refused = isStructuredOutput(exchange.parsed.settings) && isGuardRefusal(exchange.verdicts);
   const message: Record<string, unknown> = refused ? { role: 'assistant', content: null, refusal: exchange.answer } : { role: 'assistant', content: exchange.answer };
   if (exchange.reasoning !== '') message[context.reasoningField] = exchange.reasoning;
   const body: Record<string, unknown> = {
@@ -317,7 +311,7 @@ async function streamCompletion(
     }
   };
   // With structured output, the text after an input verdict that refuses the request is the refusal (OpenAI's `refusal` delta).
-  const structured = wantsStructuredOutput(exchange);
+  const structured = isStructuredOutput(exchange.parsed.settings);
   let refusing = false;
   const take = (part: StreamPart): string | undefined => {
     switch (part.type) {
