@@ -5,16 +5,17 @@
  * so the redactor skips the rules a text cannot match with the same output. Every pattern is bounded.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError, describeError } from '../core/errors.js';
 import { resolvePackagePath } from '../core/package-paths.js';
 import { defineDataFile, parseYaml } from '../spec/define-data-file.js';
 
-export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | 'ID_NUMBER' | 'PASSPORT' | 'INSURANCE_ID' | 'SSN';
+export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | 'ID_NUMBER' | 'PASSPORT' | 'INSURANCE_ID' | 'SSN' | 'IP_ADDRESS';
 
 const words = z.array(z.string().min(1));
-const phiTypeSchema = z.enum(['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DOB', 'MRN', 'ID_NUMBER', 'PASSPORT', 'INSURANCE_ID', 'SSN']);
+const phiTypeSchema = z.enum(['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DOB', 'MRN', 'ID_NUMBER', 'PASSPORT', 'INSURANCE_ID', 'SSN', 'IP_ADDRESS']);
 const lexiconSchema = z.object({
   givenNames: words,
   notNameFollowers: words,
@@ -24,31 +25,45 @@ const lexiconSchema = z.object({
   streetWordsBefore: words,
   streetWordsAfter: words,
   drugs: words,
+  clinicalCapitals: words,
 });
-type Lexicon = z.infer<typeof lexiconSchema>;
+/** data/phi/chinese-names.yaml: strings of single characters are one string (`surnames`), word lists are arrays. */
+const characters = z.string().transform((text) => text.replace(/\s+/g, '')).pipe(z.string().min(1));
+const chineseNamesSchema = z.object({
+  surnames: characters,
+  compoundSurnames: words,
+  strongCues: words,
+  personCues: words,
+  givenNameCharacters: characters,
+  notGivenNameStarts: characters,
+  notNames: words,
+  placeSuffixes: characters,
+});
+type Lexicon = z.infer<typeof lexiconSchema> & { chinese: z.infer<typeof chineseNamesSchema> };
+
+function readYaml<Value>(path: string, schema: z.ZodType<Value>, name: string): Value {
+  const parsed = (() => {
+    try {
+      return schema.safeParse(parseYaml(readFileSync(path, 'utf8')));
+    } catch (error) {
+      throw new ConfigError(`Cannot read the PHI ${name} ${path}: ${describeError(error)}.`, { cause: error, fix: `Restore data/phi/${basename(path)} from the package.` });
+    }
+  })();
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid PHI ${name} ${path} at ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`, { fix: `Fix data/phi/${basename(path)} (see its header).` });
+  }
+  return parsed.data;
+}
 
 const lexiconPath = () => resolvePackagePath('data', 'phi', 'lexicon.yaml');
-/** data/phi/lexicon.yaml, validated (a build loads its JSON snapshot, spec/define-data-file.ts). */
+const chineseNamesPath = () => resolvePackagePath('data', 'phi', 'chinese-names.yaml');
+/** data/phi/lexicon.yaml and chinese-names.yaml, validated (a build loads their JSON snapshot, spec/define-data-file.ts). */
 const lexiconFile = defineDataFile<Lexicon>({
   id: 'phi/lexicon',
-  sources: () => [lexiconPath(), fileURLToPath(import.meta.url)],
-  read: () => {
-    const path = lexiconPath();
-    const parsed = (() => {
-      try {
-        return lexiconSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
-      } catch (error) {
-        throw new ConfigError(`Cannot read the PHI lexicon ${path}: ${describeError(error)}.`, { cause: error, fix: 'Restore data/phi/lexicon.yaml from the package.' });
-      }
-    })();
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`Invalid PHI lexicon ${path} at ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`, { fix: 'Fix data/phi/lexicon.yaml (see its header).' });
-    }
-    return parsed.data;
-  },
+  sources: () => [lexiconPath(), chineseNamesPath(), fileURLToPath(import.meta.url)],
+  read: () => ({ ...readYaml(lexiconPath(), lexiconSchema, 'lexicon'), chinese: readYaml(chineseNamesPath(), chineseNamesSchema, 'Chinese names') }),
 });
-
 
 export type Need = 'digit' | 'at' | 'han' | 'separator' | 'upper' | 'quote' | 'angle';
 
@@ -72,9 +87,10 @@ export interface Rule {
   label?: boolean;
   /**
    * How many characters of the value (the match after the label) are PHI: the rest is kept after the
-   * placeholder. 0 keeps the whole match (a false positive, e.g. a drug after "called").
+   * placeholder. 0 keeps the whole match (a false positive, e.g. a drug after "called"). `following`
+   * is the character right after the match ('' at the end of the text).
    */
-  measure?: (value: string) => number;
+  measure?: (value: string, following: string) => number;
 }
 
 /** The gate of a rule whose every match contains a match of `part` (same flags, without g). */
@@ -111,19 +127,15 @@ const PHONE_LABEL = 'phone|tel|telephone|mobile|cell|电话|手机|手机号|联
 const ADDRESS_LABEL = 'home address|address|住址|家庭住址|地址';
 const TITLES = 'Mr|Mrs|Ms|Miss|Mx|Dr|Prof';
 const CHINESE_ROADS = '路|街|大道|大街|巷|胡同|弄';
-const CHINESE_NAME_CUES = '患者|病人|病患|患儿|我叫|我的名字是|我的名字叫|名叫|姓名|本人|联系人|家属|监护人';
-
-/** Common Chinese surnames (single and compound), used to recognise names after 患者/我叫/姓名. */
-const SURNAMES =
-  '欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|' +
-  '王|李|张|刘|陈|杨|黄|赵|吴|周|徐|孙|马|朱|胡|郭|何|高|林|罗|郑|梁|谢|宋|唐|许|韩|冯|邓|曹|彭|曾|肖|田|董|袁|潘|于|蒋|蔡|余|杜|叶|程|苏|魏|吕|丁|任|沈|姚|卢|姜|崔|钟|谭|陆|汪|范|金|石|廖|贾|夏|韦|付|方|白|邹|孟|熊|秦|邱|江|尹|薛|闫|段|雷|侯|龙|史|陶|黎|贺|顾|毛|郝|龚|邵|万|钱|严|覃|武|戴|莫|孔|向|汤|常|温|康|施|文|牛|樊|葛|邢|安|齐|易|乔|伍|庞|颜|倪|庄|聂|章|鲁|岳|翟|殷|詹|申|欧|耿|关|兰|焦|俞|左|柳|甘|祝|包|宁|尚|符|舒|阮|柯|纪|梅|童|凌|毕|单|季|裴|霍|涂|成|苗|谷|盛|曲|翁|冉|骆|蓝|路|游|辛|靳|管|柴|蒙|鲍|华|喻|祁|蒲|房|滕|屈|饶|解|牟|艾|尤|阳|时|穆|农|司|卓|古|吉|缪|简|车|项|连|芦|麦|褚|娄|窦|戚|岑|景|党|宫|费|卜|冷|晏|席|卫|米|柏|宗|瞿|桂|全|佟|应|臧|闵|苟|邬|边|卞|姬|师|和|仇|栾|隋|商|刁|沙|荣|巫|寇|桑|郎|甄|丛|仲|虞|敖|巩|明|佘|池|查|麻|苑|迟|邝|某';
-/** Characters that usually start the clinical text after a name (出现, 男, 45岁...), not a given name. */
-const NAME_STOP = '出有是因于在的今男女年岁主自近反诉患被和与及说来去已曾突持伴无现就经入术服用诊既查体于由该等也又';
 const HAN = '\\u4e00-\\u9fff';
 /** Longest run of Han characters taken as the place part of a Chinese address (省 市 区 + road or estate). */
 const CHINESE_PLACE = 24;
 
 const WORD = "\\p{Lu}[\\p{Ll}'’-]{1,30}";
+/** A word in capitals: JOHN, O'BRIEN, SMITH-JONES. */
+const CAPITALS_WORD = "\\p{Lu}[\\p{Lu}'’-]{1,30}";
+/** An IPv4 octet, 0-255 without leading zeros beyond one digit. */
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const PERSON = `${WORD}(?:[ \\t]{1,3}(?:\\p{Lu}\\.[ \\t]{0,2})?${WORD}){0,2}`;
 
 /**
@@ -140,6 +152,97 @@ function nameLength(value: string): number {
     end = match.index + match[0].replace(/[.,;:]+$/, '').length;
   }
   return end;
+}
+
+/** Whether a word in capitals can be part of a name: not an acronym (CHF, DNR), drug or ordinary/clinical word (COPD, AFTER). */
+function isCapitalsNameWord(word: string, first: boolean): boolean {
+  const { drugs, notNames, clinicalCapitals, givenNames, notNameFollowers } = phiTables();
+  const lower = word.replace(/['’]s$/, '').toLowerCase();
+  if (givenNames.has(lower)) return true;
+  const letters = lower.replace(/['’-]/g, '');
+  if (letters.length < 2 || !/[aeiouy]/.test(letters)) return false;
+  // a first word of three letters or fewer that is not a given name is an acronym (NPO, ICU, MRI)
+  if (first && letters.length <= 3) return false;
+  return !(drugs.has(lower) || notNames.has(lower) || clinicalCapitals.has(lower) || notNameFollowers.has(lower));
+}
+
+/**
+ * How much of a candidate name in capitals is a name: the leading words that pass
+ * `isCapitalsNameWord`, at least two of them unless the first is a known given name ("I'M MARY");
+ * 0 when a word that marks an eponym follows (JOHN HOPKINS HOSPITAL) or too few words pass.
+ */
+function capitalsNameLength(value: string): number {
+  const { givenNames, notNameFollowers } = phiTables();
+  const words = /\S+/g;
+  let end = 0;
+  let count = 0;
+  let firstIsGiven = false;
+  for (let match = words.exec(value); match; match = words.exec(value)) {
+    const word = match[0].replace(/[.,;:]+$/, '');
+    if (notNameFollowers.has(word.toLowerCase())) return 0;
+    if (!isCapitalsNameWord(word, count === 0)) break;
+    if (count === 0) firstIsGiven = givenNames.has(word.toLowerCase());
+    count += 1;
+    end = match.index + word.length;
+  }
+  return count >= 2 || (count === 1 && firstIsGiven) ? end : 0;
+}
+
+/** The length of a Chinese surname at the start of a candidate (compound surnames first). */
+function surnameLength(value: string): number {
+  for (const surname of phiTables().chinese.compoundSurnames) if (value.startsWith(surname)) return surname.length;
+  return 1;
+}
+
+/**
+ * After a strong cue (我叫, 姓名：): the surname and one or two characters, the second dropped when it
+ * starts the clinical text (患者李明出现发热 → 李明).
+ */
+function chineseNameAfterStrongCue(value: string): number {
+  const surname = surnameLength(value);
+  if (value.length === surname + 2 && phiTables().chinese.notGivenNameStarts.has(value.charAt(surname + 1))) return surname + 1;
+  return value.length;
+}
+
+/**
+ * After a person cue (我是, 患者, 我妈妈) or before 先生/女士: a name only when its first given-name
+ * character is a common one, it is not an ordinary word or place (高中, 沈阳), and no place suffix
+ * follows (我是安阳人). 0 otherwise (我是医生, 患者应当, 我是高中生).
+ */
+function chineseNameAfterPersonCue(value: string, following: string): number {
+  const { givenNameCharacters, notGivenNameStarts, notNames, placeSuffixes } = phiTables().chinese;
+  const surname = surnameLength(value);
+  if (!givenNameCharacters.has(value.charAt(surname))) return 0;
+  let end = surname + 1;
+  const second = value.charAt(surname + 1);
+  if (second !== '' && givenNameCharacters.has(second) && !notGivenNameStarts.has(second)) end += 1;
+  const around = value + following;
+  for (const word of notNames) if (around.startsWith(word)) return 0;
+  const after = around.charAt(end);
+  return after !== '' && placeSuffixes.has(after) ? 0 : end;
+}
+
+/** Whether a candidate is an IPv6 address: 8 groups of 1-4 hex digits, or fewer with one `::`, optionally ending in IPv4. */
+function ipv6Length(value: string): number {
+  let text = value;
+  let groups = 0;
+  const ipv4 = /(?:^|:)((?:\d{1,3}\.){3}\d{1,3})$/.exec(text);
+  if (ipv4?.[1] !== undefined) {
+    if (!ipv4[1].split('.').every((octet) => Number(octet) <= 255)) return 0;
+    text = text.slice(0, text.length - ipv4[1].length) + (text.endsWith(`:${ipv4[1]}`) ? '0' : '');
+    groups += 1; // with the 0 placeholder above: two groups in all
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return 0;
+  for (const half of halves) {
+    if (half === '') continue;
+    for (const group of half.split(':')) {
+      if (!/^[0-9A-Fa-f]{1,4}$/.test(group)) return 0;
+      groups += 1;
+    }
+  }
+  const valid = halves.length === 2 ? groups <= 7 && groups >= 2 : groups === 8;
+  return valid && /\d/.test(value) ? value.length : 0;
 }
 
 function keyRule(type: PhiType, keys: string[]): Rule {
@@ -180,6 +283,13 @@ function buildRules(lexicon: Lexicon): Rule[] {
   });
   const cues = lexicon.nameCues.map(anyCase).sort((left, right) => right.length - left.length).join('|');
   const givenNames = alternation(lexicon.givenNames.map(capitalise));
+  const givenCapitals = alternation(lexicon.givenNames.map((name) => name.toUpperCase()));
+  const givenLower = alternation(lexicon.givenNames.map((name) => name.toLowerCase()));
+  const zh = lexicon.chinese;
+  const surnames = `${alternation(zh.compoundSurnames)}|[${zh.surnames}]`;
+  const strongCues = alternation(zh.strongCues);
+  const personCues = alternation(zh.personCues);
+  const chineseCues = alternation([...zh.strongCues, ...zh.personCues]);
   const followers = lexicon.notNameFollowers.map(anyCase).join('|');
   const streetBefore = lexicon.streetWordsBefore.map(anyCase).join('|');
   const streetAfter = alternation(lexicon.streetWordsAfter);
@@ -187,6 +297,23 @@ function buildRules(lexicon: Lexicon): Rule[] {
   return [
     ...phiKeyRules,
     { type: 'EMAIL', needs: ['at'], pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g },
+    // IP addresses: IPv6 (2001:db8::8a2e:370:7334, ::ffff:192.0.2.1; checked by ipv6Length, so times
+    // such as 10:30:45 stay), then IPv4 (four octets 0-255, not part of a longer dotted number).
+    {
+      type: 'IP_ADDRESS',
+      needs: ['separator'],
+      gate: /:[0-9A-Fa-f]{0,4}:/,
+      pattern: /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/g,
+      measure: ipv6Length,
+    },
+    {
+      type: 'IP_ADDRESS',
+      needs: ['digit'],
+      gate: /\d\.\d{1,3}\.\d{1,3}\.\d/,
+      pattern: new RegExp(`(?<![\\d.])(?:${OCTET}\\.){3}${OCTET}(?!\\.?\\d)`, 'g'),
+      // four one-digit numbers are a list (1阴性2.3.4.5.阳性) or a public resolver (8.8.8.8), not a person's address
+      measure: (value) => (value.length > 7 ? value.length : 0),
+    },
     // Chinese resident identity number: 6-digit area, birth date, 3-digit sequence, check digit or X.
     {
       type: 'ID_NUMBER',
@@ -342,6 +469,41 @@ function buildRules(lexicon: Lexicon): Rule[] {
       label: true,
       measure: nameLength,
     },
+    // Names in capitals (JOHN SMITH, PATIENT: MARY O'BRIEN, Name: ROBERT BROWN): a known given name
+    // and one or two more words, a cue with ':' or "my name is" and two or three words, or a cue word and
+    // a known given name; acronyms and clinical words in capitals (COPD, CHF EXACERBATION, NPO AFTER
+    // MIDNIGHT) are not names (capitalsNameLength).
+    {
+      type: 'NAME',
+      needs: ['upper'],
+      gate: new RegExp(`(?:${givenCapitals})[ \\t]`),
+      pattern: new RegExp(`(?<![\\p{L}])(?:${givenCapitals})(?:[ \\t]{1,3}\\p{Lu}\\.)?(?:[ \\t]{1,3}${CAPITALS_WORD}){1,2}(?![\\p{L}])`, 'gu'),
+      measure: capitalsNameLength,
+    },
+    {
+      type: 'NAME',
+      needs: ['upper'],
+      gate: /\p{Lu}[\p{Lu}'’-]/u,
+      pattern: new RegExp(`((?<![\\p{L}])(?:(?:${cues})\\s{0,3}[:：=]|${anyCase('my name is')}|${anyCase("my name's")})\\s{0,3})${CAPITALS_WORD}(?:[ \\t]{1,3}${CAPITALS_WORD}){0,2}(?![\\p{L}])`, 'gu'),
+      label: true,
+      measure: capitalsNameLength,
+    },
+    {
+      type: 'NAME',
+      needs: ['upper'],
+      gate: new RegExp(`(?:${givenCapitals})`),
+      pattern: new RegExp(`((?<![\\p{L}])(?:${cues})[ \\t]{1,3})(?:${givenCapitals})(?:[ \\t]{1,3}${CAPITALS_WORD}){0,2}(?![\\p{L}])`, 'gu'),
+      label: true,
+      measure: capitalsNameLength,
+    },
+    // A known given name in lower case after "i'm", "i am", "this is", "call me": "i'm mary". A lower-case
+    // surname after it is not taken (no list tells "i'm mary taking warfarin" from "i'm mary smith").
+    {
+      type: 'NAME',
+      gate: /i'm|i’m|i\s+am|this\s+is|call\s+me/i,
+      pattern: new RegExp(`((?<![\\p{L}])(?:[iI](?:'m|’m|\\s+am)|[tT]his\\s+is|[cC]all\\s+me)\\s{1,3})(?:${givenLower})(?![\\p{L}'’])`, 'gu'),
+      label: true,
+    },
     // A known given name followed by a surname: "Robert Brown", unless an eponym ("Charles Bonnet syndrome").
     {
       type: 'NAME',
@@ -359,23 +521,38 @@ function buildRules(lexicon: Lexicon): Rule[] {
     },
     // An unlabelled full date right after a name is a date of birth: "[NAME] 1963-07-22", "[NAME] (b. 1963-07-22)".
     { type: 'DOB', needs: ['digit'], gate: /\[NAME\]/, pattern: new RegExp(`(\\[NAME\\][^\\n.\\d\\[]{0,30}?)${DATE}`, 'g'), label: true },
-    // Chinese names in context: 患者张三 / 我叫李四 / 姓名：王五 / 联系人赵六.
+    // Chinese names after a cue that introduces a name: 我叫李四 / 姓名：王五 / 联系人赵六 (data/phi/chinese-names.yaml).
     {
       type: 'NAME',
       needs: ['han'],
-      gate: gateOf(CHINESE_NAME_CUES, 'g'),
-      pattern: new RegExp(`((?:${CHINESE_NAME_CUES})\\s{0,2}[:：]?\\s{0,2})(?:${SURNAMES})[${HAN}]{1,2}`, 'g'),
+      gate: new RegExp(strongCues),
+      pattern: new RegExp(`((?:${strongCues})\\s{0,2}[:：]?\\s{0,2})(?:${surnames})[${HAN}]{1,2}`, 'g'),
       label: true,
-      // "患者李明出现发热": a trailing character that starts the clinical text is not part of the name.
-      measure: (value) => (value.length === 3 && NAME_STOP.includes(value.charAt(2)) ? 2 : value.length),
+      measure: chineseNameAfterStrongCue,
     },
-    { type: 'NAME', needs: ['han'], gate: /先生|女士|小姐|同志/, pattern: new RegExp(`(?:${SURNAMES})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g') },
+    // ... and after a person cue, where ordinary words follow as often: 我是张伟, 患者李建国今年65岁,
+    // 我妈妈刘桂芬, but not 我是医生, 患者应当, 我是高中生 (chineseNameAfterPersonCue).
+    {
+      type: 'NAME',
+      needs: ['han'],
+      gate: new RegExp(personCues),
+      pattern: new RegExp(`((?:${personCues})\\s{0,2}[:：]?\\s{0,2})(?:${surnames})[${HAN}]{1,2}`, 'g'),
+      label: true,
+      measure: chineseNameAfterPersonCue,
+    },
+    {
+      type: 'NAME',
+      needs: ['han'],
+      gate: /先生|女士|小姐|同志/,
+      pattern: new RegExp(`(?:${surnames})[${HAN}]{1,2}(?=先生|女士|小姐|同志)`, 'g'),
+      measure: (value) => (chineseNameAfterPersonCue(value, '') === value.length ? value.length : 0),
+    },
     // A name in pinyin after a Chinese cue: 我叫 Li Wei, 患者：Zhang Xiaoming.
     {
       type: 'NAME',
       needs: ['han', 'upper'],
-      gate: gateOf(CHINESE_NAME_CUES, 'g'),
-      pattern: new RegExp(`((?:${CHINESE_NAME_CUES})\\s{0,2}[:：]?\\s{0,2})[A-Z][a-z]{1,12}(?:[ \\t-]{1,2}[A-Z]?[a-z]{1,12}){0,2}`, 'g'),
+      gate: new RegExp(chineseCues),
+      pattern: new RegExp(`((?:${chineseCues})\\s{0,2}[:：]?\\s{0,2})[A-Z][a-z]{1,12}(?:[ \\t-]{1,2}[A-Z]?[a-z]{1,12}){0,2}`, 'g'),
       label: true,
       measure: nameLength,
     },
@@ -384,7 +561,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
       type: 'NAME',
       needs: ['han', 'digit'],
       gate: /岁/,
-      pattern: new RegExp(`(?<![${HAN}])(?:${SURNAMES})[${HAN}]{1,2}(?=\\s{0,2}[，,、 ]\\s{0,2}[男女]性?\\s{0,2}[，,、 ]\\s{0,2}\\d{1,3}\\s{0,2}岁)`, 'g'),
+      pattern: new RegExp(`(?<![${HAN}])(?:${surnames})[${HAN}]{1,2}(?=\\s{0,2}[，,、 ]\\s{0,2}[男女]性?\\s{0,2}[，,、 ]\\s{0,2}\\d{1,3}\\s{0,2}岁)`, 'g'),
       // 高龄，男，80岁: a word for an age group, not a name
       measure: (value) => ('龄年人性热'.includes(value.charAt(1)) ? 0 : value.length),
     },
@@ -397,6 +574,16 @@ export const columnKey = (cell: string) => cell.trim().replace(/^["']|["']$/g, '
 export interface PhiTables {
   drugs: Set<string>;
   notNames: Set<string>;
+  givenNames: Set<string>;
+  notNameFollowers: Set<string>;
+  clinicalCapitals: Set<string>;
+  chinese: {
+    compoundSurnames: string[];
+    givenNameCharacters: Set<string>;
+    notGivenNameStarts: Set<string>;
+    notNames: string[];
+    placeSuffixes: Set<string>;
+  };
   rules: Rule[];
   /** Column names whose values are PHI (the lexicon's keys, lower case, `_` for `-` and spaces), by type. */
   columns: Map<string, PhiType>;
@@ -410,6 +597,16 @@ export function phiTables(): PhiTables {
   tables = {
     drugs: new Set(lexicon.drugs.map((word) => word.toLowerCase())),
     notNames: new Set(lexicon.notNames.map((word) => word.toLowerCase())),
+    givenNames: new Set(lexicon.givenNames.map((word) => word.toLowerCase())),
+    notNameFollowers: new Set(lexicon.notNameFollowers.map((word) => word.toLowerCase())),
+    clinicalCapitals: new Set(lexicon.clinicalCapitals.map((word) => word.toLowerCase())),
+    chinese: {
+      compoundSurnames: [...lexicon.chinese.compoundSurnames].sort((left, right) => right.length - left.length),
+      givenNameCharacters: new Set(lexicon.chinese.givenNameCharacters),
+      notGivenNameStarts: new Set(lexicon.chinese.notGivenNameStarts),
+      notNames: lexicon.chinese.notNames,
+      placeSuffixes: new Set(lexicon.chinese.placeSuffixes),
+    },
     rules: buildRules(lexicon),
     columns: new Map((Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).flatMap(([type, keys]) => keys.map((key) => [columnKey(key), type] as const))),
   };

@@ -174,6 +174,14 @@ function redactTables(text: string, counts: RedactPhiResult['counts'], values: R
   return changed ? lines.join('\n') : text;
 }
 
+/** The character after a match: `rest` is what a replace callback gets after the match (groups, offset, whole text). */
+function followingCharacter(match: string, rest: readonly unknown[]): string {
+  const at = rest.findIndex((item) => typeof item === 'number');
+  const offset = rest[at];
+  const whole = rest[at + 1];
+  return typeof offset === 'number' && typeof whole === 'string' ? whole.charAt(offset + match.length) : '';
+}
+
 function redactSegment(text: string, counts: RedactPhiResult['counts'], values: RedactPhiResult['values'], prescan: boolean): string {
   if (text === '') return text;
   const has = charactersOf(text);
@@ -186,7 +194,7 @@ function redactSegment(text: string, counts: RedactPhiResult['counts'], values: 
       const label = rule.label && typeof rest[0] === 'string' ? rest[0] : '';
       const value = match.slice(label.length);
       if (STARTS_WITH_PLACEHOLDER.test(value)) return match;
-      const length = rule.measure ? rule.measure(value) : value.length;
+      const length = rule.measure ? rule.measure(value, followingCharacter(match, rest)) : value.length;
       if (length <= 0) return match;
       counts[rule.type] = (counts[rule.type] ?? 0) + 1;
       values.push({ type: rule.type, value: value.slice(0, length).trim() });
