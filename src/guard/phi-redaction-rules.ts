@@ -206,7 +206,7 @@ function chineseNameAfterStrongCue(value: string): number {
 
 /**
  * After a person cue (我是, 患者, 我妈妈) or before 先生/女士: a name only when its first given-name
- * character is a common one, it is not an ordinary word or place (高中, 沈阳), and no place suffix
+ * character is a common one (a second one is taken unless it starts the text after the name), it is not an ordinary word or place (高中, 沈阳), and no place suffix
  * follows (我是安阳人). 0 otherwise (我是医生, 患者应当, 我是高中生).
  */
 function chineseNameAfterPersonCue(value: string, following: string): number {
@@ -215,7 +215,8 @@ function chineseNameAfterPersonCue(value: string, following: string): number {
   if (!givenNameCharacters.has(value.charAt(surname))) return 0;
   let end = surname + 1;
   const second = value.charAt(surname + 1);
-  if (second !== '' && givenNameCharacters.has(second) && !notGivenNameStarts.has(second)) end += 1;
+  // the second character only has to not start the text after the name: given names use more characters than the list holds (周杰伦)
+  if (second !== '' && !notGivenNameStarts.has(second)) end += 1;
   const around = value + following;
   for (const word of notNames) if (around.startsWith(word)) return 0;
   const after = around.charAt(end);

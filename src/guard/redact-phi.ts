@@ -261,13 +261,16 @@ export function redactPhiDetailed(text: string, options: RedactPhiOptions = {}):
 /**
  * Redacts a client-chosen identifier (an `x-request-id` such as `robert.brown-1963-07-22`): its words
  * are joined by `.`, `_`, `:` or `-` and often written in lower case, which the rules for prose do not read
- * as a name or a labelled value. They are read as capitalised words separated by spaces; what is
- * redacted in that reading is redacted in the identifier, the rest is kept as sent.
+ * as a name or a labelled value. It is redacted as sent (IP and e-mail addresses), then read as
+ * capitalised words separated by spaces; what is redacted in that reading is redacted in the
+ * identifier, the rest is kept as sent.
  */
 export function redactIdentifier(id: string): string {
-  const view = id.replace(/[._:]|(?<=\p{L})-(?=\p{L})/gu, ' ').replace(/(?<![\p{L}])\p{Ll}/gu, (letter) => letter.toUpperCase());
-  if (view.length !== id.length) return redactPhi(id);
-  return redactThroughView(id, view, redactPhi);
+  // As sent first: values whose dots and colons are part of them (an IP address, an e-mail).
+  const raw = redactPhi(id);
+  const view = raw.replace(/[._:]|(?<=\p{L})-(?=\p{L})/gu, ' ').replace(/(?<![\p{L}])\p{Ll}/gu, (letter) => letter.toUpperCase());
+  if (view.length !== raw.length) return raw;
+  return redactThroughView(raw, view, redactPhi);
 }
 
 /** Redacts PHI from a text (stateless): logs, the LLM guard's reasons, the upstream copy. */

@@ -100,5 +100,7 @@ test('PHI probe set: no planted string reaches the audit DB file, its WAL, the l
   assert.deepEqual(leaks, []);
   // Clinical content survives redaction.
   const exported = JSON.stringify(records);
-  for (const word of ['ibuprofen', 'warfarin', 'metformin', 'HbA1c 7.2%', 'amoxicillin', '二甲双胍']) assert.ok(exported.includes(word), word);
+  for (const word of ['ibuprofen', 'warfarin', 'metformin', 'HbA1c 7.2%', 'amoxicillin', '二甲双胍', 'CHF EXACERBATION', 'NPO AFTER MIDNIGHT', 'COPD, DNR', 'HIV AIDS', '今年65岁', '有糖尿病', '10:02:11']) {
+    assert.ok(exported.includes(word), word);
+  }
 });
