@@ -9,7 +9,7 @@
  *      other asks are printed as well (the lists in data/phi/chinese-names.yaml were reviewed against
  *      the asks outside the sample, never the sample's own misses);
  *   3. recall on the probe set (data/phi/probes.jsonl) with a fresh redactor per probe;
- *   4. CPU per new question with and without the prescan (same output; median of 5 rounds), and time
+ *   4. CPU per new question with and without the prescan (same output; min and median of 10 rounds), and time
  *      per MB for texts of several shapes (the redactor is linear; the audit worker runs it).
  *
  *   node --import tsx bench/phi-redaction.ts [--sample 1000] [--seed 7]
@@ -83,7 +83,7 @@ function chineseNames(texts: string[], label: string, list: boolean): void {
     named += 1;
     lines.push(`  ${names.map((name) => name.value).join(' | ')}  <- ${text.slice(0, 80)}`);
   }
-  console.log(`Chinese false positives, ${label}: ${named}/${texts.length} asks with a [NAME] = ${((100 * named) / texts.length).toFixed(2)} %`);
+  console.log(`Chinese asks with a [NAME], ${label}: ${String(named)}/${String(texts.length)} = ${((100 * named) / texts.length).toFixed(2)} % (read the list: a real name in an ask is not a false positive)`);
   if (list) for (const line of lines) console.log(line);
 }
 chineseNames(chineseSample, `seeded sample (seed ${values.seed})`, true);
@@ -108,14 +108,14 @@ console.log(`probe set, text alone (no field policy): ${caught}/${planted} plant
 const median = (numbers: number[]) => [...numbers].sort((left, right) => left - right)[Math.floor(numbers.length / 2)] ?? Number.NaN;
 for (const [name, texts] of [['MedQuAD question', sample], ['Chinese ask', chineseSample]] as const) {
   const rounds: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let round = 0; round < 10; round += 1) {
+  for (let round = 0; round < 20; round += 1) {
     const prescan = round % 2 === 1;
     const started = process.cpuUsage();
     for (const [index, text] of texts.entries()) redactPhiDetailed(`${text} (${String(index)}-${String(round)})`, { prescan });
     rounds[prescan ? 'on' : 'off'].push(process.cpuUsage(started).user / texts.length);
   }
   for (const key of ['off', 'on'] as const) {
-    console.log(`redaction CPU per new ${name}, prescan ${key.padEnd(3)}: median ${median(rounds[key]).toFixed(1)} µs (rounds ${rounds[key].map((micros) => micros.toFixed(1)).join(', ')})`);
+    console.log(`redaction CPU per new ${name}, prescan ${key.padEnd(3)}: min ${Math.min(...rounds[key]).toFixed(1)} µs, median ${median(rounds[key]).toFixed(1)} µs of ${String(rounds[key].length)} rounds (min: least disturbed by other processes)`);
   }
 }
 
@@ -126,6 +126,9 @@ const shapes: Record<string, string> = {
   'Patient repeated': 'Patient '.repeat(125_000),
   'clinical prose': 'A 67-year-old man with BP 150/95 mmHg on amlodipine 5 mg daily asks about lisinopril. '.repeat(11_500),
   'Chinese': '患者主诉头痛3天，血压160/100 mmHg。'.repeat(45_000),
+  'Chinese person cues': '我是张伟，我妈妈高血压，患者应当按时吃药。'.repeat(50_000),
+  'capitals': 'PATIENT: MARY O\'BRIEN, CHF EXACERBATION, NPO AFTER MIDNIGHT. '.repeat(17_000),
+  'IP-like': '10.0.0.1 fe80::1 1.2.3.4.5 12:30:45 '.repeat(30_000),
 };
 for (const [name, text] of Object.entries(shapes)) {
   const started = performance.now();

@@ -17,7 +17,8 @@ export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | '
 const words = z.array(z.string().min(1));
 const phiTypeSchema = z.enum(['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DOB', 'MRN', 'ID_NUMBER', 'PASSPORT', 'INSURANCE_ID', 'SSN', 'IP_ADDRESS']);
 const lexiconSchema = z.object({
-  givenNames: words,
+  // ASCII letters: the gates of the rules for names in capitals look for [A-Z]
+  givenNames: z.array(z.string().regex(/^[a-z]{3,}$/, 'a given name is three or more lower-case ASCII letters')),
   notNameFollowers: words,
   notNames: words,
   nameCues: words,
@@ -304,7 +305,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
       type: 'IP_ADDRESS',
       needs: ['separator'],
       gate: /:[0-9A-Fa-f]{0,4}:/,
-      pattern: /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/g,
+      pattern: /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![\w:]|\.\d)/g,
       measure: ipv6Length,
     },
     {
@@ -477,14 +478,15 @@ function buildRules(lexicon: Lexicon): Rule[] {
     {
       type: 'NAME',
       needs: ['upper'],
-      gate: new RegExp(`(?:${givenCapitals})[ \\t]`),
+      // two words in capitals (a given name of ASCII letters, checked when the lexicon is read)
+      gate: /[A-Z]{2}[ \t]{1,3}(?:\p{Lu}\.[ \t]{1,3})?\p{Lu}[\p{Lu}'’-]/u,
       pattern: new RegExp(`(?<![\\p{L}])(?:${givenCapitals})(?:[ \\t]{1,3}\\p{Lu}\\.)?(?:[ \\t]{1,3}${CAPITALS_WORD}){1,2}(?![\\p{L}])`, 'gu'),
       measure: capitalsNameLength,
     },
     {
       type: 'NAME',
       needs: ['upper'],
-      gate: /\p{Lu}[\p{Lu}'’-]/u,
+      gate: /[:：=]\s{0,3}\p{Lu}[\p{Lu}'’-]|[nN][aA][mM][eE](?:\s+[iI][sS]|'[sS])\s{0,3}\p{Lu}[\p{Lu}'’-]/u,
       pattern: new RegExp(`((?<![\\p{L}])(?:(?:${cues})\\s{0,3}[:：=]|${anyCase('my name is')}|${anyCase("my name's")})\\s{0,3})${CAPITALS_WORD}(?:[ \\t]{1,3}${CAPITALS_WORD}){0,2}(?![\\p{L}])`, 'gu'),
       label: true,
       measure: capitalsNameLength,
@@ -492,7 +494,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
     {
       type: 'NAME',
       needs: ['upper'],
-      gate: new RegExp(`(?:${givenCapitals})`),
+      gate: /[ \t][A-Z]{3}/,
       pattern: new RegExp(`((?<![\\p{L}])(?:${cues})[ \\t]{1,3})(?:${givenCapitals})(?:[ \\t]{1,3}${CAPITALS_WORD}){0,2}(?![\\p{L}])`, 'gu'),
       label: true,
       measure: capitalsNameLength,
@@ -501,7 +503,7 @@ function buildRules(lexicon: Lexicon): Rule[] {
     // surname after it is not taken (no list tells "i'm mary taking warfarin" from "i'm mary smith").
     {
       type: 'NAME',
-      gate: /i'm|i’m|i\s+am|this\s+is|call\s+me/i,
+      gate: /[iI]['’]m\s|[iI]\s+am\s|[tT]his\s+is\s|[cC]all\s+me\s/,
       pattern: new RegExp(`((?<![\\p{L}])(?:[iI](?:'m|’m|\\s+am)|[tT]his\\s+is|[cC]all\\s+me)\\s{1,3})(?:${givenLower})(?![\\p{L}'’])`, 'gu'),
       label: true,
     },

@@ -102,7 +102,14 @@ test('drug names and eponyms are never names; clinical questions stay as they ar
 });
 
 test('redaction is linear: 1 MB of any shape takes seconds at most, not minutes', () => {
-  for (const text of ['a'.repeat(1_000_000), 'a@'.repeat(500_000), 'Patient '.repeat(125_000), '患者'.repeat(500_000)]) {
+  const shapes = [
+    'a'.repeat(1_000_000), 'a@'.repeat(500_000), 'Patient '.repeat(125_000), '患者'.repeat(500_000),
+    // the IP, capitals and Chinese person-cue rules
+    '1.'.repeat(500_000), '255.'.repeat(250_000), 'a:'.repeat(500_000), ':'.repeat(1_000_000), 'fe80::'.repeat(160_000),
+    'JOHN '.repeat(200_000), 'PATIENT: MARY '.repeat(70_000), "I'M ".repeat(250_000), "i'm mary ".repeat(110_000),
+    '我是张'.repeat(330_000), '我妈妈欧阳'.repeat(200_000), '张伟先'.repeat(330_000),
+  ];
+  for (const text of shapes) {
     const started = performance.now();
     redactPhi(text);
     const ms = performance.now() - started;
@@ -141,6 +148,8 @@ test('the prescan (rules skipped when their label or keyword is absent) gives ex
     'address:', '12', 'rue de la Paix', 'Calle Mayor', '10', 'Hauptstraße', '5', '75002 Paris', 'SW1A 1AA', '患者', '张三', '我叫', '王小红', '先生',
     '北京市', '中关村大街', '27号', '1979年5月3日', '出生', '身份证号', '护照号', '医保卡号', '病历号', 'name', '"', "'", '=', ':', ',', '\n', ' ', '７', 'ｘ',
     'a@b.org', '(67)', '54 y/o', 'mg', '500', 'and',
+    '192.168.1.10', '2.3.4.5', '2001:db8::7334', 'fe80::1ff:fe23:4567:890a', '::ffff:', '10:30:45', 'JOHN', 'SMITH', 'MARY', "O'BRIEN", 'NAME:',
+    'PATIENT:', 'COPD', 'NPO AFTER', "I'M", "i'm", 'mary', '我是', '我妈妈', '刘桂芬', '欧阳', '娜娜', '医生', '安阳', '人', '今年', '高中',
   ];
   let state = 20_261_127;
   const next = () => {
@@ -157,4 +166,74 @@ test('the prescan (rules skipped when their label or keyword is absent) gives ex
     if (full.text !== text) changed += 1;
   }
   assert.ok(changed > 800, `the texts exercise the rules (${changed} redacted)`);
+});
+
+test('IP addresses (IPv4, IPv6, IPv4-mapped) are redacted; times, versions, numbered lists and dates are not', async () => {
+  const { redactIdentifier } = await import('../../src/guard/redact-phi.js');
+  const cases: Array<[string, string]> = [
+    ['login from 203.0.113.57 failed', 'login from [IP_ADDRESS] failed'],
+    ['{"client_ip": "198.51.100.23"}', '{"client_ip": "[IP_ADDRESS]"}'],
+    ['from 2001:db8:85a3::8a2e:370:7334 (clinic)', 'from [IP_ADDRESS] (clinic)'],
+    ['fe80::1ff:fe23:4567:890a', '[IP_ADDRESS]'],
+    ['2001:0db8:0000:0000:0000:ff00:0042:8329', '[IP_ADDRESS]'],
+    ['came from ::ffff:198.51.100.77.', 'came from [IP_ADDRESS].'],
+  ];
+  for (const [input, expected] of cases) assert.equal(redactPhi(input), expected, input);
+  for (const kept of ['at 10:30:45 take 1:2:1 mix', 'version 1.2.3.4.5', '1阴性2.3.4.5.阳性', 'on 2024.01.15', 'ratio 300:1', 'DNS 8.8.8.8', 'see 10.2.3', 'the :: operator']) {
+    assert.equal(redactPhi(kept), kept, kept);
+  }
+  assert.equal(redactIdentifier('sess-192.0.2.44'), 'sess-[IP_ADDRESS]');
+});
+
+test('Chinese names after a self-introduction or a person cue, with ordinary words after the same cues kept', () => {
+  const cases: Array<[string, string]> = [
+    ['我是张伟', '我是[NAME]'],
+    ['我是张伟，今年30岁', '我是[NAME]，今年30岁'],
+    ['我叫王小明', '我叫[NAME]'],
+    ['患者李建国今年65岁', '患者[NAME]今年65岁'],
+    ['我妈妈刘桂芬有糖尿病', '我妈妈[NAME]有糖尿病'],
+    ['我爸张强得了糖尿病', '我爸[NAME]得了糖尿病'],
+    ['我妈王芳高血压', '我妈[NAME]高血压'],
+    ['我是王明的妈妈', '我是[NAME]的妈妈'],
+    ['我朋友周杰伦', '我朋友[NAME]'],
+    ['我是欧阳娜娜', '我是[NAME]'],
+    ['我叫司马光', '我叫[NAME]'],
+    ['马文博先生，您好', '[NAME]先生，您好'],
+  ];
+  for (const [input, expected] of cases) assert.equal(redactPhi(input), expected, input);
+  const kept = [
+    '我是医生', '我是护士', '我是一名糖尿病患者', '我是第一次来', '我是不是得了糖尿病', '我是高中生', '我是高三学生', '我是安阳人', '我是江西人',
+    '我是农民', '我是司机', '我是全职妈妈', '我是单亲妈妈', '我是石家庄的', '我是李医生', '我是明星', '我是高血压患者', '我是程序员',
+    '我妈妈高血压十年了', '我妈常常头晕', '我妈明天做手术', '我爸白天嗜睡', '我爸爸胡子白了', '我老公和我都是O型血', '我爸左腿疼',
+    '患者应当注意饮食', '患者于三年前确诊', '患者于春节后发病', '患者和家属', '患者曾经做过手术', '患者常年吸烟', '患者高烧不退',
+    '本人查出乙肝', '本人高血压很多年了', '家属应该怎么做', '小三阳患者谷丙转氨酶75', '亲戚有个小姐姐',
+  ];
+  for (const text of kept) assert.equal(redactPhi(text), text, text);
+});
+
+test('names in capitals after a cue or as a known given name and surname; acronyms and clinical capitals stay', () => {
+  const cases: Array<[string, string]> = [
+    ['JOHN SMITH', '[NAME]'],
+    ["PATIENT: MARY O'BRIEN", 'PATIENT: [NAME]'],
+    ['Name: ROBERT BROWN', 'Name: [NAME]'],
+    ['Name: GRZEGORZ NOWICKI, allergies: penicillin', 'Name: [NAME], allergies: penicillin'],
+    ['MY NAME IS DOROTA WISNIEWSKA AND I TAKE WARFARIN', 'MY NAME IS [NAME] AND I TAKE WARFARIN'],
+    ["THANK YOU, I'M LINDA KOWALCZYK, MY HUSBAND HAS HIV", "THANK YOU, I'M [NAME], MY HUSBAND HAS HIV"],
+    ['MY WIFE SUSAN HAS COPD', 'MY WIFE [NAME] HAS COPD'],
+    ['JOHN MCALLISTER 1958-03-09 COPD, DNR', '[NAME] [DOB] COPD, DNR'],
+  ];
+  for (const [input, expected] of cases) assert.equal(redactPhi(input), expected, input);
+  const kept = [
+    'COPD', 'CHF EXACERBATION', 'NPO AFTER MIDNIGHT', 'DNR', 'HIV AIDS', 'Patient: CHF EXACERBATION', 'PATIENT: NPO AFTER MIDNIGHT', 'PATIENT: COPD',
+    'MY SON SWALLOWED BLEACH', 'I AM WORRIED ABOUT MY HEART', 'PATIENT IS ALERT AND ORIENTED', 'JOHN HOPKINS HOSPITAL', 'PIERRE ROBIN SEQUENCE',
+    'WHAT ARE THE SYMPTOMS OF CHARLES BONNET SYNDROME ?',
+  ];
+  for (const text of kept) assert.equal(redactPhi(text), text, text);
+});
+
+test('a known given name in lower case after "i\'m" / "this is"; ordinary words after them stay', () => {
+  assert.equal(redactPhi("hi i'm susan and my son has a fever"), "hi i'm [NAME] and my son has a fever");
+  assert.equal(redactPhi('this is mary, calling about my dose'), 'this is [NAME], calling about my dose');
+  assert.equal(redactPhi('my name is john smith'), 'my name is [NAME]');
+  for (const text of ["i'm tired and dizzy", 'this is serious', 'i am taking warfarin', "i'm marys friend", 'call me back']) assert.equal(redactPhi(text), text, text);
 });
