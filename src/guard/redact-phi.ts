@@ -313,7 +313,8 @@ export function createPhiRedactor(options: PhiRedactorOptions = {}): (text: stri
     for (const { type, value } of result.values) {
       // Names in any case: classifier reasons quote lower-cased n-grams; other values as written.
       remember(value, type, type === 'NAME');
-      if (type === 'NAME') for (const part of value.split(/\s+/)) if (/^\p{Lu}[\p{Ll}'’-]{2,}$/u.test(part)) remember(part, type, true);
+      // ... and each part of a name on its own (Thornton, KOWALCZYK), in any case
+      if (type === 'NAME') for (const part of value.split(/\s+/)) if (/^\p{Lu}(?:[\p{Ll}'’-]{2,}|[\p{Lu}'’-]{2,})$/u.test(part)) remember(part, type, true);
     }
     if (known.size === 0) return result.text;
     if (!pattern) {

@@ -237,3 +237,13 @@ test('a known given name in lower case after "i\'m" / "this is"; ordinary words 
   assert.equal(redactPhi('my name is john smith'), 'my name is [NAME]');
   for (const text of ["i'm tired and dizzy", 'this is serious', 'i am taking warfarin', "i'm marys friend", 'call me back']) assert.equal(redactPhi(text), text, text);
 });
+
+test('a redactor remembers the parts of a name written in capitals or introduced in lower case', async () => {
+  const { createPhiRedactor } = await import('../../src/guard/redact-phi.js');
+  const redact = createPhiRedactor();
+  assert.equal(redact("THANK YOU, I'M LINDA KOWALCZYK"), "THANK YOU, I'M [NAME]");
+  assert.equal(redact('so kowalczyk should take the COPD inhaler.'), 'so [NAME] should take the COPD inhaler.');
+  const other = createPhiRedactor();
+  assert.equal(other("hi i'm susan"), "hi i'm [NAME]");
+  assert.equal(other('Susan, rest and drink water.'), '[NAME], rest and drink water.');
+});
