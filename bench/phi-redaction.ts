@@ -7,7 +7,8 @@
  *      seeded sample of ../shared/data/benign/zh_medical_dialogue.jsonl) in which anything became
  *      [NAME], with the spans listed for reading by eye; the sample is the figure to report, the
  *      other asks are printed as well (the lists in data/phi/chinese-names.yaml were reviewed against
- *      the asks outside the sample, never the sample's own misses);
+ *      the asks outside the sample — though the first listing, before the lists existed, covered all
+ *      asks); the doctors' answers of the same dialogues too (listed once, after the lists were written);
  *   3. recall on the probe set (data/phi/probes.jsonl) with a fresh redactor per probe;
  *   4. CPU per new question with and without the prescan (same output; min and median of 10 rounds), and time
  *      per MB for texts of several shapes (the redactor is linear; the audit worker runs it).
@@ -68,8 +69,9 @@ for (const question of sample) {
 console.log(`MedQuAD false positives: ${sample.length} questions, ${tokens} tokens, ${redactedTokens} redacted = ${((100 * redactedTokens) / tokens).toFixed(3)} % (target <= 0.5 %)`);
 for (const span of spans) console.log(`  ${span}`);
 
+const dialogues = readLines('../../shared/data/benign/zh_medical_dialogue.jsonl').map((line) => JSON.parse(line) as { ask: string; answer: string });
 const asks = shuffled(
-  readLines('../../shared/data/benign/zh_medical_dialogue.jsonl').map((line) => (JSON.parse(line) as { ask: string }).ask),
+  dialogues.map((dialogue) => dialogue.ask),
   Number(values.seed),
 );
 const chineseSample = asks.slice(0, Number(values.sample));
@@ -83,11 +85,13 @@ function chineseNames(texts: string[], label: string, list: boolean): void {
     named += 1;
     lines.push(`  ${names.map((name) => name.value).join(' | ')}  <- ${text.slice(0, 80)}`);
   }
-  console.log(`Chinese asks with a [NAME], ${label}: ${String(named)}/${String(texts.length)} = ${((100 * named) / texts.length).toFixed(2)} % (read the list: a real name in an ask is not a false positive)`);
+  console.log(`Chinese texts with a [NAME], ${label}: ${String(named)}/${String(texts.length)} = ${((100 * named) / texts.length).toFixed(2)} % (read the list: a real name is not a false positive)`);
   if (list) for (const line of lines) console.log(line);
 }
-chineseNames(chineseSample, `seeded sample (seed ${values.seed})`, true);
+chineseNames(chineseSample, `seeded sample of the asks (seed ${values.seed})`, true);
 chineseNames(chineseRest, 'the other asks (where the lists were reviewed)', values['list-rest']);
+// The doctors' answers of the same dialogues: listed once after the lists were written (应 and 和 were added then).
+chineseNames(dialogues.map((dialogue) => dialogue.answer), "all the doctors' answers", true);
 
 const probes = readLines('../data/phi/probes.jsonl')
   .map((line) => JSON.parse(line) as { id: string; text: string; secrets: string[]; placement: string });
