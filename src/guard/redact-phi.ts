@@ -1,7 +1,7 @@
 /**
  * PHI/PII redaction for audit records, logs and (optionally) upstream requests: names (after a cue
- * word, as a known given name plus a surname, next to an age, as JSON values), phone numbers,
- * e-mails, street addresses (US, Chinese, European, UK/Canadian postcodes), dates of birth (labelled,
+ * word, as a known given name plus a surname, next to an age, as JSON values, in capitals; Chinese
+ * names after a cue such as 我叫 or 我是/患者/我妈妈), phone numbers, e-mails, IP addresses, street addresses (US, Chinese, European, UK/Canadian postcodes), dates of birth (labelled,
  * or a full date right after a name), medical record numbers, Chinese resident ID numbers, ID-card /
  * passport / insurance / SSN numbers (ASCII or full-width digits). Each match becomes a typed
  * placeholder such as `[PHONE]` or `[NAME]`. Clinical content stays: doses ("500 mg"), lab values
@@ -10,7 +10,7 @@
  * Cost is linear in the text: every pattern is bounded, and a long text is redacted in segments of at
  * most SEGMENT_CHARS cut at line or word boundaries. A rule runs only on a text that has the
  * characters it needs and passes its gate (phi-redaction-rules.ts, with the patterns); the word lists
- * live in data/phi/lexicon.yaml.
+ * live in data/phi/lexicon.yaml and data/phi/chinese-names.yaml.
  */
 import { anyCase, columnKey, escapeRegExp, phiTables, type Need, type PhiType } from './phi-redaction-rules.js';
 
