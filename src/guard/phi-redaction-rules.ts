@@ -227,15 +227,14 @@ function chineseNameAfterPersonCue(value: string, following: string): number {
 /** Whether a candidate is an IPv6 address: 8 groups of 1-4 hex digits, or fewer with one `::`, optionally ending in IPv4. */
 function ipv6Length(value: string): number {
   let text = value;
-  let groups = 0;
   const ipv4 = /(?:^|:)((?:\d{1,3}\.){3}\d{1,3})$/.exec(text);
   if (ipv4?.[1] !== undefined) {
     if (!ipv4[1].split('.').every((octet) => Number(octet) <= 255)) return 0;
-    text = text.slice(0, text.length - ipv4[1].length) + (text.endsWith(`:${ipv4[1]}`) ? '0' : '');
-    groups += 1; // with the 0 placeholder above: two groups in all
+    text = `${text.slice(0, text.length - ipv4[1].length)}0:0`; // the IPv4 tail stands for two groups
   }
   const halves = text.split('::');
   if (halves.length > 2) return 0;
+  let groups = 0;
   for (const half of halves) {
     if (half === '') continue;
     for (const group of half.split(':')) {
@@ -243,7 +242,7 @@ function ipv6Length(value: string): number {
       groups += 1;
     }
   }
-  const valid = halves.length === 2 ? groups <= 7 && groups >= 2 : groups === 8;
+  const valid = halves.length === 2 ? groups >= 2 && groups <= 7 : groups === 8;
   return valid && /\d/.test(value) ? value.length : 0;
 }
 
