@@ -37,6 +37,11 @@ export interface BackendOptions {
   timeoutMs?: number;
   /** Retries on 408/429/5xx before the first streamed byte. */
   maxRetries?: number;
+  /**
+   * Longest upstream `Retry-After` waited out before a retry (default 60 s). A longer one fails the call
+   * at once with the upstream's status and its Retry-After (`serve` uses 2 s: its client is waiting).
+   */
+  maxRetryAfterMs?: number;
   /** llama.cpp threads (default: the number of cores). */
   threads?: number;
   /** llama.cpp context size in tokens. */

@@ -11,7 +11,8 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { redactIdentifier, redactPhi } from '../guard/redact-phi.js';
 import { clientError, toErrorResponse } from './error-response.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
-import { DEFAULT_MAX_JSON_DEPTH, isJsonContentType } from './read-json-body.js';
+import { createWriteWatch } from './create-write-watch.js';
+import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_MEMBERS, isJsonContentType } from './read-json-body.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 
 export interface SafemedServerOptions {
@@ -33,6 +34,10 @@ export interface SafemedServerOptions {
   maxConnections?: number;
   /** Deepest JSON nesting accepted in a request body (default 64). */
   maxJsonDepth?: number;
+  /** A client whose waiting bytes have not gone down for this long is disconnected (default 60 s). */
+  writeTimeoutMs?: number;
+  /** Most members one object of a request body may have (default 10,000; 400 json_too_many_members). */
+  maxJsonMembers?: number;
   /** Largest answer + reasoning taken from the backend, in characters (default 4 Mi); beyond it → 502. */
   maxAnswerChars?: number;
   /**
@@ -155,6 +160,11 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
   const headerTimeoutMs = options.headerTimeoutMs ?? 10_000;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  const writeWatch = createWriteWatch(options.writeTimeoutMs ?? 60_000, (response) => {
+    const requestId = response.getHeader('x-request-id');
+    metrics.error('client_stopped_reading');
+    logger.warn('client stopped reading; connection closed (--write-timeout)', { ...(typeof requestId === 'string' ? { requestId } : {}) });
+  });
   const created = Math.floor(clock.now() / 1000);
   const modelsBody = JSON.stringify({
     object: 'list',
@@ -176,6 +186,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     bodyTimeoutMs,
     maxJsonDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+    maxJsonMembers: options.maxJsonMembers ?? DEFAULT_MAX_JSON_MEMBERS,
     maxAnswerChars: options.maxAnswerChars ?? 4 * 1024 * 1024,
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
     audit,
@@ -183,6 +194,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     clock,
     shutdownSignal: shutdown.signal,
     streamCoalesceMs: options.streamCoalesceMs ?? 5,
+    writeWatch,
   };
   const extraRoutes = options.extraRoutes ?? [];
   const extraRouteFor = (path: string): ExtraRoute | undefined =>
@@ -319,6 +331,8 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       ...(outcome.guard === undefined ? {} : { guard: outcome.guard }),
       ...(outcome.status === 499 ? { note: 'client closed the connection' } : {}),
     });
+    // An answer the client has not taken yet (it may never read it) is watched until it is flushed.
+    if (!response.destroyed && !response.writableFinished && response.writableLength > 0) writeWatch.track(response);
     inFlight -= 1;
     if (inFlight === 0 && idle) idle();
   };
@@ -421,6 +435,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
         }
       }
       server.closeAllConnections();
+      writeWatch.close();
       await closed;
       // A writer this server created is closed here; one passed in belongs to the caller.
       if (audit && options.audit && !isAuditWriter(options.audit)) await audit.close();

@@ -19,8 +19,15 @@ export interface SseWriter {
  * window. A model producing fewer than 1000/coalesceMs tokens per second (every real model on real
  * hardware) sees every token written immediately; a very fast one costs one syscall and one client
  * wake-up per window instead of per token. The first event is never delayed. 0 disables coalescing.
+ * `onBlocked` hears of every write the client was not ready for.
  */
-export function createSseWriter(response: ServerResponse, signal: AbortSignal, coalesceMs: number, now: () => number = () => performance.now()): SseWriter {
+export function createSseWriter(
+  response: ServerResponse,
+  signal: AbortSignal,
+  coalesceMs: number,
+  onBlocked: (response: ServerResponse) => void = () => {},
+  now: () => number = () => performance.now(),
+): SseWriter {
   let held = '';
   let lastWrite = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
@@ -35,6 +42,7 @@ export function createSseWriter(response: ServerResponse, signal: AbortSignal, c
       // Settles on drain or abort, never rejects: a flush timer's wait has no one to catch a rejection,
       // and the stream loop checks the signal itself after waiting.
       blocked = once(response, 'drain', { signal }).then(settle, settle);
+      onBlocked(response); // a client that never drains is cut by the write watch (--write-timeout)
     }
   };
   const settle = () => {

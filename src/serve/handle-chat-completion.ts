@@ -11,6 +11,7 @@ import { guardFields, toSafemedResponseObject } from './safemed-response-object.
 import type { ServerMetrics } from './server-metrics.js';
 import { createSseChunks } from './sse-chunks.js';
 import { createSseWriter } from './create-sse-writer.js';
+import type { WriteWatch } from './create-write-watch.js';
 
 export interface ChatHandlerContext {
   backend: Backend;
@@ -19,12 +20,15 @@ export interface ChatHandlerContext {
   bodyLimitBytes: number;
   bodyTimeoutMs: number;
   maxJsonDepth: number;
+  maxJsonMembers: number;
   /** Largest answer + reasoning (characters) taken from the backend; beyond it the call is aborted with a 502. */
   maxAnswerChars: number;
   requestTimeoutMs: number;
   audit: AuditWriter | undefined;
   metrics: ServerMetrics;
   clock: Clock;
+  /** Cuts clients that stopped reading (see createWriteWatch). */
+  writeWatch: WriteWatch;
   /** SSE coalescing window (see createSseWriter); 0 writes every event at once. */
   streamCoalesceMs: number;
   /** Aborted when the server gives up on in-flight requests at the end of the shutdown grace period. */
@@ -115,7 +119,7 @@ export async function handleChatCompletion(
   clientRequestId: string | null,
   receivedAt: number,
 ): Promise<ChatOutcome> {
-  const raw = await readJsonBody(request, { limitBytes: context.bodyLimitBytes, timeoutMs: context.bodyTimeoutMs, maxDepth: context.maxJsonDepth });
+  const raw = await readJsonBody(request, { limitBytes: context.bodyLimitBytes, timeoutMs: context.bodyTimeoutMs, maxDepth: context.maxJsonDepth, maxMembers: context.maxJsonMembers });
   const parsed = parseChatRequest(raw);
   if (parsed.model !== context.servedModelName) {
     throw clientError(404, 'model_not_found', `The model ${echo(parsed.model)} does not exist; this server serves "${context.servedModelName}".`, 'model');
@@ -300,7 +304,7 @@ async function streamCompletion(
   let headersSent = false;
   // The role chunk goes out with the first delta (or the tail), so coalescing never holds the first token.
   let role = chunks.role();
-  const writer = createSseWriter(response, signal, context.streamCoalesceMs);
+  const writer = createSseWriter(response, signal, context.streamCoalesceMs, context.writeWatch.track);
   let size = 0;
   const grow = (text: string) => {
     size += text.length;

@@ -30,6 +30,7 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'timeout', flag: '--timeout', env: 'SAFEMED_TIMEOUT' },
   { key: 'headerTimeout', flag: '--header-timeout', env: 'SAFEMED_HEADER_TIMEOUT' },
   { key: 'bodyTimeout', flag: '--body-timeout', env: 'SAFEMED_BODY_TIMEOUT' },
+  { key: 'writeTimeout', flag: '--write-timeout', env: 'SAFEMED_WRITE_TIMEOUT' },
   { key: 'maxConnections', flag: '--max-connections', env: 'SAFEMED_MAX_CONNECTIONS' },
   { key: 'maxAnswerSize', flag: '--max-answer-size', env: 'SAFEMED_MAX_ANSWER_SIZE' },
   { key: 'shutdownGrace', flag: '--shutdown-grace', env: 'SAFEMED_SHUTDOWN_GRACE' },
@@ -72,6 +73,7 @@ export const serveSettingsSchema = z.object({
   headerTimeout: z.coerce.number().positive().default(10),
   /** Seconds for the body once the headers are in (408 after). */
   bodyTimeout: z.coerce.number().positive().default(30),
+  writeTimeout: z.coerce.number().positive().default(60),
   /** Open connections at once; more are refused. */
   maxConnections: z.coerce.number().int().positive().default(1024),
   /** Largest answer + reasoning taken from the model (characters, size syntax as bodyLimit); over → 502. */

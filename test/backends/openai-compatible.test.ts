@@ -159,6 +159,28 @@ test('429 with retry-after is retried after the announced wait, then succeeds', 
   );
 });
 
+test('a Retry-After longer than maxRetryAfterMs ends the call at once with the 429 and its Retry-After', async () => {
+  await withUpstream(
+    () => ({ fault: 'status', status: 429, retryAfterSeconds: 30 }),
+    async (backend, upstream, sleeps) => {
+      await assert.rejects(backend.generate(ask), (error) => error instanceof BackendError && error.status === 429 && error.context.retryAfterMs === 30_000);
+      assert.equal(upstream.requests.length, 1, 'not retried');
+      assert.deepEqual(sleeps, []);
+    },
+    { maxRetryAfterMs: 2_000 },
+  );
+  // within the bound it is still waited out and retried
+  await withUpstream(
+    ({ index }) => (index === 0 ? { fault: 'status', status: 429, retryAfterSeconds: 1 } : { content: 'fine' }),
+    async (backend, upstream, sleeps) => {
+      assert.equal((await backend.generate(ask)).text, 'fine');
+      assert.deepEqual(sleeps, [1000]);
+      assert.equal(upstream.requests.length, 2);
+    },
+    { maxRetryAfterMs: 2_000 },
+  );
+});
+
 test('500 is retried with backoff, then reported with its status', async () => {
   await withUpstream(
     () => ({ fault: 'status', status: 500, message: 'boom' }),

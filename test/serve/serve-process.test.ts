@@ -149,3 +149,34 @@ test('--audit-thread main writes the same redacted, chained records from the ser
   assert.equal(record.answer, 'Rest, [NAME].');
   assert.equal(audit.verify().ok, true);
 });
+
+test('an upstream 429 asking for a long pause reaches the client at once as 429 with its Retry-After', async (t) => {
+  let calls = 0;
+  const server: Server = createServer((request, response) => {
+    if (request.url?.endsWith('/models')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"id":"busy"}]}');
+      return;
+    }
+    calls += 1;
+    request.resume();
+    response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '45' }).end('{"error":{"message":"rate limited"}}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const serve = await spawnServe(['--model', `openai:${upstream}`, '--port', '0', '--no-audit', '--guard', 'off']);
+  t.after(() => serve.child.kill('SIGKILL'));
+  const started = performance.now();
+  const response = await fetch(`${serve.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hello' }] }),
+  });
+  const body = (await response.json()) as { error: { type: string } };
+  assert.equal(response.status, 429);
+  assert.equal(response.headers.get('retry-after'), '45');
+  assert.equal(calls, 1, 'serve did not wait out 45 s to retry');
+  // before: the call slept up to 60 s per retry while the client waited
+  assert.ok(performance.now() - started < 20_000, 'answered without waiting out the pause');
+  assert.ok(typeof body.error.type === 'string');
+});

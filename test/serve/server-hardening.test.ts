@@ -94,6 +94,24 @@ test('JSON nested deeper than the limit is a 400 json_too_deep, not a 500', asyn
   assert.equal((await post(url, chat('[[[[{{{{'.repeat(1000)))).status, 200);
 });
 
+test('an object with more members than the limit is a 400 json_too_many_members before it is parsed', async (t) => {
+  const { url } = await start(t);
+  const keys = (count: number) => `{${Array.from({ length: count }, (_, index) => `"k${index}":1`).join(',')}}`;
+  // ~90,000 keys in one object held the event loop ~57 ms in JSON.parse (dictionary-mode object)
+  const many = await post(url, chat('x').slice(0, -1) + `,"chat_template_kwargs":${keys(90_000)}}`);
+  assert.equal(many.status, 400);
+  assert.equal(many.json().error.code, 'json_too_many_members');
+  assert.match(many.json().error.message, /more than 10000 members/);
+  const justOver = await post(url, chat('x').slice(0, -1) + `,"logit_bias":${keys(10_001)}}`);
+  assert.equal(justOver.json().error.code, 'json_too_many_members');
+  // at the limit the member count is not what refuses it (logit_bias keys must be token ids)
+  const atLimit = await post(url, chat('x').slice(0, -1) + `,"logit_bias":${keys(10_000)}}`);
+  assert.notEqual((atLimit.json() as { error?: { code: string } }).error?.code, 'json_too_many_members');
+  // commas in arrays and in strings are not members
+  const arrays = await post(url, chat('a,b,'.repeat(20_000)).slice(0, -1) + `,"stop":[${Array.from({ length: 20_000 }, () => '"x"').join(',')}]}`);
+  assert.notEqual((arrays.json() as { error?: { code: string } }).error?.code, 'json_too_many_members');
+});
+
 test('a body that is not declared as JSON is a 415 (no cross-site simple POST)', async (t) => {
   const { url } = await start(t);
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {

@@ -25,7 +25,7 @@ test('the first event goes out at once; events within the window are held and se
   t.mock.timers.enable({ apis: ['setTimeout'] });
   let now = 1000;
   const response = fakeResponse();
-  const writer = createSseWriter(response as unknown as ServerResponse, new AbortController().signal, 5, () => now);
+  const writer = createSseWriter(response as unknown as ServerResponse, new AbortController().signal, 5, undefined, () => now);
   assert.equal(writer.write('a'), undefined);
   assert.deepEqual(response.writes, ['a']);
   now += 1;

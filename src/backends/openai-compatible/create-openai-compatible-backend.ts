@@ -125,6 +125,7 @@ export async function createOpenAICompatibleBackend(
       ...(signal ? { signal } : {}),
       timeoutMs,
       maxRetries,
+      ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
       sleep,
       random,
       agent,

@@ -29,8 +29,13 @@ export interface SendUpstreamRequestOptions {
   random: () => number;
   logger?: Logger;
   requestId?: string;
-  /** Longest wait for one retry (retry-after beyond it is cut to it). */
+  /** Longest backoff between retries (default 60 s). */
   maxRetryDelayMs?: number;
+  /**
+   * Longest upstream `Retry-After` the call waits out itself (default: maxRetryDelayMs). A longer one ends
+   * the call at once with the upstream's error and its Retry-After, so a waiting client can decide.
+   */
+  maxRetryAfterMs?: number;
   /** The backend's keep-alive agent (see createUpstreamAgent); default: Node's global agent. */
   agent?: HttpAgent;
 }
@@ -355,6 +360,7 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
       else lastError = connectionError(url, error);
     }
     if (attempt >= options.maxRetries) throw lastError;
+    if (retryDelay !== undefined && retryDelay > (options.maxRetryAfterMs ?? maxRetryDelayMs)) throw lastError;
     const backoff = Math.min(maxRetryDelayMs, 500 * 2 ** attempt * (0.75 + options.random() * 0.5));
     const delay = Math.min(maxRetryDelayMs, retryDelay ?? backoff);
     options.logger?.warn('upstream request failed; retrying', {

@@ -31,6 +31,7 @@ export function registerServeCommand(program: Command): void {
     .option('--timeout <seconds>', 'per-request time limit (default 600)')
     .option('--header-timeout <seconds>', 'time for the request line and headers (default 10; 408 after)')
     .option('--body-timeout <seconds>', 'time for the request body once the headers are in (default 30; 408 after)')
+    .option('--write-timeout <seconds>', 'a client that reads nothing of its waiting answer for this long is disconnected (default 60)')
     .option('--max-connections <n>', 'open connections accepted at once (default 1024)')
     .option('--max-answer-size <size>', 'largest answer + reasoning taken from the model, e.g. 4mb (default); over → 502')
     .option('--shutdown-grace <seconds>', 'how long in-flight requests may finish on SIGINT/SIGTERM (default 10)')

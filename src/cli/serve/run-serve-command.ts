@@ -40,6 +40,8 @@ export async function buildServeBackend(settings: ServeSettings, logger: Logger)
   const backend = await createBackend(settings.model, {
     logger,
     timeoutMs: settings.timeout * 1000,
+    // a client is waiting: an upstream asking for a longer pause gets its 429/503 and Retry-After passed on
+    maxRetryAfterMs: SERVE_MAX_RETRY_AFTER_MS,
     ...(settings.upstreamApiKey !== undefined ? { apiKey: settings.upstreamApiKey } : {}),
     ...(settings.upstreamModel !== undefined ? { model: settings.upstreamModel } : {}),
     ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
@@ -47,6 +49,9 @@ export async function buildServeBackend(settings: ServeSettings, logger: Logger)
   });
   return withModelCardDefaults(backend, settings.systemPrompt === undefined ? {} : { systemPrompt: settings.systemPrompt });
 }
+
+/** Longest upstream Retry-After `serve` waits out itself before retrying (docs/serve.md "Errors"). */
+const SERVE_MAX_RETRY_AFTER_MS = 2_000;
 
 async function runServe(settings: ServeSettings): Promise<void> {
   const logger = createLogger({ level: settings.logLevel });
@@ -103,6 +108,7 @@ async function runServe(settings: ServeSettings): Promise<void> {
     requestTimeoutMs: settings.timeout * 1000,
     headerTimeoutMs: settings.headerTimeout * 1000,
     bodyTimeoutMs: settings.bodyTimeout * 1000,
+    writeTimeoutMs: settings.writeTimeout * 1000,
     maxConnections: settings.maxConnections,
     maxAnswerChars: settings.maxAnswerSize,
     shutdownGraceMs: settings.shutdownGrace * 1000,
