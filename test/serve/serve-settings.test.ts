@@ -66,15 +66,17 @@ test('timeouts, connection cap and answer size are settings with safe defaults (
   const defaults = resolve({ model: 'openai:http://x/v1' }, {});
   assert.equal(defaults.headerTimeout, 10);
   assert.equal(defaults.bodyTimeout, 30);
+  assert.equal(defaults.writeTimeout, 60);
   assert.equal(defaults.maxConnections, 1024);
   assert.equal(defaults.maxAnswerSize, 4 * 1024 * 1024);
   const chosen = resolve(
     { model: 'openai:http://x/v1', headerTimeout: '3' },
-    { SAFEMED_BODY_TIMEOUT: '7', SAFEMED_MAX_CONNECTIONS: '64', SAFEMED_HEADER_TIMEOUT: '99' },
+    { SAFEMED_BODY_TIMEOUT: '7', SAFEMED_MAX_CONNECTIONS: '64', SAFEMED_HEADER_TIMEOUT: '99', SAFEMED_WRITE_TIMEOUT: '15' },
     { maxAnswerSize: '512kb', maxConnections: 5 },
   );
   assert.equal(chosen.headerTimeout, 3);
   assert.equal(chosen.bodyTimeout, 7);
+  assert.equal(chosen.writeTimeout, 15);
   assert.equal(chosen.maxConnections, 64);
   assert.equal(chosen.maxAnswerSize, 512 * 1024);
   assert.throws(() => resolve({ model: 'openai:http://x/v1', maxConnections: '0' }, {}), ConfigError);
