@@ -1,5 +1,6 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError, DataFormatError } from '../core/errors.js';
@@ -16,6 +17,11 @@ export interface AuditTrailOptions {
   redact?: (text: string) => string;
   /** Fail instead of creating a new database (for verify / export). */
   mustExist?: boolean;
+  /**
+   * Who writes this trail's pending rows, `<host>:<pid>` (default: this process). recoverInterrupted
+   * leaves the rows of another live process on this host alone. Tests pass another process's pid.
+   */
+  owner?: string;
 }
 
 export interface AuditTrail {
@@ -37,7 +43,9 @@ export interface AuditTrail {
   sync(): void;
   /**
    * Turns requests left pending by a crash into chained records with status 0 ("interrupted"), so the
-   * trail shows what was asked even when the server died mid-answer. Returns how many there were.
+   * trail shows what was asked even when the server died mid-answer. Returns how many there were. Rows
+   * of another process on this host that is still running (a second server on the same file) are left
+   * to it; rows from before owners were recorded, or from another host, are recovered.
    */
   recoverInterrupted(now?: Date): number;
   /** The connection's `PRAGMA synchronous` now, which the next commit uses (FULL after a durable commit). */
@@ -78,7 +86,8 @@ CREATE TABLE IF NOT EXISTS audit_records (
 CREATE TABLE IF NOT EXISTS audit_pending (
   request_id TEXT PRIMARY KEY,
   received_at TEXT NOT NULL,
-  entry TEXT NOT NULL
+  entry TEXT NOT NULL,
+  owner TEXT
 );
 CREATE TABLE IF NOT EXISTS audit_head (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -157,6 +166,24 @@ function pendingJson(entry: AuditRequestEntry, receivedAt: string): string {
   return mayHoldLoneSurrogate(text) ? JSON.stringify(isWellFormedValue(shaped) ? shaped : toWellFormedValue(shaped)) : text;
 }
 
+/**
+ * True when `owner` (`<host>:<pid>`) is another process on this host that is still running. A pid
+ * reused after a crash keeps its old rows pending until a later start finds it gone (never lost).
+ */
+function ownedByAnotherLiveProcess(owner: string | null): boolean {
+  if (owner === null) return false;
+  const colon = owner.lastIndexOf(':');
+  const pid = Number(owner.slice(colon + 1));
+  if (owner.slice(0, colon) !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function rowToRecord(row: AuditRow): AuditRecord {
   return {
     id: row.id,
@@ -215,6 +242,8 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     dropReceivedAtIndex(database);
     const columns = database.prepare<[], { name: string }>('PRAGMA table_info(audit_records)').all();
     if (!columns.some((column) => column.name === 'client_request_id')) database.exec('ALTER TABLE audit_records ADD COLUMN client_request_id TEXT');
+    const pendingColumns = database.prepare<[], { name: string }>('PRAGMA table_info(audit_pending)').all();
+    if (!pendingColumns.some((column) => column.name === 'owner')) database.exec('ALTER TABLE audit_pending ADD COLUMN owner TEXT');
   } catch (error) {
     if (error instanceof DataFormatError) throw error;
     throw new DataFormatError(`Cannot open the audit database ${path}: ${(error as Error).message}.`, {
@@ -233,9 +262,10 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   const insertRow = (row: AuditRow) =>
     insert.run(row.id, row.request_id, row.client_request_id ?? null, row.received_at, row.first_token_at, row.finished_at, row.model, row.served_model_name, row.stream, row.user,
       row.messages, row.reasoning, row.answer, row.finish_reason, row.usage, row.verdicts, row.status, row.error, row.prev_hash, row.hash);
-  const insertPending = database.prepare('INSERT OR REPLACE INTO audit_pending (request_id, received_at, entry) VALUES (?, ?, ?)');
+  const owner = options.owner ?? `${hostname()}:${process.pid}`;
+  const insertPending = database.prepare('INSERT OR REPLACE INTO audit_pending (request_id, received_at, entry, owner) VALUES (?, ?, ?, ?)');
   const deletePending = database.prepare('DELETE FROM audit_pending WHERE request_id = ?');
-  const readPending = database.prepare<[], { request_id: string; entry: string }>('SELECT request_id, entry FROM audit_pending ORDER BY received_at, request_id');
+  const readPending = database.prepare<[], { request_id: string; entry: string; owner: string | null }>('SELECT request_id, entry, owner FROM audit_pending ORDER BY received_at, request_id');
 
   const redactVerdict = (verdict: SafetyVerdict): SafetyVerdict => ({ ...verdict, reasons: verdict.reasons.map(redact) });
   const redacting = options.redact !== undefined;
@@ -310,7 +340,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   const commitTransaction = database.transaction((pending: readonly AuditRequestEntry[], records: readonly AuditRecordInput[]) => {
     for (const entry of pending) {
       const receivedAt = entry.receivedAt.toISOString();
-      insertPending.run(toWellFormedText(entry.requestId), receivedAt, pendingJson(entry, receivedAt));
+      insertPending.run(toWellFormedText(entry.requestId), receivedAt, pendingJson(entry, receivedAt), owner);
     }
     appendRows(records);
     const writtenNow = pending.length === 0 ? undefined : new Set(pending.map((entry) => entry.requestId));
@@ -321,11 +351,11 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   // SQLite skips writing a row rewritten with the same bytes, and a transaction that changed no page
   // commits (and fsyncs) nothing: insert and drop a marker row, so the commit writes a frame and syncs.
   const touchTransaction = database.transaction(() => {
-    insertPending.run(SYNC_MARKER, '', '');
+    insertPending.run(SYNC_MARKER, '', '', null);
     deletePending.run(SYNC_MARKER);
   });
   const recoverTransaction = database.transaction((now: Date) => {
-    const rows = readPending.all();
+    const rows = readPending.all().filter((row) => !ownedByAnotherLiveProcess(row.owner));
     appendRows(
       rows.map((row) => {
         const entry = JSON.parse(row.entry) as Omit<AuditRequestEntry, 'receivedAt'> & { receivedAt: string };

@@ -303,3 +303,32 @@ test('every durable commit runs with synchronous=FULL, from the first one after 
   }
   assert.equal(trail.verify().ok, true);
 });
+
+test('a second server starting on the same file leaves the live server\'s pending requests alone', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { hostname } = await import('node:os');
+  const path = freshDb(t);
+  // "another server": a live process whose pid owns the pending rows
+  const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  t.after(() => other.kill('SIGKILL'));
+  const first = openAuditTrail({ path, owner: `${hostname()}:${other.pid ?? 0}` });
+  const entry = { requestId: 'req_live', clientRequestId: null, receivedAt: new Date(Date.UTC(2026, 0, 1)), model: 'm', servedModelName: 'safemed-r1', stream: true, user: null, messages: [{ role: 'user' as const, content: 'hello' }] };
+  first.commit({ pending: [entry], records: [] });
+  const second = openAuditTrail({ path });
+  t.after(() => { second.close(); });
+  // before: the second server's start marked req_live interrupted while the first was still answering it
+  assert.equal(second.recoverInterrupted(), 0, 'a live process\'s request is not interrupted');
+  assert.equal(second.count(), 0);
+  // the first server completes it: one record, not an "interrupted" one and a real one
+  first.commit({ pending: [], records: [input(1, { requestId: 'req_live' })] });
+  assert.equal(second.count(), 1);
+  assert.equal([...second.export()][0]?.status, 200);
+  // a crashed owner's rows are recovered at the next start
+  first.commit({ pending: [{ ...entry, requestId: 'req_orphan' }], records: [] });
+  first.close();
+  other.kill('SIGKILL');
+  await new Promise((resolve) => other.once('exit', resolve));
+  assert.equal(second.recoverInterrupted(), 1, 'the dead owner\'s request is recovered');
+  assert.equal([...second.export()].at(-1)?.requestId, 'req_orphan');
+  assert.ok(second.verify().ok);
+});
