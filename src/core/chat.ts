@@ -77,7 +77,8 @@ export interface SafetyVerdict {
 /** The parts a backend stream yields, in order: deltas, then usage (optional), then finish. */
 export type StreamPart =
   | { type: 'reasoning-delta'; text: string }
-  | { type: 'text-delta'; text: string }
+  /** `refusal`: the guard's text standing in for the answer (structured output sends it as `refusal`). */
+  | { type: 'text-delta'; text: string; refusal?: true }
   | { type: 'usage'; usage: TokenUsage }
   | { type: 'verdict'; verdict: SafetyVerdict }
   | { type: 'finish'; finishReason: FinishReason };

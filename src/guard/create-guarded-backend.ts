@@ -168,7 +168,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
         // Reasoning first, then the answer: the audit summary, the emergency guidance, the refusal.
         yield { type: 'reasoning-delta', text: summary() };
         if (notice !== undefined && !structured) yield { type: 'text-delta', text: `${notice}\n\n` };
-        yield { type: 'text-delta', text: composeRefusal(verdict.dimension, language, spec, input.mechanism) };
+        yield { type: 'text-delta', text: composeRefusal(verdict.dimension, language, spec, input.mechanism), refusal: true };
         yield { type: 'verdict', verdict: outputVerdict(input, undefined, { disclaimerAdded: false, templated: true, withheldReasoning: 0 }) };
         yield { type: 'finish', finishReason: 'content_filter' };
         return;

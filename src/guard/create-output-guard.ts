@@ -138,7 +138,7 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const replacement = (hazard: AnswerHazard | undefined): StreamPart[] => {
     const lead = buffers.text.released === 0 ? '' : '\n\n';
     const notice = buffers.text.released === 0 && buffers.reasoning.released === 0 ? '' : `${inReplyLanguage(options.spec.refusals.outputReplaced[specLanguageOf(options.language)], options.language)}\n\n`;
-    return [{ type: 'text-delta', text: `${lead}${notice}${options.refusal(hazard)}` }];
+    return [{ type: 'text-delta', text: `${lead}${notice}${options.refusal(hazard)}`, refusal: true }];
   };
 
   /** Checks one segment; returns the hazard, or undefined when it may be released. Errors follow the fail mode. */

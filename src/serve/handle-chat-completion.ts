@@ -314,7 +314,8 @@ async function streamCompletion(
       throw error;
     }
   };
-  // With structured output, the text after an input verdict that refuses the request is the refusal (OpenAI's `refusal` delta).
+  // With structured output, the text after an input verdict that refuses the request, and the output guard's
+  // replacement of an answer it stopped midway, are the refusal (OpenAI's `refusal` delta), not JSON content.
   const structured = isStructuredOutput(exchange.parsed.settings);
   let refusing = false;
   const take = (part: StreamPart): string | undefined => {
@@ -324,7 +325,7 @@ async function streamCompletion(
         grow(part.text);
         exchange.firstTokenAt ??= context.clock.now();
         exchange.answer += part.text;
-        return refusing ? chunks.refusal(part.text) : chunks.content(part.text);
+        return refusing || (structured && part.refusal === true) ? chunks.refusal(part.text) : chunks.content(part.text);
       case 'reasoning-delta':
         if (part.text === '') return undefined;
         grow(part.text);

@@ -125,6 +125,20 @@ test('response_format: a refused request has no JSON content to break: content n
   });
 });
 
+test('response_format, streamed: an answer the output guard replaces sends its replacement as `refusal`, never as JSON content', async () => {
+  await withServer({ content: `{"advice": "${DANGEROUS}"}` }, fixedAssessor({ risk: 0.2, dimension: 'vulnerable_populations', principle: 1 }), async (url) => {
+    const response = await post(url, { stream: true, response_format: { type: 'json_object' }, messages: user('My mother with dementia refuses her pills. Reply in JSON.') });
+    const chunks = (await chunksOf(response)) as Array<Chunk & { choices: Array<{ delta: { refusal?: string } }> }>;
+    const content = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+    const refusal = chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join('');
+    assert.ok(!content.includes('porridge'));
+    assert.match(refusal, /./, 'the replacement arrives as refusal');
+    // before: the replacement prose followed the JSON in `content`
+    assert.ok(refusal.length > 0 && !content.includes(refusal.trim().slice(0, 20)), 'no refusal prose in the JSON content');
+    assert.equal(chunks.findLast((chunk) => chunk.choices.length > 0)?.choices[0]?.finish_reason, 'content_filter');
+  });
+});
+
 test('response_format: the JSON content parses, the disclaimer is only in the safemed object', async () => {
   await withServer({ content: '{"safe": true}' }, fixedAssessor({ risk: 0.4, dimension: 'medication_safety', principle: 1 }), async (url) => {
     for (const stream of [false, true]) {
