@@ -4,7 +4,8 @@
  *   1. the upstream alone   2. safemed serve (openai: backend, guard off), audit off
  *   3. the same with the audit trail on (SQLite WAL, synchronous=FULL)   4. Portkey (x-portkey-provider: openai +
  *   x-portkey-custom-host → the upstream).
- * Also, as a reference, safemed's HTTP layer alone (same server, in-memory backend, no upstream hop).
+ * Also, as references, safemed's HTTP layer alone (same server, in-memory backend, no upstream hop) and a
+ * minimal node:http JSON proxy (the floor any Node.js gateway pays for the extra hop on this machine).
  * Two measurements per row: autocannon (`--connections`, default 50; `--rounds` interleaved rounds of `--seconds`,
  * median reported: req/s, p50, p99 in whole ms) and a precise single-connection probe (`--probe` sequential
  * requests over one keep-alive socket timed with hrtime, in `--rounds` interleaved slices: p50/p99 in µs), from
@@ -45,6 +46,7 @@ interface AutocannonResult {
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
+const MINIMAL_PROXY = 'reference: minimal node:http JSON proxy (parse, forward, parse, send; nothing else)';
 const root = dirname(benchFolder);
 
 async function runUpstreamRole(): Promise<void> {
@@ -53,6 +55,41 @@ async function runUpstreamRole(): Promise<void> {
   upstream.requests.push = () => 0; // do not keep every request body for the whole benchmark
   process.stdout.write(`listening on ${upstream.baseURL}\n`);
   process.on('SIGTERM', () => void upstream.close().then(() => process.exit(0)));
+}
+
+/**
+ * The floor any Node.js gateway pays on this machine: a bare node:http proxy that parses the client's
+ * JSON, forwards it over a keep-alive agent, parses the upstream's answer and sends it back. No
+ * validation, guard, audit, logging or error handling: a reference row, not a product.
+ */
+async function runMinimalProxyRole(upstreamBase: string): Promise<void> {
+  const http = await import('node:http');
+  const agent = new http.Agent({ keepAlive: true });
+  const target = new URL(`${upstreamBase}/chat/completions`);
+  const server = http.createServer((incoming, outgoing) => {
+    const parts: Buffer[] = [];
+    incoming.on('data', (part: Buffer) => parts.push(part));
+    incoming.on('end', () => {
+      const body = JSON.stringify(JSON.parse(Buffer.concat(parts).toString('utf8')));
+      const upstreamRequest = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            const text = JSON.stringify(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            outgoing.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+            outgoing.end(text);
+          });
+        },
+      );
+      upstreamRequest.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (address !== null && typeof address === 'object') process.stdout.write(`listening on http://127.0.0.1:${address.port}\n`);
+  });
 }
 
 /** safemed serve's HTTP layer alone: the same server with an in-memory backend that answers at once. */
@@ -199,6 +236,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       role: { type: 'string' },
+      upstream: { type: 'string' },
       seconds: { type: 'string', default: '4' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
@@ -210,6 +248,7 @@ async function main(): Promise<void> {
   });
   if (values.role === 'upstream') return runUpstreamRole();
   if (values.role === 'serve-layer') return runServeLayerRole();
+  if (values.role === 'minimal-proxy') return runMinimalProxyRole(values.upstream ?? '');
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
   const connections = Number(values.connections);
@@ -231,6 +270,8 @@ async function main(): Promise<void> {
     const log = (name: string) => join(folder, `${name}.log`);
     const serveLayer = await startProcess([node, '--import', 'tsx', join(benchFolder, 'gateway-overhead.ts'), '--role', 'serve-layer'], /listening on (\S+)/);
     children.push(serveLayer.child);
+    const minimalProxy = await startProcess([node, '--import', 'tsx', join(benchFolder, 'gateway-overhead.ts'), '--role', 'minimal-proxy', '--upstream', upstreamBase], /listening on (\S+)/);
+    children.push(minimalProxy.child);
     const auditOff = await startProcess(serveArgs(['--guard', 'off', '--no-audit']), /listening on (\S+)/, root, log('bare'));
     children.push(auditOff.child);
     const auditOn = await startProcess(serveArgs(['--guard', 'off', '--audit-db', join(folder, 'audit.db')]), /listening on (\S+)/, root, log('audit-on'));
@@ -275,6 +316,7 @@ async function main(): Promise<void> {
     const json = { 'content-type': 'application/json' };
     const rows = [
       { label: 'upstream alone', pid: upstream.child.pid, url: `${upstreamBase}/chat/completions`, headers: json, body: JSON.stringify({ model: 'scripted-model', messages }) },
+      { label: MINIMAL_PROXY, pid: minimalProxy.child.pid, url: `${minimalProxy.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'scripted-model', messages }) },
       { label: 'safemed HTTP layer alone (in-memory instant backend, no upstream)', pid: serveLayer.child.pid, url: `${serveLayer.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve, guard off, audit off', pid: auditOff.child.pid, url: `${auditOff.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
       { label: 'safemed serve, guard off, audit on', pid: auditOn.child.pid, url: `${auditOn.match}/v1/chat/completions`, headers: json, body: JSON.stringify({ model: 'safemed-r1', messages }) },
@@ -360,6 +402,10 @@ async function main(): Promise<void> {
     const share = (top: string, bottom: string) => `${((100 * rpsOf(top)) / rpsOf(bottom)).toFixed(0)} %`;
     const bare = 'safemed serve, guard off, audit off';
     console.log(`defaults / guard-off-audit-off req/s: ${share('safemed serve defaults (guard on, audit on)', bare)}; with --audit-durability normal: ${share('safemed serve defaults + --audit-durability normal', bare)}`);
+    // What safemed adds beyond the floor a bare Node.js proxy pays on this machine (1 connection, p50).
+    const singleOf = (label: string) => measured.find((item) => item.row.label === label)?.single.p50 ?? Number.NaN;
+    const overFloor = (label: string) => `${(singleOf(label) - singleOf(MINIMAL_PROXY)).toFixed(0)} µs`;
+    console.log(`1-conn p50 added by the minimal proxy itself: ${(singleOf(MINIMAL_PROXY) - first.single.p50).toFixed(0)} µs; beyond it: bare ${overFloor(bare)}, defaults ${overFloor('safemed serve defaults (guard on, audit on)')}, defaults + normal ${overFloor('safemed serve defaults + --audit-durability normal')}`);
     if (values.before) console.log(`BEFORE defaults / BEFORE guard-off-audit-off req/s: ${share('BEFORE: defaults (guard on, audit on)', 'BEFORE: guard off, audit off')}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');

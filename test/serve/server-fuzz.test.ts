@@ -74,6 +74,11 @@ function createGenerator(random: () => number) {
       const nested = open.repeat(depth) + '1' + close.repeat(depth);
       return chatPost(JSON.stringify(valid()).slice(0, -1) + `,"${pick(['chat_template_kwargs', 'response_format', 'extra'])}":${nested}}`);
     },
+    manyMembers: () => {
+      const count = 10_001 + int(20_000);
+      const members = Array.from({ length: count }, (_, index) => `"${pick(['k', '1', '\\u0000', ''])}${index}":${pick(['1', '""', 'null', '{}'])}`).join(',');
+      return chatPost(JSON.stringify(valid()).slice(0, -1) + `,"${pick(['chat_template_kwargs', 'logit_bias', 'metadata', 'extra'])}":{${members}}}`);
+    },
     wrongType: () => {
       const body = valid();
       for (let count = 1 + int(3); count > 0; count -= 1) body[pick(fields)] = weird();
