@@ -8,22 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findJsonShapeProblem, jsonDeeperThan } from '../../src/serve/read-json-body.js';
 
-/** The reference: every character in turn; inside a string a backslash skips the next character. */
+/** The reference for depth: the members reference without a member limit. */
 function referenceDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (inString) {
-      if (character === '\\') index += 1;
-      else if (character === '"') inString = false;
-    } else if (character === '"') inString = true;
-    else if (character === '{' || character === '[') {
-      depth += 1;
-      if (depth > limit) return true;
-    } else if (character === '}' || character === ']') depth -= 1;
-  }
-  return false;
+  return referenceMembers(text, limit, Number.POSITIVE_INFINITY) === 'too_deep';
 }
 
 test('jsonDeeperThan agrees with the character-by-character reference on 20,000 seeded random texts', () => {
@@ -56,7 +43,10 @@ test('jsonDeeperThan: brackets inside strings and escaped quotes do not count', 
   assert.equal(jsonDeeperThan('['.repeat(64) + ']'.repeat(64), 64), false);
 });
 
-/** The reference for members: a stack of containers; a comma directly inside an object adds a member. */
+/**
+ * The reference: every character in turn; inside a string a backslash skips the next character; a stack
+ * of containers, where a comma directly inside an object adds a member.
+ */
 function referenceMembers(text: string, maxDepth: number, maxMembers: number): string | undefined {
   const stack: { object: boolean; commas: number }[] = [];
   let depth = 0;
