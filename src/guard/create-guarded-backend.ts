@@ -26,6 +26,7 @@ import type { GuardOptions, GuardVerdict, RiskAssessor } from './guard-types.js'
 import { loadDefaultAssessor, prepareDefaultAssessor } from './load-default-assessor.js';
 import { createTimeSlicer } from './long-text.js';
 import { DEFAULT_GUARD_POLICY } from './policy.js';
+import { settingsTextForAssessment } from './settings-text-for-assessment.js';
 
 /** Puts the steering instruction into the (single, leading) system message. */
 export function withSafetySystemPrompt(messages: ChatMessage[], instruction: string, baseSystemPrompt: string): ChatMessage[] {
@@ -130,7 +131,11 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
     active += 1;
     try {
       const assess = await assessor();
-      const input = await checkInput(request.messages, {
+      // Text the client put in the settings (chat_template_kwargs, a JSON schema) is assessed too, as a
+      // system message the model never sees in this form.
+      const settingsText = settingsTextForAssessment(request.settings);
+      const assessed: ChatMessage[] = settingsText === '' ? request.messages : [{ role: 'system', content: settingsText }, ...request.messages];
+      const input = await checkInput(assessed, {
         assess,
         policy,
         llmGuard: options.llmGuard,

@@ -384,6 +384,8 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       return;
     }
     const mapped = protocolError(error);
+    // Counted as started too: requestFinished alone drove safemed_requests_in_flight below zero for good.
+    metrics.requestStarted();
     metrics.requestFinished(PROTOCOL_ROUTE, mapped.status, 0);
     metrics.error('invalid_request_error');
     logger.info('request', { route: PROTOCOL_ROUTE, status: mapped.status, code: mapped.code });

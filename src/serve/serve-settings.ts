@@ -16,6 +16,19 @@ const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'on'
   typeof value === 'boolean' ? value : ['true', '1', 'on', 'yes'].includes(value),
 );
 
+/**
+ * Node's timers hold at most 2^31 - 1 ms (~24.8 days); a longer one fires after 1 ms, so `--timeout
+ * 3000000` failed every request (and the start-up check) at once. Numbers or numeric strings only: a
+ * YAML `timeout: true` was coerced to 1 second.
+ */
+const MAX_TIMER_SECONDS = 2_147_483;
+const seconds = (minimum: 'positive' | 'zero') => {
+  const number = z.coerce.number<string | number>({ error: 'must be a number of seconds' });
+  return z
+    .union([z.number(), z.string()], { error: 'must be a number of seconds' })
+    .pipe((minimum === 'positive' ? number.positive() : number.min(0)).max(MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS} seconds (~24 days, the longest timer Node.js keeps)`));
+};
+
 /** Every `safemed serve` setting: flag > env > config file > default (see resolveSettings). */
 export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'model', flag: '--model', env: 'SAFEMED_MODEL' },
@@ -68,12 +81,12 @@ export const serveSettingsSchema = z.object({
     .pipe(z.number({ error: 'must be a size such as 1048576, 512kb or 1mb' }).int().positive())
     .default(1024 * 1024),
   /** Seconds. */
-  timeout: z.coerce.number().positive().default(600),
+  timeout: seconds('positive').default(600),
   /** Seconds for the request line and headers (slowloris guard; 408 after). */
-  headerTimeout: z.coerce.number().positive().default(10),
+  headerTimeout: seconds('positive').default(10),
   /** Seconds for the body once the headers are in (408 after). */
-  bodyTimeout: z.coerce.number().positive().default(30),
-  writeTimeout: z.coerce.number().positive().default(60),
+  bodyTimeout: seconds('positive').default(30),
+  writeTimeout: seconds('positive').default(60),
   /** Open connections at once; more are refused. */
   maxConnections: z.coerce.number().int().positive().default(1024),
   /** Largest answer + reasoning taken from the model (characters, size syntax as bodyLimit); over → 502. */
@@ -83,7 +96,7 @@ export const serveSettingsSchema = z.object({
     .pipe(z.number({ error: 'must be a size such as 4mb or 1048576' }).int().positive())
     .default(4 * 1024 * 1024),
   /** Seconds. */
-  shutdownGrace: z.coerce.number().min(0).default(10),
+  shutdownGrace: seconds('zero').default(10),
   threads: z.coerce.number().int().positive().optional(),
   contextSize: z.coerce.number().int().positive().optional(),
   /** A string replaces the model card's system prompt; false (or "none") never adds one. */
