@@ -4,13 +4,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { resolveSettings } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
 import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
 import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
+import { runCli } from '../cli/serve-cli-helpers.js';
 import { createScriptedBackend } from './scripted-backend.js';
 
 type After = { after(fn: () => unknown): void };
@@ -111,4 +117,33 @@ test('time settings past what a Node.js timer holds, or of the wrong type, are r
   }
   assert.equal(resolve({}, { timeout: 30 }).timeout, 30);
   assert.equal(resolve({ shutdownGrace: '0' }).shutdownGrace, 0);
+});
+
+test('safemed audit export: an --output it cannot write, and a reader that closes the pipe, are no "unexpected error"', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes3-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const db = join(folder, 'audit.db');
+  const trail = openAuditTrail({ path: db });
+  for (let index = 1; index <= 400; index += 1) {
+    trail.append({
+      requestId: `req_${index}`, receivedAt: new Date(Date.UTC(2026, 10, 1)), firstTokenAt: null, finishedAt: new Date(Date.UTC(2026, 10, 1)),
+      model: 'm', servedModelName: 'safemed-r1', stream: false, user: null, messages: [{ role: 'user', content: `question ${index}` }],
+      reasoning: '', answer: 'an answer of some length. '.repeat(40), finishReason: 'stop', usage: null, verdicts: [], status: 200, error: null,
+    });
+  }
+  trail.close();
+
+  const toFolder = await runCli(['audit', 'export', '--db', db, '--output', folder]);
+  assert.equal(toFolder.code, 2, toFolder.stderr);
+  assert.match(toFolder.stderr, /Cannot write the export to .*: EISDIR\.\n {2}fix: /);
+  assert.doesNotMatch(toFolder.stderr, /unexpected error/);
+
+  // `safemed audit export | head -1`: the reader goes away after the first line (~400 KB remain to write).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'export', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  child.stdout.once('data', () => { child.stdout.destroy(); });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.doesNotMatch(stderr, /unexpected error|EPIPE/);
+  assert.equal(code, 0, stderr);
 });
