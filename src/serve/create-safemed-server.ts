@@ -127,6 +127,22 @@ function hostName(header: string): string {
   return colon === -1 ? header : header.slice(0, colon);
 }
 
+/**
+ * The path of a request target, and the authority of an absolute-form one (`POST http://host/v1/...`,
+ * which RFC 9112 says a server must accept; its authority then stands for the Host header).
+ */
+function requestTarget(url: string | undefined): { path: string; authority: string | undefined } {
+  let target = url ?? '/';
+  let authority: string | undefined;
+  const absolute = /^https?:\/\/([^/?#]*)/i.exec(target);
+  if (absolute) {
+    authority = absolute[1] ?? '';
+    target = target.slice(absolute[0].length) || '/';
+  }
+  const query = target.indexOf('?');
+  return { path: query === -1 ? target : target.slice(0, query), authority };
+}
+
 /** Status, code and message for an error the HTTP parser raised before any route ran. */
 function protocolError(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
   switch (error.code) {
@@ -205,7 +221,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const checkHost = keyHashes.length === 0 && isLoopbackName(options.host ?? DEFAULT_HOST);
   let allowedHost = '';
   const hostAllowed = (request: IncomingMessage): boolean => {
-    const header = request.headers.host;
+    const header = requestTarget(request.url).authority ?? request.headers.host;
     if (header === undefined || header === allowedHost) return true;
     if (!isLoopbackName(hostName(header))) return false;
     allowedHost = header;
@@ -281,9 +297,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     const clientRequestId = typeof offeredId === 'string' && CLIENT_REQUEST_ID_PATTERN.test(offeredId) ? redactIdentifier(offeredId) : null;
     response.setHeader('x-request-id', requestId);
     if (closing) response.setHeader('connection', 'close');
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const { path } = requestTarget(request.url);
     const routeLabel = ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path;
     inFlight += 1;
     metrics.requestStarted();
@@ -344,9 +358,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     });
   }
   const continueWanted = (request: IncomingMessage): boolean => {
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const { path } = requestTarget(request.url);
     if (checkHost && !hostAllowed(request)) return false;
     if (extraRouteFor(path)) return true;
     const declared = Number(request.headers['content-length']);
@@ -376,6 +388,17 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     if (continueWanted(request)) response.writeContinue();
     else response.setHeader('connection', 'close');
     onRequest(request, response);
+  });
+  // CONNECT (a proxy tunnel) never reaches the request handler: without a listener node:http dropped the
+  // socket without a word. It gets a JSON 405 like any other wrong method.
+  server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    metrics.requestStarted();
+    metrics.requestFinished('unknown', 405, 0);
+    metrics.error('invalid_request_error');
+    logger.info('request', { method: request.method, route: 'unknown', status: 405 });
+    const body = JSON.stringify({ error: { message: 'This server is not a proxy: CONNECT is not allowed.', type: 'invalid_request_error', param: null, code: 'method_not_allowed' } });
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const inProgress = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;

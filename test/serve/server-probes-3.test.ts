@@ -147,3 +147,24 @@ test('safemed audit export: an --output it cannot write, and a reader that close
   assert.doesNotMatch(stderr, /unexpected error|EPIPE/);
   assert.equal(code, 0, stderr);
 });
+
+test('an absolute-form request target is served (RFC 9112), its authority checked like a Host header; CONNECT is a JSON 405, not a dropped socket', async (t) => {
+  const { port } = await start(t, { host: '127.0.0.1' });
+  const body = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }] });
+  const post = (target: string) =>
+    `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  const served = await raw(port, post(`http://127.0.0.1:${port}/v1/chat/completions`));
+  assert.match(served, /^HTTP\/1\.1 200 /);
+  assert.match(served, /"content":"An answer\."/);
+  const health = await raw(port, `GET http://localhost:${port}/health?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+  assert.match(health, /^HTTP\/1\.1 200 /);
+  // DNS rebinding through the target's authority: the Host header names this machine, the target does not.
+  const foreign = await raw(port, post('http://evil.example/v1/chat/completions'));
+  assert.match(foreign, /^HTTP\/1\.1 403 /);
+  assert.match(foreign, /"code":"host_not_allowed"/);
+
+  const tunnel = await raw(port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+  assert.match(tunnel, /^HTTP\/1\.1 405 /);
+  const json = JSON.parse(tunnel.slice(tunnel.indexOf('\r\n\r\n') + 4)) as { error: { code: string } };
+  assert.equal(json.error.code, 'method_not_allowed');
+});
