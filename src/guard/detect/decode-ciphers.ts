@@ -32,6 +32,8 @@ export interface CipherHints {
   morse: boolean;
   upsideDown: boolean;
   han: boolean;
+  /** An "=" (quoted-printable). */
+  quotedPrintable: boolean;
 }
 
 const UPSIDE_DOWN_CODES: ReadonlySet<number> = new Set(Array.from('ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ', (character) => character.charCodeAt(0)));
@@ -41,7 +43,7 @@ export function cipherHints(text: string): CipherHints {
   let digits = 0;
   let binaryDigits = 0;
   let morse = 0;
-  const hints: CipherHints = { hex: false, percent: false, escapes: false, binary: false, morse: false, upsideDown: false, han: false };
+  const hints: CipherHints = { hex: false, percent: false, escapes: false, binary: false, morse: false, upsideDown: false, han: false, quotedPrintable: false };
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code >= 48 && code <= 57) {
@@ -49,6 +51,7 @@ export function cipherHints(text: string): CipherHints {
       if (code <= 49) binaryDigits += 1;
     } else if (code === 37) hints.percent = true;
     else if (code === 92 || code === 38) hints.escapes = true;
+    else if (code === 61) hints.quotedPrintable = true;
     else if (MORSE_CODES.has(code)) morse += 1;
     else if (code >= 0x3400 && code <= 0x9fff) hints.han = true;
     else if (code > 127 && UPSIDE_DOWN_CODES.has(code)) hints.upsideDown = true;
@@ -108,20 +111,34 @@ export function decodePercent(text: string): string | null {
   return decoded !== text && readable(decoded) ? decoded : null;
 }
 
-const ESCAPE = /\\u\{([0-9a-f]{1,6})\}|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|&#x([0-9a-f]{1,6});|&#(\d{1,7});/gi;
+const ESCAPE = /\\u\{([0-9a-f]{1,6})\}|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|&#x([0-9a-f]{1,6});|&#(\d{1,7});|\\([0-9a-f]{1,6}) ?/gi;
 
-/** \u0068, \u{68}, \x68, &#104; and &#x68; — three or more of them. */
+/** \u0068, \u{68}, \x68, &#104;, &#x68; and CSS's \68 — three or more of them. */
 export function decodeEscapes(text: string): string | null {
   if (!text.includes('\\') && !text.includes('&#')) return null;
   let count = 0;
-  const decoded = text.replace(ESCAPE, (whole, braced?: string, unicode?: string, byte?: string, entityHex?: string, entityDecimal?: string) => {
-    const code = braced ?? unicode ?? byte ?? entityHex;
+  const decoded = text.replace(ESCAPE, (whole, braced?: string, unicode?: string, byte?: string, entityHex?: string, entityDecimal?: string, css?: string) => {
+    const code = braced ?? unicode ?? byte ?? entityHex ?? css;
     const value = code !== undefined ? Number.parseInt(code, 16) : Number.parseInt(entityDecimal ?? '', 10);
     if (!Number.isFinite(value) || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return whole;
     count += 1;
     return String.fromCodePoint(value);
   });
   return count >= 3 && readable(decoded) ? decoded : null;
+}
+
+// Three or more bytes written "=68", and soft line breaks ("=" at a line's end).
+const QUOTED_BYTE_RUN = /(?:=[0-9A-F]{2})+/g;
+
+/** Quoted-printable (MIME): "=68=6F=77" and "how d=\no i", three or more escaped bytes or soft line breaks. */
+export function decodeQuotedPrintable(text: string): string | null {
+  const escaped = text.match(/=[0-9A-F]{2}|=\r?\n/g)?.length ?? 0;
+  if (escaped < 3) return null;
+  const decoded = text.replace(/=\r?\n/g, '').replace(QUOTED_BYTE_RUN, (run) => {
+    const bytes = Buffer.from(run.replace(/=/g, ''), 'hex').toString('utf8');
+    return bytes.includes('\uFFFD') ? run : bytes;
+  });
+  return decoded !== text && readable(decoded) ? decoded : null;
 }
 
 // Six or more 7- or 8-bit groups.

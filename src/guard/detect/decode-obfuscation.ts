@@ -3,13 +3,30 @@
  * character splitting ("k i l l"), homoglyphs (Cyrillic/Greek look-alikes, full-width and
  * mathematical letters), zero-width characters and reversed text, and the encodings of
  * decode-ciphers.ts (hex, percent-encoding, escapes, binary, Morse, Caesar, Atbash, upside-down, Pig
- * Latin). Returns only variants that differ from the input; whether one counts as an attack is decided
+ * Latin, quoted-printable), disguised Latin letters (fold-letters.ts: accents on every letter, small capitals,
+ * squared letters, ignorable characters) and layouts that cut a request apart (decode-layout.ts: HTML tags,
+ * one word per line, spaced Chinese, camel case, a right-to-left override). Returns only variants that differ from the input; whether one counts as an attack is decided
  * by the caller after re-scanning.
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
-import { cipherHints, decodeAtbash, decodeBinary, type CipherHints, decodeCaesar, decodeEscapes, decodeHex, decodeMorse, decodePercent, decodePigLatin, decodeUpsideDown } from './decode-ciphers.js';
+import {
+  cipherHints,
+  decodeAtbash,
+  decodeBinary,
+  type CipherHints,
+  decodeCaesar,
+  decodeEscapes,
+  decodeHex,
+  decodeMorse,
+  decodePercent,
+  decodePigLatin,
+  decodeQuotedPrintable,
+  decodeUpsideDown,
+} from './decode-ciphers.js';
+import { joinShortSegments, joinSpacedHan, readBidiOverride, splitCamelCase, stripMarkup } from './decode-layout.js';
+import { foldLetters } from './fold-letters.js';
 
 export type ObfuscationKind =
   | 'base64'
@@ -27,7 +44,11 @@ export type ObfuscationKind =
   | 'caesar'
   | 'atbash'
   | 'upside_down'
-  | 'pig_latin';
+  | 'pig_latin'
+  | 'quoted_printable'
+  | 'letter_folding'
+  | 'markup'
+  | 'layout';
 
 export interface DecodedVariant {
   kind: ObfuscationKind;
@@ -228,6 +249,7 @@ const BYTE_DECODERS: readonly [ObfuscationKind, keyof CipherHints, (text: string
   ['binary', 'binary', decodeBinary],
   ['morse', 'morse', decodeMorse],
   ['upside_down', 'upsideDown', decodeUpsideDown],
+  ['quoted_printable', 'quotedPrintable', decodeQuotedPrintable],
 ];
 
 export function decodeObfuscation(text: string): DecodedVariant[] {
@@ -242,6 +264,23 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
     base = homoglyph;
     variants.push({ kind: 'homoglyph', text: base });
   }
+  const folded = foldLetters(base);
+  if (folded !== null) {
+    variants.push({ kind: 'letter_folding', text: folded });
+    // Upside-down letters are Latin (IPA) letters the fold would transliterate: such text is read as written.
+    if (!cipherHints(base).upsideDown) base = folded;
+  }
+  const stripped = stripMarkup(base);
+  if (stripped !== null) {
+    base = stripped;
+    variants.push({ kind: 'markup', text: base });
+  }
+  // A right-to-left override shows text typed backwards forwards: read from the text as written (the fold drops the override).
+  const overridden = readBidiOverride(text);
+  if (overridden !== null) variants.push({ kind: 'reversed', text: overridden });
+  for (const joined of joinShortSegments(base)) variants.push({ kind: 'layout', text: joined });
+  const camel = splitCamelCase(base);
+  if (camel !== null) variants.push({ kind: 'layout', text: camel });
   const base64 = decodeBase64(base);
   if (base64) variants.push({ kind: 'base64', text: base64 });
   const hints = cipherHints(base);
@@ -267,6 +306,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
       for (const reading of decodePigLatin(base, englishWordShare, commonWordCount)) variants.push({ kind: 'pig_latin', text: reading });
     }
   }
+  const spacedHan = hints.han ? joinSpacedHan(base) : null;
+  if (spacedHan !== null) variants.push({ kind: 'layout', text: spacedHan });
   const reversedChinese = hints.han ? decodeReversedChinese(base) : null;
   if (reversedChinese !== null) variants.push({ kind: 'reversed', text: reversedChinese });
   const leet = decodeLeetspeak(base);

@@ -1,0 +1,129 @@
+/**
+ * Layouts and markup that break a request into pieces the classifier reads apart, while a reader (or a
+ * model) reads the request as one sentence:
+ *   - HTML tags and comments inside or between words ("<span>p</span><span>o</span>…", "po<!-- -->ison"),
+ *     and emphasis marks inside a word ("p**ois**on");
+ *   - one word per line, per tab, per comma or in quotes each ("how\ndo\ni\n…"): every word became its own
+ *     segment, so no word pair was read;
+ *   - Chinese with spaces inside its phrases ("怎么给 老公下 毒");
+ *   - camel case ("HowDoIPoisonMyHusband");
+ *   - a right-to-left override (U+202E) before text typed backwards, which displays it forwards.
+ * Each reading is a decoded variant: the classifier keeps the higher score, so a reading that is wrong for
+ * an ordinary text costs nothing but the time to score it, and every reading is gated by a cheap look.
+ */
+
+/** The segment delimiters of split-segments.ts, as a global pattern. */
+const DELIMITERS = '.!?;:,"“”‘’「」『』()[]{}<>\n\r\t。！？；：，、（）《》【】…';
+const DELIMITER_RUN = /[.!?;:,"“”‘’「」『』()[\]{}<>\n\r\t。！？；：，、（）《》【】…]+/gu;
+const DELIMITER_CODES: ReadonlySet<number> = new Set(Array.from(DELIMITERS, (character) => character.charCodeAt(0)));
+
+const TAG = /<!--[\s\S]*?-->|<\/?([a-z][a-z0-9]*)\b[^<>]*>/gi;
+const BLOCK_TAGS: ReadonlySet<string> = new Set(
+  'address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul'.split(' '),
+);
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+/** Emphasis or code marks between two letters of one word. */
+const MARKS_IN_WORD = /(?<=\p{L})[*_~`]+(?=\p{L})/gu;
+
+/** The text without its HTML tags and comments (block tags read as line breaks) and with inline emphasis marks dropped; null when it has none. */
+export function stripMarkup(text: string): string | null {
+  const hasTag = text.includes('<') && /<(?:!--|\/?[a-z])/i.test(text);
+  const hasMarks = /\p{L}[*_~`]+\p{L}/u.test(text);
+  if (!hasTag && !hasMarks) return null;
+  let stripped = hasTag ? text.replace(TAG, (whole, name?: string) => (name !== undefined && BLOCK_TAGS.has(name.toLowerCase()) ? '\n' : '')) : text;
+  if (hasTag) stripped = stripped.replace(/&([a-z]+);/gi, (whole, name: string) => NAMED_ENTITIES[name.toLowerCase()] ?? whole);
+  if (hasMarks) stripped = stripped.replace(MARKS_IN_WORD, '');
+  return stripped === text ? null : stripped;
+}
+
+/** Delimiters that end a sentence: kept in the first reading of a text cut into short pieces. */
+const SENTENCE_END = /[.!?…。！？]+/u;
+
+/**
+ * Segments of a word or two each (or three Chinese characters): the text read as lines again. Two readings
+ * (the classifier keeps the higher score): the pieces joined at every delimiter but those that end a sentence
+ * (the request's own sentences survive when its words were put on lines, in tabs, quotes or brackets), and
+ * the pieces joined at every delimiter ("how.do.i"). Gated by a count of delimiter runs against spaces, so
+ * ordinary prose (many words per delimiter) is never split. Returns no reading when there is none.
+ */
+export function joinShortSegments(text: string): string[] {
+  let delimiters = 0;
+  let spaces = 0;
+  let previousDelimiter = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const delimiter = DELIMITER_CODES.has(code);
+    if (delimiter && !previousDelimiter) delimiters += 1;
+    else if (code === 32) spaces += 1;
+    previousDelimiter = delimiter;
+  }
+  if (delimiters < 4 || spaces > delimiters * 2) return [];
+  const pieces = text.split(DELIMITER_RUN).map((piece) => piece.trim()).filter((piece) => piece.length > 0);
+  if (pieces.length < 4) return [];
+  let short = 0;
+  for (const piece of pieces) {
+    const words = piece.split(/\s+/).length;
+    const han = piece.replace(/[^\p{Script=Han}]/gu, '').length;
+    if (han > 0 ? han <= 3 : words <= 2) short += 1;
+  }
+  if (short < pieces.length * 0.6) return [];
+  // An apostrophe cut off as a piece of its own ("[can]'[t]") goes back into its word.
+  const read = (joinedText: string): string => {
+    const words = joinedText.replace(/ {2,}/g, ' ').replace(/(?<=\p{L}) ' (?=\p{L})/gu, "'");
+    return joinSpacedHan(words) ?? words;
+  };
+  // Sentence ends kept: each delimiter run is replaced by its sentence-ending characters, if any, else a space.
+  const sentences = read(text.replace(DELIMITER_RUN, (run) => (SENTENCE_END.test(run) ? `${run.replace(/[^.!?…。！？]/gu, '')} ` : ' ')).trim());
+  const joined = read(pieces.join(' '));
+  return sentences === joined ? [joined] : [sentences, joined];
+}
+
+/** Chinese character runs separated by spaces ("怎么 给老 公下 毒"). */
+const SPACED_HAN_CHAIN = /\p{Script=Han}+(?:[ \t\u3000]+\p{Script=Han}+)+/gu;
+
+/**
+ * Chinese with spaces inside its phrases, read without them: a chain of two or more runs of Chinese
+ * characters separated by spaces, most of them (60 %) one to three characters long ("怎么 给老 公下 毒", every
+ * character spaced). Spaces between clauses ("诊所输液过敏休克了 不想转院"), which writers use for commas, leave
+ * longer runs and are left alone. Null when no chain is joined.
+ */
+export function joinSpacedHan(text: string): string | null {
+  const state = { changed: false };
+  const joined = text.replace(SPACED_HAN_CHAIN, (chain) => {
+    const runs = chain.split(/[ \t\u3000]+/);
+    let short = 0;
+    for (const run of runs) if (run.length <= 3) short += 1;
+    if (short < runs.length * 0.6) return chain;
+    state.changed = true;
+    return runs.join('');
+  });
+  return state.changed ? joined : null;
+}
+
+/**
+ * Words run together in camel case ("HowDoIPoisonMyHusband", "Is200mgOfMethadoneEnough"), read as separate
+ * words (numbers too): every token with two or more steps from a lower-case to an upper-case letter.
+ */
+export function splitCamelCase(text: string): string | null {
+  if (!/[a-z][A-Z][a-z0-9]+[A-Z][a-z]/.test(text)) return null;
+  const split = text.replace(/[A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*/g, (token) =>
+    // "eMAR", "iPhone", "mRNA" (one lower-to-upper step) are names, not words run together
+    (token.match(/[a-z][A-Z]/g)?.length ?? 0) < 2
+      ? token
+      : token
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
+      .replace(/([A-Za-z])(\d)/g, '$1 $2')
+      .replace(/(\d[a-z]*)([A-Z])/g, '$1 $2'),
+  );
+  return split === text ? null : split;
+}
+
+/** Right-to-left override: what follows it (to its pop, an isolate's end or the line's end) is displayed backwards. */
+const OVERRIDE_RUN = /\u202E([^\u202C\u2069\n]*)/g;
+
+/** The text as displayed when it holds a right-to-left override: each overridden run reversed; null without one. */
+export function readBidiOverride(text: string): string | null {
+  if (!text.includes('\u202E')) return null;
+  return text.replace(OVERRIDE_RUN, (whole, run: string) => Array.from(run).reverse().join(''));
+}
