@@ -22,6 +22,13 @@ const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'on'
  * YAML `timeout: true` was coerced to 1 second.
  */
 const MAX_TIMER_SECONDS = 2_147_483;
+/**
+ * A request body and an answer each become one JS string, and V8 refuses strings over ~512 M characters
+ * (buffer.constants.MAX_STRING_LENGTH):
+ * a larger --body-limit let any client turn its body into a 500, a larger --max-answer-size made a long
+ * answer one. 256 MiB is far beyond any chat request or answer.
+ */
+const MAX_SIZE = 256 * 1024 * 1024;
 const seconds = (minimum: 'positive' | 'zero') => {
   const number = z.coerce.number<string | number>({ error: 'must be a number of seconds' });
   return z
@@ -78,7 +85,7 @@ export const serveSettingsSchema = z.object({
   bodyLimit: z
     .union([z.number(), z.string()])
     .transform(parseByteSize)
-    .pipe(z.number({ error: 'must be a size such as 1048576, 512kb or 1mb' }).int().positive())
+    .pipe(z.number({ error: 'must be a size such as 1048576, 512kb or 1mb' }).int().positive().max(MAX_SIZE, 'must be at most 256mb (a body is read into memory as one string)'))
     .default(1024 * 1024),
   /** Seconds. */
   timeout: seconds('positive').default(600),
@@ -93,7 +100,7 @@ export const serveSettingsSchema = z.object({
   maxAnswerSize: z
     .union([z.number(), z.string()])
     .transform(parseByteSize)
-    .pipe(z.number({ error: 'must be a size such as 4mb or 1048576' }).int().positive())
+    .pipe(z.number({ error: 'must be a size such as 4mb or 1048576' }).int().positive().max(MAX_SIZE, 'must be at most 256mb (an answer is kept in memory as one string)'))
     .default(4 * 1024 * 1024),
   /** Seconds. */
   shutdownGrace: seconds('zero').default(10),

@@ -116,6 +116,10 @@ test('time settings past what a Node.js timer holds, or of the wrong type, are r
     assert.equal(resolve({ [key]: '2147483' })[key], 2147483);
   }
   assert.equal(resolve({}, { timeout: 30 }).timeout, 30);
+  // Sizes past what one V8 string holds (buffer.constants.MAX_STRING_LENGTH, ~512 M) are refused too: with --body-limit 1gb a 540 MB body was a 500.
+  assert.throws(() => resolve({ bodyLimit: '1gb' }), (error: unknown) => error instanceof ConfigError && error.message.includes('--body-limit') && /at most 256mb/.test(error.message));
+  assert.throws(() => resolve({}, { maxAnswerSize: '2gb' }), (error: unknown) => error instanceof ConfigError && error.message.includes('"maxAnswerSize" in safemed.yaml') && /at most 256mb/.test(error.message));
+  assert.equal(resolve({ bodyLimit: '256mb' }).bodyLimit, 256 * 1024 * 1024);
   assert.equal(resolve({ shutdownGrace: '0' }).shutdownGrace, 0);
 });
 
