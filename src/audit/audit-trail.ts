@@ -217,9 +217,24 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   const path = resolve(options.path);
   const redact = options.redact ?? ((text: string) => text);
   if (options.mustExist && !existsSync(path)) {
+    // Its write-ahead log alone is no trail: the records in it are unreadable without the main file.
+    if (existsSync(`${path}-wal`)) {
+      throw new ConfigError(`No audit database at ${path}: only its write-ahead log ${path}-wal is there (the main file was moved or deleted).`, {
+        key: 'auditDb',
+        fix: `Put the main file back beside ${path}-wal (copy both together, with -shm if present), then run the command again.`,
+      });
+    }
     throw new ConfigError(`No audit database at ${path}.`, { key: 'auditDb', fix: 'Pass --db <path> (serve writes .safemed/audit.db by default).' });
   }
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    // e.g. a file where a folder of the path should be: Node says EEXIST, which hides what is wrong.
+    throw new ConfigError(`Cannot create the folder ${dirname(path)} for the audit database: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (a part of the path is a file, or not writable).`, {
+      key: 'auditDb',
+      fix: 'Pass --audit-db <file> in a folder that exists or can be created.',
+    });
+  }
   let database: Database.Database;
   try {
     database = new Database(path);

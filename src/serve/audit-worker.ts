@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditOutcome, AuditRequestEntry } from '../audit/audit-record.js';
 import { openAuditTrail } from '../audit/audit-trail.js';
 import { createAuditWriter, type AuditDurability } from '../audit/create-audit-writer.js';
+import { SafemedError } from '../core/errors.js';
 import { createPhiRedactor } from '../guard/redact-phi.js';
 
 export interface AuditWorkerData {
@@ -23,7 +24,7 @@ export type AuditWorkerRequest =
 
 export type AuditWorkerReply =
   | { type: 'ready'; path: string; recovered: number }
-  | { type: 'failed'; message: string }
+  | { type: 'failed'; message: string; fix?: string | undefined }
   | { type: 'done'; results: Array<{ id: number; error: string | null }> }
   | { type: 'closed' };
 
@@ -84,6 +85,6 @@ if (port) {
     });
     post({ type: 'ready', path: trail.path, recovered });
   } catch (error) {
-    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error), fix: error instanceof SafemedError ? error.fix : undefined });
   }
 }

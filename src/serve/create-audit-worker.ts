@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AuditDurability, AuditWriter } from '../audit/create-audit-writer.js';
 import { DataFormatError } from '../core/errors.js';
@@ -52,8 +53,9 @@ export async function createAuditWorker(options: AuditWorkerOptions): Promise<Au
       if (reply.type === 'ready') resolve(reply);
       else if (reply.type === 'failed') {
         // The worker's message already names the file when openAuditTrail wrote it: not said twice.
-        const message = reply.message.includes(options.path) ? reply.message : `Cannot open the audit database ${options.path}: ${reply.message}`;
-        reject(new DataFormatError(message, { file: options.path, fix: 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.' }));
+        const named = reply.message.includes(options.path) || reply.message.includes(resolvePath(options.path));
+        const message = named ? reply.message : `Cannot open the audit database ${options.path}: ${reply.message}`;
+        reject(new DataFormatError(message, { file: options.path, fix: reply.fix ?? 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.' }));
       }
       else if (reply.type === 'done') {
         for (const result of reply.results) {

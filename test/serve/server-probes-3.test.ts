@@ -6,14 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { resolveSettings } from '../../src/core/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError, SafemedError } from '../../src/core/errors.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
+import { createAuditWorker } from '../../src/serve/create-audit-worker.js';
 import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
 import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { runCli } from '../cli/serve-cli-helpers.js';
@@ -171,4 +172,20 @@ test('an absolute-form request target is served (RFC 9112), its authority checke
   assert.match(tunnel, /^HTTP\/1\.1 405 /);
   const json = JSON.parse(tunnel.slice(tunnel.indexOf('\r\n\r\n') + 4)) as { error: { code: string } };
   assert.equal(json.error.code, 'method_not_allowed');
+});
+
+test('an --audit-db under a file, and a trail of which only the WAL is left, are one clear line with a fix (was "unexpected error: EEXIST")', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes3-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const file = join(folder, 'a-file');
+  writeFileSync(file, 'not a folder');
+  const under = join(file, 'audit.db');
+  // --audit-thread main opens the trail in the server's thread.
+  assert.throws(() => openAuditTrail({ path: under }), (error: unknown) => error instanceof SafemedError && /Cannot create the folder .*a-file for the audit database/.test(error.message) && (error.fix ?? '').includes('--audit-db'));
+  // The default: the audit worker thread; its fix comes across too.
+  await assert.rejects(createAuditWorker({ path: under, redact: true, durability: 'full' }), (error: unknown) => error instanceof SafemedError && /Cannot create the folder/.test(error.message) && (error.fix ?? '').includes('in a folder that exists'));
+
+  const walOnly = join(folder, 'moved.db');
+  writeFileSync(`${walOnly}-wal`, '');
+  assert.throws(() => openAuditTrail({ path: walOnly, mustExist: true }), (error: unknown) => error instanceof ConfigError && /only its write-ahead log .*moved\.db-wal is there/.test(error.message));
 });
