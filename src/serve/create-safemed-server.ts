@@ -351,10 +351,20 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     if (inFlight === 0 && idle) idle();
   };
 
+  // Pipelined requests on one connection run one after the other (their answers go out in order anyway):
+  // node:http hands them all over at once, so one connection pipelining 200 small requests made 200
+  // model calls at the same time, past --max-connections. A waiting request's body stays in the socket.
+  const previousOnSocket = new WeakMap<Socket, Promise<void>>();
   function onRequest(request: IncomingMessage, response: ServerResponse): void {
-    handle(request, response).catch((error: unknown) => {
+    const socket = request.socket;
+    const previous = previousOnSocket.get(socket);
+    const run = (previous ? previous.then(() => handle(request, response)) : handle(request, response)).catch((error: unknown) => {
       logger.error('unhandled request failure', { error: redactPhi(String(error).slice(0, 1000)) });
       if (!response.destroyed) response.destroy();
+    });
+    previousOnSocket.set(socket, run);
+    void run.then(() => {
+      if (previousOnSocket.get(socket) === run) previousOnSocket.delete(socket);
     });
   }
   const continueWanted = (request: IncomingMessage): boolean => {

@@ -189,3 +189,26 @@ test('an --audit-db under a file, and a trail of which only the WAL is left, are
   writeFileSync(`${walOnly}-wal`, '');
   assert.throws(() => openAuditTrail({ path: walOnly, mustExist: true }), (error: unknown) => error instanceof ConfigError && /only its write-ahead log .*moved\.db-wal is there/.test(error.message));
 });
+
+test('requests pipelined on one connection reach the model one at a time (20 pipelined requests were 20 model calls at once, past --max-connections)', async (t) => {
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const backend = createScriptedBackend(() => ({ text: 'An answer.', gate: () => gate }));
+  const { port, url } = await start(t, { backend });
+  const body = JSON.stringify({ model: 'safemed-r1', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const one = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (text: string) => (received += text));
+  t.after(() => socket.destroy());
+  socket.write(one.repeat(20));
+  // Bounded polling: the first call arrives; a round trip on another connection lets the server take in the rest.
+  for (let tries = 0; backend.requests.length === 0 && tries < 200; tries += 1) await new Promise((resolve) => setImmediate(resolve));
+  for (let index = 0; index < 3; index += 1) assert.equal((await fetch(`${url}/health`)).status, 200);
+  assert.equal(backend.requests.length, 1, 'pipelined requests were handed to the model at once');
+  open();
+  for (let tries = 0; (received.match(/data: \[DONE\]/g) ?? []).length < 20 && tries < 500; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal((received.match(/HTTP\/1\.1 200 /g) ?? []).length, 20);
+  assert.equal(backend.requests.length, 20);
+});
