@@ -10,6 +10,8 @@
  * the text did. Whether a reading counts as an attack is left to the caller, which keeps the higher score.
  */
 
+import { isFoldableCode } from './fold-letters.js';
+
 /** How much of a text reads as common English words (decode-obfuscation.ts). */
 export type EnglishShare = (text: string) => number;
 /** How many of a text's words are common English words. */
@@ -34,8 +36,16 @@ export interface CipherHints {
   han: boolean;
   /** An "=" (quoted-printable). */
   quotedPrintable: boolean;
+  /** A character fold-letters.ts folds or drops. */
+  foldable: boolean;
+  /** Three or more delimiters and at most two spaces for each piece: the text may be cut into short pieces (decode-layout.ts). */
+  shortPieces: boolean;
 }
 
+/** The segment delimiters of split-segments.ts (ASCII ones in a table, the others in a set). */
+const ASCII_DELIMITER = new Uint8Array(128);
+for (const character of '.!?;:,"()[]{}<>\n\r\t') ASCII_DELIMITER[character.charCodeAt(0)] = 1;
+const NON_ASCII_DELIMITER: ReadonlySet<number> = new Set(Array.from('“”‘’「」『』。！？；：，、（）《》【】…', (character) => character.charCodeAt(0)));
 const UPSIDE_DOWN_CODES: ReadonlySet<number> = new Set(Array.from('ɐɔǝɟƃɥᴉıɾʞɯɹʇʌʍʎ', (character) => character.charCodeAt(0)));
 const MORSE_CODES: ReadonlySet<number> = new Set(Array.from('.-•·−–_', (character) => character.charCodeAt(0)));
 
@@ -43,7 +53,9 @@ export function cipherHints(text: string): CipherHints {
   let digits = 0;
   let binaryDigits = 0;
   let morse = 0;
-  const hints: CipherHints = { hex: false, percent: false, escapes: false, binary: false, morse: false, upsideDown: false, han: false, quotedPrintable: false };
+  const hints: CipherHints = { hex: false, percent: false, escapes: false, binary: false, morse: false, upsideDown: false, han: false, quotedPrintable: false, foldable: false, shortPieces: false };
+  let delimiters = 0;
+  let spaces = 0;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code >= 48 && code <= 57) {
@@ -52,10 +64,18 @@ export function cipherHints(text: string): CipherHints {
     } else if (code === 37) hints.percent = true;
     else if (code === 92 || code === 38) hints.escapes = true;
     else if (code === 61) hints.quotedPrintable = true;
-    else if (MORSE_CODES.has(code)) morse += 1;
-    else if (code >= 0x3400 && code <= 0x9fff) hints.han = true;
-    else if (code > 127 && UPSIDE_DOWN_CODES.has(code)) hints.upsideDown = true;
+    else if (code === 32) spaces += 1;
+    if (MORSE_CODES.has(code)) morse += 1;
+    if (code < 128) {
+      if (ASCII_DELIMITER[code] === 1) delimiters += 1;
+    } else if (code >= 0x3400 && code <= 0x9fff) hints.han = true;
+    else {
+      if (UPSIDE_DOWN_CODES.has(code)) hints.upsideDown = true;
+      if (!hints.foldable && isFoldableCode(code)) hints.foldable = true;
+      if (NON_ASCII_DELIMITER.has(code)) delimiters += 1;
+    }
   }
+  hints.shortPieces = delimiters >= 3 && spaces <= 2 * (delimiters + 1);
   hints.hex = digits >= 6;
   hints.binary = binaryDigits >= 42;
   hints.morse = morse >= 10;

@@ -16,6 +16,8 @@
 const DELIMITERS = '.!?;:,"“”‘’「」『』()[]{}<>\n\r\t。！？；：，、（）《》【】…';
 const DELIMITER_RUN = /[.!?;:,"“”‘’「」『』()[\]{}<>\n\r\t。！？；：，、（）《》【】…]+/gu;
 const DELIMITER_CODES: ReadonlySet<number> = new Set(Array.from(DELIMITERS, (character) => character.charCodeAt(0)));
+const ASCII_DELIMITER = new Uint8Array(128);
+for (const code of DELIMITER_CODES) if (code < 128) ASCII_DELIMITER[code] = 1;
 
 const TAG = /<!--[\s\S]*?-->|<\/?([a-z][a-z0-9]*)\b[^<>]*>/gi;
 const BLOCK_TAGS: ReadonlySet<string> = new Set(
@@ -28,7 +30,7 @@ const MARKS_IN_WORD = /(?<=\p{L})[*_~`]+(?=\p{L})/gu;
 /** The text without its HTML tags and comments (block tags read as line breaks) and with inline emphasis marks dropped; null when it has none. */
 export function stripMarkup(text: string): string | null {
   const hasTag = text.includes('<') && /<(?:!--|\/?[a-z])/i.test(text);
-  const hasMarks = /\p{L}[*_~`]+\p{L}/u.test(text);
+  const hasMarks = (text.includes('*') || text.includes('_') || text.includes('~') || text.includes('`')) && /\p{L}[*_~`]+\p{L}/u.test(text);
   if (!hasTag && !hasMarks) return null;
   let stripped = hasTag ? text.replace(TAG, (whole, name?: string) => (name !== undefined && BLOCK_TAGS.has(name.toLowerCase()) ? '\n' : '')) : text;
   if (hasTag) stripped = stripped.replace(/&([a-z]+);/gi, (whole, name: string) => NAMED_ENTITIES[name.toLowerCase()] ?? whole);
@@ -43,39 +45,74 @@ const SENTENCE_END = /[.!?…。！？]+/u;
  * Segments of a word or two each (or three Chinese characters): the text read as lines again. Two readings
  * (the classifier keeps the higher score): the pieces joined at every delimiter but those that end a sentence
  * (the request's own sentences survive when its words were put on lines, in tabs, quotes or brackets), and
- * the pieces joined at every delimiter ("how.do.i"). Gated by a count of delimiter runs against spaces, so
- * ordinary prose (many words per delimiter) is never split. Returns no reading when there is none.
+ * the pieces joined at every delimiter ("how.do.i"). One pass over the codes first counts the pieces and the
+ * short ones, so ordinary prose (many words per delimiter) is never split. Returns no reading when there is none.
  */
 export function joinShortSegments(text: string): string[] {
-  let delimiters = 0;
-  let spaces = 0;
-  let previousDelimiter = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    const delimiter = DELIMITER_CODES.has(code);
-    if (delimiter && !previousDelimiter) delimiters += 1;
-    else if (code === 32) spaces += 1;
-    previousDelimiter = delimiter;
-  }
-  if (delimiters < 4 || spaces > delimiters * 2) return [];
-  const pieces = text.split(DELIMITER_RUN).map((piece) => piece.trim()).filter((piece) => piece.length > 0);
-  if (pieces.length < 4) return [];
+  // One pass: pieces between delimiter runs, and how many of them are short (counted as in the reading below).
+  let pieces = 0;
   let short = 0;
-  for (const piece of pieces) {
-    const words = piece.split(/\s+/).length;
-    const han = piece.replace(/[^\p{Script=Han}]/gu, '').length;
-    if (han > 0 ? han <= 3 : words <= 2) short += 1;
+  let words = 0;
+  let han = 0;
+  let inWord = false;
+  let spaces = 0;
+  for (let index = 0; index <= text.length; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : 10;
+    if (code < 128 ? ASCII_DELIMITER[code] === 1 : !isHan(code) && DELIMITER_CODES.has(code)) {
+      if (words > 0 || han > 0) {
+        pieces += 1;
+        if (han > 0 ? han <= 3 : words <= 2) short += 1;
+        // Even if every piece still to come were short (a character and a delimiter each), too few would be.
+        const more = (text.length - index) / 2;
+        if (short + more < (pieces + more) * 0.6) return [];
+      }
+      words = 0;
+      han = 0;
+      inWord = false;
+    } else if (code === 32 || code === 0x3000) {
+      spaces += 1;
+      inWord = false;
+    } else if (isHan(code)) {
+      han += 1;
+      inWord = false;
+    } else if (!inWord) {
+      words += 1;
+      inWord = true;
+    }
   }
-  if (short < pieces.length * 0.6) return [];
-  // An apostrophe cut off as a piece of its own ("[can]'[t]") goes back into its word.
+  if (pieces < 4 || short < pieces * 0.6 || spaces > pieces * 2) return [];
   const read = (joinedText: string): string => {
     const words = joinedText.replace(/ {2,}/g, ' ').replace(/(?<=\p{L}) ' (?=\p{L})/gu, "'");
     return joinSpacedHan(words) ?? words;
   };
   // Sentence ends kept: each delimiter run is replaced by its sentence-ending characters, if any, else a space.
   const sentences = read(text.replace(DELIMITER_RUN, (run) => (SENTENCE_END.test(run) ? `${run.replace(/[^.!?…。！？]/gu, '')} ` : ' ')).trim());
-  const joined = read(pieces.join(' '));
+  const joined = read(
+    text
+      .split(DELIMITER_RUN)
+      .map((piece) => piece.trim())
+      .filter((piece) => piece.length > 0)
+      .join(' '),
+  );
   return sentences === joined ? [joined] : [sentences, joined];
+}
+
+function isHan(code: number): boolean {
+  return code >= 0x3400 && code <= 0x9fff;
+}
+
+/** Whether a Chinese character, a space (or tab, or ideographic space) and another Chinese character follow each other somewhere. */
+function hasSpacedHan(text: string): boolean {
+  if (!text.includes(' ') && !text.includes('\t') && !text.includes('\u3000')) return false;
+  for (let index = 1; index + 1 < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code !== 32 && code !== 9 && code !== 0x3000) continue;
+    if (!isHan(text.charCodeAt(index - 1))) continue;
+    let next = index + 1;
+    while (next < text.length && (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 9 || text.charCodeAt(next) === 0x3000)) next += 1;
+    if (next < text.length && isHan(text.charCodeAt(next))) return true;
+  }
+  return false;
 }
 
 /** Chinese character runs separated by spaces ("怎么 给老 公下 毒"). */
@@ -88,6 +125,7 @@ const SPACED_HAN_CHAIN = /\p{Script=Han}+(?:[ \t\u3000]+\p{Script=Han}+)+/gu;
  * longer runs and are left alone. Null when no chain is joined.
  */
 export function joinSpacedHan(text: string): string | null {
+  if (!hasSpacedHan(text)) return null;
   const state = { changed: false };
   const joined = text.replace(SPACED_HAN_CHAIN, (chain) => {
     const runs = chain.split(/[ \t\u3000]+/);

@@ -264,26 +264,28 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
     base = homoglyph;
     variants.push({ kind: 'homoglyph', text: base });
   }
-  const folded = foldLetters(base);
+  let hints = cipherHints(base);
+  // A right-to-left override shows text typed backwards forwards: read from the text as written (the fold drops the override).
+  const overridden = hints.foldable ? readBidiOverride(text) : null;
+  if (overridden !== null) variants.push({ kind: 'reversed', text: overridden });
+  const folded = hints.foldable ? foldLetters(base) : null;
   if (folded !== null) {
     variants.push({ kind: 'letter_folding', text: folded });
     // Upside-down letters are Latin (IPA) letters the fold would transliterate: such text is read as written.
-    if (!cipherHints(base).upsideDown) base = folded;
+    if (!hints.upsideDown) base = folded;
   }
   const stripped = stripMarkup(base);
   if (stripped !== null) {
     base = stripped;
     variants.push({ kind: 'markup', text: base });
   }
-  // A right-to-left override shows text typed backwards forwards: read from the text as written (the fold drops the override).
-  const overridden = readBidiOverride(text);
-  if (overridden !== null) variants.push({ kind: 'reversed', text: overridden });
-  for (const joined of joinShortSegments(base)) variants.push({ kind: 'layout', text: joined });
+  // The rare text that was folded or stripped is looked at again.
+  if (base !== text && (folded !== null || stripped !== null)) hints = cipherHints(base);
+  if (hints.shortPieces) for (const joined of joinShortSegments(base)) variants.push({ kind: 'layout', text: joined });
   const camel = splitCamelCase(base);
   if (camel !== null) variants.push({ kind: 'layout', text: camel });
   const base64 = decodeBase64(base);
   if (base64) variants.push({ kind: 'base64', text: base64 });
-  const hints = cipherHints(base);
   for (const [kind, hint, decode] of BYTE_DECODERS) {
     if (!hints[hint]) continue;
     const decoded = decode(base);

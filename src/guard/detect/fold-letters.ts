@@ -24,28 +24,29 @@ const MARKS_ON_LATIN = /(?<=[A-Za-z\p{Script=Latin}])\p{M}+/gu;
 const NON_ASCII_RUN = /[^\x00-\x7F]+/g;
 
 /**
- * Whether a text can hold a character to fold or drop, from its UTF-16 codes (one pass, no regex): every
- * ASCII or CJK text returns false at the cost of a loop over its codes.
+ * Whether a UTF-16 code (not ASCII, not a Chinese character) can be, or start, a character to fold or drop.
+ * Dashes, quotes and ellipses, which Chinese text uses all the time, cannot.
  */
+export function isFoldableCode(code: number): boolean {
+  if (code < 0xad) return false;
+  // Latin-1 letters to Latin Extended Additional (combining marks, IPA, small capitals, Hangul fillers, Mongolian selectors)
+  if (code <= 0x1eff) return true;
+  if (code < 0x200b) return false;
+  // joiners and bidi controls, superscripts and subscripts, letterlike symbols, enclosed alphanumerics
+  if (code <= 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2060 && code <= 0x209f)) return true;
+  if ((code >= 0x2100 && code <= 0x214f) || (code >= 0x2460 && code <= 0x24ff)) return true;
+  if ((code >= 0x2c60 && code <= 0x2c7f) || (code >= 0xa720 && code <= 0xa7ff) || (code >= 0xab30 && code <= 0xab6f)) return true;
+  // Hangul filler, variation selectors, combining half marks, byte-order mark, halfwidth filler, specials
+  if (code === 0x3164 || (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xfe20 && code <= 0xfe2f) || code === 0xfeff || code === 0xffa0 || (code >= 0xfff0 && code <= 0xfff8)) return true;
+  // fullwidth Latin letters
+  if ((code >= 0xff21 && code <= 0xff3a) || (code >= 0xff41 && code <= 0xff5a)) return true;
+  // high surrogates of mathematical letters (U+1D400…), enclosed supplement (U+1F100…) and tags (U+E0000…)
+  return code === 0xd835 || code === 0xd83c || code === 0xdb40;
+}
+
+/** Whether a text can hold a character to fold or drop (one pass over its codes; decode-ciphers.ts's cipherHints makes the same look). */
 export function mayNeedFolding(text: string): boolean {
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code < 0xad) continue;
-    // Latin-1 letters to Latin Extended Additional (combining marks, IPA, small capitals, Hangul fillers, Mongolian selectors)
-    if (code <= 0x1eff) return true;
-    // joiners and bidi controls, superscripts and subscripts, letterlike symbols, enclosed alphanumerics (not the
-    // dashes, quotes and ellipses between them, which Chinese text uses all the time)
-    if (code < 0x2000) continue;
-    if ((code >= 0x200b && code <= 0x200f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2060 && code <= 0x209f)) return true;
-    if ((code >= 0x2100 && code <= 0x214f) || (code >= 0x2460 && code <= 0x24ff)) return true;
-    if ((code >= 0x2c60 && code <= 0x2c7f) || (code >= 0xa720 && code <= 0xa7ff) || (code >= 0xab30 && code <= 0xab6f)) return true;
-    // Hangul filler, variation selectors, combining half marks, byte-order mark, halfwidth filler, specials
-    if (code === 0x3164 || (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xfe20 && code <= 0xfe2f) || code === 0xfeff || code === 0xffa0 || (code >= 0xfff0 && code <= 0xfff8)) return true;
-    // fullwidth Latin letters
-    if ((code >= 0xff21 && code <= 0xff3a) || (code >= 0xff41 && code <= 0xff5a)) return true;
-    // high surrogates of mathematical letters (U+1D400…), enclosed supplement (U+1F100…) and tags (U+E0000…)
-    if (code === 0xd835 || code === 0xd83c || code === 0xdb40) return true;
-  }
+  for (let index = 0; index < text.length; index += 1) if (isFoldableCode(text.charCodeAt(index))) return true;
   return false;
 }
 
