@@ -391,6 +391,16 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     onRequest,
   );
   server.maxConnections = options.maxConnections ?? 1024;
+  // Connections idling between keep-alive requests count against the cap for up to 65 s: --max-connections
+  // idle ones (one cheap request each) shut everyone else out. At the cap, idle ones are closed (as nginx
+  // reuses its keep-alive connections); a client that comes back opens a new one.
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    open += 1;
+    socket.once('close', () => { open -= 1; });
+    if (open >= server.maxConnections) server.closeIdleConnections();
+  });
+  server.on('drop', () => { server.closeIdleConnections(); });
   // `Expect: 100-continue`: the client waits for a go-ahead before sending its body. Give it only to a
   // request that will read one (authorised, JSON, within the limit); any other gets its final answer
   // at once, and the connection is closed after it (the client still holds a body it may or may not send).

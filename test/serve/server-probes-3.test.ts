@@ -212,3 +212,23 @@ test('requests pipelined on one connection reach the model one at a time (20 pip
   assert.equal((received.match(/HTTP\/1\.1 200 /g) ?? []).length, 20);
   assert.equal(backend.requests.length, 20);
 });
+
+test('keep-alive connections idling between requests do not shut new clients out at --max-connections (they held the cap for 65 s)', async (t) => {
+  const { port } = await start(t, { maxConnections: 5 });
+  const idle: Array<ReturnType<typeof connect>> = [];
+  t.after(() => { for (const socket of idle) socket.destroy(); });
+  for (let index = 0; index < 5; index += 1) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const [answer] = (await once(socket, 'data')) as [Buffer];
+    assert.match(answer.toString(), /^HTTP\/1\.1 200 /);
+    idle.push(socket); // kept open, idle: a keep-alive connection after one cheap request
+  }
+  // A new client, on a fresh connection each time.
+  for (let index = 0; index < 3; index += 1) {
+    const answer = await raw(port, 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 200 /, `new client ${index} was refused`);
+  }
+});
