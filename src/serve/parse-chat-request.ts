@@ -53,7 +53,7 @@ const body = z
     messages: z.array(message, { error: 'messages is required and must be an array' }),
     stream: z.boolean().nullable().optional(),
     stream_options: z.object({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
-    stop: z.union([z.string(), z.array(z.string()).max(16)]).nullable().optional(),
+    stop: z.union([z.string(), z.array(z.string()).max(16)], { error: 'stop must be a string or a list of at most 16 strings' }).nullable().optional(),
     seed: z.number().int().nullable().optional(),
     max_tokens: z.number().int().positive().nullable().optional(),
     max_completion_tokens: z.number().int().positive().nullable().optional(),

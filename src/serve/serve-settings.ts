@@ -76,7 +76,7 @@ export const serveSettingsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   servedModelName: z.string().min(1).default(DEFAULT_SERVED_MODEL_NAME),
   apiKey: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], { error: 'must be a key, comma-separated keys or a YAML list of keys (strings; quote a key made of digits)' })
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((key) => key.trim()).filter((key) => key !== ''))
     .default([]),
   upstreamApiKey: z.string().optional(),

@@ -121,6 +121,8 @@ test('time settings past what a Node.js timer holds, or of the wrong type, are r
   assert.throws(() => resolve({ bodyLimit: '1gb' }), (error: unknown) => error instanceof ConfigError && error.message.includes('--body-limit') && /at most 256mb/.test(error.message));
   assert.throws(() => resolve({}, { maxAnswerSize: '2gb' }), (error: unknown) => error instanceof ConfigError && error.message.includes('"maxAnswerSize" in safemed.yaml') && /at most 256mb/.test(error.message));
   assert.equal(resolve({ bodyLimit: '256mb' }).bodyLimit, 256 * 1024 * 1024);
+  // A YAML key of digits is a number: the message says what the key must be (was "Invalid input").
+  assert.throws(() => resolve({}, { apiKey: 12345 }), (error: unknown) => error instanceof ConfigError && /"apiKey" in safemed\.yaml: must be a key, comma-separated keys or a YAML list/.test(error.message));
   assert.equal(resolve({ shutdownGrace: '0' }).shutdownGrace, 0);
 });
 
@@ -231,4 +233,17 @@ test('keep-alive connections idling between requests do not shut new clients out
     const answer = await raw(port, 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 200 /, `new client ${index} was refused`);
   }
+});
+
+test('stop with 1,000 entries is a 400 that says what stop may be (was "Invalid stop: Invalid input.")', async (t) => {
+  const { url } = await start(t);
+  for (const stop of [Array.from({ length: 1000 }, (_, index) => `s${index}`), 5]) {
+    const { status, json } = await postChat(url, { messages: [{ role: 'user', content: 'hi' }], stop });
+    assert.equal(status, 400);
+    const error = json.error as { param: string; message: string };
+    assert.equal(error.param, 'stop');
+    assert.match(error.message, /a string or a list of at most 16 strings/);
+  }
+  // Empty stop strings are valid (and harmless): answered.
+  assert.equal((await postChat(url, { messages: [{ role: 'user', content: 'hi' }], stop: ['', ''] })).status, 200);
 });
