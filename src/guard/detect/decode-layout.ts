@@ -23,21 +23,31 @@ const TAG = /<!--[\s\S]*?-->|<\/?([a-z][a-z0-9]*)\b[^<>]*>/gi;
 const BLOCK_TAGS: ReadonlySet<string> = new Set(
   'address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul'.split(' '),
 );
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+/** Named character references of spaces, invisible characters and common punctuation (numeric ones are decode-ciphers.ts's). */
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ensp: ' ', emsp: ' ', thinsp: ' ', shy: '', zwj: '', zwnj: '', lrm: '', rlm: '', hellip: '…', mdash: '—', ndash: '–',
+};
+const NAMED_ENTITY = /&([a-z]+);/gi;
 /** Emphasis or code marks between two letters of one word. */
 const MARKS_IN_WORD = /(?<=\p{L})[*_~`]+(?=\p{L})/gu;
 
-/** The text without its HTML tags and comments (block tags read as line breaks) and with inline emphasis marks dropped; null when it has none. */
+/**
+ * The text without its HTML tags and comments (block tags read as line breaks), with named character references
+ * ("&nbsp;", "&shy;", "&amp;") read and inline emphasis marks dropped; null when it has none.
+ */
 export function stripMarkup(text: string): string | null {
   const hasTag = text.includes('<') && /<(?:!--|\/?[a-z])/i.test(text);
   const hasMarks = (text.includes('*') || text.includes('_') || text.includes('~') || text.includes('`')) && /\p{L}[*_~`]+\p{L}/u.test(text);
-  if (!hasTag && !hasMarks) return null;
+  const hasEntity = text.includes('&') && /&[a-z]+;/i.test(text);
+  if (!hasTag && !hasMarks && !hasEntity) return null;
   let stripped = hasTag ? text.replace(TAG, (whole, name?: string) => (name !== undefined && BLOCK_TAGS.has(name.toLowerCase()) ? '\n' : '')) : text;
-  if (hasTag) stripped = stripped.replace(/&([a-z]+);/gi, (whole, name: string) => NAMED_ENTITIES[name.toLowerCase()] ?? whole);
+  // "&amp;#104;" (escaped twice) becomes "&#104;", which decode-ciphers.ts reads.
+  if (hasEntity) stripped = stripped.replace(NAMED_ENTITY, (whole, name: string) => NAMED_ENTITIES[name.toLowerCase()] ?? whole);
   if (hasMarks) stripped = stripped.replace(MARKS_IN_WORD, '');
   return stripped === text ? null : stripped;
 }
 
+const LIST_MARKER = /^[ \t]*(?:\d{1,3}[.)]|[-*•+])[ \t]+/gm;
 /** Delimiters that end a sentence: kept in the first reading of a text cut into short pieces. */
 const SENTENCE_END = /[.!?…。！？]+/u;
 
@@ -81,14 +91,16 @@ export function joinShortSegments(text: string): string[] {
     }
   }
   if (pieces < 4 || short < pieces * 0.6 || spaces > pieces * 2) return [];
+  // List markers at the start of a line ("1. how", "- do") are not words of the text.
+  const listed = text.replace(LIST_MARKER, '');
   const read = (joinedText: string): string => {
     const words = joinedText.replace(/ {2,}/g, ' ').replace(/(?<=\p{L}) ' (?=\p{L})/gu, "'");
     return joinSpacedHan(words) ?? words;
   };
   // Sentence ends kept: each delimiter run is replaced by its sentence-ending characters, if any, else a space.
-  const sentences = read(text.replace(DELIMITER_RUN, (run) => (SENTENCE_END.test(run) ? `${run.replace(/[^.!?…。！？]/gu, '')} ` : ' ')).trim());
+  const sentences = read(listed.replace(DELIMITER_RUN, (run) => (SENTENCE_END.test(run) ? `${run.replace(/[^.!?…。！？]/gu, '')} ` : ' ')).trim());
   const joined = read(
-    text
+    listed
       .split(DELIMITER_RUN)
       .map((piece) => piece.trim())
       .filter((piece) => piece.length > 0)
