@@ -1,6 +1,6 @@
 /**
  * Text-level disguises a person can type or paste that left a harmful request's meaning intact but dropped
- * the guard's input check to allow or caution (session 11 probe): accents or combining marks on every
+ * the guard's input check to allow or caution (a probe of 2026-11-28): accents or combining marks on every
  * letter, small capitals, squared letters and regional indicators, letters with strokes, invisible fillers,
  * HTML tags inside words, named or twice-escaped character references, quoted-printable and CSS escapes, one
  * word per line or per list item, Chinese spaced inside its
