@@ -355,10 +355,21 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   // node:http hands them all over at once, so one connection pipelining 200 small requests made 200
   // model calls at the same time, past --max-connections. A waiting request's body stays in the socket.
   const previousOnSocket = new WeakMap<Socket, Promise<void>>();
+  // A pipelined request whose connection closed before its turn is counted, never read (its body would
+  // only end with the --body-timeout).
+  const abandoned = (request: IncomingMessage): void => {
+    const { path } = requestTarget(request.url);
+    const routeLabel = ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path;
+    metrics.requestStarted();
+    metrics.requestFinished(routeLabel, 499, 0);
+    metrics.error('client_closed_request');
+    logger.info('request', { method: request.method, route: routeLabel, status: 499, note: 'client closed the connection before this pipelined request was served' });
+  };
   function onRequest(request: IncomingMessage, response: ServerResponse): void {
     const socket = request.socket;
     const previous = previousOnSocket.get(socket);
-    const run = (previous ? previous.then(() => handle(request, response)) : handle(request, response)).catch((error: unknown) => {
+    const turn = previous ? previous.then(() => { if (socket.destroyed) abandoned(request); else return handle(request, response); }) : handle(request, response);
+    const run = turn.catch((error: unknown) => {
       logger.error('unhandled request failure', { error: redactPhi(String(error).slice(0, 1000)) });
       if (!response.destroyed) response.destroy();
     });

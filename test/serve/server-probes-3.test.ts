@@ -247,3 +247,21 @@ test('stop with 1,000 entries is a 400 that says what stop may be (was "Invalid 
   // Empty stop strings are valid (and harmless): answered.
   assert.equal((await postChat(url, { messages: [{ role: 'user', content: 'hi' }], stop: ['', ''] })).status, 200);
 });
+
+test('pipelined requests whose connection closed before their turn are counted as 499 at once, never read (they waited out the body timeout)', async (t) => {
+  const backend = createScriptedBackend(() => ({ hang: true }));
+  const { port, server } = await start(t, { backend });
+  const body = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }] });
+  const one = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.write(one.repeat(5));
+  for (let tries = 0; backend.requests.length === 0 && tries < 500; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  socket.destroy();
+  const closed = () => /route="\/v1\/chat\/completions",status="499"\} (\d+)/.exec(server.metrics.render())?.[1];
+  for (let tries = 0; closed() !== '5' && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(closed(), '5', server.metrics.render());
+  assert.match(server.metrics.render(), /\nsafemed_requests_in_flight 0\n/);
+  assert.equal(backend.requests.length, 1);
+});
