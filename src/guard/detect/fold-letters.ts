@@ -6,8 +6,11 @@
  * the same words; the classifier read unknown tokens. The transliteration of each such character is
  * any-ascii's (ISC); only letters of the Latin script (their combining marks dropped) and letter-like symbols are
  * transliterated — Chinese, Cyrillic and Greek are left as written (Cyrillic and Greek look-alikes inside
- * Latin words are decode-obfuscation.ts's homoglyphs).
+ * Latin words are decode-obfuscation.ts's homoglyphs). In a text written mostly in Latin letters, letters of
+ * other scripts that look like Latin letters (Armenian "օ", Cherokee "Ꭺ", Lisu "ꓲ") become those letters, by
+ * Unicode's confusables table as the unhomoglyph package (MIT) ships it, loaded on the first such text.
  */
+import { createRequire } from 'node:module';
 import anyAscii from 'any-ascii';
 
 /** Characters a display ignores (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners, fillers, selectors, tags, bidi controls). */
@@ -35,7 +38,7 @@ export function isFoldableCode(code: number): boolean {
   // joiners and bidi controls, superscripts and subscripts, letterlike symbols, enclosed alphanumerics
   if (code <= 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2060 && code <= 0x209f)) return true;
   if ((code >= 0x2100 && code <= 0x214f) || (code >= 0x2460 && code <= 0x24ff)) return true;
-  if ((code >= 0x2c60 && code <= 0x2c7f) || (code >= 0xa720 && code <= 0xa7ff) || (code >= 0xab30 && code <= 0xab6f)) return true;
+  if ((code >= 0x2c60 && code <= 0x2c7f) || (code >= 0xa4d0 && code <= 0xa4ff) || (code >= 0xa720 && code <= 0xa7ff) || (code >= 0xab30 && code <= 0xab6f)) return true;
   // Hangul filler, variation selectors, combining half marks, byte-order mark, halfwidth filler, specials
   if (code === 0x3164 || (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xfe20 && code <= 0xfe2f) || code === 0xfeff || code === 0xffa0 || (code >= 0xfff0 && code <= 0xfff8)) return true;
   // fullwidth Latin letters
@@ -52,6 +55,39 @@ export function mayNeedFolding(text: string): boolean {
 
 function foldCharacter(character: string): string {
   return FOLDABLE.test(character) ? anyAscii(character) : character;
+}
+
+let confusables: Readonly<Record<string, string>> | undefined;
+
+/** Unicode's confusables: a character → the characters it looks like (unhomoglyph's data file). */
+function readConfusables(): Readonly<Record<string, string>> {
+  confusables ??= createRequire(import.meta.url)('unhomoglyph/data.json') as Record<string, string>;
+  return confusables;
+}
+
+/** A letter of a script other than Latin and the CJK ones: Armenian, Cherokee, Lisu, Cyrillic, Greek… */
+const OTHER_SCRIPT_LETTER = /(?![\p{Script=Latin}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])\p{L}/gu;
+
+/**
+ * In a text with more ASCII letters than letters of other scripts, or whose other letters nearly all (90 %) look
+ * like Latin ones, each letter that looks like one or two ASCII letters is replaced by them; a text in Armenian,
+ * Russian or Greek (fewer ASCII letters, many letters unlike Latin ones) is left alone.
+ */
+function mapLookAlikes(text: string): string {
+  const others = text.match(OTHER_SCRIPT_LETTER);
+  if (others === null) return text;
+  let ascii = 0;
+  for (let index = 0; index < text.length; index += 1) if (((text.charCodeAt(index) | 0x20) >= 97 && (text.charCodeAt(index) | 0x20) <= 122)) ascii += 1;
+  if (ascii === 0) return text;
+  const table = readConfusables();
+  const latinOf = (letter: string): string | undefined => {
+    const prototype = table[letter];
+    return prototype !== undefined && /^[A-Za-z]{1,2}$/.test(prototype) ? prototype : undefined;
+  };
+  // Fewer ASCII letters than others: still a disguise when nearly every other letter is a Latin look-alike
+  // (Cherokee capitals for most of the alphabet); real Russian, Greek or Armenian text has many that are not.
+  if (ascii < others.length && others.filter((letter) => latinOf(letter) !== undefined).length < others.length * 0.9) return text;
+  return text.replace(OTHER_SCRIPT_LETTER, (letter) => latinOf(letter) ?? letter);
 }
 
 /**
@@ -71,5 +107,6 @@ export function foldLetters(text: string): string | null {
       return out;
     })
     .normalize('NFC');
-  return folded === text || folded === text.normalize('NFC') ? null : folded;
+  const mapped = mapLookAlikes(folded);
+  return mapped === text || mapped === text.normalize('NFC') ? null : mapped;
 }
