@@ -139,6 +139,14 @@ export async function readJsonBody(request: IncomingMessage, options: ReadJsonBo
     request.resume();
     throw clientError(415, 'unsupported_content_encoding', `Request bodies must not be compressed (Content-Encoding ${echo(encoding, 32)}); send plain JSON.`);
   }
+  // node:http decodes only `chunked`: a body sent with `Transfer-Encoding: gzip, chunked` arrived still
+  // compressed and was called malformed JSON. 415 like Content-Encoding (RFC 9112 suggests 501, but a
+  // client's choice is never a 5xx here).
+  const transfer = request.headers['transfer-encoding'];
+  if (transfer !== undefined && transfer.split(',').some((coding) => !['chunked', 'identity', ''].includes(coding.trim().toLowerCase()))) {
+    request.resume();
+    throw clientError(415, 'unsupported_transfer_encoding', `Only chunked transfer coding is supported (Transfer-Encoding ${echo(transfer, 32)}); send plain JSON.`);
+  }
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > options.limitBytes) {
     request.resume();

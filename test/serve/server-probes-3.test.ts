@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { resolveSettings } from '../../src/core/config.js';
 import { ConfigError, SafemedError } from '../../src/core/errors.js';
@@ -264,4 +265,17 @@ test('pipelined requests whose connection closed before their turn are counted a
   assert.equal(closed(), '5', server.metrics.render());
   assert.match(server.metrics.render(), /\nsafemed_requests_in_flight 0\n/);
   assert.equal(backend.requests.length, 1);
+});
+
+test('a body with a transfer coding other than chunked (gzip, chunked) is a 415 saying so, not "malformed JSON"', async (t) => {
+  const { port } = await start(t);
+  const body = gzipSync(JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }] }));
+  const head = 'POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n';
+  const answer = await raw(port, `${head}${body.length.toString(16)}\r\n${body.toString('latin1')}\r\n0\r\n\r\n`);
+  assert.match(answer, /^HTTP\/1\.1 415 /);
+  assert.match(answer, /"code":"unsupported_transfer_encoding"/);
+  // Plain chunked (with an extension and a trailer) is still read.
+  const json = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }] });
+  const chunked = await raw(port, `${head.replace('gzip, chunked', 'chunked')}${json.length.toString(16)};ext=1\r\n${json}\r\n0\r\nX-Trailer: 1\r\n\r\n`);
+  assert.match(chunked, /^HTTP\/1\.1 200 /);
 });
