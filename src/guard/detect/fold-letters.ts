@@ -4,14 +4,17 @@
  * negative squared or circled letters and regional indicators ("🅿🅾🅸🆂🅾🅽"), and the characters Unicode says to
  * ignore when displaying (Hangul fillers, variation selectors, tag characters, bidi controls). A reader sees
  * the same words; the classifier read unknown tokens. The transliteration of each such character is
- * any-ascii's (ISC); only letters of the Latin script (their combining marks dropped) and letter-like symbols are
+ * any-ascii's (ISC), written to assets/guard/latin-letter-fold.txt by training/guard/build-latin-letter-fold.ts
+ * and read on the first text that needs it; only letters of the Latin script (their combining marks dropped) and letter-like symbols are
  * transliterated — Chinese, Cyrillic and Greek are left as written (Cyrillic and Greek look-alikes inside
  * Latin words are decode-obfuscation.ts's homoglyphs). In a text written mostly in Latin letters, letters of
  * other scripts that look like Latin letters (Armenian "օ", Cherokee "Ꭺ", Lisu "ꓲ") become those letters, by
  * Unicode's confusables table as the unhomoglyph package (MIT) ships it, loaded on the first such text.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import anyAscii from 'any-ascii';
+import { ConfigError } from '../../core/errors.js';
+import { resolvePackagePath } from '../../core/package-paths.js';
 
 /** Characters a display ignores (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners, fillers, selectors, tags, bidi controls). */
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
@@ -53,8 +56,31 @@ export function mayNeedFolding(text: string): boolean {
   return false;
 }
 
+let letterFold: ReadonlyMap<number, string> | undefined;
+
+/** assets/guard/latin-letter-fold.txt: code point → the ASCII letters it reads as. */
+function readLetterFold(): ReadonlyMap<number, string> {
+  const path = resolvePackagePath('assets', 'guard', 'latin-letter-fold.txt');
+  try {
+    const table = new Map<number, string>();
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (line === '' || line.startsWith('#')) continue;
+      const [code = '', letters = ''] = line.split('\t');
+      table.set(Number.parseInt(code, 16), letters);
+    }
+    return table;
+  } catch (error) {
+    throw new ConfigError(`Cannot read the guard's table of disguised Latin letters ${path}`, {
+      cause: error,
+      fix: 'Restore assets/guard/latin-letter-fold.txt from git or rebuild it: node --import tsx training/guard/build-latin-letter-fold.ts',
+    });
+  }
+}
+
 function foldCharacter(character: string): string {
-  return FOLDABLE.test(character) ? anyAscii(character) : character;
+  if (!FOLDABLE.test(character)) return character;
+  letterFold ??= readLetterFold();
+  return letterFold.get(character.codePointAt(0) ?? 0) ?? character;
 }
 
 let confusables: Readonly<Record<string, string>> | undefined;
