@@ -78,6 +78,8 @@ export const serveSettingsSchema = z.object({
   apiKey: z
     .union([z.string(), z.array(z.string())], { error: 'must be a key, comma-separated keys or a YAML list of keys (strings; quote a key made of digits)' })
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((key) => key.trim()).filter((key) => key !== ''))
+    // `--api-key "$KEY"` with KEY unset asked for a key and got an open server: a key given but empty fails.
+    .refine((keys) => keys.length > 0, 'is empty (an unset variable?); pass a key, or leave the setting out for an open server')
     .default([]),
   upstreamApiKey: z.string().optional(),
   upstreamModel: z.string().optional(),

@@ -122,6 +122,13 @@ test('time settings past what a Node.js timer holds, or of the wrong type, are r
   assert.throws(() => resolve({ bodyLimit: '1gb' }), (error: unknown) => error instanceof ConfigError && error.message.includes('--body-limit') && /at most 256mb/.test(error.message));
   assert.throws(() => resolve({}, { maxAnswerSize: '2gb' }), (error: unknown) => error instanceof ConfigError && error.message.includes('"maxAnswerSize" in safemed.yaml') && /at most 256mb/.test(error.message));
   assert.equal(resolve({ bodyLimit: '256mb' }).bodyLimit, 256 * 1024 * 1024);
+  // An API key given but empty (`--api-key "$KEY"` with KEY unset) is an error, not an open server.
+  for (const empty of [[''], ' , ', ['', ' ']]) {
+    assert.throws(() => resolve({ apiKey: empty }), (error: unknown) => error instanceof ConfigError && /--api-key: is empty/.test(error.message), JSON.stringify(empty));
+  }
+  assert.throws(() => resolve({}, { apiKey: '' }), (error: unknown) => error instanceof ConfigError && /"apiKey" in safemed\.yaml: is empty/.test(error.message));
+  assert.deepEqual(resolve({}).apiKey, []);
+  assert.deepEqual(resolve({ apiKey: ['k1, ', 'k2'] }).apiKey, ['k1', 'k2']);
   // A YAML key of digits is a number: the message says what the key must be (was "Invalid input").
   assert.throws(() => resolve({}, { apiKey: 12345 }), (error: unknown) => error instanceof ConfigError && /"apiKey" in safemed\.yaml: must be a key, comma-separated keys or a YAML list/.test(error.message));
   assert.equal(resolve({ shutdownGrace: '0' }).shutdownGrace, 0);
