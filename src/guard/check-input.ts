@@ -13,6 +13,7 @@ import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
+import { decodeObfuscation } from './detect/decode-obfuscation.js';
 import { unreadLanguage, type UnreadLanguage } from './detect/unread-language.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
@@ -24,6 +25,9 @@ import { composeEmergencyNotice } from './compose-guard-texts.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
 import { prepareTraditionalReplies, specLanguageOf, type ReplyLanguage } from './reply-language.js';
 import { conversationLanguage, latestUserText } from './user-language.js';
+
+/** Longest user text whose decoded readings are searched for a disguised emergency (the readings cost a few µs per KB). */
+const DISGUISED_EMERGENCY_MAX_CHARS = 20_000;
 
 export interface CheckInputContext {
   assess: RiskAssessor;
@@ -178,6 +182,16 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     if (emergency !== undefined && healthTopic) break;
   }
   emergency ??= emergencyFromProbability(userText, emergencyProbabilityOf(assessment), dimension, context.spec);
+  // A disguised text (letters one per line, marks on every character…) is read by the matcher and the
+  // person/tense checks as the classifier read it: an emergency in disguise gets emergency guidance first,
+  // not only the refusal its encoding boost earns. Looked at only when the request would be refused
+  // (a disguise raises the risk); only ever adds an escalation.
+  if (emergency === undefined && risk >= policy.input.steer && userText.length <= DISGUISED_EMERGENCY_MAX_CHARS) {
+    for (const reading of assessment.decodedText === undefined ? decodeObfuscation(userText).map((variant) => variant.text) : [assessment.decodedText]) {
+      emergency = matchEmergency(reading, context.spec) ?? emergencyFromProbability(reading, emergencyProbabilityOf(assessment), dimension, context.spec);
+      if (emergency !== undefined) break;
+    }
+  }
   let localEmergencyNotice: string | undefined;
   if (emergency === undefined && unread !== null) {
     const found = matchOtherLanguageEmergency(userText, unread.code, context.spec);

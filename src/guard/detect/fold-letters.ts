@@ -25,8 +25,11 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
  * with the regional indicators).
  */
 const FOLDABLE = /[\p{Script=Latin}\u2100-\u214F\u2460-\u24FF\u{1D400}-\u{1D7FF}\u{1F100}-\u{1F1FF}]/u;
-/** Combining marks on a Latin letter (after NFD: "ó" is "o" + U+0301); marks on Cyrillic, Greek or other letters stay. */
-const MARKS_ON_LATIN = /(?<=[A-Za-z\p{Script=Latin}])\p{M}+/gu;
+/**
+ * Combining marks on a Latin letter (after NFD: "ó" is "o" + U+0301) or on a Chinese character (which never
+ * takes one); marks on Cyrillic, Greek or other letters stay.
+ */
+const MARKS_ON_LATIN = /(?<=[A-Za-z\p{Script=Latin}\p{Script=Han}])\p{M}+/gu;
 const NON_ASCII_RUN = /[^\x00-\x7F]+/g;
 
 /**
@@ -40,6 +43,8 @@ export function isFoldableCode(code: number): boolean {
   if (code < 0x200b) return false;
   // joiners and bidi controls, superscripts and subscripts, letterlike symbols, enclosed alphanumerics
   if (code <= 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2060 && code <= 0x209f)) return true;
+  // combining marks for symbols (an enclosing circle or keycap around each letter)
+  if (code >= 0x20d0 && code <= 0x20ff) return true;
   if ((code >= 0x2100 && code <= 0x214f) || (code >= 0x2460 && code <= 0x24ff)) return true;
   if ((code >= 0x2c60 && code <= 0x2c7f) || (code >= 0xa4d0 && code <= 0xa4ff) || (code >= 0xa720 && code <= 0xa7ff) || (code >= 0xab30 && code <= 0xab6f)) return true;
   // Hangul filler, variation selectors, combining half marks, byte-order mark, halfwidth filler, specials
@@ -79,8 +84,12 @@ function readLetterFold(): ReadonlyMap<number, string> {
 
 function foldCharacter(character: string): string {
   if (!FOLDABLE.test(character)) return character;
+  const code = character.codePointAt(0) ?? 0;
+  // Parenthesized small letters (⒜ … ⒵) and numbers (⑴ … ⒇), which the table leaves out: a word of them reads as its letters.
+  if (code >= 0x249c && code <= 0x24b5) return String.fromCharCode(0x61 + code - 0x249c);
+  if (code >= 0x2474 && code <= 0x2487) return String(code - 0x2473);
   letterFold ??= readLetterFold();
-  return letterFold.get(character.codePointAt(0) ?? 0) ?? character;
+  return letterFold.get(code) ?? character;
 }
 
 let confusables: Readonly<Record<string, string>> | undefined;
