@@ -68,6 +68,10 @@ function decodedCandidates(text: string): DecodedVariant[] {
 
 /** Below this calibrated risk the dimension is reported as `benign`. */
 const DIMENSION_FLOOR = 0.25;
+/** The emergency head also reads each segment and pair of segments (see emergencyOf), counting one only at or above this probability (dev: 0.9 and 0.97 escalated more ordinary texts). */
+const EMERGENCY_SPAN_FLOOR = 0.99;
+/** A pair is scored only when one of its segments alone reaches this probability. */
+const EMERGENCY_PAIR_GATE = 0.2;
 /** The longest span of consecutive segments scored as one unit. */
 export const MAX_SPAN = 32;
 const MAX_TEXT_CHARACTERS = 20_000;
@@ -276,10 +280,33 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     const logit = layer && blend ? blendLogits(blend[language], layer.binaryLogit(layer.metadata.emergency, layer.activate(emergencySum, seen.size, emergencyActivations)), linear) : linear;
     return { logit, language };
   };
+  /**
+   * The emergency probability of a text: the head on the whole text, raised by any span of one or two
+   * segments that alone scores at least EMERGENCY_SPAN_FLOOR. The whole-text head is diluted by what
+   * surrounds an emergency ("Hi, sorry to bother you. I took 30 of my pills an hour ago." and a paragraph of
+   * context); a short span on its own is not, but short spans of ordinary text also reach the decision point
+   * more often, hence the higher bar for them (chosen on dev: see docs/guard-classifier.md).
+   */
   const emergencyOf = (segments: SegmentFeatures[]): number => {
     if (segments.length === 0) return 0;
     const { logit: value, language } = emergencyLogitOf(segments);
-    return calibrate(metadata.calibration.emergency[language], value);
+    let best = calibrate(metadata.calibration.emergency[language], value);
+    if (segments.length === 1) return best;
+    // Each segment alone, then each pair whose parts are not both far from an emergency (a pair of two
+    // ordinary sentences is not scored: it costs a hidden pass and rarely clears the floor).
+    const singles = segments.map((segment) => {
+      const part = emergencyLogitOf([segment]);
+      return calibrate(metadata.calibration.emergency[part.language], part.logit);
+    });
+    for (const [index, probability] of singles.entries()) {
+      if (probability >= EMERGENCY_SPAN_FLOOR && probability > best) best = probability;
+      const next = singles[index + 1];
+      if (next === undefined || (probability < EMERGENCY_PAIR_GATE && next < EMERGENCY_PAIR_GATE) || segments.length === 2) continue;
+      const pair = emergencyLogitOf(segments.slice(index, index + 2));
+      const pairProbability = calibrate(metadata.calibration.emergency[pair.language], pair.logit);
+      if (pairProbability >= EMERGENCY_SPAN_FLOOR && pairProbability > best) best = pairProbability;
+    }
+    return best;
   };
 
   /** The hidden activations of a whole feature set (distinct hashes), for the class heads. */
