@@ -270,9 +270,13 @@ test('the caller\'s abort reaches the upstream call with its reason, and the gua
   assert.equal(upstream.reason, reason);
 
   const early = new AbortController();
-  early.abort(new Error('gone before the call'));
-  await assert.rejects(collect(guarded.stream({ messages: user('Is rest good for a cold?'), settings: {}, signal: early.signal })));
-  assert.equal((seen.signal?.reason as Error | undefined)?.message, 'gone before the call', 'an already aborted caller aborts the upstream call at once');
+  const gone = new Error('gone before the call');
+  early.abort(gone);
+  const before = seen.signal;
+  await assert.rejects(collect(guarded.stream({ messages: user('Is rest good for a cold?'), settings: {}, signal: early.signal })), (error) => error === gone);
+  // The input check may stop at one of its turns (a loaded machine) before the upstream is called; if it
+  // was called, its signal was aborted at once with the caller's reason. Never a live upstream call.
+  if (seen.signal !== before) assert.equal(seen.signal?.reason, gone, 'an already aborted caller aborts the upstream call at once');
 
   const finished = fakeBackend({ text: ['Rest helps.'] });
   const later = new AbortController();
