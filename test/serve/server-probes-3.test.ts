@@ -16,38 +16,14 @@ import { resolveSettings } from '../../src/core/config.js';
 import { ConfigError, SafemedError } from '../../src/core/errors.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
 import { createAuditWorker } from '../../src/serve/create-audit-worker.js';
-import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
 import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { runCli } from '../cli/serve-cli-helpers.js';
 import { createScriptedBackend } from './scripted-backend.js';
+import { raw } from './send-raw.js';
+import { startTestServer } from './start-test-server.js';
 
-type After = { after(fn: () => unknown): void };
 
-async function start(t: After, options: Partial<SafemedServerOptions> = {}) {
-  const backend = options.backend ?? createScriptedBackend(() => ({ text: 'An answer.' }));
-  const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, ...options });
-  const { url, port } = await server.listen();
-  t.after(() => server.close());
-  return { url, port, server };
-}
-
-/** Sends raw bytes on a fresh socket; resolves with what the server wrote once it closed the socket or `until` matched. */
-async function raw(port: number, bytes: string, until?: RegExp): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let received = '';
-  const done = new Promise<void>((resolve) => {
-    socket.setEncoding('utf8').on('data', (text: string) => {
-      received += text;
-      if (until?.test(received)) resolve();
-    });
-    socket.on('close', () => { resolve(); });
-  });
-  socket.write(bytes);
-  await done;
-  socket.destroy();
-  return received;
-}
+const start = startTestServer;
 
 async function postChat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}/v1/chat/completions`, {

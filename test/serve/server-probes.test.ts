@@ -13,39 +13,15 @@ import type { TokenUsage } from '../../src/core/chat.js';
 import { redactPhi } from '../../src/guard/redact-phi.js';
 import { withRedactedUpstream } from '../../src/guard/with-redacted-upstream.js';
 import { createAuditWorker } from '../../src/serve/create-audit-worker.js';
-import { createSafemedServer, type SafemedServerOptions } from '../../src/serve/create-safemed-server.js';
 import { parseChatRequest } from '../../src/serve/parse-chat-request.js';
 import { createScriptedBackend } from './scripted-backend.js';
+import { raw } from './send-raw.js';
+import { startTestServer } from './start-test-server.js';
 
-type After = { after(fn: () => unknown): void };
 
-async function start(t: After, options: Partial<SafemedServerOptions> = {}) {
-  const backend = options.backend ?? createScriptedBackend(() => ({ text: 'An answer.' }));
-  const server = createSafemedServer({ backend, servedModelName: 'safemed-r1', port: 0, ...options });
-  const { url, port } = await server.listen();
-  t.after(() => server.close());
-  return { url, port, server };
-}
+const start = startTestServer;
 
 const chat = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }], ...extra });
-
-/** Sends raw bytes on a fresh socket; resolves with what the server wrote once it closed the socket or `until` matched. */
-async function raw(port: number, bytes: string, until?: RegExp): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  let received = '';
-  const done = new Promise<void>((resolve) => {
-    socket.setEncoding('utf8').on('data', (text: string) => {
-      received += text;
-      if (until?.test(received)) resolve();
-    });
-    socket.on('close', () => { resolve(); });
-  });
-  socket.write(bytes);
-  await done;
-  socket.destroy();
-  return received;
-}
 
 test("an upstream's nonsense token counts (NaN, negative, huge) never break the usage chunk's JSON or the metrics", async (t) => {
   const bad = [
