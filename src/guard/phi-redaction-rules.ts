@@ -1,70 +1,14 @@
 /**
- * The PHI redaction rules (used by redact-phi.ts): the lexicon (data/phi/lexicon.yaml) and the
- * patterns built from it, most specific first. Each rule says which characters a text must have for
- * it to match (`needs`) and, for most, a label or keyword alternation every match contains (`gate`),
+ * The PHI redaction rules (used by redact-phi.ts): the patterns built from the lexicon (phi-lexicon.ts),
+ * most specific first; a rule's `measure` (phi-name-measures.ts) says how much of a match is PHI. Each rule
+ * says which characters a text must have for it to match (`needs`) and, for most, a label or keyword alternation every match contains (`gate`),
  * so the redactor skips the rules a text cannot match with the same output. Every pattern is bounded.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { ConfigError, describeError } from '../core/errors.js';
-import { resolvePackagePath } from '../core/package-paths.js';
-import { defineDataFile, parseYaml } from '../spec/define-data-file.js';
+import { columnKey, lexiconFile, phiWordSets, type Lexicon, type PhiType, type PhiWordSets } from './phi-lexicon.js';
+import { capitalsNameLength, chineseNameAfterPersonCue, chineseNameAfterStrongCue, ipv6Length, nameLength } from './phi-name-measures.js';
 
-export type PhiType = 'NAME' | 'PHONE' | 'EMAIL' | 'ADDRESS' | 'DOB' | 'MRN' | 'ID_NUMBER' | 'PASSPORT' | 'INSURANCE_ID' | 'SSN' | 'IP_ADDRESS';
-
-const words = z.array(z.string().min(1));
-const phiTypeSchema = z.enum(['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DOB', 'MRN', 'ID_NUMBER', 'PASSPORT', 'INSURANCE_ID', 'SSN', 'IP_ADDRESS']);
-const lexiconSchema = z.object({
-  // ASCII letters: the gates of the rules for names in capitals look for [A-Z]
-  givenNames: z.array(z.string().regex(/^[a-z]{3,}$/, 'a given name is three or more lower-case ASCII letters')),
-  notNameFollowers: words,
-  notNames: words,
-  nameCues: words,
-  phiKeys: z.partialRecord(phiTypeSchema, words),
-  streetWordsBefore: words,
-  streetWordsAfter: words,
-  drugs: words,
-  clinicalCapitals: words,
-});
-/** data/phi/chinese-names.yaml: strings of single characters are one string (`surnames`), word lists are arrays. */
-const characters = z.string().transform((text) => text.replace(/\s+/g, '')).pipe(z.string().min(1));
-const chineseNamesSchema = z.object({
-  surnames: characters,
-  compoundSurnames: words,
-  strongCues: words,
-  personCues: words,
-  givenNameCharacters: characters,
-  notGivenNameStarts: characters,
-  notNames: words,
-  placeSuffixes: characters,
-});
-type Lexicon = z.infer<typeof lexiconSchema> & { chinese: z.infer<typeof chineseNamesSchema> };
-
-function readYaml<Value>(path: string, schema: z.ZodType<Value>, name: string): Value {
-  const parsed = (() => {
-    try {
-      return schema.safeParse(parseYaml(readFileSync(path, 'utf8')));
-    } catch (error) {
-      throw new ConfigError(`Cannot read the PHI ${name} ${path}: ${describeError(error)}.`, { cause: error, fix: `Restore data/phi/${basename(path)} from the package.` });
-    }
-  })();
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid PHI ${name} ${path} at ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}.`, { fix: `Fix data/phi/${basename(path)} (see its header).` });
-  }
-  return parsed.data;
-}
-
-const lexiconPath = () => resolvePackagePath('data', 'phi', 'lexicon.yaml');
-const chineseNamesPath = () => resolvePackagePath('data', 'phi', 'chinese-names.yaml');
-/** data/phi/lexicon.yaml and chinese-names.yaml, validated (a build loads their JSON snapshot, spec/define-data-file.ts). */
-const lexiconFile = defineDataFile<Lexicon>({
-  id: 'phi/lexicon',
-  sources: () => [lexiconPath(), chineseNamesPath(), fileURLToPath(import.meta.url)],
-  read: () => ({ ...readYaml(lexiconPath(), lexiconSchema, 'lexicon'), chinese: readYaml(chineseNamesPath(), chineseNamesSchema, 'Chinese names') }),
-});
+export type { PhiType } from './phi-lexicon.js';
+export { columnKey };
 
 export type Need = 'digit' | 'at' | 'han' | 'separator' | 'upper' | 'quote' | 'angle';
 
@@ -138,113 +82,6 @@ const CAPITALS_WORD = "\\p{Lu}[\\p{Lu}'’-]{1,30}";
 /** An IPv4 octet, 0-255 without leading zeros beyond one digit. */
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const PERSON = `${WORD}(?:[ \\t]{1,3}(?:\\p{Lu}\\.[ \\t]{0,2})?${WORD}){0,2}`;
-
-/**
- * How much of a candidate name is really a name: the leading capitalised words that are not drugs
- * or ordinary words ("Warfarin", "Information"). 0 when the first word already fails.
- */
-function nameLength(value: string): number {
-  const { drugs, notNames } = phiTables();
-  const words = /\S+/g;
-  let end = 0;
-  for (let match = words.exec(value); match; match = words.exec(value)) {
-    const word = match[0].replace(/['’]s$/, '').replace(/[.,;:]+$/, '').toLowerCase();
-    if (drugs.has(word) || notNames.has(word)) break;
-    end = match.index + match[0].replace(/[.,;:]+$/, '').length;
-  }
-  return end;
-}
-
-/** Whether a word in capitals can be part of a name: not an acronym (CHF, DNR), drug or ordinary/clinical word (COPD, AFTER). */
-function isCapitalsNameWord(word: string, first: boolean): boolean {
-  const { drugs, notNames, clinicalCapitals, givenNames, notNameFollowers } = phiTables();
-  const lower = word.replace(/['’]s$/, '').toLowerCase();
-  if (givenNames.has(lower)) return true;
-  const letters = lower.replace(/['’-]/g, '');
-  if (letters.length < 2 || !/[aeiouy]/.test(letters)) return false;
-  // a first word of three letters or fewer that is not a given name is an acronym (NPO, ICU, MRI)
-  if (first && letters.length <= 3) return false;
-  return !(drugs.has(lower) || notNames.has(lower) || clinicalCapitals.has(lower) || notNameFollowers.has(lower));
-}
-
-/**
- * How much of a candidate name in capitals is a name: the leading words that pass
- * `isCapitalsNameWord`, at least two of them unless the first is a known given name ("I'M MARY");
- * 0 when a word that marks an eponym follows (JOHN HOPKINS HOSPITAL) or too few words pass.
- */
-function capitalsNameLength(value: string): number {
-  const { givenNames, notNameFollowers } = phiTables();
-  const words = /\S+/g;
-  let end = 0;
-  let count = 0;
-  let firstIsGiven = false;
-  for (let match = words.exec(value); match; match = words.exec(value)) {
-    const word = match[0].replace(/[.,;:]+$/, '');
-    if (notNameFollowers.has(word.toLowerCase())) return 0;
-    if (!isCapitalsNameWord(word, count === 0)) break;
-    if (count === 0) firstIsGiven = givenNames.has(word.toLowerCase());
-    count += 1;
-    end = match.index + word.length;
-  }
-  return count >= 2 || (count === 1 && firstIsGiven) ? end : 0;
-}
-
-/** The length of a Chinese surname at the start of a candidate (compound surnames first). */
-function surnameLength(value: string): number {
-  for (const surname of phiTables().chinese.compoundSurnames) if (value.startsWith(surname)) return surname.length;
-  return 1;
-}
-
-/**
- * After a strong cue (我叫, 姓名：): the surname and one or two characters, the second dropped when it
- * starts the clinical text (患者李明出现发热 → 李明).
- */
-function chineseNameAfterStrongCue(value: string): number {
-  const surname = surnameLength(value);
-  if (value.length === surname + 2 && phiTables().chinese.notGivenNameStarts.has(value.charAt(surname + 1))) return surname + 1;
-  return value.length;
-}
-
-/**
- * After a person cue (我是, 患者, 我妈妈) or before 先生/女士: a name only when its first given-name
- * character is a common one (a second one is taken unless it starts the text after the name), it is not an ordinary word or place (高中, 沈阳), and no place suffix
- * follows (我是安阳人). 0 otherwise (我是医生, 患者应当, 我是高中生).
- */
-function chineseNameAfterPersonCue(value: string, following: string): number {
-  const { givenNameCharacters, notGivenNameStarts, notNames, placeSuffixes } = phiTables().chinese;
-  const surname = surnameLength(value);
-  if (!givenNameCharacters.has(value.charAt(surname))) return 0;
-  let end = surname + 1;
-  const second = value.charAt(surname + 1);
-  // the second character only has to not start the text after the name: given names use more characters than the list holds (周杰伦)
-  if (second !== '' && !notGivenNameStarts.has(second)) end += 1;
-  const around = value + following;
-  for (const word of notNames) if (around.startsWith(word)) return 0;
-  const after = around.charAt(end);
-  return after !== '' && placeSuffixes.has(after) ? 0 : end;
-}
-
-/** Whether a candidate is an IPv6 address: 8 groups of 1-4 hex digits, or fewer with one `::`, optionally ending in IPv4. */
-function ipv6Length(value: string): number {
-  let text = value;
-  const ipv4 = /(?:^|:)((?:\d{1,3}\.){3}\d{1,3})$/.exec(text);
-  if (ipv4?.[1] !== undefined) {
-    if (!ipv4[1].split('.').every((octet) => Number(octet) <= 255)) return 0;
-    text = `${text.slice(0, text.length - ipv4[1].length)}0:0`; // the IPv4 tail stands for two groups
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return 0;
-  let groups = 0;
-  for (const half of halves) {
-    if (half === '') continue;
-    for (const group of half.split(':')) {
-      if (!/^[0-9A-Fa-f]{1,4}$/.test(group)) return 0;
-      groups += 1;
-    }
-  }
-  const valid = halves.length === 2 ? groups >= 2 && groups <= 7 : groups === 8;
-  return valid && /\d/.test(value) ? value.length : 0;
-}
 
 function keyRule(type: PhiType, keys: string[]): Rule {
   const names = keys.map((key) => key.split(/[_ ]/).map(escapeRegExp).join('[_\\- ]?')).join('|');
@@ -570,48 +407,13 @@ function buildRules(lexicon: Lexicon): Rule[] {
   ];
 }
 
-/** `Date of Birth`, `date-of-birth`, `DATE_OF_BIRTH` → `date_of_birth`. */
-export const columnKey = (cell: string) => cell.trim().replace(/^["']|["']$/g, '').toLowerCase().replace(/[\s-]+/g, '_');
-
-export interface PhiTables {
-  drugs: Set<string>;
-  notNames: Set<string>;
-  givenNames: Set<string>;
-  notNameFollowers: Set<string>;
-  clinicalCapitals: Set<string>;
-  chinese: {
-    compoundSurnames: string[];
-    givenNameCharacters: Set<string>;
-    notGivenNameStarts: Set<string>;
-    notNames: string[];
-    placeSuffixes: Set<string>;
-  };
+export interface PhiTables extends PhiWordSets {
   rules: Rule[];
-  /** Column names whose values are PHI (the lexicon's keys, lower case, `_` for `-` and spaces), by type. */
-  columns: Map<string, PhiType>;
 }
 let tables: PhiTables | undefined;
 
 /** The lexicon's word sets and the rules built from it, made on first use so that importing this module stays cheap. */
 export function phiTables(): PhiTables {
-  if (tables) return tables;
-  const lexicon = lexiconFile.load();
-  tables = {
-    drugs: new Set(lexicon.drugs.map((word) => word.toLowerCase())),
-    notNames: new Set(lexicon.notNames.map((word) => word.toLowerCase())),
-    givenNames: new Set(lexicon.givenNames.map((word) => word.toLowerCase())),
-    notNameFollowers: new Set(lexicon.notNameFollowers.map((word) => word.toLowerCase())),
-    clinicalCapitals: new Set(lexicon.clinicalCapitals.map((word) => word.toLowerCase())),
-    chinese: {
-      compoundSurnames: [...lexicon.chinese.compoundSurnames].sort((left, right) => right.length - left.length),
-      givenNameCharacters: new Set(lexicon.chinese.givenNameCharacters),
-      notGivenNameStarts: new Set(lexicon.chinese.notGivenNameStarts),
-      notNames: lexicon.chinese.notNames,
-      placeSuffixes: new Set(lexicon.chinese.placeSuffixes),
-    },
-    rules: buildRules(lexicon),
-    columns: new Map((Object.entries(lexicon.phiKeys) as Array<[PhiType, string[]]>).flatMap(([type, keys]) => keys.map((key) => [columnKey(key), type] as const))),
-  };
+  tables ??= { ...phiWordSets(), rules: buildRules(lexiconFile.load()) };
   return tables;
 }
-
