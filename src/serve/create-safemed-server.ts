@@ -12,6 +12,7 @@ import { redactIdentifier, redactPhi } from '../guard/redact-phi.js';
 import { clientError, toErrorResponse } from './error-response.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
 import { createWriteWatch } from './create-write-watch.js';
+import { requestTarget } from './request-target.js';
 import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_MEMBERS, isJsonContentType } from './read-json-body.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 
@@ -127,22 +128,6 @@ function hostName(header: string): string {
   return colon === -1 ? header : header.slice(0, colon);
 }
 
-/**
- * The path of a request target, and the authority of an absolute-form one (`POST http://host/v1/...`,
- * which RFC 9112 says a server must accept; its authority then stands for the Host header).
- */
-function requestTarget(url: string | undefined): { path: string; authority: string | undefined } {
-  let target = url ?? '/';
-  let authority: string | undefined;
-  const absolute = /^https?:\/\/([^/?#]*)/i.exec(target);
-  if (absolute) {
-    authority = absolute[1] ?? '';
-    target = target.slice(absolute[0].length) || '/';
-  }
-  const query = target.indexOf('?');
-  return { path: query === -1 ? target : target.slice(0, query), authority };
-}
-
 /** Status, code and message for an error the HTTP parser raised before any route ran. */
 function protocolError(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
   switch (error.code) {
@@ -215,6 +200,8 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const extraRoutes = options.extraRoutes ?? [];
   const extraRouteFor = (path: string): ExtraRoute | undefined =>
     extraRoutes.find((extra) => path === extra.prefix || path.startsWith(`${extra.prefix}/`));
+  /** The metrics and log label of a path: a known route, an extra route's prefix, or `unknown` (bounded label values). */
+  const routeLabelOf = (path: string): string => (ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path);
   // DNS rebinding: a web page whose name the attacker points at 127.0.0.1 is "same origin" with a
   // key-less local server, so the 415 check does not stop it. Such a server answers only requests that
   // name this machine in their Host header (non-browser clients and proxies on this machine do).
@@ -298,7 +285,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     response.setHeader('x-request-id', requestId);
     if (closing) response.setHeader('connection', 'close');
     const { path } = requestTarget(request.url);
-    const routeLabel = ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path;
+    const routeLabel = routeLabelOf(path);
     inFlight += 1;
     metrics.requestStarted();
     let outcome: ChatOutcome;
@@ -359,7 +346,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   // only end with the --body-timeout).
   const abandoned = (request: IncomingMessage): void => {
     const { path } = requestTarget(request.url);
-    const routeLabel = ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path;
+    const routeLabel = routeLabelOf(path);
     metrics.requestStarted();
     metrics.requestFinished(routeLabel, 499, 0);
     metrics.error('client_closed_request');
