@@ -78,11 +78,6 @@ export function findJsonShapeProblem(text: string, maxDepth: number, maxMembers 
   return undefined;
 }
 
-/** True when `text` nests objects/arrays deeper than `limit` (findJsonShapeProblem without a member limit). */
-export function jsonDeeperThan(text: string, limit: number): boolean {
-  return findJsonShapeProblem(text, limit) === 'too_deep';
-}
-
 /** Thrown when the client went away while sending its body (a 499 in metrics and logs, not a 500). */
 export const CLIENT_CLOSED = 499;
 

@@ -6,7 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findJsonShapeProblem, jsonDeeperThan } from '../../src/serve/read-json-body.js';
+import { findJsonShapeProblem } from '../../src/serve/read-json-body.js';
+
+/** Depth alone: the shape check without a member limit. */
+const jsonDeeperThan = (text: string, limit: number): boolean => findJsonShapeProblem(text, limit) === 'too_deep';
 
 /** The reference for depth: the members reference without a member limit. */
 function referenceDeeperThan(text: string, limit: number): boolean {
