@@ -144,7 +144,7 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
   if (request.stop != null) settings.stop = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.seed != null) settings.seed = request.seed;
   if (request.response_format != null) settings.responseFormat = toResponseFormat(request.response_format);
-  if (request.chat_template_kwargs != null) settings.chatTemplateKwargs = request.chat_template_kwargs;
+  if (request.chat_template_kwargs != null) settings.chatTemplateKwargs = checkTemplateKwargs(request.chat_template_kwargs);
 
   return {
     model: request.model,
@@ -154,6 +154,38 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
     includeUsage: request.stream_options?.include_usage === true,
     user: request.user ?? undefined,
   };
+}
+
+/**
+ * chat_template_kwargs keys that would change how the upstream builds the prompt instead of filling in
+ * a template variable. vLLM before 0.11 and SGLang merge the kwargs over their own template arguments,
+ * so `chat_template` replaced the model's template with the client's Jinja (which can drop the guard's
+ * safety system prompt, or assemble a request from pieces no classifier reads), `add_generation_prompt:
+ * false` with `continue_final_message: true` turned a client-written assistant turn into the start of
+ * the model's answer, and llama.cpp's server sets the kwargs after `messages`, so `messages` replaced the
+ * conversation the guard had checked. They are refused, guard or not.
+ */
+const TEMPLATE_CONTROL_KEYS = new Set([
+  'chat_template',
+  'messages',
+  'conversation',
+  'add_generation_prompt',
+  'continue_final_message',
+  'tokenize',
+]);
+
+function checkTemplateKwargs(kwargs: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(kwargs)) {
+    if (TEMPLATE_CONTROL_KEYS.has(key)) {
+      throw clientError(
+        400,
+        'unsupported_parameter',
+        `chat_template_kwargs.${key} is not accepted: it changes how the prompt is built, not a template variable (the server's own template and conversation are used).`,
+        `chat_template_kwargs.${key}`,
+      );
+    }
+  }
+  return kwargs;
 }
 
 function toResponseFormat(format: z.infer<typeof responseFormat>): ResponseFormat {
