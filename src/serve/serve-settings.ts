@@ -36,6 +36,18 @@ const seconds = (minimum: 'positive' | 'zero') => {
     .pipe((minimum === 'positive' ? number.positive() : number.min(0)).max(MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS} seconds (~24 days, the longest timer Node.js keeps)`));
 };
 
+/**
+ * A whole number from a flag, the environment or YAML: a number, or a string of digits. z.coerce took
+ * anything: `port:` left empty in YAML (null), `--port "$PORT"` with PORT unset ('') and `port: []` were
+ * port 0, a random port the operator never asked for; `maxConnections: true` was a cap of 1.
+ */
+const wholeNumber = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => {
+  const expected = `must be a whole number from ${minimum}${maximum === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${maximum}`}`;
+  return z
+    .union([z.number(), z.string().regex(/^\s*\d+\s*$/, expected)], { error: expected })
+    .pipe(z.coerce.number<string | number>().int(expected).min(minimum, expected).max(maximum, expected));
+};
+
 /** Every `safemed serve` setting: flag > env > config file > default (see resolveSettings). */
 export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'model', flag: '--model', env: 'SAFEMED_MODEL' },
@@ -73,7 +85,7 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
 export const serveSettingsSchema = z.object({
   model: z.string({ error: 'a backend URI is required, e.g. llama:./model.gguf or vllm:http://gpu:8000/v1' }).min(1, 'must not be empty'),
   host: z.string().min(1).default(DEFAULT_HOST),
-  port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  port: wholeNumber(0, 65535).default(DEFAULT_PORT),
   servedModelName: z.string().min(1).default(DEFAULT_SERVED_MODEL_NAME),
   apiKey: z
     .union([z.string(), z.array(z.string())], { error: 'must be a key, comma-separated keys or a YAML list of keys (strings; quote a key made of digits)' })
@@ -97,7 +109,7 @@ export const serveSettingsSchema = z.object({
   bodyTimeout: seconds('positive').default(30),
   writeTimeout: seconds('positive').default(60),
   /** Open connections at once; more are refused. */
-  maxConnections: z.coerce.number().int().positive().default(1024),
+  maxConnections: wholeNumber(1).default(1024),
   /** Largest answer + reasoning taken from the model (characters, size syntax as bodyLimit); over → 502. */
   maxAnswerSize: z
     .union([z.number(), z.string()])
@@ -106,8 +118,8 @@ export const serveSettingsSchema = z.object({
     .default(4 * 1024 * 1024),
   /** Seconds. */
   shutdownGrace: seconds('zero').default(10),
-  threads: z.coerce.number().int().positive().optional(),
-  contextSize: z.coerce.number().int().positive().optional(),
+  threads: wholeNumber(1).optional(),
+  contextSize: wholeNumber(1).optional(),
   /** A string replaces the model card's system prompt; false (or "none") never adds one. */
   systemPrompt: z
     .union([z.string(), z.literal(false), z.null()])

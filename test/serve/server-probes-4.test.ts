@@ -4,7 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { resolveSettings } from '../../src/core/config.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
+import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { createScriptedBackend } from './scripted-backend.js';
 import { startTestServer } from './start-test-server.js';
 
@@ -59,4 +62,27 @@ test('a request written as a key inside chat_template_kwargs (a document rendere
   const tools = [{ type: 'function', function: { name: 'get_dose', description: 'Looks up the usual adult dose of a medicine', parameters: { type: 'object', properties: { drug_name: { type: 'string' } } } } }];
   const plain = await postChat(url, { messages: [{ role: 'user', content: 'What is the usual adult dose of ibuprofen for a headache?' }], chat_template_kwargs: { tools } });
   assert.ok(['allow', 'caution'].includes((plain.json.safemed as { action: string }).action), JSON.stringify(plain.json.safemed));
+});
+
+test('whole-number settings take numbers or digits only: an empty port was a random port, a YAML true a cap of 1', () => {
+  const resolve = (flags: Record<string, unknown>, file: Record<string, unknown>) =>
+    resolveSettings(serveSettingsSchema, SERVE_SETTING_SOURCES, { flags: { model: 'vllm:http://gpu:8000/v1', ...flags }, env: {}, file, fileName: 'safemed.yaml' });
+  const refused: Array<[Record<string, unknown>, Record<string, unknown>, string]> = [
+    [{}, { port: null }, 'port'], // `port:` left empty in YAML was port 0: any free port
+    [{ port: '' }, {}, 'port'], // --port "$PORT" with PORT unset
+    [{}, { port: [] }, 'port'],
+    [{}, { maxConnections: true }, 'maxConnections'], // was 1
+    [{}, { threads: true }, 'threads'],
+    [{}, { contextSize: '2k' }, 'contextSize'],
+  ];
+  for (const [flags, file, key] of refused) {
+    assert.throws(
+      () => resolve(flags, file),
+      (error: unknown) => error instanceof ConfigError && error.key === key && /must be a whole number/.test(error.message),
+      JSON.stringify({ flags, file }),
+    );
+  }
+  const fine = resolve({ port: '8080', maxConnections: ' 12 ' }, { threads: 4, contextSize: 4096 });
+  assert.deepEqual([fine.port, fine.maxConnections, fine.threads, fine.contextSize], [8080, 12, 4, 4096]);
+  assert.equal(resolve({ port: '0' }, {}).port, 0);
 });
