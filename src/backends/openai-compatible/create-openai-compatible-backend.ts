@@ -10,6 +10,7 @@ import type { FinishReason, GenerateRequest, GenerateResult, GenerationSettings,
 import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
 import { createChannelNormalizer, normalizeChannels, type ChannelDelta } from '../reasoning-normalizer.js';
 import { buildChatBody, type StructuredOutputsForm } from './build-chat-body.js';
+import { choiceZeroOf, contentText, isChoiceZero } from './choice-zero.js';
 import { createPromptBodyEncoder, joinPrompt, PROMPT_SLOT, type PreparedPrompt, type PromptPreparing } from './prepared-prompt.js';
 import { readSseEvents } from './read-sse-events.js';
 import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type Sleep } from './send-upstream-request.js';
@@ -254,10 +255,10 @@ export async function createOpenAICompatibleBackend(
         // A body that is JSON but not a completion (null, a string, choices that are not an array of objects) is the upstream's fault: 502.
         const body: unknown = parsed;
         const choices: unknown = body !== null && typeof body === 'object' ? (body as { choices?: unknown }).choices : undefined;
-        const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
-        if (first === null || typeof first !== 'object') throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
+        const first = choiceZeroOf(choices);
+        if (first === undefined) throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
         const choice = first as { message?: Record<string, unknown>; finish_reason?: unknown };
-        const content = typeof choice.message?.content === 'string' ? choice.message.content : null;
+        const content = contentText(choice.message?.content);
         const split = normalizeChannels({ content, reasoning: reasoningOf(choice.message) });
         return {
           reasoning: split.reasoning,
@@ -331,10 +332,10 @@ export async function createOpenAICompatibleBackend(
           const chunkUsage = toUsage(chunk.usage);
           if (chunkUsage) usage = chunkUsage;
           for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
-            if ((choice as unknown) === null || typeof choice !== 'object') continue;
+            if ((choice as unknown) === null || typeof choice !== 'object' || !isChoiceZero(choice)) continue;
             const delta: ChannelDelta = {
               reasoning: reasoningOf(choice.delta),
-              content: typeof choice.delta?.content === 'string' ? choice.delta.content : null,
+              content: contentText(choice.delta?.content),
             };
             yield* normalizer.push(delta);
             if (choice.finish_reason) finishReason = mapFinishReason(choice.finish_reason);
