@@ -15,6 +15,7 @@ import { detectLanguage } from '../detect/detect-language.js';
 import { simplifyChinese } from '../detect/simplify-chinese.js';
 import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
+import { createHashSeen, type HashSeen } from './create-hash-seen.js';
 import { blendLogits, createHiddenLayer, softmaxBest, type HiddenLayer } from './hidden-layer.js';
 import type { RiskAssessment } from './risk-assessment.js';
 
@@ -117,59 +118,20 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   const riskMask = (1 << metadata.risk.bits) - 1;
   const conjunctionHashes = new Map<string, number>();
   const hidden: HiddenLayer | undefined = metadata.hidden !== undefined && model.hidden !== undefined ? createHiddenLayer(metadata.hidden, model.hidden) : undefined;
-  const hiddenRows = model.hidden ?? new Int8Array(0);
-  const hiddenUnits = hidden?.units ?? 0;
-  const hiddenMask = (1 << (metadata.hidden?.bits ?? 0)) - 1;
-  /** sum += the hidden row of `hash` (inlined here: this runs for every feature of every check). */
-  const addHiddenRow = (sum: Float64Array, hash: number): void => {
-    const base = (hash & hiddenMask) * hiddenUnits;
-    for (let unit = 0; unit < hiddenUnits; unit += 1) sum[unit] = (sum[unit] as number) + (hiddenRows[base + unit] as number);
-  };
   /**
    * Adds one segment's features to a span (its new hashed n-grams, and the conjunctions of its new cues
-   * with the cues already in the span) and returns the weight they add under `mask`; with `hiddenSum`,
-   * also adds their hidden-layer rows to it.
+   * with the cues already in the span) and returns the weight they add under `mask`.
    */
-  const addSegment = (segment: SegmentFeatures, seen: Set<number>, cues: string[], weights: ArrayLike<number>, mask: number, hiddenSum?: Float64Array): number => {
+  const addSegment = (segment: SegmentFeatures, seen: HashSeen, cues: string[], weights: ArrayLike<number>, mask: number): number => {
     let sum = 0;
-    for (const hash of segment.hashes) {
-      if (seen.has(hash)) continue;
-      seen.add(hash);
-      sum += weights[hash & mask] as number;
-      if (hiddenSum) addHiddenRow(hiddenSum, hash);
-    }
+    for (const hash of segment.hashes) if (seen.add(hash)) sum += weights[hash & mask] as number;
     for (const cue of segment.cues) {
       if (cues.includes(cue)) continue;
       for (const other of cues) {
         const hash = conjunctionHash(other, cue);
-        if (seen.has(hash)) continue;
-        seen.add(hash);
-        sum += weights[hash & mask] as number;
-        if (hiddenSum) addHiddenRow(hiddenSum, hash);
+        if (seen.add(hash)) sum += weights[hash & mask] as number;
       }
       cues.push(cue);
-    }
-    return sum;
-  };
-  /** The linear weight a segment adds to a span, without changing the span's seen-set or cues (the hidden pass does that). */
-  const linearPart = (segment: SegmentFeatures, seen: Set<number>, cues: string[], weights: ArrayLike<number>, mask: number): number => {
-    let sum = 0;
-    const local = new Set<number>();
-    for (const hash of segment.hashes) {
-      if (seen.has(hash) || local.has(hash)) continue;
-      local.add(hash);
-      sum += weights[hash & mask] as number;
-    }
-    const added: string[] = [];
-    for (const cue of segment.cues) {
-      if (cues.includes(cue) || added.includes(cue)) continue;
-      for (const other of [...cues, ...added]) {
-        const hash = conjunctionHash(other, cue);
-        if (seen.has(hash) || local.has(hash)) continue;
-        local.add(hash);
-        sum += weights[hash & mask] as number;
-      }
-      added.push(cue);
     }
     return sum;
   };
@@ -185,32 +147,46 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
 
   const segmentsOf = (text: string): SegmentFeatures[] => textSegmentFeatures(text, segmenter);
 
-  /** Per segment: its distinct hashes and the sum of their hidden rows (computed once per segment). */
-  const segmentSums = new WeakMap<SegmentFeatures, { hashes: number[]; sum: Float64Array }>();
-  /** Adds one segment to a hidden running sum: its row sum, minus the rows the span already had, plus new cue conjunctions. */
-  const addSegmentHidden = (layer: HiddenLayer, segment: SegmentFeatures, seen: Set<number>, cues: string[], sum: Float64Array): void => {
-    let cached = segmentSums.get(segment);
-    if (cached === undefined) {
+  /** A segment with its distinct hashes (first-seen order) and the sum of their hidden rows, computed once. */
+  interface HiddenPart {
+    segment: SegmentFeatures;
+    hashes: number[];
+    rows: Float64Array;
+  }
+  const hiddenParts = (layer: HiddenLayer, segments: SegmentFeatures[]): HiddenPart[] =>
+    segments.map((segment) => {
       const hashes = Array.from(new Set(segment.hashes));
-      cached = { hashes, sum: layer.segmentRowSum(hashes) };
-      segmentSums.set(segment, cached);
+      return { segment, hashes, rows: layer.segmentRowSum(hashes) };
+    });
+  /**
+   * addSegment for a head with a hidden layer: also adds the part's hidden rows to `hiddenSum` (its
+   * precomputed row sum, minus the rows the span already had, plus the new cue conjunctions). The linear
+   * weights are added in the same order as addSegment adds them, and int8 rows sum to exact integers, so
+   * the result does not depend on how the span was built.
+   */
+  const addHiddenPart = (layer: HiddenLayer, part: HiddenPart, seen: HashSeen, cues: string[], weights: ArrayLike<number>, mask: number, hiddenSum: Float64Array): number => {
+    let sum = 0;
+    for (const hash of part.hashes) {
+      if (seen.add(hash)) sum += weights[hash & mask] as number;
+      else layer.addRow(hiddenSum, hash, -1);
     }
-    for (let unit = 0; unit < layer.units; unit += 1) sum[unit] = (sum[unit] as number) + (cached.sum[unit] as number);
-    for (const hash of cached.hashes) {
-      if (seen.has(hash)) layer.addRow(sum, hash, -1);
-      else seen.add(hash);
-    }
-    for (const cue of segment.cues) {
+    for (let unit = 0; unit < layer.units; unit += 1) hiddenSum[unit] = (hiddenSum[unit] as number) + (part.rows[unit] as number);
+    for (const cue of part.segment.cues) {
       if (cues.includes(cue)) continue;
       for (const other of cues) {
         const hash = conjunctionHash(other, cue);
-        if (seen.has(hash)) continue;
-        seen.add(hash);
-        layer.addRow(sum, hash, 1);
+        if (!seen.add(hash)) continue;
+        sum += weights[hash & mask] as number;
+        layer.addRow(hiddenSum, hash, 1);
       }
       cues.push(cue);
     }
+    return sum;
   };
+
+  // The span scorers run synchronously and never re-enter, so each keeps one seen-set.
+  const spanSeen = createHashSeen();
+  const emergencySeen = createHashSeen();
 
   /**
    * The span with the highest calibrated risk (incremental: each start extends one segment at a time).
@@ -218,12 +194,12 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
    */
   const bestSpan = (segments: SegmentFeatures[], raw?: Record<'en' | 'zh', number>): BestSpan => {
     let best: BestSpan = { risk: 0, start: 0, end: -1 };
-    const seen = new Set<number>();
+    const seen = spanSeen;
     const cues: string[] = [];
     const weights = model.risk;
     const layer = hidden?.uses('risk') === true ? hidden : undefined;
     const blend = layer?.metadata.blend.risk;
-    const needLinear = blend === undefined || blend.en.linear !== 0 || blend.zh.linear !== 0;
+    const parts = layer ? hiddenParts(layer, segments) : undefined;
     const hiddenSum = layer?.createSum();
     const activations = layer?.createSum();
     for (let start = 0; start < segments.length; start += 1) {
@@ -236,11 +212,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const last = Math.min(segments.length, start + MAX_SPAN);
       for (let end = start; end < last; end += 1) {
         const segment = segments[end] as SegmentFeatures;
-        if (layer && hiddenSum) {
-          // The linear sum is read from the same seen-set, so it is taken before the hidden pass adds the segment.
-          if (needLinear) sum += linearPart(segment, seen, cues, weights, riskMask);
-          addSegmentHidden(layer, segment, seen, cues, hiddenSum);
-        } else sum += addSegment(segment, seen, cues, weights, riskMask);
+        sum += layer && parts && hiddenSum ? addHiddenPart(layer, parts[end] as HiddenPart, seen, cues, weights, riskMask, hiddenSum) : addSegment(segment, seen, cues, weights, riskMask);
         han += segment.han;
         latin += segment.latin;
         if (seen.size === 0) continue;
@@ -259,26 +231,36 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   // Buffers of the emergency head's hidden pass (synchronous, never re-entered).
   const emergencySum = new Float64Array(hidden?.units ?? 0);
   const emergencyActivations = new Float64Array(hidden?.units ?? 0);
-  /** The emergency head on the whole text (hash union, no feature names: this runs on every check). */
-  const emergencyLogitOf = (segments: SegmentFeatures[]): { logit: number; language: 'en' | 'zh' } => {
-    const seen = new Set<number>();
+  /** A text's segments as the emergency head reads them (with their hidden rows when the head has a hidden layer). */
+  const emergencyLayer = hidden?.uses('emergency') === true ? hidden : undefined;
+  type EmergencyParts = { layer: HiddenLayer; parts: HiddenPart[] } | { layer: undefined; parts: SegmentFeatures[] };
+  const emergencyParts = (segments: SegmentFeatures[]): EmergencyParts =>
+    emergencyLayer ? { layer: emergencyLayer, parts: hiddenParts(emergencyLayer, segments) } : { layer: undefined, parts: segments };
+  /** The emergency head on the parts from `start` to `end` (exclusive) read as one text (no feature names: this runs on every check). */
+  const emergencyLogitOf = (input: EmergencyParts, start: number, end: number): { logit: number; language: 'en' | 'zh' } => {
+    const seen = emergencySeen;
+    seen.clear();
     const cues: string[] = [];
     const weights = model.emergency;
-    const layer = hidden?.uses('emergency') === true ? hidden : undefined;
-    const blend = layer?.metadata.blend.emergency;
+    const blend = input.layer?.metadata.blend.emergency;
     let sum = 0;
     let han = 0;
     let latin = 0;
-    if (layer) emergencySum.fill(0);
-    for (const segment of segments) {
-      sum += addSegment(segment, seen, cues, weights, emergencyMask, layer ? emergencySum : undefined);
+    emergencySum.fill(0);
+    for (let index = start; index < end; index += 1) {
+      const segment = input.layer ? (input.parts[index] as HiddenPart).segment : (input.parts[index] as SegmentFeatures);
+      sum += input.layer ? addHiddenPart(input.layer, input.parts[index] as HiddenPart, seen, cues, weights, emergencyMask, emergencySum) : addSegment(segment, seen, cues, weights, emergencyMask);
       han += segment.han;
       latin += segment.latin;
     }
     const language = spanLanguage(han, latin);
     const linear = metadata.emergency.bias + sum * metadata.emergency.scale * featureValue(seen.size);
-    const logit = layer && blend ? blendLogits(blend[language], layer.binaryLogit(layer.metadata.emergency, layer.activate(emergencySum, seen.size, emergencyActivations)), linear) : linear;
+    const logit = input.layer && blend ? blendLogits(blend[language], input.layer.binaryLogit(input.layer.metadata.emergency, input.layer.activate(emergencySum, seen.size, emergencyActivations)), linear) : linear;
     return { logit, language };
+  };
+  const emergencyProbability = (input: EmergencyParts, start: number, end: number): number => {
+    const { logit: value, language } = emergencyLogitOf(input, start, end);
+    return calibrate(metadata.calibration.emergency[language], value);
   };
   /**
    * The emergency probability of a text: the head on the whole text, raised by any span of one or two
@@ -289,21 +271,17 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
    */
   const emergencyOf = (segments: SegmentFeatures[]): number => {
     if (segments.length === 0) return 0;
-    const { logit: value, language } = emergencyLogitOf(segments);
-    let best = calibrate(metadata.calibration.emergency[language], value);
+    const input = emergencyParts(segments);
+    let best = emergencyProbability(input, 0, segments.length);
     if (segments.length === 1) return best;
     // Each segment alone, then each pair whose parts are not both far from an emergency (a pair of two
     // ordinary sentences is not scored: it costs a hidden pass and rarely clears the floor).
-    const singles = segments.map((segment) => {
-      const part = emergencyLogitOf([segment]);
-      return calibrate(metadata.calibration.emergency[part.language], part.logit);
-    });
+    const singles = segments.map((_, index) => emergencyProbability(input, index, index + 1));
     for (const [index, probability] of singles.entries()) {
       if (probability >= EMERGENCY_SPAN_FLOOR && probability > best) best = probability;
       const next = singles[index + 1];
       if (next === undefined || (probability < EMERGENCY_PAIR_GATE && next < EMERGENCY_PAIR_GATE) || segments.length === 2) continue;
-      const pair = emergencyLogitOf(segments.slice(index, index + 2));
-      const pairProbability = calibrate(metadata.calibration.emergency[pair.language], pair.logit);
+      const pairProbability = emergencyProbability(input, index, index + 2);
       if (pairProbability >= EMERGENCY_SPAN_FLOOR && pairProbability > best) best = pairProbability;
     }
     return best;
@@ -398,7 +376,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     const attacks = new Set<AttackId>(detectAttacks(text).map((match) => match.attack));
     const segments = segmentsOf(text);
     const original = bestSpan(segments, maxRiskLogit);
-    let emergency = segments.length > 0 ? emergencyLogitOf(segments) : { logit: -Infinity, language: 'en' as const };
+    let emergency = segments.length > 0 ? emergencyLogitOf(emergencyParts(segments), 0, segments.length) : { logit: -Infinity, language: 'en' as const };
     for (const variant of decodedCandidates(text)) {
       const variantSegments = segmentsOf(variant.text);
       const before = { ...maxRiskLogit };
@@ -409,7 +387,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
         for (const match of detectAttacks(variant.text)) attacks.add(match.attack);
       }
       if (variantSegments.length > 0) {
-        const candidate = emergencyLogitOf(variantSegments);
+        const candidate = emergencyLogitOf(emergencyParts(variantSegments), 0, variantSegments.length);
         if (candidate.logit > emergency.logit) emergency = candidate;
       }
     }
