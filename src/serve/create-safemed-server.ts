@@ -238,6 +238,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     clientRequestId: string | null,
     receivedAt: number,
   ): Promise<ChatOutcome | number> => {
+    if (expectationFailed.has(request)) throw clientError(417, 'expectation_failed', 'The only Expect this server meets is "100-continue".');
     if (checkHost && !hostAllowed(request)) {
       throw clientError(
         403,
@@ -402,6 +403,13 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   // `Expect: 100-continue`: the client waits for a go-ahead before sending its body. Give it only to a
   // request that will read one (authorised, JSON, within the limit); any other gets its final answer
   // at once, and the connection is closed after it (the client still holds a body it may or may not send).
+  // Any other Expect value: node:http answered a bare 417 itself (no JSON, no log line, not counted).
+  const expectationFailed = new WeakSet<IncomingMessage>();
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    expectationFailed.add(request);
+    response.setHeader('connection', 'close');
+    onRequest(request, response);
+  });
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if (continueWanted(request)) response.writeContinue();
     else response.setHeader('connection', 'close');

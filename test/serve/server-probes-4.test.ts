@@ -12,6 +12,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
 import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { createScriptedBackend } from './scripted-backend.js';
+import { raw } from './send-raw.js';
 import { startTestServer } from './start-test-server.js';
 
 async function postChat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -144,4 +145,16 @@ test("an upstream's second choice is not mixed into the answer, and content sent
   const choice = (whole.json.choices as Array<{ message: { content: string }; finish_reason: string }>)[0];
   assert.equal(choice?.message.content, 'Drink water.');
   assert.equal(choice.finish_reason, 'stop');
+});
+
+test('an Expect other than 100-continue is a JSON 417 that is logged and counted, and the connection closes (node:http sent a bare 417)', async (t) => {
+  const { port, server } = await startTestServer(t);
+  const body = JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'hi' }] });
+  // Read up to the end of the JSON answer (or of node's bare chunked 417, which kept the connection open).
+  const answer = await raw(port, `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 200-ok\r\nContent-Length: ${body.length}\r\n\r\n${body}`, /"code":"expectation_failed"\}\}|\r\n0\r\n\r\n$/);
+  assert.match(answer, /^HTTP\/1\.1 417 /);
+  assert.match(answer, /\r\nconnection: close\r\n/i);
+  assert.match(answer, /\r\nx-request-id: req_/);
+  assert.match(answer, /"code":"expectation_failed"/);
+  assert.match(server.metrics.render(), /safemed_http_requests_total\{route="\/v1\/chat\/completions",status="417"\} 1/);
 });
