@@ -16,6 +16,7 @@ import { simplifyChinese } from '../detect/simplify-chinese.js';
 import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
 import { createHashSeen, type HashSeen } from './create-hash-seen.js';
+import { createHiddenPartsReader, type HiddenParts } from './create-hidden-parts.js';
 import { blendLogits, createHiddenLayer, softmaxBest, type HiddenLayer } from './hidden-layer.js';
 import type { RiskAssessment } from './risk-assessment.js';
 
@@ -147,46 +148,14 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
 
   const segmentsOf = (text: string): SegmentFeatures[] => textSegmentFeatures(text, segmenter);
 
-  /** A segment with its distinct hashes (first-seen order) and the sum of their hidden rows, computed once. */
-  interface HiddenPart {
-    segment: SegmentFeatures;
-    hashes: number[];
-    rows: Float64Array;
-  }
-  const hiddenParts = (layer: HiddenLayer, segments: SegmentFeatures[]): HiddenPart[] =>
-    segments.map((segment) => {
-      const hashes = Array.from(new Set(segment.hashes));
-      return { segment, hashes, rows: layer.segmentRowSum(hashes) };
-    });
-  /**
-   * addSegment for a head with a hidden layer: also adds the part's hidden rows to `hiddenSum` (its
-   * precomputed row sum, minus the rows the span already had, plus the new cue conjunctions). The linear
-   * weights are added in the same order as addSegment adds them, and int8 rows sum to exact integers, so
-   * the result does not depend on how the span was built.
-   */
-  const addHiddenPart = (layer: HiddenLayer, part: HiddenPart, seen: HashSeen, cues: string[], weights: ArrayLike<number>, mask: number, hiddenSum: Float64Array): number => {
-    let sum = 0;
-    for (const hash of part.hashes) {
-      if (seen.add(hash)) sum += weights[hash & mask] as number;
-      else layer.addRow(hiddenSum, hash, -1);
-    }
-    for (let unit = 0; unit < layer.units; unit += 1) hiddenSum[unit] = (hiddenSum[unit] as number) + (part.rows[unit] as number);
-    for (const cue of part.segment.cues) {
-      if (cues.includes(cue)) continue;
-      for (const other of cues) {
-        const hash = conjunctionHash(other, cue);
-        if (!seen.add(hash)) continue;
-        sum += weights[hash & mask] as number;
-        layer.addRow(hiddenSum, hash, 1);
-      }
-      cues.push(cue);
-    }
-    return sum;
-  };
-
   // The span scorers run synchronously and never re-enter, so each keeps one seen-set.
   const spanSeen = createHashSeen();
   const emergencySeen = createHashSeen();
+  const segmentSeen = createHashSeen();
+  const riskLayer = hidden?.uses('risk') === true ? hidden : undefined;
+  const riskParts = riskLayer ? createHiddenPartsReader(riskLayer, segmentSeen, conjunctionHash) : undefined;
+  const emergencyLayer = hidden?.uses('emergency') === true ? hidden : undefined;
+  const emergencyParts = emergencyLayer ? createHiddenPartsReader(emergencyLayer, segmentSeen, conjunctionHash) : undefined;
 
   /**
    * The span with the highest calibrated risk (incremental: each start extends one segment at a time).
@@ -197,9 +166,9 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     const seen = spanSeen;
     const cues: string[] = [];
     const weights = model.risk;
-    const layer = hidden?.uses('risk') === true ? hidden : undefined;
+    const layer = riskLayer;
     const blend = layer?.metadata.blend.risk;
-    const parts = layer ? hiddenParts(layer, segments) : undefined;
+    const parts = riskParts?.(segments);
     const hiddenSum = layer?.createSum();
     const activations = layer?.createSum();
     for (let start = 0; start < segments.length; start += 1) {
@@ -212,7 +181,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       const last = Math.min(segments.length, start + MAX_SPAN);
       for (let end = start; end < last; end += 1) {
         const segment = segments[end] as SegmentFeatures;
-        sum += layer && parts && hiddenSum ? addHiddenPart(layer, parts[end] as HiddenPart, seen, cues, weights, riskMask, hiddenSum) : addSegment(segment, seen, cues, weights, riskMask);
+        sum += parts && hiddenSum ? parts.add(end, seen, cues, weights, riskMask, hiddenSum) : addSegment(segment, seen, cues, weights, riskMask);
         han += segment.han;
         latin += segment.latin;
         if (seen.size === 0) continue;
@@ -231,35 +200,30 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   // Buffers of the emergency head's hidden pass (synchronous, never re-entered).
   const emergencySum = new Float64Array(hidden?.units ?? 0);
   const emergencyActivations = new Float64Array(hidden?.units ?? 0);
-  /** A text's segments as the emergency head reads them (with their hidden rows when the head has a hidden layer). */
-  const emergencyLayer = hidden?.uses('emergency') === true ? hidden : undefined;
-  type EmergencyParts = { layer: HiddenLayer; parts: HiddenPart[] } | { layer: undefined; parts: SegmentFeatures[] };
-  const emergencyParts = (segments: SegmentFeatures[]): EmergencyParts =>
-    emergencyLayer ? { layer: emergencyLayer, parts: hiddenParts(emergencyLayer, segments) } : { layer: undefined, parts: segments };
-  /** The emergency head on the parts from `start` to `end` (exclusive) read as one text (no feature names: this runs on every check). */
-  const emergencyLogitOf = (input: EmergencyParts, start: number, end: number): { logit: number; language: 'en' | 'zh' } => {
+  /** The emergency head on segments `start` to `end` (exclusive) read as one text (no feature names: this runs on every check). */
+  const emergencyLogitOf = (segments: SegmentFeatures[], parts: HiddenParts | undefined, start: number, end: number): { logit: number; language: 'en' | 'zh' } => {
     const seen = emergencySeen;
     seen.clear();
     const cues: string[] = [];
     const weights = model.emergency;
-    const blend = input.layer?.metadata.blend.emergency;
+    const blend = emergencyLayer?.metadata.blend.emergency;
     let sum = 0;
     let han = 0;
     let latin = 0;
     emergencySum.fill(0);
     for (let index = start; index < end; index += 1) {
-      const segment = input.layer ? (input.parts[index] as HiddenPart).segment : (input.parts[index] as SegmentFeatures);
-      sum += input.layer ? addHiddenPart(input.layer, input.parts[index] as HiddenPart, seen, cues, weights, emergencyMask, emergencySum) : addSegment(segment, seen, cues, weights, emergencyMask);
+      const segment = segments[index] as SegmentFeatures;
+      sum += parts ? parts.add(index, seen, cues, weights, emergencyMask, emergencySum) : addSegment(segment, seen, cues, weights, emergencyMask);
       han += segment.han;
       latin += segment.latin;
     }
     const language = spanLanguage(han, latin);
     const linear = metadata.emergency.bias + sum * metadata.emergency.scale * featureValue(seen.size);
-    const logit = input.layer && blend ? blendLogits(blend[language], input.layer.binaryLogit(input.layer.metadata.emergency, input.layer.activate(emergencySum, seen.size, emergencyActivations)), linear) : linear;
+    const logit = emergencyLayer && blend ? blendLogits(blend[language], emergencyLayer.binaryLogit(emergencyLayer.metadata.emergency, emergencyLayer.activate(emergencySum, seen.size, emergencyActivations)), linear) : linear;
     return { logit, language };
   };
-  const emergencyProbability = (input: EmergencyParts, start: number, end: number): number => {
-    const { logit: value, language } = emergencyLogitOf(input, start, end);
+  const emergencyProbability = (segments: SegmentFeatures[], parts: HiddenParts | undefined, start: number, end: number): number => {
+    const { logit: value, language } = emergencyLogitOf(segments, parts, start, end);
     return calibrate(metadata.calibration.emergency[language], value);
   };
   /**
@@ -271,17 +235,17 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
    */
   const emergencyOf = (segments: SegmentFeatures[]): number => {
     if (segments.length === 0) return 0;
-    const input = emergencyParts(segments);
-    let best = emergencyProbability(input, 0, segments.length);
+    const parts = emergencyParts?.(segments);
+    let best = emergencyProbability(segments, parts, 0, segments.length);
     if (segments.length === 1) return best;
     // Each segment alone, then each pair whose parts are not both far from an emergency (a pair of two
     // ordinary sentences is not scored: it costs a hidden pass and rarely clears the floor).
-    const singles = segments.map((_, index) => emergencyProbability(input, index, index + 1));
+    const singles = segments.map((_, index) => emergencyProbability(segments, parts, index, index + 1));
     for (const [index, probability] of singles.entries()) {
       if (probability >= EMERGENCY_SPAN_FLOOR && probability > best) best = probability;
       const next = singles[index + 1];
       if (next === undefined || (probability < EMERGENCY_PAIR_GATE && next < EMERGENCY_PAIR_GATE) || segments.length === 2) continue;
-      const pairProbability = emergencyProbability(input, index, index + 2);
+      const pairProbability = emergencyProbability(segments, parts, index, index + 2);
       if (pairProbability >= EMERGENCY_SPAN_FLOOR && pairProbability > best) best = pairProbability;
     }
     return best;
@@ -376,7 +340,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     const attacks = new Set<AttackId>(detectAttacks(text).map((match) => match.attack));
     const segments = segmentsOf(text);
     const original = bestSpan(segments, maxRiskLogit);
-    let emergency = segments.length > 0 ? emergencyLogitOf(emergencyParts(segments), 0, segments.length) : { logit: -Infinity, language: 'en' as const };
+    let emergency = segments.length > 0 ? emergencyLogitOf(segments, emergencyParts?.(segments), 0, segments.length) : { logit: -Infinity, language: 'en' as const };
     for (const variant of decodedCandidates(text)) {
       const variantSegments = segmentsOf(variant.text);
       const before = { ...maxRiskLogit };
@@ -387,7 +351,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
         for (const match of detectAttacks(variant.text)) attacks.add(match.attack);
       }
       if (variantSegments.length > 0) {
-        const candidate = emergencyLogitOf(emergencyParts(variantSegments), 0, variantSegments.length);
+        const candidate = emergencyLogitOf(variantSegments, emergencyParts?.(variantSegments), 0, variantSegments.length);
         if (candidate.logit > emergency.logit) emergency = candidate;
       }
     }

@@ -63,8 +63,8 @@ export interface HiddenLayer {
   createSum(): Float64Array;
   /** The sum of the rows of a segment's distinct hashes. */
   segmentRowSum(hashes: ArrayLike<number>): Float64Array;
-  /** sum += sign × row(hash). */
-  addRow(sum: Float64Array, hash: number, sign: number): void;
+  /** sum += sign × row(hash), into sum[offset …] (offset 0 when absent). */
+  addRow(sum: Float64Array, hash: number, sign: number, offset?: number): void;
   /** The ReLU activations for a running sum of `count` distinct features (written into `into`). */
   activate(sum: Float64Array, count: number, into: Float64Array): Float64Array;
   binaryLogit(head: HiddenBinaryHead, activations: Float64Array): number;
@@ -81,9 +81,9 @@ export function createHiddenLayer(metadata: HiddenLayerMetadata, weights: Int8Ar
   const scales = Float64Array.from(metadata.scales);
   const biases = Float64Array.from(metadata.biases);
   const used = new Set(metadata.use);
-  const addRow = (sum: Float64Array, hash: number, sign: number): void => {
+  const addRow = (sum: Float64Array, hash: number, sign: number, offset = 0): void => {
     const base = (hash & mask) * units;
-    for (let unit = 0; unit < units; unit += 1) sum[unit] = (sum[unit] as number) + sign * (weights[base + unit] as number);
+    for (let unit = 0; unit < units; unit += 1) sum[offset + unit] = (sum[offset + unit] as number) + sign * (weights[base + unit] as number);
   };
   return {
     metadata,
