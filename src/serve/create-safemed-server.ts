@@ -159,8 +159,9 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   // Every in-flight chat request listens for the shutdown (50 at once is normal, not a leak).
   setMaxListeners(0, shutdown.signal);
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
-  const headerTimeoutMs = options.headerTimeoutMs ?? 10_000;
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  // Whole milliseconds: node:http refuses a fractional headersTimeout (`--header-timeout 1.005` is 1004.99… ms).
+  const headerTimeoutMs = Math.max(1, Math.round(options.headerTimeoutMs ?? 10_000));
+  const bodyTimeoutMs = Math.max(1, Math.round(options.bodyTimeoutMs ?? 30_000));
   const writeWatch = createWriteWatch(options.writeTimeoutMs ?? 60_000, (response) => {
     const requestId = response.getHeader('x-request-id');
     metrics.error('client_stopped_reading');

@@ -158,3 +158,9 @@ test('an Expect other than 100-continue is a JSON 417 that is logged and counted
   assert.match(answer, /"code":"expectation_failed"/);
   assert.match(server.metrics.render(), /safemed_http_requests_total\{route="\/v1\/chat\/completions",status="417"\} 1/);
 });
+
+test('header and body timeouts that are not whole milliseconds start the server (--header-timeout 1.005 was "unexpected error: headersTimeout out of range")', async (t) => {
+  const { url } = await startTestServer(t, { headerTimeoutMs: 1.005 * 1000, bodyTimeoutMs: 2_000.5 });
+  const { status } = await postChat(url, { messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(status, 200);
+});
