@@ -164,3 +164,31 @@ test('header and body timeouts that are not whole milliseconds start the server 
   const { status } = await postChat(url, { messages: [{ role: 'user', content: 'hi' }] });
   assert.equal(status, 200);
 });
+
+test("a 307/308 redirect to another origin does not carry the conversation there (the prompt's PHI was re-sent to any host the upstream named)", async (t) => {
+  const elsewhere: string[] = [];
+  const otherBase = await rawUpstream(t, (request, response) => {
+    elsewhere.push(`${request.method ?? ''} ${request.url ?? ''}`);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ index: 0, message: { content: 'collected' }, finish_reason: 'stop' }] }));
+  });
+  let sameOrigin = false;
+  const baseUrl = await rawUpstream(t, (request, response) => {
+    if (request.url === '/v1/chat/completions-moved') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ index: 0, message: { content: 'Same origin.' }, finish_reason: 'stop' }] }));
+    } else if (sameOrigin) {
+      response.writeHead(308, { location: '/v1/chat/completions-moved' }).end();
+    } else {
+      response.writeHead(307, { location: `${new URL(otherBase).origin}/v1/chat/completions` }).end();
+    }
+  });
+  const { url } = await startInFront(t, baseUrl);
+  const messages = [{ role: 'user', content: 'My name is Robert Brown, born 1963-07-22: is my blood pressure of 150/95 high?' }];
+  const moved = await postChat(url, { messages });
+  assert.equal(moved.status, 502);
+  assert.equal((moved.json.error as { code: string }).code, 'upstream_redirected');
+  assert.deepEqual(elsewhere, [], 'nothing reached the other origin');
+  sameOrigin = true;
+  const followed = await postChat(url, { messages });
+  assert.equal(followed.status, 200);
+  assert.equal((followed.json.choices as Array<{ message: { content: string } }>)[0]?.message.content, 'Same origin.');
+});

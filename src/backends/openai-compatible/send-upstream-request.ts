@@ -334,6 +334,18 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
         if (hops >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
         const to = new URL(location, current);
         const status = next.statusCode ?? 0;
+        // A 307/308 re-sends the body: a request's conversation (PHI) never follows one to another origin
+        // (another host, port or scheme: a compromised upstream, or anyone on a plain-http path, could
+        // otherwise collect every prompt). Same-origin moves are followed.
+        if (body !== undefined && (status === 307 || status === 308) && to.origin !== current.origin) {
+          throw new BackendError(`Upstream ${url} redirected a request with a body to another origin (${to.origin}); not followed.`, {
+            url,
+            status: 502,
+            retryable: false,
+            code: 'upstream_redirected',
+            fix: `Point the backend URI at the final address (${to.origin}) if it is the model server.`,
+          });
+        }
         const sent2: Record<string, string | number> = { ...sent };
         if ((status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
           method = 'GET';
