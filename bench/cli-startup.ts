@@ -13,10 +13,10 @@
  * Prints min / median / max in ms per command and build, and the target (300 ms).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildRef } from './support/build-ref.js';
 
 const USAGE = 'usage: node --import tsx bench/cli-startup.ts [--before <ref>] [--after <ref>|worktree] [--runs 15]';
 let parsed;
@@ -47,34 +47,6 @@ const repository = resolve(import.meta.dirname, '..');
 const commands: string[][] = [['--help'], ['guard', 'check', 'hi'], ['model', 'info', '--help']];
 const TARGET_MS = 300;
 
-function run(command: string, args: string[], cwd: string, input?: Buffer): Buffer {
-  const result = spawnSync(command, args, { cwd, input, maxBuffer: 512 * 1024 * 1024 });
-  if (result.status !== 0 && command !== process.execPath) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.toString()}`);
-  }
-  return result.stdout;
-}
-
-/** Exports `ref` (or, for `worktree`, the checkout as it is now) and builds it; returns the folder holding dist/cli/main.js. */
-function build(ref: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'safemed-startup-'));
-  const archive =
-    ref === 'worktree'
-      ? run('bash', ['-c', 'git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null'], repository)
-      : run('git', ['archive', '--format=tar', ref], repository);
-  run('tar', ['-x', '-C', folder], folder, archive);
-  symlinkSync(join(repository, 'node_modules'), join(folder, 'node_modules'), 'dir');
-  // tsc emits even when another part of the tree has type errors; only dist/ matters here.
-  spawnSync(process.execPath, [join(repository, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: folder });
-  // The build's data snapshots (JSON instead of YAML + zod at start-up), in refs that have the step.
-  if (existsSync(join(folder, 'scripts', 'build-data-snapshots.mjs'))) run(process.execPath, ['scripts/build-data-snapshots.mjs'], folder);
-  // The one-file bundles of start-up dependencies (zod), in refs that have the step.
-  if (existsSync(join(folder, 'scripts', 'bundle-dist-dependencies.mjs'))) run(process.execPath, ['scripts/bundle-dist-dependencies.mjs'], folder);
-  // The bundled CLI entry (dist/cli/main.js and its chunks), in refs that have the step.
-  if (existsSync(join(folder, 'scripts', 'bundle-cli.mjs'))) run(process.execPath, ['scripts/bundle-cli.mjs'], folder);
-  return folder;
-}
-
 /** Prints the child's own CPU time (user + system, ms) to stderr as it exits. */
 const CPU_PROBE = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-ms '+((u.user+u.system)/1000).toFixed(1)+'\\n')})`;
 
@@ -94,8 +66,8 @@ const stats = (samples: number[]) => {
 };
 
 const builds = [
-  { label: `before (${values.before})`, folder: build(values.before) },
-  { label: `after (${values.after})`, folder: build(values.after) },
+  { label: `before (${values.before})`, folder: buildRef(repository, values.before, 'safemed-startup-') },
+  { label: `after (${values.after})`, folder: buildRef(repository, values.after, 'safemed-startup-') },
 ];
 try {
   console.log(`safemed CLI start-up, ${runs} runs per command and build, node ${process.version}`);

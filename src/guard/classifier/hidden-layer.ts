@@ -6,7 +6,7 @@
  * with the linear head's (per language) are in the metadata, chosen on dev at training time.
  *
  * For speed a span's pre-activation is a sum of integer rows: the span scorer keeps one running sum per
- * span start and adds a segment's precomputed row sum (`segmentRowSum`), subtracting the rows of
+ * span start and adds a segment's precomputed row sum (create-hidden-parts.ts), subtracting the rows of
  * features the span already had, so every distinct feature counts once, exactly as in training.
  */
 import { featureValue } from './extract-features.js';
@@ -61,8 +61,6 @@ export interface HiddenLayer {
   uses(head: HiddenHeadName): boolean;
   /** A zeroed running sum (integers: the int8 rows added up). */
   createSum(): Float64Array;
-  /** The sum of the rows of a segment's distinct hashes. */
-  segmentRowSum(hashes: ArrayLike<number>): Float64Array;
   /** sum += sign × row(hash), into sum[offset …] (offset 0 when absent). */
   addRow(sum: Float64Array, hash: number, sign: number, offset?: number): void;
   /** The ReLU activations for a running sum of `count` distinct features (written into `into`). */
@@ -90,17 +88,6 @@ export function createHiddenLayer(metadata: HiddenLayerMetadata, weights: Int8Ar
     units,
     uses: (head) => used.has(head),
     createSum: () => new Float64Array(units),
-    segmentRowSum(hashes) {
-      const sum = new Float64Array(units);
-      const seen = new Set<number>();
-      for (let index = 0; index < hashes.length; index += 1) {
-        const hash = hashes[index] as number;
-        if (seen.has(hash)) continue;
-        seen.add(hash);
-        addRow(sum, hash, 1);
-      }
-      return sum;
-    },
     addRow,
     activate(sum, count, into) {
       const value = featureValue(count);
