@@ -134,10 +134,15 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const partOf = (channel: Channel, text: string): StreamPart =>
     channel === 'reasoning' ? { type: 'reasoning-delta', text } : { type: 'text-delta', text };
 
-  /** The notice and the refusal always go to the answer channel, after whatever answer text was released. */
+  /**
+   * The notice and the refusal always go to the answer channel, after whatever answer text was released.
+   * The notice comes even when nothing was released (the first sentence fired): without it the user read
+   * only "I can't help with that part of your request" under a question the input check had allowed, and
+   * was never told that the model's answer had been withheld (probing round 4).
+   */
   const replacement = (hazard: AnswerHazard | undefined): StreamPart[] => {
     const lead = buffers.text.released === 0 ? '' : '\n\n';
-    const notice = buffers.text.released === 0 && buffers.reasoning.released === 0 ? '' : `${inReplyLanguage(options.spec.refusals.outputReplaced[specLanguageOf(options.language)], options.language)}\n\n`;
+    const notice = `${inReplyLanguage(options.spec.refusals.outputReplaced[specLanguageOf(options.language)], options.language)}\n\n`;
     return [{ type: 'text-delta', text: `${lead}${notice}${options.refusal(hazard)}`, refusal: true }];
   };
 

@@ -101,7 +101,7 @@ test('an output check error fails closed (replaced) or open (released) by the fa
     throw new Error('boom');
   };
   const closed = guardWith(broken);
-  assert.equal(textOf([...closed.push({ type: 'text-delta', text: 'Some text here.' }), ...closed.end()]), 'REFUSED');
+  assert.equal(textOf([...closed.push({ type: 'text-delta', text: 'Some text here.' }), ...closed.end()]), `${spec.refusals.outputReplaced.en}\n\nREFUSED`);
   assert.equal(closed.state.replacement?.kind, 'check_error');
   const open = createOutputGuard({ check: broken, refusal: () => 'REFUSED', language: 'en', failMode: 'open', spec, logger: silentLogger });
   assert.equal(textOf([...open.push({ type: 'text-delta', text: 'Some text here.' }), ...open.end()]), 'Some text here.');
