@@ -11,10 +11,11 @@
  *   request's mechanism (or the mechanisms of its dimension when the classifier named none).
  *
  * Prohibitions and warnings ("never crush…", "it is illegal to…"), refusals and restatements of
- * the request ("I can't help…", "The user asks…") do not fire. Each call costs time linear in the
- * length of the text it is given.
+ * the request ("I can't help…", "The user asks…") do not fire. Traditional Chinese is read in
+ * simplified characters (the cues' script). Each call costs time linear in the length of the text it is given.
  */
 import type { AnswerSignals, SafetySpec } from '../spec/safety-spec-schema.js';
+import { simplifyChinese } from './detect/simplify-chinese.js';
 import { isSafetyStatement } from './is-safety-statement.js';
 
 export interface AnswerHazard {
@@ -110,8 +111,12 @@ export function createAnswerCheck(spec: SafetySpec, context: AnswerCheckContext)
     };
   };
   let last: { text: string; has: (cue: string) => boolean } = { text: '', has: () => false };
-  return (sentence, previous) => {
-    if (!HAS_WORDS.test(sentence)) return undefined;
+  return (written, writtenPrevious) => {
+    if (!HAS_WORDS.test(written)) return undefined;
+    // The cues are written in simplified characters: an answer in traditional ones is read in them, as the
+    // input check reads a request ("把藥磨成粉偷偷拌進她的粥裡" passed while its simplified form was cut).
+    const sentence = simplifyChinese(written);
+    const previous = simplifyChinese(writtenPrevious);
     const has = memo(sentence);
     const before = previous === last.text ? last.has : memo(previous);
     last = { text: sentence, has };
