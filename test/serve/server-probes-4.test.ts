@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createOpenAICompatibleBackend } from '../../src/backends/openai-compatible/create-openai-compatible-backend.js';
+import { createBackend } from '../../src/backends/registry.js';
 import { resolveSettings } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
@@ -14,6 +17,7 @@ import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serv
 import { createScriptedBackend } from './scripted-backend.js';
 import { raw } from './send-raw.js';
 import { startTestServer } from './start-test-server.js';
+import { tinyModelPath } from '../support/tiny-model.js';
 
 async function postChat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}/v1/chat/completions`, {
@@ -191,4 +195,24 @@ test("a 307/308 redirect to another origin does not carry the conversation there
   const followed = await postChat(url, { messages });
   assert.equal(followed.status, 200);
   assert.equal((followed.json.choices as Array<{ message: { content: string } }>)[0]?.message.content, 'Same origin.');
+});
+
+test('the llama backend keeps a bounded number of JSON-schema grammars (every distinct schema a client sent stayed in memory for good)', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1 });
+  t.after(() => backend.close());
+  const ask = (index: number) => {
+    // a 100 KB schema that differs per request only in one enum value
+    const schema = { type: 'object', properties: { answer: { type: 'string', enum: [`v${index}`, 'x'.repeat(100_000)] } }, required: ['answer'] };
+    return backend.generate({ messages: [{ role: 'user', content: 'hi' }], settings: { maxTokens: 1, responseFormat: { type: 'json_schema', json_schema: { schema } } } });
+  };
+  for (let index = 0; index < 17; index += 1) await ask(index); // the cache is full from here on
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let index = 17; index < 57; index += 1) await ask(index);
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  // 40 more distinct schemas kept ~260 KB each (their JSON as the key and their grammar): ~10 MB before
+  assert.ok(grown < 5_000_000, `heap grew ${(grown / 1e6).toFixed(1)} MB over 40 distinct schemas`);
 });

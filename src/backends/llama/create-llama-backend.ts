@@ -17,6 +17,12 @@ import { loadLlamaModel } from './load-llama-model.js';
 
 export const DEFAULT_LLAMA_CONTEXT_SIZE = 2048;
 export const MINIMUM_LLAMA_CONTEXT_SIZE = 1024;
+/**
+ * Grammars kept for reuse (one per JSON schema, least recently used dropped first). The cache was
+ * unbounded: every distinct schema a client sent (an enum value changed per request) stayed in memory
+ * with its JSON as the key — up to a body's 1 MB each, for good.
+ */
+export const GRAMMAR_CACHE_SIZE = 16;
 
 export type LlamaBackendOptions = BackendOptions;
 
@@ -70,7 +76,11 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
     if (!format || format.type === 'text') return undefined;
     const key = format.type === 'json_object' ? 'json' : JSON.stringify(format.json_schema.schema);
     let grammar = grammars.get(key);
-    if (!grammar) {
+    if (grammar) {
+      // most recently used last: the oldest is the first key of the Map
+      grammars.delete(key);
+      grammars.set(key, grammar);
+    } else {
       grammar =
         format.type === 'json_object'
           ? llama.getGrammarFor('json')
@@ -82,6 +92,8 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
               });
             });
       grammars.set(key, grammar);
+      const oldest = grammars.keys().next().value;
+      if (grammars.size > GRAMMAR_CACHE_SIZE && oldest !== undefined) grammars.delete(oldest);
     }
     return grammar;
   };
