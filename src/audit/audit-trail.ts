@@ -210,6 +210,22 @@ export function rowToRecord(row: AuditRow): AuditRecord {
 }
 
 /**
+ * mkdir -p, one level at a time from the deepest folder that exists. Node's recursive mkdir never returns
+ * under /proc (ENOENT there makes it retry the parent, which exists, forever); a plain mkdir fails at once.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  let current = folder;
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const part of missing) mkdirSync(part);
+}
+
+/**
  * Opens (or creates) the audit trail: an append-only, hash-chained SQLite table in WAL mode with
  * synchronous=FULL, so a record is on disk when `append` returns. Texts are redacted before writing.
  */
@@ -227,7 +243,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     throw new ConfigError(`No audit database at ${path}.`, { key: 'auditDb', fix: 'Pass --db <path> (serve writes .safemed/audit.db by default).' });
   }
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
   } catch (error) {
     // e.g. a file where a folder of the path should be: Node says EEXIST, which hides what is wrong.
     throw new ConfigError(`Cannot create the folder ${dirname(path)} for the audit database: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (a part of the path is a file, or not writable).`, {

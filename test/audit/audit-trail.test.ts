@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -331,4 +332,15 @@ test('a second server starting on the same file leaves the live server\'s pendin
   assert.equal(second.recoverInterrupted(), 1, 'the dead owner\'s request is recovered');
   assert.equal([...second.export()].at(-1)?.requestId, 'req_orphan');
   assert.ok(second.verify().ok);
+});
+
+test('an audit path under /proc fails at once with the folder named (Node\'s recursive mkdir never returned there)', { skip: !existsSync('/proc/self') }, () => {
+  // In a child with a time limit: the old code blocked its thread for good, which would hang this runner.
+  const script = `
+    const { openAuditTrail } = await import(${JSON.stringify(new URL('../../src/audit/audit-trail.ts', import.meta.url).href)});
+    try { openAuditTrail({ path: '/proc/safemed-no-such-folder/audit.db' }); console.log('opened'); }
+    catch (error) { console.log(error.message); }`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+  assert.equal(result.error, undefined, 'the child did not finish within 20 s');
+  assert.match(result.stdout, /Cannot create the folder \/proc\/safemed-no-such-folder for the audit database/);
 });
