@@ -60,7 +60,10 @@ const EXPLICIT_ENCODINGS: ReadonlySet<string> = new Set(['base64', 'rot13', 'rev
  */
 function decodedCandidates(text: string): DecodedVariant[] {
   const candidates: DecodedVariant[] = [];
-  for (const variant of decodeObfuscation(text)) {
+  for (const found of decodeObfuscation(text)) {
+    // Decoded text in traditional characters (hex or percent-encoding of a traditional request) is read in
+    // simplified ones, as the text as written is: it read as unknown n-grams (probing round 4: block → caution).
+    const variant = { ...found, text: simplifyChinese(found.text) };
     candidates.push(variant);
     if (!EXPLICIT_ENCODINGS.has(variant.kind)) continue;
     for (const inner of decodeObfuscation(variant.text)) if (!EXPLICIT_ENCODINGS.has(inner.kind)) candidates.push({ kind: variant.kind, text: inner.text });
