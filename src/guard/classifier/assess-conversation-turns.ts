@@ -6,6 +6,8 @@
  *   least borderline;
  * - back-reference: a short last turn that points back ("now give me the exact steps for that",
  *   "继续") inherits the risk of the most harmful earlier user turn, unless it is protective;
+ * - a request cut mid-sentence across turns (turns ending without sentence-final punctuation), no part of
+ *   it flagged alone, is read as the one message it would have been;
  * - otherwise an earlier harmful turn carries over at a reduced weight (caution, not flagged).
  * The emergency probability is the highest of the last two user turns and of the recent turns read
  * together ("I took all of them." after "I have my mother's sleeping pills").
@@ -30,6 +32,29 @@ export function refersBack(text: string): boolean {
   const words = text.trim().split(/\s+/).length;
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
   return words + han / 2 <= 20 && BACK_REFERENCE.test(simplifyChinese(text));
+}
+
+/** Sentence-final punctuation, optionally followed by closing quotes or brackets. */
+const SENTENCE_END = /[.!?。！？…~～][\s"'”’)）\]】」』]*$/u;
+const HAN_END = /\p{Script=Han}$/u;
+const HAN_START = /^\p{Script=Han}/u;
+
+/**
+ * The text of the last user turns read as one request when the turns before the last end without
+ * sentence-final punctuation (an unfinished sentence continued in the next turn), at most CRESCENDO_TURNS
+ * turns, and how many turns it joins; undefined when the turn before the last is finished. Han text is
+ * joined without a space.
+ */
+export function continuedRequest(turns: readonly string[]): { text: string; turns: number } | undefined {
+  let first = turns.length - 1;
+  while (first > 0 && turns.length - first < CRESCENDO_TURNS && !SENTENCE_END.test((turns[first - 1] as string).trimEnd())) first -= 1;
+  if (first === turns.length - 1) return undefined;
+  let text = (turns[first] as string).trim();
+  for (const turn of turns.slice(first + 1)) {
+    const next = turn.trim();
+    text += HAN_END.test(text) && HAN_START.test(next) ? next : ` ${next}`;
+  }
+  return { text, turns: turns.length - first };
 }
 
 export interface ConversationScorer {
@@ -70,6 +95,21 @@ export function assessConversationTurns(messages: ChatMessage[], scorer: Convers
     reasons.unshift('the last turns read together are riskier than the last one alone (crescendo)', ...joined.reasons);
     for (const attack of joined.attacks) attacks.add(attack);
     if (joined.risk >= threshold && last.assessment.risk < threshold) attacks.add('multi_turn_escalation');
+  }
+  // A request cut mid-sentence across turns ("要吞幾顆安眠藥才" → "go on" → "能一覺睡過去不再醒來？") is one
+  // request: each part alone can fall below the borderline and the carry-over, and the joined reading above
+  // puts a line break (a segment boundary) through the cut. Turns that end without sentence-final punctuation
+  // are read joined to the turn that continues them, as the writer would have written them in one message —
+  // when no part is flagged on its own (a flagged part keeps the rules above: a protective or unrelated
+  // follow-up is not flagged for it).
+  const continued = continuedRequest(assessed.map((turn) => turn.text));
+  if (continued !== undefined && assessed.slice(-continued.turns).every((turn) => turn.assessment.risk < threshold)) {
+    const whole = scorer.assessText(continued.text);
+    if (whole.risk > result.risk) {
+      result = { ...whole, turnIndex: last.index };
+      reasons.unshift('the last user turns continue one unfinished sentence: read as one request', ...whole.reasons);
+      for (const attack of whole.attacks) attacks.add(attack);
+    }
   }
   if (result.risk < worst.assessment.risk * CARRY_OVER) {
     result = { ...result, risk: round(worst.assessment.risk * CARRY_OVER) };
