@@ -11,6 +11,7 @@ import type { Backend, BackendOptions } from '../../core/backend.js';
 import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, GenerationSettings, StreamPart } from '../../core/chat.js';
 import { BackendError, ConfigError, InvalidRequestError, TimeoutError } from '../../core/errors.js';
 import { collectReasoning, createReasoningSplitter } from '../reasoning-normalizer.js';
+import { checkGrammarSchema } from './check-grammar-schema.js';
 import { createPartChannel } from './create-part-channel.js';
 import { createSerialLock } from './create-serial-lock.js';
 import { loadLlamaModel } from './load-llama-model.js';
@@ -75,6 +76,7 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
     const format = settings.responseFormat;
     if (!format || format.type === 'text') return undefined;
     const key = format.type === 'json_object' ? 'json' : JSON.stringify(format.json_schema.schema);
+    if (format.type === 'json_schema') checkGrammarSchema(format.json_schema.schema, key);
     let grammar = grammars.get(key);
     if (grammar) {
       // most recently used last: the oldest is the first key of the Map

@@ -1,0 +1,48 @@
+/**
+ * What a JSON schema may ask of the llama backend's grammar (node-llama-cpp turns it into GBNF, and
+ * llama.cpp parses that, both on the event loop). Probing round 4 found two ways a client schema hurt
+ * everyone else:
+ * - size: building the grammar of a 300 KB schema (9,000 properties) held the event loop ~720 ms, an
+ *   830 KB enum ~790 ms (/health waited that long); a 16 KB schema builds in ~30 ms;
+ * - repetition counts over 1,000 (`minItems: 100000`, `minLength: 5000`): llama.cpp refuses the grammar
+ *   and first prints all of it to stderr, outside the JSON log and its PHI redaction (property names and
+ *   enum values are client text), then the request failed anyway.
+ * Both are now a 400 before any grammar work.
+ */
+import { InvalidRequestError } from '../../core/errors.js';
+
+/** Largest schema (characters of its JSON) turned into a llama.cpp grammar. */
+export const MAX_GRAMMAR_SCHEMA_CHARS = 16 * 1024;
+/** Largest repetition count llama.cpp's grammar parser accepts. */
+export const MAX_GRAMMAR_REPETITIONS = 1000;
+
+const REPETITION_KEYWORDS = ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties'];
+
+/** Throws a 400 (param `response_format`) when `schema` (with `json`, its JSON text) is beyond what the grammar may take. */
+export function checkGrammarSchema(schema: unknown, json: string): void {
+  if (json.length > MAX_GRAMMAR_SCHEMA_CHARS) {
+    throw new InvalidRequestError(
+      `The JSON schema is ${json.length} characters; the llama backend builds grammars for schemas of at most ${MAX_GRAMMAR_SCHEMA_CHARS} (a larger one holds the server for everyone while it is built).`,
+      { param: 'response_format', code: 'schema_too_large' },
+    );
+  }
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      for (const keyword of REPETITION_KEYWORDS) {
+        const count = record[keyword];
+        if (typeof count === 'number' && count > MAX_GRAMMAR_REPETITIONS) {
+          throw new InvalidRequestError(
+            `The JSON schema's ${keyword} is ${count}; the llama backend's grammar holds at most ${MAX_GRAMMAR_REPETITIONS} repetitions (leave the bound out, or lower it).`,
+            { param: 'response_format', code: 'unsupported_schema' },
+          );
+        }
+      }
+      for (const item of Object.values(record)) stack.push(item);
+    }
+  }
+}
