@@ -13,7 +13,7 @@ import { detectAttacks, attackBoost, type AttackId } from '../detect/detect-atta
 import { decodeObfuscation, type DecodedVariant } from '../detect/decode-obfuscation.js';
 import { detectLanguage } from '../detect/detect-language.js';
 import { simplifyChinese } from '../detect/simplify-chinese.js';
-import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type TextFeatures } from './extract-features.js';
+import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type SpanHashes } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
 import { createHashSeen, type HashSeen } from './create-hash-seen.js';
 import { createHiddenPartsReader, type HiddenParts } from './create-hidden-parts.js';
@@ -254,13 +254,35 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     return best;
   };
 
+  /**
+   * The distinct hashes of a span and their feature value, as spanFeatures counts them (segments' features,
+   * then their cue conjunctions, first-seen order), without the names: the class heads read hashes only.
+   */
+  const classSeen = createHashSeen();
+  const spanHashes = (segments: SegmentFeatures[]): SpanHashes => {
+    classSeen.clear();
+    const hashes: number[] = [];
+    const cues: string[] = [];
+    for (const segment of segments) {
+      for (const hash of segment.hashes) if (classSeen.add(hash)) hashes.push(hash);
+      for (const cue of segment.cues) {
+        if (cues.includes(cue)) continue;
+        for (const other of cues) {
+          const hash = conjunctionHash(other, cue);
+          if (classSeen.add(hash)) hashes.push(hash);
+        }
+        cues.push(cue);
+      }
+    }
+    return { hashes, value: featureValue(hashes.length) };
+  };
   /** The hidden activations of a whole feature set (distinct hashes), for the class heads. */
-  const hiddenActivations = (layer: HiddenLayer, features: TextFeatures): Float64Array => {
+  const hiddenActivations = (layer: HiddenLayer, features: SpanHashes): Float64Array => {
     const sum = layer.createSum();
-    for (const hash of features.hashes) layer.addRow(sum, hash, 1);
+    for (let index = 0; index < features.hashes.length; index += 1) layer.addRow(sum, features.hashes[index] as number, 1);
     return layer.activate(sum, features.hashes.length, sum);
   };
-  const classifyFeatures = (features: TextFeatures): HarmClassification => {
+  const classifyFeatures = (features: SpanHashes): HarmClassification => {
     const activations = hidden && (hidden.uses('dimension') || hidden.uses('mechanism')) ? hiddenActivations(hidden, features) : undefined;
     const dimension =
       hidden && activations && hidden.uses('dimension')
@@ -312,7 +334,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
 
     // Dimension and mechanism read the whole text (or its decoded form): the best span alone is often one clause.
     let harm: HarmClassification = { dimension: 'benign', principle: null, mechanism: null };
-    if (risk >= DIMENSION_FLOOR || emergency >= metadata.recommendedEmergencyThreshold) harm = classifyFeatures(spanFeatures(decodedText === undefined ? whole : segments));
+    if (risk >= DIMENSION_FLOOR || emergency >= metadata.recommendedEmergencyThreshold) harm = classifyFeatures(spanHashes(decodedText === undefined ? whole : segments));
     const reasons: string[] = [];
     if (best.risk >= 0.1) {
       const featureReason = formatReason(binaryHeadContributions(metadata.risk, model.risk, spanFeatures(segments.slice(best.start, best.end + 1))));
@@ -335,7 +357,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     return assessment;
   };
 
-  const classifyHarm = (text: string): HarmClassification => classifyFeatures(spanFeatures(segmentsOf(simplifyChinese(text))));
+  const classifyHarm = (text: string): HarmClassification => classifyFeatures(spanHashes(segmentsOf(simplifyChinese(text))));
 
   const rawScores = (input: string): RawScores => {
     const text = input.length > MAX_TEXT_CHARACTERS ? input.slice(0, MAX_TEXT_CHARACTERS) : input;

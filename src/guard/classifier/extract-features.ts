@@ -12,6 +12,12 @@ import { splitSegments } from '../detect/split-segments.js';
 import { intentCueNames } from './intent-cues.js';
 import { normalizeText } from './normalize-text.js';
 
+/** What the class heads read of a span: its distinct feature hashes and the value each takes. */
+export interface SpanHashes {
+  hashes: ArrayLike<number>;
+  value: number;
+}
+
 export interface TextFeatures {
   /** 32-bit FNV-1a hashes of the feature names (one per distinct feature). */
   hashes: Uint32Array;

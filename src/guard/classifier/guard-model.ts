@@ -9,7 +9,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
-import type { TextFeatures } from './extract-features.js';
+import type { SpanHashes, TextFeatures } from './extract-features.js';
 import { hiddenLayerBytes, type HiddenLayerMetadata } from './hidden-layer.js';
 
 export const GUARD_MODEL_FORMAT = 'safemed-guard-linear/2';
@@ -188,7 +188,7 @@ export function calibrate(calibration: LogitCalibration, logit: number): number 
   return 1 / (1 + Math.exp(-calibration.slope * (logit - calibration.threshold)));
 }
 
-export function softmaxHead<Label>(head: SoftmaxHeadMetadata<Label>, weights: Int8Array, features: TextFeatures): { label: Label; probability: number } {
+export function softmaxHead<Label>(head: SoftmaxHeadMetadata<Label>, weights: Int8Array, features: SpanHashes): { label: Label; probability: number } {
   const classes = head.labels.length;
   const scores = head.biases.slice();
   const mask = (1 << head.bits) - 1;
