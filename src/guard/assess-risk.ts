@@ -13,6 +13,8 @@ import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-
 import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, loadEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
 import { loadClassHeads, readGuardModel } from './classifier/guard-model.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
+import { detectLanguage } from './detect/detect-language.js';
+import { asDisplayed } from './detect/fold-letters.js';
 import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker, type SentenceEncoderWorkerOptions } from './classifier/sentence-encoder.js';
 
 export type { RiskAssessment } from './classifier/risk-assessment.js';
@@ -113,13 +115,20 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter((word) => word.length > 0).length;
 }
 
-/** The text the encoder reads: the last three user turns, joined (head and tail when longer than ENCODER_MAX_CHARACTERS). */
+/**
+ * The text the encoder reads: the last three user turns, joined (head and tail when longer than
+ * ENCODER_MAX_CHARACTERS), as displayed (asDisplayed: NFKC, no zero-width characters) — as the fast path reads
+ * them; a request with a zero-width space between its letters, or in full-width letters, lost the encoder's
+ * raise (probing round 4: steer 0.80 → caution 0.33, the fast path's own risk).
+ */
 export function encoderText(messages: ChatMessage[]): string {
-  const text = messages
-    .filter((message) => message.role === 'user')
-    .slice(-3)
-    .map((message) => message.content)
-    .join('\n');
+  const text = asDisplayed(
+    messages
+      .filter((message) => message.role === 'user')
+      .slice(-3)
+      .map((message) => message.content)
+      .join('\n'),
+  );
   if (text.length <= ENCODER_MAX_CHARACTERS) return text;
   return `${text.slice(0, ENCODER_HEAD_CHARACTERS)}\n${text.slice(text.length - (ENCODER_MAX_CHARACTERS - ENCODER_HEAD_CHARACTERS))}`;
 }
@@ -162,8 +171,11 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
 
 /** Which of the encoder's bands a fast-path assessment is in, and the text the encoder would read; undefined when none. */
 function encoderBands(head: EncoderHead, assessment: RiskAssessment, messages: ChatMessage[]): { riskBand: boolean; emergencyBand: boolean; text: string } | undefined {
-  const riskBand = inEncoderBand(head, assessment.risk, assessment.language);
-  const inEmergency = inEmergencyBand(head, assessment.emergency, assessment.language);
+  // Letters of other blocks that NFKC makes English (full-width Ｌａｔｉｎ) count as English for the bands: the
+  // encoder reads them normalized. Only such a text is looked at again; any other keeps the fast path's language.
+  const language = assessment.language === 'other' ? detectLanguage(encoderText(messages)) : assessment.language;
+  const riskBand = inEncoderBand(head, assessment.risk, language);
+  const inEmergency = inEmergencyBand(head, assessment.emergency, language);
   if (!riskBand && !inEmergency) return undefined;
   const text = encoderText(messages);
   // A greeting or a one-word reply sits near the emergency head's prior, inside its band, and the

@@ -14,6 +14,7 @@ import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-
 import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
 import { decodeObfuscation } from './detect/decode-obfuscation.js';
+import { asDisplayed } from './detect/fold-letters.js';
 import { unreadLanguage, type UnreadLanguage } from './detect/unread-language.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
@@ -177,11 +178,13 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   let healthTopic = dimension !== 'benign' && dimension !== 'general_harm';
   for (const window of textWindows(fullUserText)) {
     await slicer.pause(context.signal);
-    emergency ??= matchEmergency(window.text, context.spec);
-    healthTopic ||= isHealthTopic(window.text);
+    // read as displayed: a zero-width space inside a word or full-width letters hid the phrases (probing round 4)
+    const shown = asDisplayed(window.text);
+    emergency ??= matchEmergency(shown, context.spec);
+    healthTopic ||= isHealthTopic(shown);
     if (emergency !== undefined && healthTopic) break;
   }
-  emergency ??= emergencyFromProbability(userText, emergencyProbabilityOf(assessment), dimension, context.spec);
+  emergency ??= emergencyFromProbability(asDisplayed(userText), emergencyProbabilityOf(assessment), dimension, context.spec);
   // A disguised text (letters one per line, marks on every character…) is read by the matcher and the
   // person/tense checks as the classifier read it: an emergency in disguise gets emergency guidance first,
   // not only the refusal its encoding boost earns. Looked at only when the request would be refused

@@ -18,6 +18,20 @@ import { resolvePackagePath } from '../../core/package-paths.js';
 
 /** Characters a display ignores (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners, fillers, selectors, tags, bidi controls). */
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+const ASCII_ONLY = /^[\x00-\x7F]*$/;
+/** Runs NFKC may change: anything but ASCII, CJK ideographs and the CJK and full-width punctuation Chinese is written with. */
+const COMPATIBILITY_RUN = /[^\x00-\x7F\u3000-\u303F\u4E00-\u9FFF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]+/gu;
+
+/**
+ * The text as a reader sees it: compatibility forms made ordinary (NFKC: full-width Latin letters and digits,
+ * ligatures, the ideographic space) and ignorable characters dropped (zero-width spaces and joiners, soft hyphens); Chinese punctuation
+ * is kept, as Chinese phrases are matched with it. For the readers that take the text as written (the emergency
+ * matcher, the health-topic check, the sentence encoder), which read a word with a zero-width space inside it or
+ * full-width letters as unknown words (probing round 4). ASCII text is returned as it is.
+ */
+export function asDisplayed(text: string): string {
+  return ASCII_ONLY.test(text) ? text : text.replace(COMPATIBILITY_RUN, (run) => run.normalize('NFKC')).replace(IGNORABLE, '').replace(/\u3000/g, ' ');
+}
 
 /**
  * A character to transliterate: a non-ASCII letter of the Latin script or a letter-like
