@@ -237,3 +237,31 @@ test('the llama backend refuses a schema too large to build a grammar for in tim
   const fine = await ask({ type: 'object', properties: { answer: { type: 'string', maxLength: 200 } }, required: ['answer'] });
   assert.equal(fine.status, 200);
 });
+
+test('the llama backend refuses a prompt that cannot fit its context without counting its tokens on the event loop (900 KB held every client ~1.5 s, 20,000 short messages ~22 s)', async (t) => {
+  const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1 });
+  t.after(() => backend.close());
+  const { url } = await startTestServer(t, { backend });
+  const shapes = [
+    [{ role: 'user', content: 'Is ibuprofen safe with food? '.repeat(30_000) }],
+    Array.from({ length: 20_000 }, (_, index) => ({ role: index % 2 === 0 ? 'user' : 'assistant', content: 'ok' })),
+  ];
+  for (const messages of shapes) {
+    // The longest the event loop went without a turn while the request was served.
+    let longest = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    const { status, json } = await postChat(url, { messages });
+    await new Promise((resolve) => setImmediate(resolve));
+    clearInterval(ticker);
+    assert.equal(status, 400);
+    const error = json.error as { code: string; message: string };
+    assert.equal(error.code, 'context_length_exceeded');
+    assert.match(error.message, /take at least \d+ tokens/);
+    assert.ok(longest < 500, `the event loop was held ${Math.round(longest)} ms`);
+  }
+});

@@ -12,6 +12,7 @@ import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, Genera
 import { BackendError, ConfigError, InvalidRequestError, TimeoutError } from '../../core/errors.js';
 import { collectReasoning, createReasoningSplitter } from '../reasoning-normalizer.js';
 import { checkGrammarSchema } from './check-grammar-schema.js';
+import { checkPromptSize } from './check-prompt-size.js';
 import { createPartChannel } from './create-part-channel.js';
 import { createSerialLock } from './create-serial-lock.js';
 import { loadLlamaModel } from './load-llama-model.js';
@@ -107,6 +108,7 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
     const grammar = await grammarFor(settings);
     const release = await lock.acquire(signal);
     try {
+      checkPromptSize(request.messages, contextSize);
       const history = toHistory(request.messages);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
       if (promptTokens >= contextSize) {
