@@ -15,34 +15,19 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildRef } from './support/build-ref.js';
+import { parseBenchArgs, positiveWholeNumber } from './support/parse-bench-args.js';
 
 const USAGE = 'usage: node --import tsx bench/cli-startup.ts [--before <ref>] [--after <ref>|worktree] [--runs 15]';
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      before: { type: 'string', default: 'a8d488e' },
-      after: { type: 'string', default: 'HEAD' },
-      runs: { type: 'string', default: '15' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-const { values } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`--runs must be a positive whole number, got "${values.runs}"\n${USAGE}`);
-  process.exit(2);
-}
+const values = parseBenchArgs(
+  {
+    before: { type: 'string', default: 'a8d488e' },
+    after: { type: 'string', default: 'HEAD' },
+    runs: { type: 'string', default: '15' },
+  },
+  USAGE,
+);
+const runs = positiveWholeNumber('--runs', values.runs, USAGE);
 const repository = resolve(import.meta.dirname, '..');
 const commands: string[][] = [['--help'], ['guard', 'check', 'hi'], ['model', 'info', '--help']];
 const TARGET_MS = 300;

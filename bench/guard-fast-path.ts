@@ -13,37 +13,22 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { userText } from '../training/guard/corpus-record.js';
 import { readCorpus } from '../training/guard/read-corpus.js';
 import { buildRef } from './support/build-ref.js';
+import { parseBenchArgs, positiveWholeNumber } from './support/parse-bench-args.js';
 
 const USAGE = 'usage: node --import tsx bench/guard-fast-path.ts [--before <ref>] [--after <ref>|worktree] [--split train|dev|test] [--reps 5]';
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      before: { type: 'string', default: '5bef73d' },
-      after: { type: 'string', default: 'worktree' },
-      split: { type: 'string', default: 'test' },
-      reps: { type: 'string', default: '5' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-const { values } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const reps = Number(values.reps);
-if (!Number.isInteger(reps) || reps < 1) {
-  console.error(`--reps must be a positive whole number, got "${values.reps}"\n${USAGE}`);
-  process.exit(2);
-}
+const values = parseBenchArgs(
+  {
+    before: { type: 'string', default: '5bef73d' },
+    after: { type: 'string', default: 'worktree' },
+    split: { type: 'string', default: 'test' },
+    reps: { type: 'string', default: '5' },
+  },
+  USAGE,
+);
+const reps = positiveWholeNumber('--reps', values.reps, USAGE);
 if (!['train', 'dev', 'test'].includes(values.split)) {
   console.error(`--split must be train, dev or test, got "${values.split}"\n${USAGE}`);
   process.exit(2);
