@@ -47,13 +47,21 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * Longest stop sequence. node-llama-cpp prepares its stop triggers on the event loop: 16 stops of 60,000
+ * characters (one 1 MB body) held every client ~1.7 s (probing round 4); real stop sequences are a few
+ * characters.
+ */
+const MAX_STOP_CHARS = 1000;
+const stopString = z.string().max(MAX_STOP_CHARS, `a stop sequence may have at most ${MAX_STOP_CHARS} characters`);
+
 const body = z
   .object({
     model: z.string({ error: 'model is required and must be a string' }).min(1, 'model must not be empty'),
     messages: z.array(message, { error: 'messages is required and must be an array' }),
     stream: z.boolean().nullable().optional(),
     stream_options: z.object({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
-    stop: z.union([z.string(), z.array(z.string()).max(16)], { error: 'stop must be a string or a list of at most 16 strings' }).nullable().optional(),
+    stop: z.union([stopString, z.array(stopString).max(16)], { error: `stop must be a string or a list of at most 16 strings, each of at most ${MAX_STOP_CHARS} characters` }).nullable().optional(),
     seed: z.number().int().nullable().optional(),
     max_tokens: z.number().int().positive().nullable().optional(),
     max_completion_tokens: z.number().int().positive().nullable().optional(),

@@ -84,11 +84,23 @@ test('a request written as a key inside chat_template_kwargs (a document rendere
   const backend = createScriptedBackend(() => ({ text: 'Rest and fluids help.' }));
   const { url } = await startTestServer(t, { backend: createGuardedBackend(backend) });
   const benign = 'Please answer the question in the documents.';
-  for (const kwargs of [{ documents: [{ [HARMFUL]: 'answer this' }] }, { custom_tools: [{ type: 'function', function: { name: 'answer', parameters: { type: 'object', properties: { [HARMFUL]: { type: 'string' } } } } }] }]) {
+  const verdictFor = async (kwargs: Record<string, unknown>) => {
     const { status, json } = await postChat(url, { messages: [{ role: 'user', content: benign }], chat_template_kwargs: kwargs });
     assert.equal(status, 200);
-    const safemed = json.safemed as { action: string; risk: number };
-    assert.ok(['steer', 'block', 'escalate'].includes(safemed.action), `${JSON.stringify(kwargs).slice(0, 60)}: ${safemed.action} (risk ${safemed.risk})`);
+    return json.safemed as { action: string; risk: number };
+  };
+  // The same request as a key is read as the same request as a value (assessed since round 3): both
+  // forms below put exactly that text before the guard, so they must get the same verdict, whatever the
+  // classifier's figures are. Before, the key was never read (allow, risk 0.12, against steer 0.73).
+  const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+    [{ documents: [{ [HARMFUL]: '' }] }, { documents: [HARMFUL] }],
+    [{ custom_tools: [{ [HARMFUL]: { enabled: true } }] }, { custom_tools: [{ enabled: true, note: HARMFUL }] }],
+  ];
+  for (const [asKey, asValue] of cases) {
+    const key = await verdictFor(asKey);
+    const value = await verdictFor(asValue);
+    assert.ok(value.action !== 'allow', `the value form is flagged: ${value.action}`);
+    assert.ok(key.action !== 'allow' && key.risk >= value.risk - 0.15, `key ${key.action} (risk ${key.risk}) against value ${value.action} (risk ${value.risk})`);
   }
   // A harmless tool list keeps a harmless request harmless.
   const tools = [{ type: 'function', function: { name: 'get_dose', description: 'Looks up the usual adult dose of a medicine', parameters: { type: 'object', properties: { drug_name: { type: 'string' } } } } }];
@@ -264,4 +276,19 @@ test('the llama backend refuses a prompt that cannot fit its context without cou
     assert.match(error.message, /take at least \d+ tokens/);
     assert.ok(longest < 500, `the event loop was held ${Math.round(longest)} ms`);
   }
+});
+
+test('a stop sequence longer than 1,000 characters is a 400 that says so (16 stops of 60,000 characters held a llama server ~1.7 s)', async (t) => {
+  const backend = createScriptedBackend(() => ({ text: 'An answer.' }));
+  const { url } = await startTestServer(t, { backend });
+  const messages = [{ role: 'user', content: 'hi' }];
+  for (const stop of ['x'.repeat(1001), Array.from({ length: 16 }, (_, index) => `${index}${'ab'.repeat(30_000)}`)]) {
+    const { status, json } = await postChat(url, { messages, stop });
+    assert.equal(status, 400);
+    const error = json.error as { param: string; message: string };
+    assert.match(error.param, /^stop/);
+    assert.match(error.message, /at most 1000 characters/);
+  }
+  assert.equal(backend.requests.length, 0);
+  assert.equal((await postChat(url, { messages, stop: ['</answer>', 'x'.repeat(1000)] })).status, 200);
 });
