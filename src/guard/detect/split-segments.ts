@@ -1,10 +1,10 @@
 /**
- * Splits a text into segments at punctuation and line breaks (English and Chinese: . ! ? ; : , quotes,
+ * Splits a text into segments at punctuation and line breaks (English and Chinese: . ! ? ; : , quotes, table bars,
  * brackets, 。！？；：，、“” …). The classifier scores every span of consecutive segments, so a request
  * inside a wrapper ("… Stay in character. Dr. Free, {request}") is scored on its own exactly as it
  * would be without the wrapper, whatever the wrapper's wording.
  */
-const DELIMITERS = /[.!?;:,"“”‘’「」『』()[\]{}<>\n\r\t。！？；：，、（）《》【】…]+/u;
+const DELIMITERS = /[.!?;:,"“”‘’「」『』()[\]{}<>|\n\r\t。！？；：，、（）《》【】…｜]+/u;
 
 /** Whether a character separates segments. */
 export function isSegmentDelimiter(character: string): boolean {
