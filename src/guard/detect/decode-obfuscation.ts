@@ -5,7 +5,8 @@
  * decode-ciphers.ts (hex, percent-encoding, escapes, binary, Morse, Caesar, Atbash, upside-down, Pig
  * Latin, quoted-printable), disguised Latin letters (fold-letters.ts: accents on every letter, small capitals,
  * squared letters, ignorable characters) and layouts that cut a request apart (decode-layout.ts: HTML tags,
- * one word per line, spaced Chinese, camel case, a right-to-left override). Returns only variants that differ from the input; whether one counts as an attack is decided
+ * one word per line, spaced Chinese, camel case, a right-to-left override) and English typed without spaces
+ * (split-run-on-words.ts). Returns only variants that differ from the input; whether one counts as an attack is decided
  * by the caller after re-scanning.
  */
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import {
 } from './decode-ciphers.js';
 import { joinShortSegments, joinSpacedHan, readBidiOverride, splitCamelCase, stripMarkup } from './decode-layout.js';
 import { foldLetters } from './fold-letters.js';
+import { splitRunOnWords } from './split-run-on-words.js';
 
 export type ObfuscationKind =
   | 'base64'
@@ -284,6 +286,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   if (hints.shortPieces) for (const joined of joinShortSegments(base)) variants.push({ kind: 'layout', text: joined });
   const camel = splitCamelCase(base);
   if (camel !== null) variants.push({ kind: 'layout', text: camel });
+  const runOn = splitRunOnWords(base);
+  if (runOn !== null) variants.push({ kind: 'layout', text: runOn });
   const base64 = decodeBase64(base);
   if (base64) variants.push({ kind: 'base64', text: base64 });
   for (const [kind, hint, decode] of BYTE_DECODERS) {
