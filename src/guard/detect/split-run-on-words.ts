@@ -97,8 +97,12 @@ export function splitRunOnWords(text: string): string | null {
   let letters = 0;
   const result = text.replace(RUN, (run) => {
     if (letters >= MAX_LETTERS) return run;
+    const lower = run.toLowerCase();
+    wordCosts ??= readWordCosts();
+    // the common case: a long word of the list ("hypertension", "acetaminophen")
+    if (wordCosts.costs.has(lower)) return run;
     letters += run.length;
-    const { words, unknown } = splitRun(run.toLowerCase());
+    const { words, unknown } = splitRun(lower);
     if (words.length < MIN_WORDS || unknown > run.length * MAX_UNKNOWN_SHARE) return run;
     return ` ${words.join(' ')} `;
   });
