@@ -59,3 +59,11 @@ test('emergencies typed without spaces are still escalated (train split)', async
   assert.ok(checked >= 20, `only ${String(checked)} escalated seeds`);
   assert.ok(kept >= checked * 0.85, `${String(kept)} of ${String(checked)} kept; lost:\n${lost.join('\n')}`);
 });
+
+test('an emergency written with a dash between letters, or one letter per line, is escalated (was refused)', async () => {
+  const dashed = 'I j-u-s-t s-w-a-l-l-o-w-e-d a-l-l m-y s-l-e-e-p-i-n-g p-i-l-l-s';
+  const perLine = Array.from('Ijustswallowedallmypills').join('\n');
+  // read back, each is one run of letters ("justswallowedallmysleepingpills"), which the split reads as words
+  assert.equal(await actionOf(dashed), 'escalate', dashed);
+  assert.equal(await actionOf(perLine), 'escalate', perLine);
+});

@@ -320,5 +320,13 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   variants.push(...leet);
   const split = decodeCharacterSplitting(leet[0]?.text ?? base);
   if (split) variants.push({ kind: 'character_splitting', text: split });
+  // Readings of readings: a layout read back can leave its letters spaced apart ("i w a n t …"), and letters
+  // joined back make one run ("justswallowedallmypills"); both are read on into words.
+  for (const variant of [...variants]) {
+    const joined = variant.kind === 'layout' ? decodeCharacterSplitting(variant.text) : null;
+    const words = splitRunOnWords(joined ?? variant.text);
+    if (words !== null) variants.push({ kind: variant.kind, text: words });
+    else if (joined !== null) variants.push({ kind: variant.kind, text: joined });
+  }
   return variants;
 }
