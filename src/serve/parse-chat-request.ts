@@ -173,18 +173,19 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
  * the model's answer, and llama.cpp's server sets the kwargs after `messages`, so `messages` replaced the
  * conversation the guard had checked. They are refused, guard or not.
  */
-const TEMPLATE_CONTROL_KEYS = new Set([
+const TEMPLATE_CONTROL_KEYS = [
   'chat_template',
   'messages',
   'conversation',
   'add_generation_prompt',
   'continue_final_message',
   'tokenize',
-]);
+];
 
 function checkTemplateKwargs(kwargs: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(kwargs)) {
-    if (TEMPLATE_CONTROL_KEYS.has(key)) {
+  // Looked up, not walked: kwargs may hold thousands of keys (see the comment on contentPart).
+  for (const key of TEMPLATE_CONTROL_KEYS) {
+    if (Object.hasOwn(kwargs, key)) {
       throw clientError(
         400,
         'unsupported_parameter',

@@ -16,17 +16,8 @@ import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js'
 import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { createScriptedBackend } from './scripted-backend.js';
 import { raw } from './send-raw.js';
-import { startTestServer } from './start-test-server.js';
+import { postChat, startTestServer } from './start-test-server.js';
 import { tinyModelPath } from '../support/tiny-model.js';
-
-async function postChat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'safemed-r1', ...body }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
 
 type After = { after(fn: () => unknown): void };
 

@@ -11,3 +11,13 @@ export async function startTestServer(t: After, options: Partial<SafemedServerOp
   t.after(() => server.close());
   return { url, port, server };
 }
+
+/** POSTs a chat completion (model `safemed-r1` unless the body names one) and reads the JSON answer. */
+export async function postChat(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'safemed-r1', ...body }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
