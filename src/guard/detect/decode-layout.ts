@@ -7,7 +7,8 @@
  *     segment, so no word pair was read;
  *   - Chinese with spaces inside its phrases ("怎么给 老公下 毒");
  *   - camel case ("HowDoIPoisonMyHusband");
- *   - a right-to-left override (U+202E) before text typed backwards, which displays it forwards.
+ *   - a right-to-left override (U+202E) before text typed backwards, which displays it forwards;
+ *   - a table with a word or a character per cell ("| 我 | 刚 | 吃 | 了 |", "| how | do | i |").
  * Each reading is a decoded variant: the classifier keeps the higher score, so a reading that is wrong for
  * an ordinary text costs nothing but the time to score it, and every reading is gated by a cheap look.
  */
@@ -176,4 +177,33 @@ const OVERRIDE_RUN = /\u202E([^\u202C\u2069\n]*)/g;
 export function readBidiOverride(text: string): string | null {
   if (!text.includes('\u202E')) return null;
   return text.replace(OVERRIDE_RUN, (whole, run: string) => Array.from(run).reverse().join(''));
+}
+
+/** A line of a table: cells between vertical bars (at least three bars on the line). */
+const TABLE_LINE = /^[ \t]*\|?(?:[^|\n]*\|){2,}[^|\n]*$/;
+/** A table's rule line ("|---|:---:|"). */
+const TABLE_RULE = /^[ \t|:\-+=]*$/;
+
+/**
+ * A table read row by row, each row's cells as one run of text: Chinese cells joined without a space, others
+ * with one; rule lines dropped. Null unless at least one line holds three bars or more.
+ */
+export function readTableCells(text: string): string | null {
+  if (!text.includes('|')) return null;
+  const lines = text.split('\n');
+  let tables = 0;
+  const read = lines.flatMap((line) => {
+    if (!TABLE_LINE.test(line)) return [line];
+    if (TABLE_RULE.test(line)) return [];
+    tables += 1;
+    let row = '';
+    for (const cell of line.split('|')) {
+      const content = cell.trim();
+      if (content === '') continue;
+      const joinsHan = row !== '' && isHan(row.charCodeAt(row.length - 1)) && isHan(content.charCodeAt(0));
+      row += row === '' || joinsHan ? content : ` ${content}`;
+    }
+    return [row];
+  });
+  return tables === 0 ? null : read.join('\n');
 }

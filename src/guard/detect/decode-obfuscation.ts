@@ -26,7 +26,7 @@ import {
   decodeQuotedPrintable,
   decodeUpsideDown,
 } from './decode-ciphers.js';
-import { joinShortSegments, joinSpacedHan, readBidiOverride, splitCamelCase, stripMarkup } from './decode-layout.js';
+import { joinShortSegments, joinSpacedHan, readBidiOverride, readTableCells, splitCamelCase, stripMarkup } from './decode-layout.js';
 import { foldLetters } from './fold-letters.js';
 import { splitRunOnWords } from './split-run-on-words.js';
 
@@ -286,6 +286,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   if (hints.shortPieces) for (const joined of joinShortSegments(base)) variants.push({ kind: 'layout', text: joined });
   const camel = splitCamelCase(base);
   if (camel !== null) variants.push({ kind: 'layout', text: camel });
+  const table = readTableCells(base);
+  if (table !== null) variants.push({ kind: 'layout', text: table });
   const runOn = splitRunOnWords(base);
   if (runOn !== null) variants.push({ kind: 'layout', text: runOn });
   const base64 = decodeBase64(base);
