@@ -12,6 +12,7 @@ import { assessConversationTurns } from './classifier/assess-conversation-turns.
 import { createRiskAssessor, type RiskAssessor } from './classifier/create-risk-assessor.js';
 import { encoderEmergency, encoderRisk, inEmergencyBand, inEncoderBand, loadEncoderHead, type EncoderHead } from './classifier/encoder-head.js';
 import { loadClassHeads, readGuardModel } from './classifier/guard-model.js';
+import { prepareRunOnWords } from './detect/split-run-on-words.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
 import { detectLanguage } from './detect/detect-language.js';
 import { asDisplayed } from './detect/fold-letters.js';
@@ -62,9 +63,10 @@ function assessor(): RiskAssessor {
   return defaultAssessor;
 }
 
-/** Loads the committed model now, class heads included (a server at start-up: no request waits for the file). */
+/** Loads the committed model now, class heads and the run-on word list included (a server at start-up: no request waits for a file). */
 export function loadCommittedModel(): void {
   loadClassHeads(assessor().model);
+  prepareRunOnWords();
 }
 
 /** The risk at or above which the committed model recommends flagging (steer or above). */

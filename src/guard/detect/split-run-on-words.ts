@@ -50,6 +50,11 @@ function readWordCosts(): WordCosts {
   return { costs, longest: Math.min(longest, 24), unknownLetter: Math.log((words.length + 1) * scale) + 3 };
 }
 
+/** Reads the word list now (a server at start-up: the first run-on request does not wait ~35 ms for it). */
+export function prepareRunOnWords(): void {
+  wordCosts ??= readWordCosts();
+}
+
 /** The likeliest words of a lower-case run, and how many of its letters no word covers. */
 export function splitRun(run: string): { words: string[]; unknown: number } {
   wordCosts ??= readWordCosts();
