@@ -6,9 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createOpenAICompatibleBackend } from '../../src/backends/openai-compatible/create-openai-compatible-backend.js';
+import { readSseEvents } from '../../src/backends/openai-compatible/read-sse-events.js';
 import { createBackend } from '../../src/backends/registry.js';
 import { resolveSettings } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -282,4 +284,42 @@ test('a stop sequence longer than 1,000 characters is a 400 that says so (16 sto
   }
   assert.equal(backend.requests.length, 0);
   assert.equal((await postChat(url, { messages, stop: ['</answer>', 'x'.repeat(1000)] })).status, 200);
+});
+
+test('an upstream stream whose lines end in a lone CR (allowed by the SSE format) is read, also split between CR and LF (it was a 502)', async (t) => {
+  const events = ['{"choices":[{"index":0,"delta":{"content":"Drink "}}]}', '{"choices":[{"index":0,"delta":{"content":"water."}}]}', '{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}', '[DONE]'];
+  const bodies = [
+    events.map((data) => `data: ${data}\r\r`).join(''), // lone CRs
+    events.map((data) => `data: ${data}\r\n\r\n`).join(''), // CRLF, cut between CR and LF below
+  ];
+  const baseUrl = await rawUpstream(t, (_request, response) => {
+    const body = bodies.shift() ?? '';
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    // one write per character: every CR arrives in a chunk of its own, its LF in the next
+    const write = (index: number): void => {
+      if (index >= body.length) {
+        response.end();
+        return;
+      }
+      response.write(body[index], () => { write(index + 1); });
+    };
+    write(0);
+  });
+  const { url } = await startInFront(t, baseUrl);
+  for (let round = 0; round < 2; round += 1) {
+    const stream = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'What helps a mild headache?' }], stream: true }) });
+    assert.equal(stream.status, 200);
+    const text = await stream.text();
+    const content = [...text.matchAll(/"content":"([^"]*)"/g)].map((match) => match[1]).join('');
+    assert.equal(content, 'Drink water.', `round ${round}: ${text.slice(0, 300)}`);
+  }
+  // Chunk boundaries exactly between CR and LF, and a partial UTF-8 character between them: one CRLF each.
+  const read = async (chunks: Array<string | Uint8Array>) => {
+    const out: string[] = [];
+    for await (const data of readSseEvents(Readable.from(chunks, { objectMode: true }) as AsyncIterable<string | Uint8Array>)) out.push(data);
+    return out;
+  };
+  const e = new TextEncoder().encode('é');
+  assert.deepEqual(await read(['data: a\r', '\n\r', '\ndata: b\r', e.slice(0, 1), '\n\r\n']), ['a', 'b']);
+  assert.deepEqual(await read(['data: a\r\r', 'data: b\n\n', 'data: c\r\rdata: d\r\n\r\n']), ['a', 'b', 'c', 'd']);
 });

@@ -21,8 +21,18 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array | string>, o
   let buffer = '';
   /** Where the next boundary search starts (3 characters back covers a boundary split across chunks). */
   let scanFrom = 0;
+  /** The last chunk ended in a CR: a LF starting the next one belongs to it (one CRLF). */
+  let endedInCr = false;
   for await (const chunk of body) {
-    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text === '') continue; // a partial UTF-8 sequence: nothing to read yet
+    if (endedInCr && text.startsWith('\n')) text = text.slice(1);
+    // The SSE format also ends lines with a lone CR (no server we know sends it; a 502 before): read as LF.
+    if (text.includes('\r')) {
+      endedInCr = text.endsWith('\r');
+      text = text.replace(/\r\n?/g, '\n');
+    } else endedInCr = false;
+    buffer += text;
     for (;;) {
       const boundary = findEventBoundary(buffer, scanFrom);
       if (!boundary) {
