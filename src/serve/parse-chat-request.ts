@@ -49,7 +49,7 @@ const responseFormat = z.discriminatedUnion('type', [
 
 /**
  * Longest stop sequence. node-llama-cpp prepares its stop triggers on the event loop: 16 stops of 60,000
- * characters (one 1 MB body) held every client ~1.7 s (probing round 4); real stop sequences are a few
+ * characters (one 1 MB body) held every client ~0.8 s (probing round 4); real stop sequences are a few
  * characters.
  */
 const MAX_STOP_CHARS = 1000;

@@ -222,7 +222,7 @@ test('the llama backend keeps a bounded number of JSON-schema grammars (every di
   assert.ok(grown < 2_500_000, `heap grew ${(grown / 1e6).toFixed(1)} MB over 150 distinct schemas`);
 });
 
-test('the llama backend refuses a schema too large to build a grammar for in time, or with repetitions llama.cpp rejects (a 300 KB schema held every client ~0.7 s; minItems 100000 dumped the grammar to stderr)', async (t) => {
+test('the llama backend refuses a schema too large to build a grammar for in time, or with repetitions llama.cpp rejects (a 300 KB schema held every client ~0.24 s; minItems 100000 dumped the grammar to stderr)', async (t) => {
   const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1 });
   t.after(() => backend.close());
   const { url } = await startTestServer(t, { backend });
@@ -243,7 +243,7 @@ test('the llama backend refuses a schema too large to build a grammar for in tim
   assert.equal(fine.status, 200);
 });
 
-test('the llama backend refuses a prompt that cannot fit its context without counting its tokens on the event loop (900 KB held every client ~1.5 s, 20,000 short messages ~22 s)', async (t) => {
+test('the llama backend refuses a prompt that cannot fit its context without counting its tokens on the event loop (900 KB held every client ~0.5 s, 20,000 short messages ~7.8 s)', async (t) => {
   const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1 });
   t.after(() => backend.close());
   const { url } = await startTestServer(t, { backend });
@@ -271,7 +271,7 @@ test('the llama backend refuses a prompt that cannot fit its context without cou
   }
 });
 
-test('a stop sequence longer than 1,000 characters is a 400 that says so (16 stops of 60,000 characters held a llama server ~1.7 s)', async (t) => {
+test('a stop sequence longer than 1,000 characters is a 400 that says so (16 stops of 60,000 characters held a llama server ~0.8 s)', async (t) => {
   const backend = createScriptedBackend(() => ({ text: 'An answer.' }));
   const { url } = await startTestServer(t, { backend });
   const messages = [{ role: 'user', content: 'hi' }];

@@ -2,8 +2,8 @@
  * What a JSON schema may ask of the llama backend's grammar (node-llama-cpp turns it into GBNF, and
  * llama.cpp parses that, both on the event loop). Probing round 4 found two ways a client schema hurt
  * everyone else:
- * - size: building the grammar of a 300 KB schema (9,000 properties) held the event loop ~720 ms, an
- *   830 KB enum ~790 ms (/health waited that long); a 16 KB schema builds in ~30 ms;
+ * - size: building the grammar of a 300 KB schema (9,000 properties) held the event loop ~240 ms, an
+ *   830 KB enum ~115 ms (/health waited that long); a 16 KB schema builds in ~30 ms;
  * - repetition counts over 1,000 (`minItems: 100000`, `minLength: 5000`): llama.cpp refuses the grammar
  *   and first prints all of it to stderr, outside the JSON log and its PHI redaction (property names and
  *   enum values are client text), then the request failed anyway.

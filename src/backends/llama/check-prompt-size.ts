@@ -1,12 +1,12 @@
 /**
  * A prompt that cannot fit the llama context, found without tokenizing it. Counting a prompt's tokens
  * (the chat template's text, then the tokenizer) runs on the event loop: a 900 KB message held it
- * 1.3-2 s before the 400, and 20,000 two-letter messages 22 s (the template's text grows with every
+ * ~0.5 s before the 400, and 20,000 two-letter messages ~7.8 s (the template's text grows with every
  * message), for every client. Every message costs at least one token, and no natural text averages
  * more than 16 characters a token (English ~4, Chinese ~1.5, code ~6), so a prompt with as many messages
  * as the context has tokens, or more than 16 characters per token of context, is refused at once.
  * What is left is bounded by the context size but not small: counting ~1,000 short messages still takes
- * ~15-90 ms with node-llama-cpp's own chat wrappers, ~220 ms with a Jinja template, ~1.4 s with the tiny
+ * ~15-90 ms with node-llama-cpp's own chat wrappers, ~220 ms with a Jinja template, ~0.35 s with the tiny
  * test model's fallback wrapper (and the model call renders the template once more).
  */
 import type { ChatMessage } from '../../core/chat.js';
