@@ -190,7 +190,10 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   // not only the refusal its encoding boost earns. Looked at only when the request would be refused
   // (a disguise raises the risk); only ever adds an escalation.
   if (emergency === undefined && risk >= policy.input.steer && userText.length <= DISGUISED_EMERGENCY_MAX_CHARS) {
-    for (const reading of assessment.decodedText === undefined ? decodeObfuscation(userText).map((variant) => variant.text) : [assessment.decodedText]) {
+    // the classifier's reading first, then every other: the riskiest reading is not always the one that reads as words
+    // ("i.w.a.n.t…": its spaced letters score highest, its joined-and-split reading holds the phrase)
+    const readings = decodeObfuscation(userText).map((variant) => variant.text);
+    for (const reading of assessment.decodedText === undefined ? readings : [assessment.decodedText, ...readings]) {
       emergency = matchEmergency(reading, context.spec) ?? emergencyFromProbability(reading, emergencyProbabilityOf(assessment), dimension, context.spec);
       if (emergency !== undefined) break;
     }

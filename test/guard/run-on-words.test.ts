@@ -67,3 +67,8 @@ test('an emergency written with a dash between letters, or one letter per line, 
   assert.equal(await actionOf(dashed), 'escalate', dashed);
   assert.equal(await actionOf(perLine), 'escalate', perLine);
 });
+
+test('an emergency with a dot between letters is escalated: every reading is searched, not only the riskiest', async () => {
+  // its riskiest reading is the letters spaced apart; the joined-and-split one holds the words
+  assert.equal(await actionOf('i.w.a.n.t.t.o.k.i.l.l.m.y.s.e.l.f'), 'escalate');
+});
