@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -222,6 +222,8 @@ function makeFolders(folder: string): void {
     if (parent === current) break;
     current = parent;
   }
+  // a file where a folder of the path should be: mkdir would not be called for it, so say so here
+  if (!statSync(current).isDirectory()) throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' });
   for (const part of missing) mkdirSync(part);
 }
 
