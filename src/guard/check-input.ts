@@ -20,7 +20,7 @@ import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerd
 import { isHealthTopic } from './is-health-topic.js';
 import { boundedConversation, createTimeSlicer, textWindows, type TimeSlicer } from './long-text.js';
 import type { LlmGuard } from './llm-guard.js';
-import { emergencyFromProbability, matchEmergency } from './match-emergency.js';
+import { emergencyFromProbability, emergencyIsSomeoneElses, matchEmergency } from './match-emergency.js';
 import { matchOtherLanguageEmergency } from './match-emergency-other-languages.js';
 import { composeEmergencyNotice } from './compose-guard-texts.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
@@ -53,6 +53,8 @@ export interface InputCheck {
   /** The language (and, for Chinese, the script) of the texts SafeMed adds: that of the latest user message. */
   language: ReplyLanguage;
   emergency?: EmergencySituation | undefined;
+  /** The one at risk is someone else than the writer: the guidance is the situation's text for the helper. */
+  emergencyForSomeoneElse?: boolean | undefined;
   /** Emergency guidance in the user's language when it is one SafeMed's texts are not written in (shown above the spec's). */
   localEmergencyNotice?: string | undefined;
   assessment: RiskAssessment;
@@ -60,7 +62,7 @@ export interface InputCheck {
 
 /** The emergency guidance shown first when escalating: the one in the user's own language, if any, then the spec's. */
 export function emergencyNoticeFor(input: InputCheck, spec: SafetySpec): string {
-  const notice = composeEmergencyNotice(input.emergency, input.language, spec);
+  const notice = composeEmergencyNotice(input.emergency, input.language, spec, input.emergencyForSomeoneElse === true);
   return input.localEmergencyNotice === undefined ? notice : `${input.localEmergencyNotice}\n\n${notice}`;
 }
 
@@ -261,7 +263,8 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
       language = 'zh';
     }
   }
-  return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, localEmergencyNotice, assessment };
+  const emergencyForSomeoneElse = emergency !== undefined && emergencyIsSomeoneElses(asDisplayed(userText));
+  return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, emergencyForSomeoneElse, localEmergencyNotice, assessment };
 }
 
 /**

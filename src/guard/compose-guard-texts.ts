@@ -53,9 +53,10 @@ export function composeDisclaimer(dimensionId: string, language: ReplyLanguage, 
 }
 
 /** The emergency notice shown first when escalating. */
-export function composeEmergencyNotice(situation: EmergencySituation | undefined, language: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
+export function composeEmergencyNotice(situation: EmergencySituation | undefined, language: ReplyLanguage, spec: SafetySpec = loadSafetySpec(), forSomeoneElse = false): string {
   const base = specLanguageOf(language);
-  return inReplyLanguage(situation ? situation[base] : spec.emergency.general[base], language);
+  const forHelper = forSomeoneElse ? situation?.forSomeoneElse?.[base] : undefined;
+  return inReplyLanguage(forHelper ?? (situation ? situation[base] : spec.emergency.general[base]), language);
 }
 
 /**

@@ -289,6 +289,37 @@ function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | 
   return undefined;
 }
 
+/** The writer names themselves as the one at risk: myself, my life, or "I …" then an at-risk verb in the same clause. */
+const SELF_REFLEXIVE_EN = /\b(?:myself|my (?:own )?life)\b/i;
+const SELF_CLAUSE_EN = /\b(?:i|i'm|im|i've|ive|i'll|i'd)\b([^.,;:?!\n]{0,30}?)\b(?:die|dead|kill|end it|suicid\w*|overdos\w*|od'?d|took|take|taking|swallow\w*|drank|ate|cut|cutting|jump\w*|hang\w*|live|pills)\b/gi;
+/** A third person between the writer's "I" and the verb: "I think my friend took …" is about the friend. */
+const OTHER_SUBJECT_EN = /\b(?:he|she|they|his|her|their|my \w+|someone|somebody)\b/i;
+const SELF_ZH = /我(?!的|们|家|哥|姐|弟|妹|爸|妈|儿子|女儿|老公|老婆|老爸|老妈|丈夫|妻子|朋友|同学|同事|室友|爷爷|奶奶|外婆|外公|孩子|宝宝)[^，。！？、\n的]{0,6}?(?:想死|不想活|活不下去|活着没意思|自杀|轻生|寻死|结束|割|跳|吃了|吞了|喝了|服了|打了)/;
+/** Someone else is the one at risk: "himself", "he / she / they", "my friend …", "他 / 她 / 朋友 …". */
+const OTHER_EN =
+  /\b(?:himself|herself|themselves|themself|he|she|he's|she's|they're|my (?:friend|son|daughter|husband|wife|partner|boyfriend|girlfriend|mom|mum|mother|dad|father|brother|sister|roommate|child|kid|baby|teen|student|patient|grandma|grandpa|grandmother|grandfather|uncle|aunt|cousin|colleague|coworker|neighbou?r))\b/i;
+const OTHER_ZH = /[他她]|我[哥姐弟妹爸妈]|朋友|室友|同学|同事|儿子|女儿|孩子|宝宝|小孩|老公|老婆|丈夫|妻子|爸爸|妈妈|我爸|我妈|哥哥|姐姐|弟弟|妹妹|对象|病人|患者|学生|邻居|奶奶|爷爷|外婆|外公/;
+
+function writerAtRiskEn(text: string): boolean {
+  if (SELF_REFLEXIVE_EN.test(text)) return true;
+  for (const match of text.matchAll(SELF_CLAUSE_EN)) if (!OTHER_SUBJECT_EN.test(match[1] ?? '')) return true;
+  return false;
+}
+
+/**
+ * Whether the person at risk is someone other than the writer: a third person is named and the writer does
+ * not name themselves as at risk ("my brother told me he took all his pills", "我朋友说他今晚要自杀" — but "I
+ * took 30 pills and my wife doesn't know", "我不想活了，我老公还不知道" are the writer's own). The emergency
+ * guidance is then written for the one who is helping.
+ */
+export function emergencyIsSomeoneElses(written: string): boolean {
+  const text = simplifyChinese(written);
+  const latin = LATIN.test(text);
+  const han = HAN.test(text);
+  if (!((latin && OTHER_EN.test(text)) || (han && OTHER_ZH.test(text)))) return false;
+  return !((latin && writerAtRiskEn(text)) || (han && SELF_ZH.test(text)));
+}
+
 export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
   if (written.trim() === '') return undefined;
   // the phrases are in simplified characters: traditional text is read in them

@@ -106,6 +106,8 @@ function buildSafetySpecSchemas() {
       keywords: z.object({ en: z.array(text), zh: z.array(text) }).strict(),
       en: text,
       zh: text,
+      /** The guidance when the one at risk is someone else than the writer (a friend, a relative): written for the helper. */
+      forSomeoneElse: bilingual.optional(),
     })
     .strict();
 
