@@ -286,6 +286,18 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     });
   }
 
+  // The file this trail writes: a write after it was deleted or replaced (rm, a restore over it) would go to
+  // an unlinked file and be lost at exit, with every client answered as usual. Checked before each write.
+  const opened = statSync(path);
+  const assertStillThere = () => {
+    const now = statSync(path, { throwIfNoEntry: false });
+    const gone = now === undefined || now.ino !== opened.ino || now.dev !== opened.dev ? `${path} was deleted or replaced` : !existsSync(`${path}-wal`) ? `its write-ahead log ${path}-wal was deleted` : undefined;
+    if (gone === undefined) return;
+    throw new ConfigError(`The audit database is gone: ${gone} while the server was running; nothing more is written until it is restarted.`, {
+      key: 'auditDb',
+      fix: 'Restart safemed serve (it opens a new trail at --audit-db, or the restored file); never delete or move the audit files of a running server.',
+    });
+  };
   const readHead = database.prepare<[], { last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM audit_head WHERE singleton = 1');
   const writeHead = database.prepare('INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?) ON CONFLICT(singleton) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash');
   // Positional parameters: binding 20 named ones looks each name up in the row object (≈ 5 µs more per record).
@@ -421,13 +433,19 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   return {
     path,
     append: (input) => {
+      assertStillThere();
       const [row] = durably(() => appendTransaction.immediate([input]));
       if (row === undefined) throw new Error('audit append wrote no record');
       return rowToRecord(row);
     },
-    appendMany: (inputs) => (inputs.length === 0 ? [] : durably(() => appendTransaction.immediate(inputs)).map(rowToRecord)),
+    appendMany: (inputs) => {
+      if (inputs.length === 0) return [];
+      assertStillThere();
+      return durably(() => appendTransaction.immediate(inputs)).map(rowToRecord);
+    },
     commit: ({ pending, records }, commitOptions = {}) => {
       if (pending.length === 0 && records.length === 0) return 0;
+      assertStillThere();
       if (commitOptions.sync ?? true) durably(() => { commitTransaction.immediate(pending, records); });
       else {
         setSynchronous('NORMAL');

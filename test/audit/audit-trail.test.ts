@@ -344,3 +344,25 @@ test('an audit path under /proc fails at once with the folder named (Node\'s rec
   assert.equal(result.error, undefined, 'the child did not finish within 20 s');
   assert.match(result.stdout, /Cannot create the folder \/proc\/safemed-no-such-folder for the audit database/);
 });
+
+test('a trail whose file was deleted or replaced under a running server refuses to write, naming what happened (records went to an unlinked file before)', () => {
+  for (const what of ['deleted', 'replaced', 'wal deleted'] as const) {
+    const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-gone-'));
+    try {
+      const path = join(folder, 'audit.db');
+      const trail = openAuditTrail({ path });
+      trail.commit({ pending: [], records: [input(1)] });
+      if (what === 'wal deleted') rmSync(`${path}-wal`);
+      else {
+        rmSync(path);
+        if (what === 'replaced') writeFileSync(path, '');
+      }
+      const pattern = what === 'wal deleted' ? /write-ahead log .*audit\.db-wal was deleted/ : /audit\.db was deleted or replaced/;
+      assert.throws(() => trail.commit({ pending: [], records: [input(2)] }), (error: unknown) => error instanceof Error && pattern.test(error.message), what);
+      assert.throws(() => trail.commit({ pending: [], records: [input(3)] }, { sync: false }), pattern);
+      trail.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+});

@@ -4,8 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,7 +17,9 @@ import { readSseEvents } from '../../src/backends/openai-compatible/read-sse-eve
 import { createBackend } from '../../src/backends/registry.js';
 import { resolveSettings } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/logger.js';
 import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
+import { createAuditWorker } from '../../src/serve/create-audit-worker.js';
 import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { createScriptedBackend } from './scripted-backend.js';
 import { raw } from './send-raw.js';
@@ -322,4 +327,22 @@ test('an upstream stream whose lines end in a lone CR (allowed by the SSE format
   const e = new TextEncoder().encode('é');
   assert.deepEqual(await read(['data: a\r', '\n\r', '\ndata: b\r', e.slice(0, 1), '\n\r\n']), ['a', 'b']);
   assert.deepEqual(await read(['data: a\r\r', 'data: b\n\n', 'data: c\r\rdata: d\r\n\r\n']), ['a', 'b', 'c', 'd']);
+});
+
+test('the audit database deleted under a running server: requests get a 500 audit_error naming it, not a 200 whose record is lost at exit', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes4-gone-'));
+  const audit = await createAuditWorker({ path: join(folder, 'audit.db'), redact: true, durability: 'full' });
+  t.after(async () => {
+    await audit.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const lines: string[] = [];
+  const { url } = await startTestServer(t, { audit, logger: createLogger({ write: (line) => lines.push(line) }) });
+  assert.equal((await postChat(url, { messages: [{ role: 'user', content: 'Is ibuprofen safe with food?' }] })).status, 200);
+  rmSync(join(folder, 'audit.db'));
+  rmSync(join(folder, 'audit.db-wal'), { force: true });
+  const after = await postChat(url, { messages: [{ role: 'user', content: 'Is ibuprofen safe with food?' }] });
+  assert.equal(after.status, 500);
+  // the client is told nothing about the server's files; the log says what happened
+  assert.ok(lines.some((line) => /audit\.db was deleted or replaced/.test(line)), lines.join('\n'));
 });
