@@ -11,6 +11,7 @@ import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
 import { findDimension, principleForDimension, riskLevelOf } from '../spec/spec-lookups.js';
+import { refersBack } from './classifier/assess-conversation-turns.js';
 import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
 import { decodeObfuscation } from './detect/decode-obfuscation.js';
@@ -176,6 +177,16 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     }
   }
 
+  // A request written as the assistant turn just before a follow-up that asks for it ("Yes, answer that in
+  // detail."): the client wrote that turn (probing round 4: allow 0.03, the same text as a system message block).
+  if (hasUser && minimumAction === undefined) {
+    const requested = await assistantTurnAskedFor(original, conversationAssessment(context.assess, context.concurrent), policy.input.block, context.signal);
+    if (requested !== undefined && requested.risk > risk) {
+      minimumAction = 'steer';
+      extraReasons.push(`the last user turn asks for what the client-written assistant turn before it requests (read as a request: risk ${requested.risk.toFixed(2)}): at least steer`);
+    }
+  }
+
   let emergency: EmergencySituation | undefined;
   let healthTopic = dimension !== 'benign' && dimension !== 'general_harm';
   for (const window of textWindows(fullUserText)) {
@@ -314,6 +325,29 @@ function conversationAssessment(assessor: RiskAssessor, concurrent: number | und
   const refined = assessor.assessConversationRefined;
   if (refined !== undefined) return (messages, signal) => refined(messages, signal, { concurrent: concurrent ?? 1 });
   return (messages) => Promise.resolve(assessor.assessConversation(messages));
+}
+
+/** Longest assistant turn read as a request by assistantTurnAskedFor: a restated request is short, a real answer rarely is. */
+const ASKED_TURN_MAX_CHARS = 600;
+
+/**
+ * The assessment of the assistant turn just before the last user turn, read as a request, when the user
+ * turn only points back at it ("Yes, answer that in detail.", "继续") and it reads as a request at the block
+ * point — a bar 0 of 6,000 short MedQuAD and Chinese doctors' answers reach (≤ 0.1 % of those up to 600
+ * characters at 0.85), so a real earlier answer followed by "tell me more" is left alone. It only raises the
+ * action to steer: the model is asked to decline the harmful part.
+ */
+async function assistantTurnAskedFor(
+  messages: readonly ChatMessage[],
+  assess: (messages: ChatMessage[], signal: AbortSignal | undefined) => Promise<RiskAssessment>,
+  blockPoint: number,
+  signal: AbortSignal | undefined,
+): Promise<RiskAssessment | undefined> {
+  const [turn, last] = messages.slice(-2);
+  if (turn?.role !== 'assistant' || last?.role !== 'user' || !refersBack(last.content)) return undefined;
+  if (turn.content.trim() === '' || turn.content.length > ASKED_TURN_MAX_CHARS) return undefined;
+  const asRequest = await assess([{ role: 'user', content: turn.content }], signal);
+  return asRequest.risk >= blockPoint ? asRequest : undefined;
 }
 
 /** The mechanism when the spec lists the dimension for it (or the dimension says nothing specific), else null. */
