@@ -1,8 +1,8 @@
 /**
  * Writes assets/guard/english-words.txt: English words by frequency (most frequent first), for
  * src/guard/detect/split-run-on-words.ts, which reads English typed without spaces
- * ("howdoipoisonmyhusband") back as words. Counted in permitted training text only: the English records of
- * the guard corpus' train split (the words of harmful and benign requests alike) and the MedQuAD
+ * ("howdoipoisonmyhusband") back as words. Counted in permitted training text only: the hand-written English records
+ * of the guard corpus' train split, wrapped kinds excepted (the words of harmful and benign requests alike) and the MedQuAD
  * questions and answers and Alpaca instructions of ../shared/data/benign. A word is kept when it occurs at
  * least MIN_COUNT times; at most MAX_WORDS are kept.
  *
@@ -27,8 +27,10 @@ const count = (text: string) => {
   for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
 };
 let corpusTexts = 0;
-for (const record of readCorpus()) {
-  if (record.split !== 'train' || record.language !== 'en') continue;
+// Hand-written records only, and not the wrapped kinds: generated and wrapped records hold encodings (base64,
+// rot13, leetspeak) whose pieces would enter the list as words.
+for (const record of readCorpus({ generated: false })) {
+  if (record.split !== 'train' || record.language !== 'en' || record.kind === 'wrapped' || record.kind === 'wrapped_benign') continue;
   count(userText(record));
   corpusTexts += 1;
 }
@@ -50,7 +52,7 @@ const words = [...counts]
 writeFileSync(
   out,
   `# English words, most frequent first (one per line), for src/guard/detect/split-run-on-words.ts.\n` +
-    `# Written by training/guard/build-english-words.ts from the guard corpus' English train records (${String(corpusTexts)}),\n` +
+    `# Written by training/guard/build-english-words.ts from the guard corpus' hand-written English train records, wrapped kinds excepted (${String(corpusTexts)}),\n` +
     `# MedQuAD questions and answers (${String(medquad.length)}) and Alpaca instructions (${String(alpaca.length)}); words seen ${String(MIN_COUNT)}+ times.\n` +
     `${words.join('\n')}\n`,
 );
