@@ -11,9 +11,14 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
 
-/** Runs of 12 letters or more ("acetaminophen" is 13: a run that is one listed word stays whole). */
-const RUN = /[a-z]{12,}/gi;
-const HAS_RUN = /[a-z]{12,}/i;
+/**
+ * Runs of 16 letters or more: an ordinary long word that is not in the list ("retroactively", 13) is left
+ * alone — split into pieces ("re tro actively") it read as an obfuscated text, which the wrapping-invariant
+ * test caught; a request typed without spaces is longer ("iwanttokillmyself" is 17). A run that is one listed word
+ * stays whole ("electroencephalography").
+ */
+const RUN = /[a-z]{16,}/gi;
+const HAS_RUN = /[a-z]{16,}/i;
 /** The most letters split per text (the rest is left as written), so a long run-on text costs a few ms at most. */
 const MAX_LETTERS = 2_000;
 /** A reading needs at least this many words, at most this share of letters no word covers. */
