@@ -7,7 +7,6 @@ import type { HiddenLayer } from './hidden-layer.js';
  * order) and the sum of their hidden rows, each computed once however many spans the segment is part of.
  */
 export interface HiddenParts {
-  readonly segments: SegmentFeatures[];
   /**
    * Adds segment `index` to a span: its new hashes and the conjunctions of its new cues with the span's,
    * counted in `seen` (as the linear scorer counts them) and added to `hiddenSum` (the segment's row sum,
@@ -30,9 +29,6 @@ export function createHiddenPartsReader(layer: HiddenLayer, seenForSegment: Hash
   let current: SegmentFeatures[] = [];
 
   const parts: HiddenParts = {
-    get segments() {
-      return current;
-    },
     add(index, seen, cues, weights, mask, hiddenSum) {
       let sum = 0;
       const end = bounds[index + 1] as number;
