@@ -12,6 +12,7 @@ const benchFolder = dirname(fileURLToPath(import.meta.url));
 const scripts = [
   'cli-startup.ts',
   'guard-throughput.ts',
+  'guard-fast-path.ts',
   'embedded-generation.ts',
   'serve-generation.ts',
   'gateway-overhead.ts',
