@@ -16,6 +16,13 @@ import { createRequire } from 'node:module';
 import { ConfigError } from '../../core/errors.js';
 import { resolvePackagePath } from '../../core/package-paths.js';
 
+/**
+ * Unicode tag characters U+E0020–U+E007E: invisible copies of the printable ASCII characters (meant for language
+ * tags, used in emoji flag sequences). A display shows nothing, but a language model reads the ASCII they copy,
+ * so a request written in them is invisible to a reviewer and plain to the model ("ASCII smuggling"): the fold
+ * reads them as that ASCII.
+ */
+const TAG_CHARACTERS = /[\u{E0020}-\u{E007E}]/gu;
 /** Characters a display ignores (Unicode's Default_Ignorable_Code_Point: soft hyphen, joiners, fillers, selectors, tags, bidi controls). */
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
 const ASCII_ONLY = /^[\x00-\x7F]*$/;
@@ -127,16 +134,33 @@ function mapLookAlikes(text: string): string {
   if (others === null) return text;
   let ascii = 0;
   for (let index = 0; index < text.length; index += 1) if (((text.charCodeAt(index) | 0x20) >= 97 && (text.charCodeAt(index) | 0x20) <= 122)) ascii += 1;
-  if (ascii === 0) return text;
   const table = readConfusables();
   const latinOf = (letter: string): string | undefined => {
     const prototype = table[letter];
     return prototype !== undefined && /^[A-Za-z]{1,2}$/.test(prototype) ? prototype : undefined;
   };
-  // Fewer ASCII letters than others: still a disguise when nearly every other letter is a Latin look-alike
-  // (Cherokee capitals for most of the alphabet); real Russian, Greek or Armenian text has many that are not.
-  if (ascii < others.length && others.filter((letter) => latinOf(letter) !== undefined).length < others.length * 0.9) return text;
-  return text.replace(OTHER_SCRIPT_LETTER, (letter) => latinOf(letter) ?? letter);
+  // Fewer ASCII letters than others (none at all when every letter is a look-alike: Lisu capitals): still a
+  // disguise when most other letters are Latin look-alikes (Cherokee capitals for most of the alphabet, a few
+  // missing from the table); real Russian, Greek or Armenian text has far fewer (about half at most).
+  if (ascii < others.length && others.filter((letter) => latinOf(letter) !== undefined).length < others.length * LOOK_ALIKE_SHARE) return text;
+  const mapped = text.replace(OTHER_SCRIPT_LETTER, (letter) => latinOf(letter) ?? letter);
+  // The table folds capital I into its prototype "l" (Lisu "ꓲ" → "l"): in text written in capitals it is an I.
+  return mostlyCapitals(mapped) ? mapped.replace(/l/g, 'I') : mapped;
+}
+
+/** Share of a mostly non-ASCII text's other letters that must be Latin look-alikes for it to be read as Latin. */
+const LOOK_ALIKE_SHARE = 0.8;
+
+/** At least 80 % of the ASCII letters are capitals (and there are a few). */
+function mostlyCapitals(text: string): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 65 && code <= 90) upper += 1;
+    else if (code >= 97 && code <= 122) lower += 1;
+  }
+  return upper >= 4 && upper >= 4 * lower;
 }
 
 /**
@@ -147,6 +171,7 @@ function mapLookAlikes(text: string): string {
 export function foldLetters(text: string): string | null {
   if (!mayNeedFolding(text)) return null;
   const folded = text
+    .replace(TAG_CHARACTERS, (tag) => String.fromCharCode((tag.codePointAt(0) ?? 0) - 0xe0000))
     .replace(IGNORABLE, '')
     .normalize('NFD')
     .replace(MARKS_ON_LATIN, '')
