@@ -13,6 +13,7 @@ import { detectAttacks, attackBoost, type AttackId } from '../detect/detect-atta
 import { decodeObfuscation, type DecodedVariant } from '../detect/decode-obfuscation.js';
 import { detectLanguage } from '../detect/detect-language.js';
 import { simplifyChinese } from '../detect/simplify-chinese.js';
+import { withPlainApostrophes } from '../detect/fold-letters.js';
 import { cueConjunction, featureValue, hashFeature, spanFeatures, textSegmentFeatures, type ChineseWordSegmenter, type SegmentFeatures, type SpanHashes } from './extract-features.js';
 import { binaryHeadContributions, calibrate, softmaxHead, type FeatureContribution, type GuardModel } from './guard-model.js';
 import { createHashSeen, type HashSeen } from './create-hash-seen.js';
@@ -302,7 +303,8 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
   const assessText = (input: string): RiskAssessment => {
     const written = input.length > MAX_TEXT_CHARACTERS ? input.slice(0, MAX_TEXT_CHARACTERS) : input;
     // traditional Chinese is read in simplified characters, the ones the model and its lexicons know
-    const text = simplifyChinese(written);
+    // and an apostrophe typed as "’" as the "'" the model learnt (the segmenter takes "’" for a closing quote)
+    const text = simplifyChinese(withPlainApostrophes(written));
     const language = detectLanguage(text);
     const attacks = new Map<AttackId, string>();
     for (const match of detectAttacks(text)) attacks.set(match.attack, match.evidence);
