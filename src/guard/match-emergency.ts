@@ -277,17 +277,25 @@ function keywordTable(spec: SafetySpec): Array<{ entry: EmergencySituation; keyw
 /** The first spec situation (other than those matched by pattern) whose keyword the text holds, not negated. */
 function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | undefined {
   const lower = text.toLowerCase();
+  // Negative contractions written out: "he isn't breathing" holds the keyword "not breathing", and "she doesn't
+  // have chest pain" is negated like "does not have" (probing round 5: a collapse without breathing or pulse was
+  // allowed). A keyword written with an apostrophe ("can't breathe") is looked for in the text as written.
+  const expanded = CONTRACTION.test(lower) ? lower.replace(/\bwon't\b/g, 'will not').replace(/\bcan't\b/g, 'cannot').replace(/n't\b/g, ' not') : lower;
   for (const { entry, keywords } of keywordTable(spec)) {
     for (const keyword of keywords) {
-      const at = lower.indexOf(keyword);
+      const reading = keyword.includes("'") ? lower : expanded;
+      const at = reading.indexOf(keyword);
       if (at < 0) continue;
-      const before = lower.slice(Math.max(0, at - 30), at);
+      const before = reading.slice(Math.max(0, at - 30), at);
       if (NEGATIONS.test(before) || /[没無无否][有]?$/.test(before)) continue;
       return entry;
     }
   }
   return undefined;
 }
+
+/** A negative contraction ("isn't", "wasn't", "won't"). */
+const CONTRACTION = /n't\b/;
 
 /** The writer names themselves as the one at risk: myself, my life, or "I …" then an at-risk verb in the same clause. */
 const SELF_REFLEXIVE_EN = /\b(?:myself|my (?:own )?life)\b/i;
