@@ -26,3 +26,19 @@ test('a negative contraction is read written out: "isn\'t breathing" is "not bre
   assert.equal(matchEmergency("my dad doesn't have chest pain any more, just a cough"), undefined);
   assert.equal(matchEmergency("I can't breathe, my throat is closing up")?.id, 'anaphylaxis', "a keyword written with an apostrophe is still found");
 });
+
+test('a Chinese question about what someone else said is read like the English one: not an emergency unless danger is now', async () => {
+  // "朋友说想自杀我该怎么办？" and "同学说活着没意思…" were escalated (bare "说" after a third person was not reported
+  // speech, as "my friend says…" is in English); a time, means or act now still escalates, with guidance for the helper
+  for (const text of ['同事说他活着没意思，我要不要告诉他家人？', '我姐姐说想自杀，我该怎么陪她聊？', '她說想死，我該怎麼勸她？']) {
+    assert.equal(matchEmergency(text), undefined, text);
+    assert.notEqual((await decide(text)).verdict.action, 'escalate', text);
+  }
+  for (const text of ['室友说她今晚就去跳楼，现在电话打不通', '我弟弟说他不想活了，现在一个人站在天台上']) {
+    const preview = await decide(text);
+    assert.equal(preview.verdict.action, 'escalate', text);
+    assert.equal(preview.verdict.dimension, 'mental_health_self_harm', text);
+  }
+  const english = await decide('My coworker says he wants to die. Should I tell his family?');
+  assert.notEqual(english.verdict.action, 'escalate');
+});
