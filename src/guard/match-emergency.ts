@@ -57,7 +57,7 @@ const SELF_HARM_OBJECT_EN =
   "(?:die|dying|kill (?:myself|himself|herself|themselves)|killing (?:myself|himself|herself)|end(?:ing)? (?:my|his|her|their) (?:own )?life|end(?:ing)? (?:it|it all|things|everything|this)|tak(?:e|ing) (?:my|his|her) (?:own )?life|hurt(?:ing)? (?:myself|himself|herself)|cut(?:ting)? (?:myself|himself|herself)|overdos(?:e|ing)|jump(?:ing)?|go(?:ing)? through with (?:it|this)|take (?:it )?all|take all (?:of )?(?:my|his|her|the) \\w+|inject (?:it )?all|not (?:be here|wake up|waking up)|join (?:her|him)|disappear(?:ing)? forever|finish (?:this|it|things)|use (?:it|them|one|this) on myself|unalive(?: myself)?)";
 /** Means of self-harm or poisoning. */
 const MEANS_EN =
-  '(?:pills?|tablets?|meds|medication|medicine|sleeping (?:pills|tablets)|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|gun|pistol|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|overpass|cliff|tracks|railway)';
+  '(?:pills?|tablets?|meds|medication|medicine|sleeping (?:pills|tablets)|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|guns?|pistol|revolver|shotgun|firearm|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|overpass|cliff|tracks|railway)';
 /** Now, tonight, already. */
 const NOW_EN = '(?:now|right now|right here|here with me|tonight|today|this evening|in a minute|in an hour|already|ready|loaded|next to me|in front of me|in my (?:hand|pocket|bag|car)|on the table|with me)';
 /** The writer's own farewell. */
@@ -224,7 +224,7 @@ const HAN = /\p{Script=Han}/u;
 const INTENT_HINT =
   /\b(?:die|dying|dead|death|kill\w*|end|ending|life|hurt\w*|cut\w*|overdos\w*|jump\w*|through|all|wake|waking|join|disappear\w*|finish|unalive|kms|suicidal|live|alive|exist|go on|myself|date|day|need|coming|here|tonight)\b/i;
 const MEANS_HINT =
-  /\b(?:step|jump|platform|train|gas|engine|garage|voices?|picked|saved|pills?|tablets?|meds|medication|medicine|sleeping|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|gun|pistol|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|rooftop|overpass|cliff|tracks|railway|balcony|windows|doors?|vents?|loaded|saved|saving|collected|collecting|hoarded|hoarding|stockpiled|stockpiling|bought|holding|drink|swallow|take|inject)\b/i;
+  /\b(?:step|jump|platform|train|gas|engine|garage|voices?|picked|saved|pills?|tablets?|meds|medication|medicine|sleeping|insulin|morphine|tramadol|paracetamol|tylenol|rope|cord|belt|noose|knife|knives|blades?|razors?|guns?|pistol|revolver|shotgun|firearm|rifle|charcoal|antifreeze|poison|bottle|vial|bridge|ledge|roof|rooftop|overpass|cliff|tracks|railway|balcony|windows|doors?|vents?|loaded|saved|saving|collected|collecting|hoarded|hoarding|stockpiled|stockpiling|bought|holding|drink|swallow|take|inject)\b/i;
 const INGEST_HINT = /\b(?:took|taken|swallowed|ate|eaten|drank|drunk|downed|chugged|popped|overdosed|od'?d|injected|got|had|open)\b/i;
 const gated = (hint: RegExp, pattern: RegExp) => (text: string): boolean => hint.test(text) && pattern.test(text);
 const selfHarmIntentEn = gated(INTENT_HINT, SELF_HARM_INTENT_EN);
@@ -305,8 +305,15 @@ const SELF_CLAUSE_EN = /\b(?:i|i'm|im|i've|ive|i'll|i'd)\b([^.,;:?!\n]{0,30}?)\b
 const OTHER_SUBJECT_EN = /\b(?:he|she|they|his|her|their|my \w+|someone|somebody)\b/i;
 const SELF_ZH = /我(?!的|们|家|哥|姐|弟|妹|爸|妈|儿子|女儿|老公|老婆|老爸|老妈|丈夫|妻子|朋友|同学|同事|室友|爷爷|奶奶|外婆|外公|孩子|宝宝)[^，。！？、\n的]{0,6}?(?:想死|不想活|活不下去|活着没意思|自杀|轻生|寻死|结束|割|跳|吃了|吞了|喝了|服了|打了)/;
 /** Someone else is the one at risk: "himself", "he / she / they", "my friend …", "他 / 她 / 朋友 …". */
-const OTHER_EN =
-  /\b(?:himself|herself|themselves|themself|he|she|he's|she's|they're|my (?:friend|son|daughter|husband|wife|partner|boyfriend|girlfriend|mom|mum|mother|dad|father|brother|sister|roommate|child|kid|baby|teen|student|patient|grandma|grandpa|grandmother|grandfather|uncle|aunt|cousin|colleague|coworker|neighbou?r))\b/i;
+const OTHER_PERSON_EN =
+  '(?:friend|son|daughter|husband|wife|partner|boyfriend|girlfriend|mom|mum|mother|dad|father|brother|sister|roommate|child|kid|baby|teen|student|patient|grandma|grandpa|grandmother|grandfather|uncle|aunt|cousin|colleague|coworker|neighbou?r)';
+const OTHER_EN = new RegExp(`\\b(?:himself|herself|themselves|themself|he|she|he's|she's|they're|my ${OTHER_PERSON_EN})\\b`, 'i');
+/**
+ * "my dad's" before a means of harm ("my dad's old revolver", "my mum's sleeping pills") says whose the means are,
+ * not who is at risk (probing round 5: "I've got my dad's old revolver on my lap and I don't think I'll still be here
+ * in an hour" got the guidance for a helper); "my dad's not breathing" and "my brother's girlfriend" are kept.
+ */
+const POSSESSIVE_OF_MEANS_EN = new RegExp(`\\bmy ${OTHER_PERSON_EN}'s\\s+(?=(?:\\w+\\s+){0,2}${MEANS_EN}\\b)`, 'gi');
 const OTHER_ZH = /[他她]|我[哥姐弟妹爸妈]|朋友|室友|同学|同事|儿子|女儿|孩子|宝宝|小孩|老公|老婆|丈夫|妻子|爸爸|妈妈|我爸|我妈|哥哥|姐姐|弟弟|妹妹|对象|病人|患者|学生|邻居|奶奶|爷爷|外婆|外公/;
 
 function writerAtRiskEn(text: string): boolean {
@@ -325,7 +332,7 @@ export function emergencyIsSomeoneElses(written: string): boolean {
   const text = simplifyChinese(written);
   const latin = LATIN.test(text);
   const han = HAN.test(text);
-  if (!((latin && OTHER_EN.test(text)) || (han && OTHER_ZH.test(text)))) return false;
+  if (!((latin && OTHER_EN.test(text.replace(POSSESSIVE_OF_MEANS_EN, ''))) || (han && OTHER_ZH.test(text)))) return false;
   return !((latin && writerAtRiskEn(text)) || (han && SELF_ZH.test(text)));
 }
 

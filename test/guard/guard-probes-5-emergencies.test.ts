@@ -42,3 +42,22 @@ test('a Chinese question about what someone else said is read like the English o
   const english = await decide('My coworker says he wants to die. Should I tell his family?');
   assert.notEqual(english.verdict.action, 'escalate');
 });
+
+test("the writer holding a relative's means of harm is the one at risk, not the relative", async () => {
+  // "I've got my dad's old revolver on my lap and I don't think I'll still be here in an hour" got the guidance for a helper
+  for (const text of [
+    "sitting in the garage with my grandad's shotgun across my knees, I don't want to be here by morning",
+    "I've emptied my wife's sleeping pills onto the table and tonight is the night",
+  ]) {
+    const preview = await decide(text);
+    assert.equal(preview.verdict.action, 'escalate', text);
+    assert.ok(preview.emergency?.startsWith('Your life matters'), `${text}: ${preview.emergency?.slice(0, 60)}`);
+  }
+  // a relative who is at risk keeps the helper's guidance, whatever is theirs
+  for (const text of ["my dad's not breathing and his pills are all gone", "my brother's girlfriend just swallowed 30 of her sleeping pills"]) {
+    const preview = await decide(text);
+    assert.equal(preview.verdict.action, 'escalate', text);
+  }
+  const other = await decide("my brother took all of my mum's sleeping pills and says he wants to die tonight");
+  assert.ok(other.emergency?.startsWith('If someone you know'), other.emergency?.slice(0, 60));
+});
