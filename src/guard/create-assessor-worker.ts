@@ -7,7 +7,11 @@
  *
  * A lone request (the guard handles no other at the time and nothing waits for the thread) is assessed in
  * the calling thread instead, unless the sentence encoder must read it: the hand-off would cost an idle
- * server more latency than it saves. So the calling thread holds a copy of the model too.
+ * server more latency than it saves. So the calling thread holds a copy of the model too. A long
+ * conversation always goes to the thread: the fast path's cost grows faster than the text on dense or
+ * unusual writing (punctuation every few characters, long unbroken runs, base64: 10–20 ms for the
+ * 4,000-character reading of a 1 MB request on a quiet 2-core VM, several times that on a busy one), and
+ * that would hold every other client's request (and /health) on the event loop.
  *
  * If the thread dies, the waiting assessments reject (the guard's fail mode applies and the error is
  * logged) and the next one starts a new thread. The synchronous methods (not used by the guard's input
@@ -36,6 +40,19 @@ function startThread(): Worker {
 interface Waiting {
   resolve: (assessment: RiskAssessment) => void;
   reject: (error: Error) => void;
+}
+
+/** A conversation with more client text than this is assessed in the thread even when the server is idle. */
+export const INLINE_MAX_CHARACTERS = 1_500;
+
+/** Client text in a conversation (contents and names), counted up to `limit`. */
+function charactersUpTo(messages: ChatMessage[], limit: number): number {
+  let total = 0;
+  for (const message of messages) {
+    total += message.content.length + (message.name?.length ?? 0);
+    if (total > limit) break;
+  }
+  return total;
 }
 
 export interface AssessorWorkerOptions {
@@ -128,7 +145,7 @@ export function createAssessorWorker(options: AssessorWorkerOptions = {}): Asses
       signal?.throwIfAborted();
       // A lone request (the guard handles no other, nothing waits for the thread) is assessed here: the
       // hand-off (two thread wake-ups, ~0.5 ms on a small VM) would cost it more than the classifier's CPU.
-      if (inlineWhenIdle && waiting.size === 0 && (load?.concurrent ?? 1) <= 1) {
+      if (inlineWhenIdle && waiting.size === 0 && (load?.concurrent ?? 1) <= 1 && charactersUpTo(messages, INLINE_MAX_CHARACTERS) <= INLINE_MAX_CHARACTERS) {
         // The fast path here; a text in the sentence encoder's band goes to the thread (whose encoder reads it).
         const assessment = assessConversation(messages);
         if (!wouldRefine(assessment, messages)) return Promise.resolve(assessment);

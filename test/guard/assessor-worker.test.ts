@@ -1,7 +1,7 @@
 /** The guard's classifier in its own thread (create-assessor-worker.ts): the same assessments as in this thread. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAssessorWorker } from '../../src/guard/create-assessor-worker.js';
+import { createAssessorWorker, INLINE_MAX_CHARACTERS } from '../../src/guard/create-assessor-worker.js';
 import { assessConversation, assessText } from '../../src/guard/assess-risk.js';
 import { checkInput } from '../../src/guard/check-input.js';
 import { DEFAULT_GUARD_POLICY } from '../../src/guard/policy.js';
@@ -98,4 +98,9 @@ test('assessor thread: a lone request is assessed here; with other requests in p
   assert.equal(await answeredHere(behind), false, 'one waits for the thread: this one goes there too');
   await waiting;
   for (const assessment of await Promise.all([lone, busy, behind])) assert.deepEqual(assessment, expected);
+  // A long conversation goes to the thread even alone: its fast path can cost tens of milliseconds (issue 8).
+  const long = [{ role: 'user' as const, content: 'ab. '.repeat(INLINE_MAX_CHARACTERS / 4 + 1) }];
+  const alone = worker.assessConversationRefined(long, undefined, { concurrent: 1 });
+  assert.equal(await answeredHere(alone), false, 'a long conversation alone: assessed in the thread');
+  assert.deepEqual(await alone, assessConversation(long));
 });
