@@ -1,22 +1,20 @@
 /**
  * The console's audit routes over the hash-chained trail of src/audit (opened read/write by SQLite's
- * rules, but only read here):
+ * rules, but only read here, in a thread of their own: create-audit-reader.ts):
  *   GET  api/audit?from&to&action&risk&dimension&model&limit   newest first
  *   GET  api/audit/export?<same filters>                       JSONL download (every match, oldest first)
  *   GET  api/audit/<id>                                        one exchange with verdicts and timings
  *   POST api/audit/verify                                      walks the chain; the first broken record
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuditRecord } from '../audit/audit-record.js';
-import { openAuditTrail, type AuditTrail } from '../audit/audit-trail.js';
-import { ConfigError } from '../core/errors.js';
 import { clientError } from '../serve/error-response.js';
-import { auditFilterSchema, auditTimings, matchesAuditFilter, summarizeVerdicts, toAuditListItem, type AuditFilter } from './filter-audit-records.js';
+import { AuditReadError, createAuditReader } from './create-audit-reader.js';
+import { auditFilterSchema, type AuditFilter } from './filter-audit-records.js';
 import { sendJson } from './send-json.js';
 
 export interface AuditApi {
-  handle(request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): number;
-  close(): void;
+  handle(request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): Promise<number>;
+  close(): Promise<void>;
 }
 
 function parseFilter(query: URLSearchParams): AuditFilter {
@@ -29,63 +27,81 @@ function parseFilter(query: URLSearchParams): AuditFilter {
   return result.data;
 }
 
-export function createAuditApi(options: { path: string }): AuditApi {
-  let trail: AuditTrail | undefined;
-  const open = (): AuditTrail => {
-    try {
-      trail ??= openAuditTrail({ path: options.path, mustExist: true });
-    } catch (error) {
-      if (error instanceof ConfigError) throw clientError(404, 'not_configured', `No audit trail yet at ${options.path}: it is created by the first request.`);
-      throw error;
+/** A trail that cannot be read: 404 when there is none yet, else a 500 that says what is wrong and what to run. */
+function readFailure(error: unknown, response: ServerResponse, path: string): number {
+  if (!(error instanceof AuditReadError)) throw error;
+  if (error.kind === 'missing') throw clientError(404, 'not_configured', `No audit trail yet at ${path}: it is created by the first request.`);
+  return sendJson(response, 500, {
+    error: {
+      message: `The audit trail cannot be read (${error.message.slice(0, 200)}); run \`safemed audit verify --db ${path}\` to find the damaged records.`,
+      type: 'server_error',
+      param: null,
+      code: 'audit_unreadable',
+    },
+  });
+}
+
+/** Resolves when the response can take more, or is gone. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
+/** Streams the export page by page, waiting for the client to take each one (its close ends the export). */
+async function sendExport(response: ServerResponse, pages: AsyncGenerator<string>): Promise<number> {
+  let first = await pages.next();
+  response.writeHead(200, {
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'content-disposition': 'attachment; filename="safemed-audit.jsonl"',
+    'cache-control': 'no-store',
+  });
+  try {
+    while (!first.done) {
+      if (response.destroyed) return 200;
+      if (!response.write(first.value)) await drained(response);
+      first = await pages.next();
     }
-    return trail;
-  };
-  const matching = function* (filter: AuditFilter): Generator<AuditRecord> {
-    for (const record of open().export(filter.from ? { since: filter.from } : {})) if (matchesAuditFilter(record, filter)) yield record;
-  };
+  } catch {
+    // headers are out: a record that cannot be read ends the download short (the client sees a cut body)
+    response.destroy();
+    return 200;
+  } finally {
+    await pages.return(undefined);
+  }
+  response.end();
+  return 200;
+}
+
+export function createAuditApi(options: { path: string }): AuditApi {
+  const reader = createAuditReader({ path: options.path });
   return {
-    handle: (request, response, route, query) => {
-      if (route === 'audit' && request.method === 'GET') {
-        const filter = parseFilter(query);
-        const items = [];
-        let matched = 0;
-        for (const record of matching(filter)) {
-          matched += 1;
-          items.push(toAuditListItem(record));
-          if (items.length > filter.limit) items.shift();
+    handle: async (request, response, route, query) => {
+      try {
+        if (route === 'audit' && request.method === 'GET') return sendJson(response, 200, await reader.list(parseFilter(query)));
+        if (route === 'audit/export' && request.method === 'GET') return await sendExport(response, reader.export(parseFilter(query)));
+        if (route === 'audit/verify' && request.method === 'POST') {
+          request.resume();
+          return sendJson(response, 200, await reader.verify());
         }
-        items.reverse();
-        return sendJson(response, 200, { records: items, matched, total: open().count() });
-      }
-      if (route === 'audit/export' && request.method === 'GET') {
-        const filter = parseFilter(query);
-        const lines: string[] = [];
-        for (const record of matching(filter)) lines.push(JSON.stringify(record));
-        const body = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-        response.writeHead(200, {
-          'content-type': 'application/x-ndjson; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-          'content-disposition': 'attachment; filename="safemed-audit.jsonl"',
-          'cache-control': 'no-store',
-        });
-        response.end(body);
-        return 200;
-      }
-      if (route === 'audit/verify' && request.method === 'POST') {
-        request.resume();
-        return sendJson(response, 200, open().verify());
-      }
-      const one = /^audit\/(\d{1,15})$/u.exec(route);
-      if (one && request.method === 'GET') {
-        const id = Number(one[1]);
-        for (const record of open().export()) {
-          if (record.id !== id) continue;
-          return sendJson(response, 200, { record, summary: summarizeVerdicts(record) ?? null, timings: auditTimings(record) });
+        const one = /^audit\/(\d{1,15})$/u.exec(route);
+        if (one && request.method === 'GET') {
+          const id = Number(one[1]);
+          const found = await reader.one(id);
+          if (found === null) throw clientError(404, 'not_found', `No audit record #${String(id)}.`);
+          return sendJson(response, 200, found);
         }
-        throw clientError(404, 'not_found', `No audit record #${String(id)}.`);
+      } catch (error) {
+        return readFailure(error, response, options.path);
       }
       throw clientError(404, 'not_found', 'Unknown console route.');
     },
-    close: () => trail?.close(),
+    close: () => reader.close(),
   };
 }

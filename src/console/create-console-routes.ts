@@ -39,6 +39,7 @@ export interface ConsoleRoutesOptions {
 }
 
 export interface ConsoleRoutes extends ExtraRoute {
+  /** Closes the review queue and stops the audit reader's thread (not awaited: the thread holds nothing to flush). */
   close(): void;
 }
 
@@ -110,8 +111,8 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): ConsoleRoute
       return assets.serve(request, response, subPath);
     },
     close: () => {
-      audit?.close();
       review?.close();
+      void audit?.close();
     },
   };
 }

@@ -1,0 +1,92 @@
+/**
+ * Issue 8, fifth probing round: the llama backend, misbehaving upstreams, `model pull`, the CLI around
+ * serve and the console. One test per defect; each fails on the code before its fix. Real sockets on
+ * 127.0.0.1:0.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAuditTrail } from '../../src/audit/audit-trail.js';
+import type { AuditRecordInput } from '../../src/audit/audit-record.js';
+import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
+import { startTestServer } from './start-test-server.js';
+
+type After = { after(fn: () => unknown): void };
+
+function temporaryFolder(t: After): string {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes-5-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  return folder;
+}
+
+/** An audit trail of `count` ordinary records (written in batches: one transaction each). */
+function writeTrail(path: string, count: number): void {
+  const trail = openAuditTrail({ path });
+  const text = 'What is a normal resting heart rate for adults? '.repeat(8);
+  for (let start = 0; start < count; start += 1000) {
+    const batch: AuditRecordInput[] = [];
+    for (let index = start; index < Math.min(count, start + 1000); index += 1) {
+      const at = new Date(Date.UTC(2026, 10, 1) + index * 1000);
+      batch.push({
+        requestId: `req_${index.toString(16).padStart(24, '0')}`, receivedAt: at, firstTokenAt: at, finishedAt: at, model: 'tiny', servedModelName: 'safemed-r1',
+        stream: false, user: null, messages: [{ role: 'user', content: text }], reasoning: '', answer: text, finishReason: 'stop',
+        usage: { promptTokens: 10, completionTokens: 10, totalTokens: 20 }, verdicts: [], status: 200, error: null,
+      });
+    }
+    trail.appendMany(batch);
+  }
+  trail.close();
+}
+
+/** A server with the console mounted over the audit trail at `auditDb` (no API key, loopback). */
+async function startConsole(t: After, auditDb: string) {
+  const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, auditDb, guardEnabled: false });
+  t.after(() => { routes.close(); });
+  return startTestServer(t, { extraRoutes: [routes] });
+}
+
+/** Runs `call` while timing this thread's event loop: the longest gap between two 5 ms ticks, and the call's own time. */
+async function withLoopWatch<T>(call: () => Promise<T>): Promise<{ value: T; longestGapMs: number; callMs: number }> {
+  let last = performance.now();
+  let longestGapMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longestGapMs = Math.max(longestGapMs, now - last);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  try {
+    const value = await call();
+    return { value, longestGapMs, callMs: performance.now() - started };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+test("the console's audit list, record, export and verify do not hold the server's event loop on a large trail", async (t) => {
+  const auditDb = join(temporaryFolder(t), 'audit.db');
+  writeTrail(auditDb, 30_000);
+  const { url } = await startConsole(t, auditDb);
+  // the reader's thread starts with the first read: not what is measured
+  assert.equal((await fetch(`${url}/console/api/audit/1`)).status, 200);
+  const calls: Array<[string, () => Promise<Response>]> = [
+    ['list', () => fetch(`${url}/console/api/audit?limit=5`)],
+    ['record', () => fetch(`${url}/console/api/audit/29999`)],
+    ['verify', () => fetch(`${url}/console/api/audit/verify`, { method: 'POST' })],
+    ['export', () => fetch(`${url}/console/api/audit/export`)],
+  ];
+  for (const [name, call] of calls) {
+    // The server runs in this process: a walk of the trail on its thread is one long gap in the ticks.
+    const { value, longestGapMs, callMs } = await withLoopWatch(async () => {
+      const response = await call();
+      return { status: response.status, text: await response.text() };
+    });
+    assert.equal(value.status, 200, `${name}: ${value.text.slice(0, 200)}`);
+    assert.ok(longestGapMs < callMs / 2, `${name}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
+    if (name === 'verify') assert.equal((JSON.parse(value.text) as { checked: number }).checked, 30_000);
+    if (name === 'export') assert.equal(value.text.split('\n').length - 1, 30_000);
+    if (name === 'list') assert.equal((JSON.parse(value.text) as { matched: number }).matched, 30_000);
+  }
+});
