@@ -52,6 +52,16 @@ function labels() {
   };
 }
 
+/**
+ * Whether a console API request comes from the console's own pages or a tool, not from another site's
+ * page: `Sec-Fetch-Site` (sent by every current browser, set by the browser itself, and untouched by a
+ * reverse proxy that rewrites Host) must be `same-origin` or `none` (typed in, a bookmark). Tools send none.
+ */
+export function fromThisOrigin(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
 export function createConsoleRoutes(options: ConsoleRoutesOptions): ConsoleRoutes {
   const logger = options.logger ?? silentLogger;
   const assets = createConsoleAssets(options.assetsDir);
@@ -93,6 +103,12 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): ConsoleRoute
       const subPath = context.path.slice(CONSOLE_PREFIX.length);
       if (subPath === '/api' || subPath.startsWith('/api/')) {
         response.setHeader('x-content-type-options', 'nosniff');
+        // A page on another site can make the browser send a GET (an <img>) or a form POST here without a
+        // preflight: on a key-less server that was enough to start audit walks over and over. The page
+        // never sees the answer, but the work was done. Browsers say where a request comes from.
+        if (!fromThisOrigin(request)) {
+          throw clientError(403, 'cross_site_request', 'The console API answers only its own pages (this request came from another site).');
+        }
         if (!context.authorized) {
           response.setHeader('www-authenticate', 'Bearer realm="safemed"');
           throw clientError(401, 'invalid_api_key', 'Missing or invalid API key: sign in on the console page.');

@@ -90,3 +90,23 @@ test("the console's audit list, record, export and verify do not hold the server
     if (name === 'list') assert.equal((JSON.parse(value.text) as { matched: number }).matched, 30_000);
   }
 });
+
+test("another site's page cannot make a browser start console API work on a key-less server (Sec-Fetch-Site: cross-site is refused)", async (t) => {
+  const auditDb = join(temporaryFolder(t), 'audit.db');
+  writeTrail(auditDb, 10);
+  const { url } = await startConsole(t, auditDb);
+  // What a browser sends for <img src=".../console/api/audit"> or a form POST from another site: no
+  // preflight, no custom header, so the key-less console API (authorized for everyone) did the work.
+  for (const site of ['cross-site', 'same-site']) {
+    for (const [method, path] of [['GET', 'audit'], ['GET', 'audit/export'], ['POST', 'audit/verify'], ['GET', 'session']] as const) {
+      const response = await fetch(`${url}/console/api/${path}`, { method, headers: { 'sec-fetch-site': site } });
+      const body = (await response.json()) as { error?: { code: string } };
+      assert.equal(response.status, 403, `${site} ${method} ${path}`);
+      assert.equal(body.error?.code, 'cross_site_request');
+    }
+  }
+  // the console's own pages (same-origin), a typed-in address (none) and tools (no header) are served
+  for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}]) {
+    assert.equal((await fetch(`${url}/console/api/audit`, { headers })).status, 200, JSON.stringify(headers));
+  }
+});
