@@ -7,7 +7,6 @@
  *
  *   node --import tsx bench/console-first-render.ts
  */
-import type { Page } from 'playwright-core';
 import { createBackend } from '../src/backends/registry.js';
 import { launchBrowser, startConsoleServer } from '../test/console/console-harness.js';
 import { writeReviewQueue, writeRunsFolder } from '../test/console/console-fixtures.js';
@@ -27,7 +26,8 @@ try {
     const ready: number[] = [];
     const scripts: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
-      const page: Page = await browser.newPage();
+      // typed by the harness' playwright-core (bench/node_modules holds another copy once `npm run bench` installed its tools)
+      const page = await browser.newPage();
       const cdp = await browser.newCDPSession(page);
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
       await page.addInitScript("sessionStorage.setItem('safemed.console.apiKey', 'bench')");
