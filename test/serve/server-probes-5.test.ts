@@ -5,12 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import type { AuditRecordInput } from '../../src/audit/audit-record.js';
+import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
+import { BackendError, ConfigError } from '../../src/core/errors.js';
 import { startTestServer } from './start-test-server.js';
 
 type After = { after(fn: () => unknown): void };
@@ -108,5 +112,64 @@ test("another site's page cannot make a browser start console API work on a key-
   // the console's own pages (same-origin), a typed-in address (none) and tools (no header) are served
   for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}]) {
     assert.equal((await fetch(`${url}/console/api/audit`, { headers })).status, 200, JSON.stringify(headers));
+  }
+});
+
+/** A Hugging Face stand-in that answers every download with `body` (status 200). */
+async function hfEndpoint(t: After, body: Buffer): Promise<string> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const ggufBytes = Buffer.concat([Buffer.from('GGUF', 'latin1'), Buffer.alloc(200_000)]);
+
+test('model pull: a full disk or an unwritable .partial file is one clear error, not a crash with a stack trace', async (t) => {
+  const cacheDir = temporaryFolder(t);
+  const endpoint = await hfEndpoint(t, ggufBytes);
+  mkdirSync(join(cacheDir, 'u', 'r'), { recursive: true });
+  // /dev/full: every write fails with ENOSPC, as on a full disk. Before, the write stream's 'error' event
+  // had no listener and took the process down (here: the test runner) mid-download.
+  symlinkSync('/dev/full', join(cacheDir, 'u', 'r', 'm.gguf.partial'));
+  await assert.rejects(resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint: endpoint }), (error) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /^Cannot write the download to .*m\.gguf\.partial \(ENOSPC\)\.$/);
+    assert.match(error.fix ?? '', /Free disk space/);
+    return true;
+  });
+  assert.equal(existsSync(join(cacheDir, 'u', 'r', 'm.gguf')), false);
+  // a folder where the .partial file goes
+  mkdirSync(join(cacheDir, 'u', 'r', 'n.gguf.partial'));
+  await assert.rejects(resolveHfModel('u/r/n.gguf', { cacheDir, hfEndpoint: endpoint }), /Cannot write the download to .*n\.gguf\.partial \(EISDIR\)/);
+});
+
+test('model pull: a 200 answer that is not a GGUF (a login page) is refused, not cached as the model', async (t) => {
+  const cacheDir = temporaryFolder(t);
+  const endpoint = await hfEndpoint(t, Buffer.from('<html><body>Sign in to the network</body></html>'));
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    // before: the page was saved as m.gguf, and the second pull returned the cached page without a request
+    await assert.rejects(resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint: endpoint }), (error) => {
+      assert.ok(error instanceof BackendError, String(error));
+      assert.match(error.message, /not a GGUF file; it starts with "<htm"/);
+      return true;
+    });
+  }
+  assert.equal(existsSync(join(cacheDir, 'u', 'r', 'm.gguf')), false);
+  assert.equal(existsSync(join(cacheDir, 'u', 'r', 'm.gguf.partial')), false);
+  assert.equal(await resolveHfModel('u/r/ok.gguf', { cacheDir, hfEndpoint: await hfEndpoint(t, ggufBytes) }), join(cacheDir, 'u', 'r', 'ok.gguf'));
+});
+
+test('model pull: an empty or malformed $SAFEMED_HF_ENDPOINT names the variable (it said "network unreachable: ERR_INVALID_URL")', async (t) => {
+  const cacheDir = temporaryFolder(t);
+  for (const value of ['', 'not a url', 'ftp://mirror.example']) {
+    await assert.rejects(resolveHfModel('u/r/m.gguf', { cacheDir, env: { SAFEMED_HF_ENDPOINT: value } }), (error) => {
+      assert.ok(error instanceof ConfigError, `${value}: ${String(error)}`);
+      assert.match(error.message, /Hugging Face endpoint .* is not an http\(s\) URL/);
+      assert.match(error.fix ?? '', /SAFEMED_HF_ENDPOINT/);
+      return true;
+    });
   }
 });

@@ -43,6 +43,27 @@ export function parseHfTarget(target: string): HfModelReference {
   return { user: parts[0] as string, repo: parts[1] as string, file };
 }
 
+/** Every GGUF file starts with these bytes. */
+const GGUF_MAGIC = Buffer.from('GGUF', 'latin1');
+
+/** The download endpoint: an http(s) URL (an empty or malformed $SAFEMED_HF_ENDPOINT said "network unreachable: ERR_INVALID_URL"). */
+function hfEndpointOf(configured: string | undefined): string {
+  const endpoint = (configured ?? 'https://huggingface.co').replace(/\/+$/, '');
+  let protocol = '';
+  try {
+    protocol = new URL(endpoint).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigError(`The Hugging Face endpoint ${JSON.stringify(configured ?? '')} is not an http(s) URL.`, {
+      key: 'SAFEMED_HF_ENDPOINT',
+      fix: 'Set $SAFEMED_HF_ENDPOINT to a URL such as https://huggingface.co or https://hf-mirror.example, or unset it.',
+    });
+  }
+  return endpoint;
+}
+
 export function defaultModelCacheDir(env: Record<string, string | undefined> = process.env): string {
   return env.SAFEMED_CACHE_DIR || join(homedir(), '.cache', 'safemed', 'models');
 }
@@ -77,7 +98,7 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
   const destination = join(cacheDir, reference.user, reference.repo, ...reference.file.split('/'));
   if (await exists(destination)) return destination;
 
-  const endpoint = (options.hfEndpoint ?? env.SAFEMED_HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+  const endpoint = hfEndpointOf(options.hfEndpoint ?? env.SAFEMED_HF_ENDPOINT);
   const url = `${endpoint}/${reference.user}/${reference.repo}/resolve/main/${reference.file.split('/').map(encodeURIComponent).join('/')}`;
   const failure = (reason: string, cause?: unknown, status?: number) =>
     new BackendError(`Cannot download hf:${target} (${reason}).`, {
@@ -121,28 +142,67 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
   try {
     const length = handle.response.headers['content-length'];
     const total = Number(length) || undefined;
-    await mkdir(dirname(destination), { recursive: true });
+    const cannotWrite = (error: unknown) =>
+      new ConfigError(`Cannot write the download to ${partial} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {
+        key: 'cacheDir',
+        cause: error,
+        fix: `Free disk space, or point --cache-dir / $SAFEMED_CACHE_DIR at a folder you can write to (or download ${url} elsewhere and run with llama:<path-to-file.gguf>).`,
+      });
+    try {
+      await mkdir(dirname(destination), { recursive: true });
+    } catch (error) {
+      throw cannotWrite(error);
+    }
     const output = createWriteStream(partial);
+    // A write error (a full disk, the .partial path taken by a folder) was an 'error' event nothing
+    // listened to: the process died with a stack trace mid-download.
+    let writeError: unknown;
+    let wakeWriter: (() => void) | undefined;
+    output.on('error', (error) => {
+      writeError ??= error;
+      wakeWriter?.();
+    });
     let done = 0;
+    let head = Buffer.alloc(0);
     const label = `hf:${target}`;
     try {
       try {
         for await (const chunk of handle.response.body as AsyncIterable<Buffer>) {
           handle.touch();
+          if (head.length < GGUF_MAGIC.length) {
+            head = Buffer.concat([head, chunk]).subarray(0, GGUF_MAGIC.length);
+            // A captive portal or a proxy's login page answers 200 with HTML: it was saved as the model, and
+            // every later run (and `model pull`) took the cached page for the model.
+            if (head.length === GGUF_MAGIC.length && !head.equals(GGUF_MAGIC)) throw failure(`the server sent something that is not a GGUF file; it starts with ${JSON.stringify(head.toString('latin1'))} (a login page or a proxy?)`);
+          }
           done += chunk.length;
-          if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', resolve));
+          if (!output.write(chunk) && writeError === undefined) {
+            await new Promise<void>((resolve) => {
+              const wake = () => {
+                output.off('drain', wake);
+                wakeWriter = undefined;
+                resolve();
+              };
+              wakeWriter = wake;
+              output.on('drain', wake);
+            });
+          }
+          if (writeError !== undefined) throw cannotWrite(writeError);
           options.onProgress?.({ label, done, ...(total !== undefined ? { total } : {}) });
         }
       } catch (error) {
+        if (error instanceof BackendError || error instanceof ConfigError) throw error;
         throw failure(`interrupted after ${done} bytes: ${reasonOf(handle.failure(error))}`, error);
       }
+      if (head.length < GGUF_MAGIC.length) throw failure(`the server sent ${done} bytes, too few for a GGUF file`);
       await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => {
-        if (error) reject(error);
+        if (error) reject(cannotWrite(error));
+        else if (writeError !== undefined) reject(cannotWrite(writeError));
         else resolve();
       }));
     } catch (error) {
       output.destroy();
-      await rm(partial, { force: true });
+      await rm(partial, { force: true }).catch(() => undefined);
       throw error;
     }
     if (total !== undefined && done !== total) {
