@@ -10,6 +10,7 @@ import { createIdSource, systemClock, type Clock, type IdSource } from '../core/
 import { silentLogger, type Logger } from '../core/logger.js';
 import { redactIdentifier, redactPhi } from '../guard/redact-phi.js';
 import { clientError, toErrorResponse } from './error-response.js';
+import { HEALTHY, watchAuditHealth } from './watch-audit-health.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
 import { createWriteWatch } from './create-write-watch.js';
 import { requestTarget } from './request-target.js';
@@ -181,6 +182,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       audit = createAuditWriter(options.audit, { ...(createRedactor ? { createRedactor } : {}), ...(options.auditDurability ? { durability: options.auditDurability } : {}) });
     }
   }
+  const watched = audit && watchAuditHealth(audit, logger);
   const chatContext: ChatHandlerContext = {
     backend: options.backend,
     servedModelName: options.servedModelName,
@@ -191,7 +193,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     maxJsonMembers: options.maxJsonMembers ?? DEFAULT_MAX_JSON_MEMBERS,
     maxAnswerChars: options.maxAnswerChars ?? 4 * 1024 * 1024,
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
-    audit,
+    audit: watched?.writer,
     metrics,
     clock,
     shutdownSignal: shutdown.signal,
@@ -267,9 +269,10 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       return 200;
     }
     if (path === '/health') {
-      response.writeHead(200, { 'content-length': 0 });
-      response.end();
-      return 200;
+      const health = watched?.health() ?? HEALTHY;
+      response.writeHead(health.status, health.headers);
+      response.end(health.body);
+      return health.status;
     }
     const text = metrics.render();
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });

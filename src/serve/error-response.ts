@@ -12,6 +12,19 @@ export interface ErrorResponse {
   headers?: Record<string, string>;
 }
 
+/**
+ * The audit trail could not record an exchange (its disk is full, its database was deleted…): the answer is
+ * withheld, because nothing is answered without a record. A 503 (the server cannot serve now), not a 500.
+ */
+export class AuditUnavailableError extends SafemedError {
+  constructor(cause: unknown) {
+    super('audit_unavailable', `the audit trail could not record the exchange: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** What a client is told when the audit trail could not record its exchange. */
+export const AUDIT_UNAVAILABLE_MESSAGE = 'The answer was withheld: the audit trail could not record this exchange (the cause is in the server log). Try again later.';
+
 /** Longest error message sent to a client (values echoed in messages are cut well before this). */
 const MAX_MESSAGE = 300;
 
@@ -81,6 +94,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return { status: 504, body: { error: { message: cut(message), type: 'timeout_error', param: null, code: 'timeout' } } };
   }
   if (error instanceof BackendError) return mapBackendError(error);
+  if (error instanceof AuditUnavailableError) {
+    return { status: 503, body: { error: { message: AUDIT_UNAVAILABLE_MESSAGE, type: 'server_error', param: null, code: 'audit_unavailable' } } };
+  }
   if (error instanceof SafemedError) {
     return { status: 500, body: { error: { message: 'Internal server error.', type: 'server_error', param: null, code: error.code } } };
   }

@@ -4,7 +4,7 @@ import type { Backend } from '../core/backend.js';
 import { isStructuredOutput, type FinishReason, type SafetyVerdict, type StreamPart, type TokenUsage } from '../core/chat.js';
 import { BackendError, TimeoutError, describeError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
-import { clientError, echo, toErrorResponse, type ErrorBody } from './error-response.js';
+import { AuditUnavailableError, clientError, echo, toErrorResponse, type ErrorBody } from './error-response.js';
 import { parseChatRequest, type ParsedChatRequest } from './parse-chat-request.js';
 import { readJsonBody } from './read-json-body.js';
 import { guardFields, toSafemedResponseObject } from './safemed-response-object.js';
@@ -196,6 +196,7 @@ function isGuardRefusal(verdicts: SafetyVerdict[]): boolean {
   return verdicts.some((verdict) => verdict.stage === 'output' && guardFields(verdict).replacement !== undefined);
 }
 
+/** Commits the exchange's audit record; a failure is an AuditUnavailableError (503: the answer is withheld). */
 async function recordAudit(context: ChatHandlerContext, exchange: Exchange, status: number, error: string | null): Promise<void> {
   if (!context.audit) return;
   await context.audit.complete({
@@ -209,6 +210,8 @@ async function recordAudit(context: ChatHandlerContext, exchange: Exchange, stat
     verdicts: exchange.verdicts,
     status,
     error,
+  }).catch((failure: unknown) => {
+    throw failure instanceof AuditUnavailableError ? failure : new AuditUnavailableError(failure);
   });
 }
 
@@ -362,7 +365,7 @@ async function streamCompletion(
       if (line === undefined && next.value.type !== 'finish') continue;
       if (!headersSent) {
         // The request is on disk before the client sees a byte: a crash from here on leaves it in the trail.
-        if (accepted) await accepted;
+        if (accepted) await accepted.catch((failure: unknown) => { throw new AuditUnavailableError(failure); });
         response.writeHead(200, SSE_HEADERS);
         headersSent = true;
       }
@@ -401,7 +404,7 @@ async function streamCompletion(
   } catch (error) {
     const mapped = toErrorResponse(error);
     writer.end(role + chunks.error(mapped.body) + chunks.done());
-    return { status: 500, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, errorType: 'audit_error', cause: describeError(error) };
+    return { status: mapped.status, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, errorType: 'audit_error', cause: describeError(error) };
   }
   let tail = chunks.finish(toOpenAiFinish(exchange.finishReason), toSafemedResponseObject(exchange.verdicts));
   if (exchange.parsed.includeUsage) tail += chunks.usage(usage);

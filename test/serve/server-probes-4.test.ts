@@ -329,7 +329,7 @@ test('an upstream stream whose lines end in a lone CR (allowed by the SSE format
   assert.deepEqual(await read(['data: a\r\r', 'data: b\n\n', 'data: c\r\rdata: d\r\n\r\n']), ['a', 'b', 'c', 'd']);
 });
 
-test('the audit database deleted under a running server: requests get a 500 audit_error naming it, not a 200 whose record is lost at exit', async (t) => {
+test('the audit database deleted under a running server: requests get a 503 audit_unavailable, not a 200 whose record is lost at exit', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'safemed-probes4-gone-'));
   const audit = await createAuditWorker({ path: join(folder, 'audit.db'), redact: true, durability: 'full' });
   t.after(async () => {
@@ -342,7 +342,8 @@ test('the audit database deleted under a running server: requests get a 500 audi
   rmSync(join(folder, 'audit.db'));
   rmSync(join(folder, 'audit.db-wal'), { force: true });
   const after = await postChat(url, { messages: [{ role: 'user', content: 'Is ibuprofen safe with food?' }] });
-  assert.equal(after.status, 500);
+  assert.equal(after.status, 503);
+  assert.equal((after.json.error as { code: string }).code, 'audit_unavailable');
   // the client is told nothing about the server's files; the log says what happened
   assert.ok(lines.some((line) => /audit\.db was deleted or replaced/.test(line)), lines.join('\n'));
 });
