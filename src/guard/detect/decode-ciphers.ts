@@ -18,7 +18,7 @@ export type EnglishShare = (text: string) => number;
 export type CommonWordCount = (text: string) => number;
 
 /** A cipher's reading counts when at least 3 of its words (of two letters or more) are common English and it reads clearly more like English than the text. */
-function readsAsEnglish(reading: string, text: string, englishShare: EnglishShare, commonWords: CommonWordCount): boolean {
+export function readsAsEnglish(reading: string, text: string, englishShare: EnglishShare, commonWords: CommonWordCount): boolean {
   return commonWords(reading.replace(/\b[a-z]\b/gi, ' ')) >= 3 && englishShare(reading) >= Math.max(0.3, englishShare(text) + 0.2);
 }
 
@@ -40,6 +40,10 @@ export interface CipherHints {
   foldable: boolean;
   /** Three or more delimiters and at most two spaces for each piece: the text may be cut into short pieces (decode-layout.ts). */
   shortPieces: boolean;
+  /** A Braille cell (decode-spelled-ciphers.ts). */
+  braille: boolean;
+  /** Sixteen or more base32 characters in a row (A-Z, 2-7). */
+  base32: boolean;
 }
 
 /** The segment delimiters of split-segments.ts (ASCII ones in a table, the others in a set). */
@@ -53,11 +57,29 @@ export function cipherHints(text: string): CipherHints {
   let digits = 0;
   let binaryDigits = 0;
   let morse = 0;
-  const hints: CipherHints = { hex: false, percent: false, escapes: false, binary: false, morse: false, upsideDown: false, han: false, quotedPrintable: false, foldable: false, shortPieces: false };
+  const hints: CipherHints = {
+    hex: false,
+    percent: false,
+    escapes: false,
+    binary: false,
+    morse: false,
+    upsideDown: false,
+    han: false,
+    quotedPrintable: false,
+    foldable: false,
+    shortPieces: false,
+    braille: false,
+    base32: false,
+  };
   let delimiters = 0;
   let spaces = 0;
+  let base32Run = 0;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
+    if ((code >= 65 && code <= 90) || (code >= 50 && code <= 55)) {
+      base32Run += 1;
+      if (base32Run >= 16) hints.base32 = true;
+    } else base32Run = 0;
     if (code >= 48 && code <= 57) {
       digits += 1;
       if (code <= 49) binaryDigits += 1;
@@ -71,6 +93,7 @@ export function cipherHints(text: string): CipherHints {
     } else if (code >= 0x3400 && code <= 0x9fff) hints.han = true;
     else {
       if (UPSIDE_DOWN_CODES.has(code)) hints.upsideDown = true;
+      if (code >= 0x2800 && code <= 0x28ff) hints.braille = true;
       if (!hints.foldable && isFoldableCode(code)) hints.foldable = true;
       if (NON_ASCII_DELIMITER.has(code)) delimiters += 1;
     }

@@ -28,6 +28,7 @@ import {
 } from './decode-ciphers.js';
 import { joinShortSegments, joinSpacedHan, readBidiOverride, readTableCells, splitCamelCase, stripMarkup } from './decode-layout.js';
 import { foldLetters } from './fold-letters.js';
+import { decodeBase32, decodeBraille, decodeDecimalCodes, decodeLetterNumbers, decodeNato, decodeOctalEscapes, decodeRot47 } from './decode-spelled-ciphers.js';
 import { splitRunOnWords } from './split-run-on-words.js';
 
 export type ObfuscationKind =
@@ -50,7 +51,13 @@ export type ObfuscationKind =
   | 'quoted_printable'
   | 'letter_folding'
   | 'markup'
-  | 'layout';
+  | 'layout'
+  | 'character_codes'
+  | 'braille'
+  | 'spelling_alphabet'
+  | 'letter_numbers'
+  | 'base32'
+  | 'rot47';
 
 export interface DecodedVariant {
   kind: ObfuscationKind;
@@ -177,23 +184,42 @@ function decodeCharacterSplitting(text: string): string | null {
   return state.changed ? decoded : null;
 }
 
-const BASE64_RUN = /(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?/g;
+const BASE64_RUN = /(?:[A-Za-z0-9+/_-]{4}){4,}(?:[A-Za-z0-9+/_-]{3}=?|[A-Za-z0-9+/_-]{2}(?:==)?)?/g;
+/** Base64 broken into lines (MIME wraps it at 76 characters; any width): two or more lines of base64 characters only. */
+const BASE64_LINES = /(?:^|(?<=\n))(?:[A-Za-z0-9+/_-]{4,}[ \t]*\r?\n){1,}[A-Za-z0-9+/_-]{2,}={0,2}(?=[ \t]*(?:\r?\n|$))/g;
 
-function decodeBase64(text: string): string | null {
+/** The bytes as text: UTF-8, else UTF-16 (little-endian, as Windows and .NET encode strings) when that reads as text. */
+function bytesAsText(bytes: Buffer): string {
+  const utf8 = bytes.toString('utf8');
+  if (bytes.length % 2 !== 0 || readsAsDecoded(utf8)) return utf8;
+  const utf16 = bytes.toString('utf16le');
+  return readsAsDecoded(utf16) ? utf16 : utf8;
+}
+
+function readsAsDecoded(decoded: string): boolean {
+  // Letters, digits, punctuation, symbols ("+", "%") and spaces; U+FFFD marks bytes that were not UTF-8.
+  const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{S}\p{Zs}\n]|\uFFFD/gu, '').length;
+  return decoded.length >= 8 && printable / decoded.length > 0.95 && /\p{L}{2,}/u.test(decoded) && /[\s\p{Script=Han}]/u.test(decoded);
+}
+
+/**
+ * Base64, standard or URL-safe ("-", "_"), padded or not, also broken into lines, read as UTF-8 or UTF-16 (probing
+ * round 5: a refused request in base64 wrapped every 8 characters, URL-safe without padding or of UTF-16 text was
+ * allowed, 17, 2 and 24 of 25).
+ */
+function decodeBase64(written: string): string | null {
+  const text = written.includes('\n') ? written.replace(BASE64_LINES, (lines) => lines.replace(/\s+/g, '')) : written;
   const parts: string[] = [];
+  const read = (run: string): string => bytesAsText(Buffer.from(run, 'base64'));
   for (const match of text.matchAll(BASE64_RUN)) {
     const run = match[0];
-    if (!/[0-9+/=]/.test(run) && !/[A-Z].*[a-z].*[A-Z]/.test(run)) continue;
-    const decoded = Buffer.from(run, 'base64').toString('utf8');
-    // Letters, digits, punctuation, symbols ("+", "%") and spaces; U+FFFD marks bytes that were not UTF-8.
-    const printable = decoded.replace(/[^\p{L}\p{N}\p{P}\p{S}\p{Zs}\n]|\uFFFD/gu, '').length;
-    if (decoded.length >= 8 && printable / decoded.length > 0.95 && /\p{L}{2,}/u.test(decoded) && /[\s\p{Script=Han}]/u.test(decoded)) {
-      parts.push(decoded);
-    }
+    if (!/[0-9+/=_-]/.test(run) && !/[A-Z].*[a-z].*[A-Z]/.test(run)) continue;
+    const decoded = read(run);
+    if (readsAsDecoded(decoded)) parts.push(decoded);
   }
   if (parts.length === 0) return null;
   return text.replace(BASE64_RUN, (run) => {
-    const decoded = Buffer.from(run, 'base64').toString('utf8');
+    const decoded = read(run);
     return parts.includes(decoded) ? ` ${decoded} ` : run;
   });
 }
@@ -252,6 +278,10 @@ const BYTE_DECODERS: readonly [ObfuscationKind, keyof CipherHints, (text: string
   ['morse', 'morse', decodeMorse],
   ['upside_down', 'upsideDown', decodeUpsideDown],
   ['quoted_printable', 'quotedPrintable', decodeQuotedPrintable],
+  ['character_codes', 'hex', decodeDecimalCodes],
+  ['character_codes', 'escapes', decodeOctalEscapes],
+  ['braille', 'braille', decodeBraille],
+  ['base32', 'base32', decodeBase32],
 ];
 
 export function decodeObfuscation(text: string): DecodedVariant[] {
@@ -297,12 +327,16 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
     const decoded = decode(base);
     if (decoded !== null) variants.push({ kind, text: decoded });
   }
+  const letterNumbers = hints.hex ? decodeLetterNumbers(base, englishWordShare, commonWordCount) : null;
+  if (letterNumbers !== null) variants.push({ kind: 'letter_numbers', text: letterNumbers });
   const originalShare = englishWordShare(base);
   if (/[a-z]{3,}/i.test(base) && originalShare < 0.2) {
     // Text that does not read as English is also read in rot13 whenever that reads more like English: the
     // classifier keeps the higher score, so a false decoding costs nothing and a missed one hides a request.
     const rotated = rot13(base);
     if (englishWordShare(rotated) > originalShare + 0.05) variants.push({ kind: 'rot13', text: rotated });
+    const nato = decodeNato(base, englishWordShare, commonWordCount);
+    if (nato !== null) variants.push({ kind: 'spelling_alphabet', text: nato });
     const reversed = Array.from(base).reverse().join('');
     if (englishWordShare(reversed) >= Math.max(0.25, originalShare + 0.15)) variants.push({ kind: 'reversed', text: reversed });
     if (mostlyLatin(base)) {
@@ -312,6 +346,9 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
       const atbash = decodeAtbash(base, englishWordShare, commonWordCount);
       if (atbash !== null) variants.push({ kind: 'atbash', text: atbash });
       for (const reading of decodePigLatin(base, englishWordShare, commonWordCount)) variants.push({ kind: 'pig_latin', text: reading });
+      // ROT47 rotates digits and punctuation too ("Wow" → "(@H")
+      const rotated47 = decodeRot47(base, englishWordShare, commonWordCount);
+      if (rotated47 !== null) variants.push({ kind: 'rot47', text: rotated47 });
     }
   }
   const spacedHan = hints.han ? joinSpacedHan(base) : null;
