@@ -4,17 +4,20 @@
  * 127.0.0.1:0.
  */
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import type { AuditRecordInput } from '../../src/audit/audit-record.js';
 import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { BackendError, ConfigError } from '../../src/core/errors.js';
+import { tinyModelPath } from '../support/tiny-model.js';
 import { startTestServer } from './start-test-server.js';
 
 type After = { after(fn: () => unknown): void };
@@ -172,4 +175,50 @@ test('model pull: an empty or malformed $SAFEMED_HF_ENDPOINT names the variable 
       return true;
     });
   }
+});
+
+/** Runs `script` (an ES module, through tsx; `@src/` stands for this checkout's src/) in a child process with `argument` as its last argv entry. */
+async function runScript(t: After, script: string, argument: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const file = join(temporaryFolder(t), 'script.mts');
+  writeFileSync(file, script.replaceAll('@src/', pathToFileURL(join(process.cwd(), 'src')).href + '/'));
+  const child = spawn(process.execPath, ['--import', 'tsx', file, argument], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { stdout, stderr, code };
+}
+
+test('llama backend: a JSON schema with a NUL character or a $ref it cannot follow is a 400 before any grammar work, and its text never reaches stderr', async (t) => {
+  const marker = 'Mary Smith born 1960-03-04';
+  const schemas = [
+    { const: `${marker}\u0000` }, // llama.cpp cut the grammar at the NUL, refused it and printed all of it
+    { enum: ['ok', `${marker}\u0000x`] },
+    { type: 'object', properties: { [`${marker}\u0000`]: { type: 'string' } } },
+    { $ref: `#/$defs/${marker}` }, // node-llama-cpp printed the reference and took any JSON instead
+    { $ref: `#/definitions/${marker}`, definitions: { [marker]: { type: 'string' } } },
+    { type: 'object', properties: { a: { $ref: '#/$defs/b' } }, $defs: { c: { type: 'string' } } },
+  ];
+  const script = `
+    import { createBackend } from '@src/backends/registry.ts';
+    const [path, schemasJson] = JSON.parse(process.argv.at(-1));
+    const backend = await createBackend('llama:' + path, { threads: 1, contextSize: 1024 });
+    const results = [];
+    for (const schema of JSON.parse(schemasJson)) {
+      try {
+        await backend.generate({ messages: [{ role: 'user', content: 'Hi' }], settings: { maxTokens: 4, responseFormat: { type: 'json_schema', json_schema: { name: 'a', schema } } } });
+        results.push('answered');
+      } catch (error) { results.push(error.code + ': ' + error.message); }
+    }
+    // a schema that works still works: $defs in scope, plain strings
+    await backend.generate({ messages: [{ role: 'user', content: 'Hi' }], settings: { maxTokens: 4, responseFormat: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object', properties: { a: { $ref: '#/$defs/b' } }, $defs: { b: { type: 'string' } } } } } } });
+    await backend.close();
+    process.stdout.write(JSON.stringify(results));
+  `;
+  const { stdout, stderr, code } = await runScript(t, script, JSON.stringify([await tinyModelPath(), JSON.stringify(schemas)]));
+  assert.equal(code, 0, stderr.slice(0, 1500));
+  const results = JSON.parse(stdout) as string[];
+  for (const [index, result] of results.entries()) assert.match(result, /^unsupported_schema: /, `schema ${index}: ${result}`);
+  assert.ok(!stderr.includes('Mary Smith'), `client text on stderr: ${stderr.slice(0, 300)}`);
 });

@@ -7,7 +7,12 @@
  * - repetition counts over 1,000 (`minItems: 100000`, `minLength: 5000`): llama.cpp refuses the grammar
  *   and first prints all of it to stderr, outside the JSON log and its PHI redaction (property names and
  *   enum values are client text), then the request failed anyway.
- * Both are now a 400 before any grammar work.
+ * Both are now a 400 before any grammar work. Probing round 5 found two more ways client text reached
+ * stderr raw:
+ * - a NUL character in any string or key (`const`, `enum`, a property name): the grammar text is cut at
+ *   it inside llama.cpp, which refuses it and prints all of it first;
+ * - a `$ref` that does not name a `$defs` entry in scope (`#/definitions/x`, `#`, a missing name):
+ *   node-llama-cpp printed the reference with console.warn and silently accepted any JSON in its place.
  */
 import { InvalidRequestError } from '../../core/errors.js';
 
@@ -26,11 +31,15 @@ export function checkGrammarSchema(schema: unknown, json: string): void {
       { param: 'response_format', code: 'schema_too_large' },
     );
   }
-  const stack: unknown[] = [schema];
+  // each value with the $defs names in scope where it stands (node-llama-cpp resolves `#/$defs/<name>`
+  // against the $defs of the schema holding the $ref and of its ancestors)
+  const stack: Array<{ value: unknown; defs: ReadonlySet<string> }> = [{ value: schema, defs: new Set() }];
   while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push(item);
+    const { value, defs } = stack.pop() as { value: unknown; defs: ReadonlySet<string> };
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) throw nulCharacter();
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, defs });
     } else if (typeof value === 'object' && value !== null) {
       const record = value as Record<string, unknown>;
       for (const keyword of REPETITION_KEYWORDS) {
@@ -42,7 +51,30 @@ export function checkGrammarSchema(schema: unknown, json: string): void {
           );
         }
       }
-      for (const item of Object.values(record)) stack.push(item);
+      const own = record.$defs;
+      const inScope = typeof own === 'object' && own !== null && !Array.isArray(own) ? new Set([...defs, ...Object.keys(own)]) : defs;
+      if (typeof record.$ref === 'string') checkReference(record.$ref, inScope);
+      for (const [key, item] of Object.entries(record)) {
+        if (key.includes('\u0000')) throw nulCharacter();
+        stack.push({ value: item, defs: inScope });
+      }
     }
   }
+}
+
+function nulCharacter(): InvalidRequestError {
+  return new InvalidRequestError('The JSON schema holds a NUL character (\\u0000), which the llama backend\'s grammar cannot hold; remove it.', {
+    param: 'response_format',
+    code: 'unsupported_schema',
+  });
+}
+
+const REFERENCE_PREFIX = '#/$defs/';
+
+function checkReference(reference: string, defs: ReadonlySet<string>): void {
+  if (reference.startsWith(REFERENCE_PREFIX) && defs.has(reference.slice(REFERENCE_PREFIX.length))) return;
+  throw new InvalidRequestError(
+    'The JSON schema has a $ref the llama backend cannot follow: it takes only "#/$defs/<name>" naming a $defs entry of the schema or of a schema around it.',
+    { param: 'response_format', code: 'unsupported_schema' },
+  );
 }
