@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, DataFormatError } from '../../core/errors.js';
 
 const DEFAULT_DB = '.safemed/audit.db';
 
@@ -28,6 +28,34 @@ async function openOutput(path: string): Promise<WriteStream> {
   return stream;
 }
 
+/**
+ * SQLite's own word that the file is damaged (a torn write, a disk error, bytes overwritten): it was
+ * "unexpected error: database disk image is malformed", as if SafeMed had a bug.
+ */
+function isDamagedDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/u.test(code);
+}
+
+function damagedDatabase(path: string, error: unknown): DataFormatError {
+  return new DataFormatError(`The audit database ${path} is damaged (SQLite: ${(error as Error).message}): its records cannot all be read, so the chain cannot be checked.`, {
+    file: path,
+    cause: error,
+    fix: `Keep the file as evidence and restore the trail from a backup; \`sqlite3 ${path} .recover\` salvages the readable rows into a new database, which \`safemed audit verify\` can then check.`,
+  });
+}
+
+/** A record the export cannot read (damaged JSON, a damaged file): it said "unexpected error: Unexpected token…" with no record named. */
+function unreadableRecord(path: string, lastId: number | undefined, error: unknown): DataFormatError {
+  if (isDamagedDatabase(error)) return damagedDatabase(path, error);
+  const where = lastId === undefined ? 'The first record' : `The record after #${lastId}`;
+  return new DataFormatError(`${where} of ${path} cannot be read (${(error as Error).message}); the records before it were written.`, {
+    file: path,
+    cause: error,
+    fix: `Run \`safemed audit verify --db ${path}\` to list the damaged records; export the rest with --since <a time after the damaged one>.`,
+  });
+}
+
 export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description('Check and export the audit trail that `safemed serve` writes.');
 
@@ -39,7 +67,18 @@ export function registerAuditCommand(program: Command): void {
       const { openAuditTrail } = await import('../../audit/audit-trail.js');
       const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true });
       try {
-        const result = trail.verify();
+        let result;
+        try {
+          result = trail.verify();
+        } catch (error) {
+          if (!isDamagedDatabase(error)) throw error;
+          // as broken as a tampered chain (exit 1, a BROKEN line), with what to do next
+          const damaged = damagedDatabase(trail.path, error);
+          process.stdout.write(`BROKEN: ${damaged.message}\n`);
+          process.stderr.write(`  fix: ${damaged.fix ?? ''}\n`);
+          process.exitCode = 1;
+          return;
+        }
         if (result.ok) {
           process.stdout.write(`OK: ${result.checked} records, chain intact${result.headHash ? ` (head ${result.headHash})` : ''} — ${trail.path}\n`);
           return;
@@ -75,10 +114,20 @@ export function registerAuditCommand(program: Command): void {
       const onError = (error: NodeJS.ErrnoException) => { failure ??= error; };
       output.on('error', onError);
       let count = 0;
+      let lastId: number | undefined;
       try {
-        for (const record of trail.export(since ? { since } : {})) {
+        const records = trail.export(since ? { since } : {})[Symbol.iterator]();
+        for (;;) {
           if (failure) break;
-          if (!output.write(JSON.stringify(record) + '\n')) {
+          let next: IteratorResult<{ id: number }>;
+          try {
+            next = records.next();
+          } catch (error) {
+            throw unreadableRecord(trail.path, lastId, error);
+          }
+          if (next.done) break;
+          lastId = next.value.id;
+          if (!output.write(JSON.stringify(next.value) + '\n')) {
             await new Promise<void>((resolve) => {
               const done = () => { output.off('drain', done); output.off('error', done); resolve(); };
               output.on('drain', done).on('error', done);
