@@ -166,6 +166,14 @@ async function runServe(settings: ServeSettings): Promise<void> {
       const { ConfigError } = await import('../../core/errors.js');
       throw new ConfigError(`Cannot listen on ${settings.host}:${settings.port} (${code}).`, { key: 'port', fix: 'Pick another --port, or stop the process using it.' });
     }
+    // A --host that does not resolve, or is not an address of this machine, was "unexpected error: getaddrinfo ENOTFOUND …".
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EAI_NONAME') {
+      const { ConfigError } = await import('../../core/errors.js');
+      throw new ConfigError(`Cannot listen on ${settings.host} (${code}): it is not ${code === 'EADDRNOTAVAIL' ? 'an address of this machine' : 'a host name that resolves'}.`, {
+        key: 'host',
+        fix: 'Pass --host (or $SAFEMED_HOST) an address of this machine: 127.0.0.1 (the default), 0.0.0.0 for every interface, or one of its own IP addresses.',
+      });
+    }
     throw error;
   }
   process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
