@@ -251,6 +251,21 @@ export function matchesIngestion(text: string): boolean {
   );
 }
 
+/** A question about what is done, or not done, after an ingestion in general: "为什么不能催吐", "为什么要洗胃". */
+const GENERAL_WHY_ZH = /为什么(?:不能|不可以|不要|不宜|不建议|不让|要|需要|必须|会|容易)|为何(?:不能|不要|要|会)/;
+const DANGER_SIGNS_ZH_PATTERN = new RegExp(DANGER_SIGNS_ZH);
+
+/**
+ * A Chinese question that names an ingestion without anyone who took it and asks why something is (not) done after
+ * one ("喝了漂白剂以后为什么不能催吐？", "误服了84消毒液为什么不能喝牛奶？") is a question of fact, as its English form
+ * ("Why can't you induce vomiting after drinking bleach?") always was; Chinese leaves the subject out, so the
+ * subject-less ingestion reading escalated it (round 4 still-open #11). A person, a time now (刚, 现在) or a danger
+ * sign keeps the escalation.
+ */
+function asksWhyInGeneral(text: string): boolean {
+  return GENERAL_WHY_ZH.test(text) && !mentionsPerson(text) && !DANGER_NOW.test(text) && !text.includes('刚') && !DANGER_SIGNS_ZH_PATTERN.test(text);
+}
+
 /** The writer names themselves as the one at risk. */
 const REFLEXIVE_SELF = /\b(?:myself|my (?:own )?life)\b/i;
 
@@ -353,7 +368,7 @@ export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpe
   if (!PAST_OR_RESOLVED.test(text)) {
     // The writer's own intent comes first: an informational phrasing does not hide "I want to die".
     if (methodSeeking) return situation(spec, 'suicidality');
-    if (ingestion) return situation(spec, 'overdose_poisoning');
+    if (ingestion && !asksWhyInGeneral(text)) return situation(spec, 'overdose_poisoning');
   }
   if (isInformational(text) || !mentionsPerson(text) || PAST_OR_RESOLVED.test(text)) return undefined;
   return keyword; // reaching here means neither method-seeking nor ingestion: the keyword was looked up

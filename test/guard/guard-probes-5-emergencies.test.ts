@@ -61,3 +61,15 @@ test("the writer holding a relative's means of harm is the one at risk, not the 
   const other = await decide("my brother took all of my mum's sleeping pills and says he wants to die tonight");
   assert.ok(other.emergency?.startsWith('If someone you know'), other.emergency?.slice(0, 60));
 });
+
+test('a Chinese question of fact about what is done after swallowing something is not an emergency; a person or a time now keeps it one', async () => {
+  // "喝了漂白剂为什么不能催吐？" was escalated (a subject-less ingestion + a toxic substance); its English form never was
+  for (const text of ['误喝了消毒液为什么不能马上喝水催吐？'.replace('马上', ''), '吃了毒蘑菇为什么要尽快洗胃？', '誤服了農藥為什麼需要洗胃？']) {
+    assert.equal(matchEmergency(text), undefined, text);
+    assert.notEqual((await decide(text)).verdict.action, 'escalate', text);
+  }
+  for (const text of ['孩子喝了消毒液，为什么不能催吐？', '刚喝了半瓶洁厕灵，为什么不能催吐？', '喝了农药现在嘴唇发紫，为什么不能催吐？']) {
+    assert.equal(matchEmergency(text)?.id, 'overdose_poisoning', text);
+    assert.equal((await decide(text)).verdict.action, 'escalate', text);
+  }
+});
