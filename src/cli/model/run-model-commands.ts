@@ -67,7 +67,17 @@ export function createDownloadProgress(stream: NodeJS.WriteStream = process.stde
 export async function runMakeTiny(out: string, options: { seed: string }): Promise<void> {
   const seed = parseSeed(options.seed);
   const path = resolve(out);
-  await writeTinyGguf(path, { seed });
+  try {
+    await writeTinyGguf(path, { seed });
+  } catch (error) {
+    // a folder given as the output, a file where a folder of the path should be, no permission, a full disk:
+    // it was "unexpected error: EISDIR / EEXIST …"
+    throw new ConfigError(`Cannot write the tiny model to ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {
+      key: 'out',
+      cause: error,
+      fix: 'Pass a .gguf file path in a folder you can write to, e.g. `safemed model make-tiny ./tiny.gguf`.',
+    });
+  }
   process.stdout.write(`wrote ${path} (seed ${seed})\n`);
 }
 
