@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runChat } from '../../src/cli/chat/run-chat.js';
+import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { tinyModelPath } from '../support/tiny-model.js';
 import { runCli } from './serve-cli-helpers.js';
 
@@ -32,4 +35,20 @@ test('model make-tiny into a folder, or under a file: one line naming the path a
     assert.match(run.stderr, new RegExp(`Cannot write the tiny model to .* \\(${code}\\)`));
     assert.match(run.stderr, /fix: Pass a \.gguf file path/);
   }
+});
+
+test('chat on a terminal shows control characters from the model or the server as text: an answer cannot erase or rewrite the guard line, retitle the terminal or write the clipboard', async (t) => {
+  // ESC sequences: move up and erase a line, clear the screen, set the title, OSC 52 (clipboard), a lone CR
+  const answer = 'Rest.\u001b[1A\u001b[2K\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u0007\rfake\u009b31m';
+  const upstream = await startScriptedUpstream(() => ({ reasoning: 'Think\u001b[8m hidden', content: answer }));
+  t.after(() => upstream.close());
+  let output = '';
+  const input = new PassThrough();
+  input.end('Is rest enough?\n');
+  await runChat(undefined, { server: upstream.url, stream: true, guard: 'on' }, { input, write: (text) => (output += text), interactive: true, styled: true, promptOutput: new PassThrough() });
+  // the printer's own dim styling is the only escape sequence left
+  const withoutDim = output.replaceAll('\u001b[2m', '').replaceAll('\u001b[22m', '');
+  assert.doesNotMatch(withoutDim, /[\u001b\u0007\u009b\r]/u, JSON.stringify(output));
+  assert.match(output, /Rest\.\\x1b\[1A\\x1b\[2K\\x1b\[2J\\x1b\]0;pwned\\x07/);
+  assert.match(output, /Think\\x1b\[8m hidden/);
 });
