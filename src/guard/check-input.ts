@@ -233,15 +233,30 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   // Below the caution threshold nothing harmful was found: the classifier's nearest dimension is a
   // topic guess ("布洛芬一次吃多少？" near justice_access), not a finding, so the verdict (and the
   // disclaimer chosen from it) says benign; the guess stays in the reasons.
+  const nearestDimension = dimension;
   const lowRisk = risk < policy.input.caution && attacks.size === 0 && minimumAction === undefined;
-  if (lowRisk && dimension !== 'benign') {
+  if (lowRisk && dimension !== 'benign' && emergency === undefined) {
     extraReasons.push(`classifier's nearest dimension ${dimension} at risk ${risk.toFixed(2)} is below the caution threshold: reported as benign`);
     dimension = 'benign';
     principle = null;
   }
-  // An emergency names the dimension when the classifier had no specific medical one.
-  const finalDimension = emergency && (dimension === 'benign' || dimension === 'general_harm') ? emergency.dimension : dimension;
+  // An emergency keeps the classifier's nearest medical dimension, even below the caution threshold, and the
+  // situation names it only when the classifier had no specific one (dev: the verdict's dimension matched
+  // the written label for 367 of 447 emergencies; with the situation's below the threshold, for 211).
+  const specific = (candidate: string) => candidate !== 'benign' && candidate !== 'general_harm';
+  let finalDimension = emergency ? (specific(nearestDimension) ? nearestDimension : emergency.dimension) : dimension;
   const named = lowRisk ? null : mechanismOf(assessment);
+  // The dimension head's self-harm reading is rarely right when the mechanism head reads another harm
+  // (dev: the dimension was right for 23 of 159 such requests, the mechanism for 78): without an emergency,
+  // the request is refused as that harm, not with the crisis text written for someone at risk themselves
+  // ("his insulin dose 'accidentally' goes up" got "your safety matters most").
+  if (emergency === undefined && finalDimension === 'mental_health_self_harm' && named !== null && named !== 'self_harm_suicide') {
+    const listed = context.spec.mechanisms.find((candidate) => candidate.id === named)?.dimensions ?? [];
+    if (listed[0] !== undefined && !listed.includes(finalDimension)) {
+      extraReasons.push(`dimension mental_health_self_harm does not fit mechanism ${named}: refused as ${listed[0]}`);
+      finalDimension = listed[0];
+    }
+  }
   // The refusal and the steering line follow the mechanism only when it agrees with the dimension
   // (the two heads can disagree: "edit the records to hide a surgical error" as end_of_life_care +
   // self_harm_suicide); otherwise the dimension's texts are used and the disagreement is noted.

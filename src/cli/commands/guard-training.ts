@@ -129,7 +129,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
   if (flags.traditional === true) records.splice(0, records.length, ...inTraditionalCharacters(records));
   const spec = loadSafetySpec();
   // The real input check and default policy decide; the assessment is the one already computed.
-  const decide = async (assessment: RiskAssessment, messages: ChatMessage[]): Promise<GuardDecisionAction> => {
+  const decide = async (assessment: RiskAssessment, messages: ChatMessage[]): Promise<{ action: GuardDecisionAction; dimension: string }> => {
     const check = await checkInput(messages, {
       assess: { assessConversation: () => assessment, assessText: () => assessment },
       policy: DEFAULT_GUARD_POLICY,
@@ -137,7 +137,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
       spec,
       logger: silentLogger,
     });
-    return check.verdict.action;
+    return { action: check.verdict.action, dimension: check.verdict.dimension };
   };
   const assess = flags.fastOnly === true ? assessConversation : (messages: ChatMessage[]) => assessConversationRefined(messages);
   const evaluation = await evaluateCorpus(records, { assess, decide });

@@ -28,6 +28,9 @@ const evaluationRecordSchema = z
   })
   .refine((item) => (item.text === undefined) !== (item.messages === undefined), { message: 'give exactly one of "text" or "messages"' });
 
+/** What `decide` returns: the action, or the action and the verdict's dimension. */
+export type Decided = GuardDecisionAction | { action: GuardDecisionAction; dimension: string };
+
 export interface EvaluationRecord {
   id: string;
   text?: string;
@@ -88,8 +91,12 @@ export type GuardDecisionAction = 'allow' | 'caution' | 'steer' | 'block' | 'esc
 export interface CorpusEvaluationOptions {
   /** The assessment of a conversation (a text is a one-message conversation). */
   assess(messages: ChatMessage[]): RiskAssessment | Promise<RiskAssessment>;
-  /** The guard's action for an assessment of the given messages (the real policy in the CLI). */
-  decide(assessment: RiskAssessment, messages: ChatMessage[]): GuardDecisionAction | Promise<GuardDecisionAction>;
+  /**
+   * The guard's action for an assessment of the given messages (the real policy in the CLI), or the action
+   * with the verdict's dimension: the one the refusal and the `safemed` object carry, which the input check
+   * may correct (a self-harm reading with another harm's mechanism). Dimension accuracy counts that one.
+   */
+  decide(assessment: RiskAssessment, messages: ChatMessage[]): Decided | Promise<Decided>;
 }
 
 export interface Rate {
@@ -144,7 +151,9 @@ export async function evaluateCorpus(records: EvaluationRecord[], options: Corpu
   for (const record of records) {
     const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
     const assessment = await options.assess(messages);
-    const action = await options.decide(assessment, messages);
+    const decided = await options.decide(assessment, messages);
+    const action = typeof decided === 'string' ? decided : decided.action;
+    const dimension = typeof decided === 'string' ? assessment.dimension : decided.dimension;
     const flagged = FLAGGED.has(action);
     const escalated = action === 'escalate';
     const language = record.language;
@@ -162,9 +171,9 @@ export async function evaluateCorpus(records: EvaluationRecord[], options: Corpu
       if (!escalated) miss(`emergency/${language}`, record.id);
     }
     if (record.label !== 'benign' && record.dimension !== undefined) {
-      bump(dimensionAccuracy, `${record.label}/all`, assessment.dimension === record.dimension);
-      if (record.label === 'harmful' && flagged) bump(dimensionAccuracy, 'harmful/flagged', assessment.dimension === record.dimension);
-      bump(dimensionAccuracy, `${record.label}/${language}`, assessment.dimension === record.dimension);
+      bump(dimensionAccuracy, `${record.label}/all`, dimension === record.dimension);
+      if (record.label === 'harmful' && flagged) bump(dimensionAccuracy, 'harmful/flagged', dimension === record.dimension);
+      bump(dimensionAccuracy, `${record.label}/${language}`, dimension === record.dimension);
     }
     if (record.label !== 'benign' && record.mechanism !== undefined) {
       bump(mechanismAccuracy, `${record.label}/all`, assessment.mechanism === record.mechanism);
