@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import type { AuditRecordInput } from '../../src/audit/audit-record.js';
 import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
+import { createOpenAICompatibleBackend } from '../../src/backends/openai-compatible/create-openai-compatible-backend.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { BackendError, ConfigError } from '../../src/core/errors.js';
 import { tinyModelPath } from '../support/tiny-model.js';
@@ -221,4 +222,36 @@ test('llama backend: a JSON schema with a NUL character or a $ref it cannot foll
   const results = JSON.parse(stdout) as string[];
   for (const [index, result] of results.entries()) assert.match(result, /^unsupported_schema: /, `schema ${index}: ${result}`);
   assert.ok(!stderr.includes('Mary Smith'), `client text on stderr: ${stderr.slice(0, 300)}`);
+});
+
+test('an upstream that ignores stream: true and answers one JSON completion is streamed to the client (it was a 502 "ended the stream before it finished")', async (t) => {
+  const upstream = createServer((request, response) => {
+    if (request.url?.endsWith('/models')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
+      return;
+    }
+    request.resume();
+    request.on('end', () => {
+      const completion = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '<think>Fluids.</think>Drink water and rest.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 } };
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(completion));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
+  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, env: {} });
+  t.after(() => backend.close());
+  const { url } = await startTestServer(t, { backend });
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'safemed-r1', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'I have a cold.' }] }),
+  });
+  assert.equal(response.status, 200);
+  const events = (await response.text()).split('\n\n').filter((event) => event.startsWith('data: ')).map((event) => event.slice(6));
+  assert.equal(events.at(-1), '[DONE]');
+  const chunks = events.slice(0, -1).map((event) => JSON.parse(event) as { error?: unknown; usage?: { total_tokens: number } | null; choices: Array<{ delta: { content?: string; reasoning_content?: string }; finish_reason: string | null }> });
+  assert.ok(chunks.every((chunk) => chunk.error === undefined), JSON.stringify(chunks));
+  assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''), 'Drink water and rest.');
+  assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? '').join(''), 'Fluids.');
+  assert.equal(chunks.find((chunk) => chunk.usage)?.usage?.total_tokens, 12);
 });

@@ -13,7 +13,7 @@ import { buildChatBody, type StructuredOutputsForm } from './build-chat-body.js'
 import { choiceZeroOf, contentText, isChoiceZero } from './choice-zero.js';
 import { createPromptBodyEncoder, joinPrompt, PROMPT_SLOT, type PreparedPrompt, type PromptPreparing } from './prepared-prompt.js';
 import { readSseEvents } from './read-sse-events.js';
-import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type Sleep } from './send-upstream-request.js';
+import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type Sleep, type UpstreamResponseHandle } from './send-upstream-request.js';
 
 export interface OpenAICompatibleBackendOptions extends BackendOptions {
   /** Defaults: `structured_outputs` for `vllm:`, `response_format` for `openai:`. Use `guided` for vLLM < 0.12. */
@@ -226,6 +226,36 @@ export async function createOpenAICompatibleBackend(
 
   const capabilities: BackendCapabilities = { streaming: true, jsonSchema: true, seed: true, reasoningChannel: true };
 
+  /** Reads a non-streamed completion body as JSON (a body that is not JSON is the upstream's 502). */
+  async function readCompletionBody(handle: UpstreamResponseHandle): Promise<unknown> {
+    try {
+      return await handle.response.json();
+    } catch (error) {
+      const failure = handle.failure(error);
+      if (failure instanceof BackendError && failure.code === 'upstream_disconnected' && error instanceof SyntaxError) {
+        throw new BackendError(`Upstream ${baseUrl} returned a body that is not JSON.`, { url: baseUrl, status: 502, code: 'upstream_malformed', cause: error });
+      }
+      throw failure;
+    }
+  }
+
+  /** A parsed completion body as a result; JSON that is not a completion (null, a string, no choices) is the upstream's 502. */
+  function completionOf(body: unknown): GenerateResult {
+    const choices: unknown = body !== null && typeof body === 'object' ? (body as { choices?: unknown }).choices : undefined;
+    const first = choiceZeroOf(choices);
+    if (first === undefined) throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
+    const choice = first as { message?: Record<string, unknown>; finish_reason?: unknown };
+    const content = contentText(choice.message?.content);
+    const split = normalizeChannels({ content, reasoning: reasoningOf(choice.message) });
+    return {
+      reasoning: split.reasoning,
+      text: split.answer,
+      finishReason: mapFinishReason(choice.finish_reason),
+      usage: toUsage((body as { usage?: unknown }).usage) ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+      verdicts: [],
+    };
+  }
+
   function generate(generateRequest: GenerateRequest): Promise<GenerateResult> {
     let body: Record<string, unknown>;
     try {
@@ -242,31 +272,7 @@ export async function createOpenAICompatibleBackend(
     try {
       const handle = await request('/chat/completions', 'POST', body, tracked.signal, requestId);
       try {
-        let parsed: { choices?: Array<{ message?: Record<string, unknown>; finish_reason?: unknown }>; usage?: unknown };
-        try {
-          parsed = (await handle.response.json()) as typeof parsed;
-        } catch (error) {
-          const failure = handle.failure(error);
-          if (failure instanceof BackendError && failure.code === 'upstream_disconnected' && error instanceof SyntaxError) {
-            throw new BackendError(`Upstream ${baseUrl} returned a body that is not JSON.`, { url: baseUrl, status: 502, code: 'upstream_malformed', cause: error });
-          }
-          throw failure;
-        }
-        // A body that is JSON but not a completion (null, a string, choices that are not an array of objects) is the upstream's fault: 502.
-        const body: unknown = parsed;
-        const choices: unknown = body !== null && typeof body === 'object' ? (body as { choices?: unknown }).choices : undefined;
-        const first = choiceZeroOf(choices);
-        if (first === undefined) throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
-        const choice = first as { message?: Record<string, unknown>; finish_reason?: unknown };
-        const content = contentText(choice.message?.content);
-        const split = normalizeChannels({ content, reasoning: reasoningOf(choice.message) });
-        return {
-          reasoning: split.reasoning,
-          text: split.answer,
-          finishReason: mapFinishReason(choice.finish_reason),
-          usage: toUsage(parsed.usage) ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-          verdicts: [],
-        };
+        return completionOf(await readCompletionBody(handle));
       } finally {
         handle.done();
       }
@@ -280,6 +286,21 @@ export async function createOpenAICompatibleBackend(
     const tracked = track(generateRequest.signal);
     try {
       const handle = await request('/chat/completions', 'POST', body, tracked.signal, generateRequest.requestId);
+      if (/^\s*application\/json/iu.test(handle.response.headers['content-type'] ?? '')) {
+        // An upstream (or a proxy before it) that ignores `stream: true` answers with one JSON completion.
+        // It was read as an event stream with no events: a 502 "ended the stream before it finished".
+        let result: GenerateResult;
+        try {
+          result = completionOf(await readCompletionBody(handle));
+        } finally {
+          handle.done();
+        }
+        if (result.reasoning !== '') yield { type: 'reasoning-delta', text: result.reasoning };
+        if (result.text !== '') yield { type: 'text-delta', text: result.text };
+        yield { type: 'usage', usage: result.usage };
+        yield { type: 'finish', finishReason: result.finishReason };
+        return;
+      }
       const normalizer = createChannelNormalizer({ holdReasoning: shouldHoldReasoning(generateRequest) });
       let finishReason: FinishReason | undefined;
       let usage: TokenUsage | undefined;
