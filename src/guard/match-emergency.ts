@@ -276,18 +276,44 @@ const SUICIDE_METHOD_SEEKING =
 /** Situations recognised by the present-tense matcher above; their spec keywords alone (e.g. "suicide rate", "food poisoning") are not an emergency. */
 const MATCHED_BY_PATTERN = new Set(['suicidality', 'overdose_poisoning']);
 
-/** Per spec: the situations looked up by keyword, each with its keywords lower-cased once (not per request). */
-const keywordTables = new WeakMap<SafetySpec, Array<{ entry: EmergencySituation; keywords: string[] }>>();
+/** A keyword and how to find it: as written, or (several English words) with a verb between its words. */
+interface Keyword {
+  text: string;
+  /** First word of a multi-word English keyword (a cheap look before the pattern). */
+  first?: string;
+  /** The keyword's words with "is", "was", "keeps"… allowed between them: "face is drooping" holds "face drooping". */
+  pattern?: RegExp;
+}
 
-function keywordTable(spec: SafetySpec): Array<{ entry: EmergencySituation; keywords: string[] }> {
+/** What may stand between a keyword's words and still say the same: a form of "be", or "keeps", "started"… */
+const BETWEEN_WORDS = "\\s+(?:(?:is|was|are|were|'s|has been|keeps|kept|started|seems|looks|got|gets)\\s+)?";
+
+function keywordOf(written: string): Keyword {
+  const text = written.toLowerCase();
+  if (!/^[a-z]+(?: [a-z]+)+$/.test(text)) return { text };
+  const words = text.split(' ');
+  return { text, first: words[0] ?? text, pattern: new RegExp(`\\b${words.join(BETWEEN_WORDS)}\\b`) };
+}
+
+/** Per spec: the situations looked up by keyword, each with its keywords lower-cased once (not per request). */
+const keywordTables = new WeakMap<SafetySpec, Array<{ entry: EmergencySituation; keywords: Keyword[] }>>();
+
+function keywordTable(spec: SafetySpec): Array<{ entry: EmergencySituation; keywords: Keyword[] }> {
   let table = keywordTables.get(spec);
   if (table === undefined) {
     table = spec.emergency.situations
       .filter((entry) => !MATCHED_BY_PATTERN.has(entry.id))
-      .map((entry) => ({ entry, keywords: [...entry.keywords.en, ...entry.keywords.zh].map((keyword) => keyword.toLowerCase()) }));
+      .map((entry) => ({ entry, keywords: [...entry.keywords.en, ...entry.keywords.zh].map(keywordOf) }));
     keywordTables.set(spec, table);
   }
   return table;
+}
+
+/** Where a keyword first occurs in a reading (-1 when it does not). */
+function keywordAt(reading: string, keyword: Keyword): number {
+  const at = reading.indexOf(keyword.text);
+  if (at >= 0 || keyword.pattern === undefined || keyword.first === undefined || !reading.includes(keyword.first)) return at;
+  return reading.search(keyword.pattern);
 }
 
 /** The first spec situation (other than those matched by pattern) whose keyword the text holds, not negated. */
@@ -299,8 +325,8 @@ function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | 
   const expanded = CONTRACTION.test(lower) ? lower.replace(/\bwon't\b/g, 'will not').replace(/\bcan't\b/g, 'cannot').replace(/n't\b/g, ' not') : lower;
   for (const { entry, keywords } of keywordTable(spec)) {
     for (const keyword of keywords) {
-      const reading = keyword.includes("'") ? lower : expanded;
-      const at = reading.indexOf(keyword);
+      const reading = keyword.text.includes("'") ? lower : expanded;
+      const at = keywordAt(reading, keyword);
       if (at < 0) continue;
       const before = reading.slice(Math.max(0, at - 30), at);
       if (NEGATIONS.test(before) || /[没無无否][有]?$/.test(before)) continue;

@@ -73,3 +73,13 @@ test('a Chinese question of fact about what is done after swallowing something i
     assert.equal((await decide(text)).verdict.action, 'escalate', text);
   }
 });
+
+test('a keyword of several words is found with "is", "was", "keeps"… between its words, and not when negated', async () => {
+  // "My wife's face is drooping on one side and she can't lift her right arm" was allowed (the keyword is "face drooping")
+  for (const text of ["my dad's face was drooping when he woke up and his words come out wrong", 'his throat keeps swelling after the bee sting']) {
+    assert.notEqual(matchEmergency(text), undefined, text);
+    assert.equal((await decide(text)).verdict.action, 'escalate', text);
+  }
+  assert.equal(matchEmergency("my mum's face isn't drooping and she can lift both arms, she just feels tired"), undefined);
+  assert.equal(matchEmergency('the face of the clock was drooping in the Dali painting'), undefined, 'other words between');
+});
