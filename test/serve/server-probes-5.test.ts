@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import type { AuditRecordInput } from '../../src/audit/audit-record.js';
 import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
+import { createBackend } from '../../src/backends/registry.js';
 import { createOpenAICompatibleBackend } from '../../src/backends/openai-compatible/create-openai-compatible-backend.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { BackendError, ConfigError } from '../../src/core/errors.js';
@@ -254,4 +255,16 @@ test('an upstream that ignores stream: true and answers one JSON completion is s
   assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''), 'Drink water and rest.');
   assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? '').join(''), 'Fluids.');
   assert.equal(chunks.find((chunk) => chunk.usage)?.usage?.total_tokens, 12);
+});
+
+test('llama backend: an answer stops where the context is full (finish_reason "length"), instead of erasing the start of the conversation and going on', async (t) => {
+  const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1, contextSize: 1024 });
+  t.after(() => backend.close());
+  // a grammar that keeps the tiny model writing (it would otherwise stop at once)
+  const long = { type: 'json_schema' as const, json_schema: { name: 'list', schema: { type: 'array', items: { type: 'string', minLength: 20 }, minItems: 200 } } };
+  const result = await backend.generate({ messages: [{ role: 'user', content: 'x'.repeat(800) }], settings: { maxTokens: 600, responseFormat: long } });
+  assert.ok(result.usage.promptTokens > 800 && result.usage.promptTokens < 1024, `prompt ${result.usage.promptTokens}`);
+  // before: 600 completion tokens, 1,4xx in a 1,024-token context (node-llama-cpp shifted the context)
+  assert.equal(result.usage.totalTokens, 1024, JSON.stringify(result.usage));
+  assert.equal(result.finishReason, 'length');
 });

@@ -133,7 +133,10 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
         onResponseChunk,
         signal,
         stopOnAbortSignal: false,
-        ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
+        // No more tokens than the context has room for after the prompt: past it node-llama-cpp shifts the
+        // context — erases the start of the conversation and goes on answering what is left of it — where
+        // vLLM stops (finish_reason "length"). An answer to a half-forgotten question was a silent 200.
+        maxTokens: Math.min(settings.maxTokens ?? Number.POSITIVE_INFINITY, contextSize - promptTokens),
         ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
         ...(settings.topP !== undefined ? { topP: settings.topP } : {}),
         ...(settings.topK !== undefined ? { topK: settings.topK } : {}),
