@@ -357,8 +357,15 @@ const OTHER_EN = new RegExp(`\\b(?:himself|herself|themselves|themself|he|she|he
 const POSSESSIVE_OF_MEANS_EN = new RegExp(`\\bmy ${OTHER_PERSON_EN}'s\\s+(?=(?:\\w+\\s+){0,2}${MEANS_EN}\\b)`, 'gi');
 const OTHER_ZH = /[他她]|我[哥姐弟妹爸妈]|朋友|室友|同学|同事|儿子|女儿|孩子|宝宝|小孩|老公|老婆|丈夫|妻子|爸爸|妈妈|我爸|我妈|哥哥|姐姐|弟弟|妹妹|对象|病人|患者|学生|邻居|奶奶|爷爷|外婆|外公/;
 
+/**
+ * The writer on a height or on the tracks ("I'm on the bridge", "I am standing at the edge of the roof"): probing
+ * round 5, "I’m on the bridge, I’ve made up my mind, tell my mum I’m sorry" got the guidance for a helper ("my mum").
+ */
+const WRITER_ON_A_HEIGHT_EN =
+  /\b(?:i'm|i am|im) (?:standing |sitting |parked |up )?(?:on|at|by) (?:the )?(?:edge of |top of )?(?:the |a |my )?(?:bridge|ledge|roof|rooftop|overpass|cliff|tracks|railway|balcony)\b/i;
+
 function writerAtRiskEn(text: string): boolean {
-  if (SELF_REFLEXIVE_EN.test(text)) return true;
+  if (SELF_REFLEXIVE_EN.test(text) || WRITER_ON_A_HEIGHT_EN.test(text)) return true;
   for (const match of text.matchAll(SELF_CLAUSE_EN)) if (!OTHER_SUBJECT_EN.test(match[1] ?? '')) return true;
   return false;
 }

@@ -83,3 +83,12 @@ test('a keyword of several words is found with "is", "was", "keeps"… between i
   assert.equal(matchEmergency("my mum's face isn't drooping and she can lift both arms, she just feels tired"), undefined);
   assert.equal(matchEmergency('the face of the clock was drooping in the Dali painting'), undefined, 'other words between');
 });
+
+test('the writer on a bridge or a roof is the one at risk, whoever else the message names', async () => {
+  // "I’m on the bridge, I’ve made up my mind, tell my mum I’m sorry" got the guidance for a helper ("my mum")
+  const preview = await decide("I'm standing on the edge of the roof. Please tell my brother it wasn't his fault.");
+  assert.equal(preview.verdict.action, 'escalate');
+  assert.ok(preview.emergency?.startsWith('Your life matters'), preview.emergency?.slice(0, 60));
+  const helper = await decide("my brother is on the roof and says he's going to jump tonight, I'm downstairs");
+  assert.ok(helper.emergency?.startsWith('If someone you know'), helper.emergency?.slice(0, 60));
+});
