@@ -268,3 +268,14 @@ test('llama backend: an answer stops where the context is full (finish_reason "l
   assert.equal(result.usage.totalTokens, 1024, JSON.stringify(result.usage));
   assert.equal(result.finishReason, 'length');
 });
+
+test('llama backend: requests without a seed sample independently (node-llama-cpp seeded them with the current second: the same answer for every request in it)', async (t) => {
+  const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1, contextSize: 1024 });
+  t.after(() => backend.close());
+  const sample = async (seed?: number) =>
+    (await backend.generate({ messages: [{ role: 'user', content: 'Tell me about sleep.' }], settings: { maxTokens: 16, temperature: 1.5, ...(seed === undefined ? {} : { seed }) } })).text;
+  const unseeded = [await sample(), await sample(), await sample(), await sample()];
+  assert.equal(new Set(unseeded).size, 4, JSON.stringify(unseeded));
+  // a seed still makes the answer repeatable
+  assert.equal(await sample(7), await sample(7));
+});

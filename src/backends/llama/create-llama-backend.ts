@@ -4,6 +4,7 @@
  * resolves its chat wrapper from the model's jinja template), and the output goes through the
  * reasoning normaliser. Requests on one backend are serialised on its context sequence.
  */
+import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { ChatHistoryItem, LlamaChatResponseChunk, LlamaGrammar, GbnfJsonSchema } from 'node-llama-cpp';
 import { LlamaChat } from 'node-llama-cpp';
@@ -141,7 +142,9 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
         ...(settings.topP !== undefined ? { topP: settings.topP } : {}),
         ...(settings.topK !== undefined ? { topK: settings.topK } : {}),
         ...(settings.minP !== undefined ? { minP: settings.minP } : {}),
-        ...(settings.seed !== undefined ? { seed: settings.seed } : {}),
+        // node-llama-cpp's own default seed is the current second: every unseeded request in the same second
+        // sampled the same answer (five temperature-1 samples for an evaluation were one answer five times).
+        seed: settings.seed ?? randomInt(0, 2 ** 32 - 1),
         repeatPenalty: repetitionPenalty !== undefined && repetitionPenalty !== 1 ? { penalty: repetitionPenalty } : false,
         ...(settings.stop && settings.stop.length > 0 ? { customStopTriggers: settings.stop } : {}),
         ...(grammar ? { grammar } : {}),
