@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { GuardFlags } from '../create-guard-from-flags.js';
 import { DataFormatError, InvalidRequestError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/chat.js';
 import type { EvaluationRecord, GuardDecisionAction } from '../../guard/classifier/evaluate-corpus.js';
@@ -20,13 +21,15 @@ interface TrainFlags {
   seed: string;
 }
 
-interface EvalFlags {
+interface EvalFlags extends GuardFlags {
   input: string[];
   split: string;
   json?: boolean;
   errors?: boolean;
   fastOnly?: boolean;
   traditional?: boolean;
+  concurrency?: string;
+  progress?: string;
 }
 
 /** The training code's entry points (training/guard/), typed here without importing them. */
@@ -106,6 +109,9 @@ async function runEval(flags: EvalFlags): Promise<void> {
   const { DEFAULT_GUARD_POLICY } = await import('../../guard/policy.js');
   const { loadSafetySpec } = await import('../../spec/load-safety-spec.js');
   const { silentLogger } = await import('../../core/logger.js');
+  const { createGuardFromFlags } = await import('../create-guard-from-flags.js');
+  const { countLlmGuardCalls, formatLlmGuardCalls } = await import('../guard/count-llm-guard-calls.js');
+  const { createProgressReporter } = await import('../../eval/engine/create-progress-reporter.js');
   const splits = flags.split === 'all' ? undefined : new Set(flags.split.split(','));
   const records: EvaluationRecord[] = [];
   let badCount = 0;
@@ -128,27 +134,53 @@ async function runEval(flags: EvalFlags): Promise<void> {
   }
   if (flags.traditional === true) records.splice(0, records.length, ...inTraditionalCharacters(records));
   const spec = loadSafetySpec();
-  // The real input check and default policy decide; the assessment is the one already computed.
+  // The guard as serve builds it from the same flags: policy file, fail mode, LLM guard (optional).
+  const configured = flags.guardLlm !== undefined || flags.guardConfig !== undefined || flags.guardFail !== undefined;
+  const setup = configured ? (await createGuardFromFlags(flags, true, 'safemed guard eval')).setup : undefined;
+  const counted = setup?.options?.llmGuard ? countLlmGuardCalls(setup.options.llmGuard) : undefined;
+  const concurrency = wholeNumberFlag('--concurrency', flags.concurrency ?? (counted ? '8' : '1'));
+  // The real input check decides (default policy unless --guard-config); the assessment is the one already computed.
   const decide = async (assessment: RiskAssessment, messages: ChatMessage[]): Promise<{ action: GuardDecisionAction; dimension: string }> => {
     const check = await checkInput(messages, {
       assess: { assessConversation: () => assessment, assessText: () => assessment },
-      policy: DEFAULT_GUARD_POLICY,
-      failMode: 'closed',
+      policy: setup?.policy ?? DEFAULT_GUARD_POLICY,
+      failMode: setup?.options?.failMode ?? 'closed',
       spec,
       logger: silentLogger,
+      ...(counted ? { llmGuard: counted.guard } : {}),
     });
     return { action: check.verdict.action, dimension: check.verdict.dimension };
   };
   const assess = flags.fastOnly === true ? assessConversation : (messages: ChatMessage[]) => assessConversationRefined(messages);
-  const evaluation = await evaluateCorpus(records, { assess, decide });
+  const progressMode = flags.progress ?? (process.stderr.isTTY ? 'bars' : 'lines');
+  if (!['bars', 'lines', 'none'].includes(progressMode)) throw new InvalidRequestError(`--progress must be bars, lines or none, got "${progressMode}".`, { param: 'progress', fix: 'Pass --progress bars, lines or none.' });
+  const progress = createProgressReporter({ mode: progressMode === 'none' ? 'silent' : (progressMode as 'bars' | 'lines') });
+  progress.start('guard eval', records.length, 0);
+  let evaluation: Awaited<ReturnType<typeof evaluateCorpus>>;
+  try {
+    evaluation = await evaluateCorpus(records, { assess, decide, concurrency, onRecord: () => { progress.tick('guard eval'); } });
+  } finally {
+    progress.finish('guard eval');
+    progress.stop();
+    await setup?.close();
+  }
+  const llmGuardLine = counted ? formatLlmGuardCalls(counted.stats, records.length, flags.guardLlm ?? '', counted.guard.mode) : undefined;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ ...evaluation, threshold: recommendedRiskThreshold(), badLines: badCount }, null, 2)}\n`);
+    const llmGuard = counted ? { uri: flags.guardLlm, mode: counted.guard.mode, calls: counted.stats.calls, failures: counted.stats.failures } : undefined;
+    process.stdout.write(`${JSON.stringify({ ...evaluation, threshold: recommendedRiskThreshold(), badLines: badCount, ...(llmGuard ? { llmGuard } : {}) }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatCorpusEvaluation(evaluation, `guard evaluation, split ${flags.split}, ${flags.fastOnly === true ? 'fast path only' : 'fast path + sentence encoder in the uncertain band'}`)}\n`);
+    const reader = `${flags.fastOnly === true ? 'fast path only' : 'fast path + sentence encoder in the uncertain band'}${counted ? ' + LLM guard' : ''}`;
+    process.stdout.write(`${formatCorpusEvaluation(evaluation, `guard evaluation, split ${flags.split}, ${reader}`)}\n`);
+    if (llmGuardLine !== undefined) process.stdout.write(`\n${llmGuardLine}\n`);
     if (flags.errors === true) process.stdout.write(`\nmisclassified ids (first 20 per group)\n${JSON.stringify(evaluation.errors, null, 2)}\n`);
     if (badCount > 0) process.stdout.write(`\n${badCount} bad line(s) skipped (see stderr)\n`);
   }
   if (badCount > 0) process.exitCode = 1;
+}
+
+function wholeNumberFlag(flag: string, value: string): number {
+  if (!/^[1-9]\d{0,3}$/.test(value)) throw new InvalidRequestError(`${flag} must be a whole number from 1 to 9999, got "${value}".`, { param: flag.slice(2), fix: `Pass e.g. ${flag} 8.` });
+  return Number(value);
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -173,6 +205,12 @@ export function registerGuardTrainingCommands(guardCommand: Command): Command {
     .option('--errors', 'also print the ids of misclassified records (for error analysis on dev, never on test)')
     .option('--fast-only', 'the fast path alone, without the sentence-encoder head in the uncertain band')
     .option('--traditional', 'rewrite the Chinese records in traditional characters first (OpenCC, Taiwan standard): the guard on traditional-script requests')
+    .option('--guard-llm <uri>', 'also ask an LLM guard, as serve does (openai:/vllm:/llama: URI; Llama Guard 3, Qwen3Guard or any chat model); the report counts its calls')
+    .option('--guard-llm-mode <mode>', 'always, never or uncertain (default: only for risks in the uncertain band)')
+    .option('--guard-fail <mode>', 'open or closed (default): what a guard error does')
+    .option('--guard-config <yaml>', 'guard policy file: thresholds and per-dimension overrides (docs/guard.md)')
+    .option('--concurrency <n>', 'records checked at once (default 8 with --guard-llm, else 1)')
+    .option('--progress <mode>', 'bars, lines or none (default: bars on a terminal, else lines)')
     .action((flags: Omit<EvalFlags, 'input'> & { input?: string[] }) => runEval({ ...flags, input: flags.input ?? ['data/guard/corpus'] }));
   return guardCommand;
 }

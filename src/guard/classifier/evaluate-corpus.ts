@@ -97,6 +97,10 @@ export interface CorpusEvaluationOptions {
    * may correct (a self-harm reading with another harm's mechanism). Dimension accuracy counts that one.
    */
   decide(assessment: RiskAssessment, messages: ChatMessage[]): Decided | Promise<Decided>;
+  /** Records assessed and decided at once (default 1): an LLM guard answers over the network. Figures do not depend on it. */
+  concurrency?: number;
+  /** Called after each record is decided (progress). */
+  onRecord?: (done: number, total: number) => void;
 }
 
 export interface Rate {
@@ -148,10 +152,25 @@ export async function evaluateCorpus(records: EvaluationRecord[], options: Corpu
     const list = (errors[group] ??= []);
     if (list.length < 20) list.push(id);
   };
-  for (const record of records) {
-    const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
-    const assessment = await options.assess(messages);
-    const decided = await options.decide(assessment, messages);
+  // Decided in `concurrency` lanes, counted in record order below (the figures do not depend on the lanes).
+  const outcomes: Array<{ assessment: RiskAssessment; decided: Decided } | undefined> = records.map(() => undefined);
+  let next = 0;
+  let done = 0;
+  const lane = async (): Promise<void> => {
+    while (next < records.length) {
+      const index = next;
+      next += 1;
+      const record = records[index] as EvaluationRecord;
+      const messages: ChatMessage[] = record.messages ?? [{ role: 'user', content: record.text ?? '' }];
+      const assessment = await options.assess(messages);
+      outcomes[index] = { assessment, decided: await options.decide(assessment, messages) };
+      done += 1;
+      options.onRecord?.(done, records.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, records.length)) }, lane));
+  for (const [index, record] of records.entries()) {
+    const { assessment, decided } = outcomes[index] as { assessment: RiskAssessment; decided: Decided };
     const action = typeof decided === 'string' ? decided : decided.action;
     const dimension = typeof decided === 'string' ? assessment.dimension : decided.dimension;
     const flagged = FLAGGED.has(action);
