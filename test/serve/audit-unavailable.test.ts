@@ -6,14 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { createAuditWriter, type AuditWriter } from '../../src/audit/create-audit-writer.js';
 import { createLogger } from '../../src/core/logger.js';
 import { postChat, startTestServer } from './start-test-server.js';
 
-/** An in-memory audit writer whose writes fail while `full` is set, like SQLite's on a full disk. */
-function fillableAudit(): { writer: AuditWriter; full: { value: boolean } } {
-  const trail = openAuditTrail({ path: ':memory:' });
+/** An audit writer (a real trail in a temporary folder) whose writes fail while `full` is set, like SQLite's on a full disk. */
+function fillableAudit(folder: string): { writer: AuditWriter; full: { value: boolean } } {
+  const trail = openAuditTrail({ path: join(folder, 'audit.db') });
   const inner = createAuditWriter(trail);
   const full = { value: false };
   const fail = () => Promise.reject(new Error('database or disk is full'));
@@ -22,7 +25,10 @@ function fillableAudit(): { writer: AuditWriter; full: { value: boolean } } {
     writer: {
       begin: (entry) => (full.value ? inner.begin(entry).then(fail) : inner.begin(entry)),
       complete: (outcome) => (full.value ? fail() : inner.complete(outcome)),
-      close: () => inner.close(),
+      close: async () => {
+        await inner.close();
+        trail.close();
+      },
     },
   };
 }
@@ -37,7 +43,12 @@ async function streamStatus(url: string): Promise<{ status: number; text: string
 }
 
 test('an audit trail that cannot write: 503 audit_unavailable for every answer, /health 503 until a write succeeds, one log line each way', async (t) => {
-  const { writer, full } = fillableAudit();
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-audit-unavailable-'));
+  const { writer, full } = fillableAudit(folder);
+  t.after(async () => {
+    await writer.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
   const lines: string[] = [];
   const { url } = await startTestServer(t, { audit: writer, logger: createLogger({ write: (line) => lines.push(line) }) });
   const ask = () => postChat(url, { messages: [{ role: 'user', content: 'Is ibuprofen safe with food?' }] });
