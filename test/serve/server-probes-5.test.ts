@@ -279,3 +279,25 @@ test('llama backend: requests without a seed sample independently (node-llama-cp
   // a seed still makes the answer repeatable
   assert.equal(await sample(7), await sample(7));
 });
+
+test("an upstream's absurd Retry-After is passed on as at most a day (it reached clients as 'retry after 99999999999999980000 s')", async (t) => {
+  for (const header of [{ 'retry-after': '99999999999999999999' }, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }, { 'retry-after-ms': '1e300' }]) {
+    const upstream = createServer((request, response) => {
+      if (request.url?.endsWith('/models')) {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
+        return;
+      }
+      request.resume();
+      request.on('end', () => { response.writeHead(429, { 'content-type': 'application/json', ...header }).end('{"error":{"message":"slow down"}}'); });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
+    const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, maxRetryAfterMs: 2000, env: {} });
+    t.after(() => backend.close());
+    const { url } = await startTestServer(t, { backend });
+    const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'Hi' }] }) });
+    await response.text();
+    assert.equal(response.status, 429, JSON.stringify(header));
+    assert.equal(response.headers.get('retry-after'), '86400', JSON.stringify(header));
+  }
+});

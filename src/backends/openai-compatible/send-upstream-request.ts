@@ -107,15 +107,22 @@ function headerValue(headers: Headers | IncomingHttpHeaders, name: string): stri
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Milliseconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date). */
+/**
+ * Longest Retry-After taken from an upstream (a day). `Retry-After: 99999999999999999999` was passed on to
+ * clients as "retry after 99999999999999980000 s", and a date years ahead likewise.
+ */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Milliseconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date), at most a day. */
 export function parseRetryAfter(headers: Headers | IncomingHttpHeaders, now: number = Date.now()): number | undefined {
+  const wait = (milliseconds: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, milliseconds));
   const milliseconds = headerValue(headers, 'retry-after-ms');
-  if (milliseconds && Number.isFinite(Number(milliseconds))) return Math.max(0, Number(milliseconds));
+  if (milliseconds && Number.isFinite(Number(milliseconds))) return wait(Number(milliseconds));
   const value = headerValue(headers, 'retry-after');
   if (!value) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.max(0, Number(value) * 1000);
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return wait(Number(value) * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : wait(date - now);
 }
 
 /** Largest non-streamed upstream body read (an answer beyond it is a 502, not an out-of-memory). */
