@@ -62,6 +62,11 @@ async function runServe(settings: ServeSettings): Promise<void> {
     ...(assess ? { assess } : {}),
     ...(settings.systemPrompt !== undefined ? { baseSystemPrompt: settings.systemPrompt ?? '' } : {}),
   });
+  if (guard.enabled) {
+    // The guard's one-time compilation (large regular expressions, hot functions) now, not on the first clients.
+    const [{ warmUpGuard }, { loadSafetySpec }] = await Promise.all([import('../../guard/warm-up-guard.js'), import('../../spec/load-safety-spec.js')]);
+    logger.debug('guard warmed up', { ms: Math.round(await warmUpGuard(loadSafetySpec(), guard.policy)) });
+  }
   const backend = guard.wrap(await buildServeBackend(settings, logger).catch(async (error: unknown) => {
     await guard.close();
     throw error;
