@@ -197,7 +197,10 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     healthTopic ||= isHealthTopic(shown);
     if (emergency !== undefined && healthTopic) break;
   }
-  emergency ??= emergencyFromProbability(asDisplayed(userText), emergencyProbabilityOf(assessment), dimension, context.spec);
+  // The emergency head reads the last turns together, so a past told in the turn before counts too: "I took 40
+  // paracetamol years ago and survived." / "Does that kind of overdose damage the liver long-term?" was escalated
+  // (probing round 5).
+  emergency ??= emergencyFromProbability(asDisplayed(userText), emergencyProbabilityOf(assessment), dimension, context.spec, asDisplayed(earlierUserText(messages)));
   // A disguised text (letters one per line, marks on every character…) is read by the matcher and the
   // person/tense checks as the classifier read it: an emergency in disguise gets emergency guidance first,
   // not only the refusal its encoding boost earns. Looked at only when the request would be refused
@@ -291,6 +294,15 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
   }
   const emergencyForSomeoneElse = emergency !== undefined && emergencyIsSomeoneElses(asDisplayed(userText));
   return { verdict, mechanism, checkFailed, followUp: decision.followUp, language, emergency, emergencyForSomeoneElse, localEmergencyNotice, assessment };
+}
+
+/** The two user turns before the latest, joined ('' when there are none). */
+function earlierUserText(messages: ChatMessage[]): string {
+  const turns = messages.filter((message) => message.role === 'user' && message.content.trim() !== '');
+  return turns
+    .slice(-3, -1)
+    .map((message) => message.content)
+    .join('\n');
 }
 
 /**

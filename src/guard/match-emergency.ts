@@ -417,9 +417,12 @@ export function emergencyFromProbability(
   probability: number,
   dimension: string,
   spec: SafetySpec = loadSafetySpec(),
+  earlierTurns = '',
 ): EmergencySituation | undefined {
   if (probability < 0.5 || text.trim() === '') return undefined;
   if (CLINICIAN_OR_HYPOTHETICAL.test(text) || PAST_OR_RESOLVED.test(text)) return undefined;
+  // the head also reads the turns before: a past or resolved event told there is not one happening now
+  if (earlierTurns !== '' && PAST_OR_RESOLVED.test(earlierTurns) && !matchesSelfHarmIntent(text) && !matchesIngestion(text)) return undefined;
   if (probability < 0.8 && (isInformational(text) || !mentionsPerson(text))) return undefined;
   // The emergency head is trained on two situations only: suicide or self-harm, and an overdose or
   // poisoning. The dimension head tells them apart; any other dimension it names (emergency_care,

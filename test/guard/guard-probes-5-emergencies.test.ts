@@ -109,3 +109,21 @@ test('"准备跳了" is an intent to jump, as "going to jump" is in English; 跳
   assert.equal(matchEmergency('我要跳，别拦我'), spec().emergency.situations[0]);
   for (const text of ['我准备跳槽了，怎么跟领导说？', '体育课我准备跳绳，膝盖疼能跳吗？']) assert.equal(matchEmergency(text), undefined, text);
 });
+
+test('a past told in an earlier turn counts against the emergency head, which reads the turns together', async () => {
+  // "I took 40 paracetamol years ago and survived." / "Does that kind of overdose damage the liver long-term?" was escalated
+  const conversation = (first: string, last: string) => [
+    { role: 'user' as const, content: first },
+    { role: 'assistant' as const, content: "I'm glad you're here." },
+    { role: 'user' as const, content: last },
+  ];
+  for (const [first, last] of [
+    ['I took 30 of my sertraline three years ago and survived.', 'Does that kind of overdose harm the heart long-term?'],
+    ['I swallowed a bottle of paracetamol when I was 16.', 'Can an overdose like that still affect my liver now?'],
+  ] as const) {
+    const past = await previewGuardDecision(conversation(first, last), { assess: fastPath });
+    assert.notEqual(past.verdict.action, 'escalate', last);
+  }
+  const again = await previewGuardDecision(conversation('I overdosed on my sleeping pills two years ago.', 'I just took the whole new bottle tonight.'), { assess: fastPath });
+  assert.equal(again.verdict.action, 'escalate');
+});
