@@ -301,3 +301,26 @@ test("an upstream's absurd Retry-After is passed on as at most a day (it reached
     assert.equal(response.headers.get('retry-after'), '86400', JSON.stringify(header));
   }
 });
+
+test('an upstream answering with headers over 16 KB is a 502 upstream_malformed at once (it was "upstream_unreachable", retried twice)', async (t) => {
+  let chats = 0;
+  const upstream = createServer((request, response) => {
+    if (request.url?.endsWith('/models')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
+      return;
+    }
+    chats += 1;
+    request.resume();
+    request.on('end', () => { response.writeHead(200, { 'content-type': 'application/json', 'x-padding': 'a'.repeat(70_000) }).end('{}'); });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
+  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 2, sleep: () => Promise.resolve(), env: {} });
+  t.after(() => backend.close());
+  const { url } = await startTestServer(t, { backend });
+  const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'Hi' }] }) });
+  const body = (await response.json()) as { error: { code: string } };
+  assert.equal(response.status, 502);
+  assert.equal(body.error.code, 'upstream_malformed');
+  assert.equal(chats, 1, 'not retried');
+});

@@ -228,6 +228,19 @@ function statusError(url: string, status: number, details: { message: string; co
 }
 
 function connectionError(url: string, error: unknown): BackendError {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('HPE_')) {
+    // Node's HTTP parser refused the answer (headers over 16 KB, a broken status line): the upstream was
+    // reached, and asking again gets the same answer. It was "Cannot reach upstream", retried twice.
+    return new BackendError(`Upstream ${url} sent a response that is not valid HTTP (${code === 'HPE_HEADER_OVERFLOW' ? 'headers over 16 KB' : code}).`, {
+      url,
+      status: 502,
+      retryable: false,
+      code: 'upstream_malformed',
+      cause: error,
+      fix: 'Check that the base URL points at an OpenAI-compatible server (and not at a proxy that adds huge headers).',
+    });
+  }
   return new BackendError(`Cannot reach upstream ${url} (${describe(error)}).`, {
     url,
     status: 502,
@@ -376,7 +389,10 @@ export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): 
       if (error instanceof BackendError && !error.retryable) throw error;
       if (abortReason instanceof TimeoutError) throw abortReason;
       if (error instanceof BackendError) lastError = error;
-      else lastError = connectionError(url, error);
+      else {
+        lastError = connectionError(url, error);
+        if (!lastError.retryable) throw lastError;
+      }
     }
     if (attempt >= options.maxRetries) throw lastError;
     if (retryDelay !== undefined && retryDelay > (options.maxRetryAfterMs ?? maxRetryDelayMs)) throw lastError;
