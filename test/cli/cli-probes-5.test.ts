@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runChat } from '../../src/cli/chat/run-chat.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { loadConfigFile } from '../../src/serve/load-config-file.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { tinyModelPath } from '../support/tiny-model.js';
 import { runCli } from './serve-cli-helpers.js';
@@ -51,4 +53,22 @@ test('chat on a terminal shows control characters from the model or the server a
   assert.doesNotMatch(withoutDim, /[\u001b\u0007\u009b\r]/u, JSON.stringify(output));
   assert.match(output, /Rest\.\\x1b\[1A\\x1b\[2K\\x1b\[2J\\x1b\]0;pwned\\x07/);
   assert.match(output, /Think\\x1b\[8m hidden/);
+});
+
+test('serve --config: a file over 1 MB or a device is refused with one line (/dev/zero was read until memory ran out)', (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-cli-probes-5-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const huge = join(folder, 'huge.yaml');
+  writeFileSync(huge, `model: llama:tiny.gguf\nnote: ${'a'.repeat(2 * 1024 * 1024)}\n`);
+  for (const [path, reason] of [[huge, /larger than 1048576 bytes/], ['/dev/zero', /not a regular file/], [folder, /EISDIR/]] as const) {
+    assert.throws(() => loadConfigFile(path), (error) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, reason);
+      assert.match(error.fix ?? '', /--config/);
+      return true;
+    }, path);
+  }
+  const small = join(folder, 'safemed.yaml');
+  writeFileSync(small, 'model: llama:tiny.gguf\nport: 8001\n');
+  assert.deepEqual(loadConfigFile(small), { model: 'llama:tiny.gguf', port: 8001 });
 });
