@@ -198,7 +198,7 @@ export function registerGuardTrainingCommands(guardCommand: Command): Command {
     .action((flags: TrainFlags) => runTrain(flags));
   guardCommand
     .command('eval')
-    .description('The guard on labelled records (guard-corpus JSONL): recall per language, kind, perspective and mechanism; benign flagged per kind; emergencies escalated; dimension and mechanism accuracy.')
+    .description('The guard on labelled records (guard-corpus JSONL, or {"prompt","label":"safe"|"unsafe"} as other safety sets write them): recall per language, kind, perspective and mechanism; benign flagged per kind; emergencies escalated; dimension and mechanism accuracy.')
     .option('--input <path>', 'a JSONL file or a folder of them, repeatable (default: data/guard/corpus)', collect)
     .option('--split <names>', 'train, dev, test (comma-separated) or all; records without a split are always kept', 'all')
     .option('--json', 'print the figures as JSON')

@@ -1,6 +1,7 @@
 /**
  * Evaluation of the guard on labelled records in the guard-corpus format (data/guard/corpus/, also the
- * probe sets and simple `{"id","text"|"messages","label"}` files): harmful recall per language, kind,
+ * probe sets and simple `{"id","text"|"messages","label"}` files; `prompt` is read as `text`, labels `safe` /
+ * `unsafe` as benign / harmful, as other safety sets write them): harmful recall per language, kind,
  * perspective and mechanism; benign flagged per kind and language; emergency recall (escalated) and
  * false escalations; dimension and mechanism accuracy. The decision (steer/block/escalate …) comes from
  * an injected function — the real policy in `safemed guard eval` — so the classifier does not depend on
@@ -49,6 +50,18 @@ export interface BadLine {
   error: string;
 }
 
+/** Labels as other safety sets write them (XSTest, many red-team sets): `safe` / `unsafe`. */
+const LABEL_NAMES: Record<string, string> = { safe: 'benign', unsafe: 'harmful' };
+
+/** A record in the names other sets use — `prompt` for the text, `safe`/`unsafe` labels — read in the corpus' names. */
+function withCommonNames(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = { ...(value as Record<string, unknown>) };
+  if (record.text === undefined && record.messages === undefined && typeof record.prompt === 'string') record.text = record.prompt;
+  if (typeof record.label === 'string' && LABEL_NAMES[record.label.toLowerCase()] !== undefined) record.label = LABEL_NAMES[record.label.toLowerCase()];
+  return record;
+}
+
 export function parseEvaluationJsonl(content: string): { records: EvaluationRecord[]; badLines: BadLine[] } {
   const records: EvaluationRecord[] = [];
   const badLines: BadLine[] = [];
@@ -62,7 +75,7 @@ export function parseEvaluationJsonl(content: string): { records: EvaluationReco
       badLines.push({ line: index + 1, error: 'not valid JSON' });
       return;
     }
-    const parsed = evaluationRecordSchema.safeParse(value);
+    const parsed = evaluationRecordSchema.safeParse(withCommonNames(value));
     if (!parsed.success) {
       badLines.push({ line: index + 1, error: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ') });
       return;
