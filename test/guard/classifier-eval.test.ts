@@ -55,9 +55,10 @@ test('safemed guard eval --json reads corpus files, keeps a split, and exits 1 o
   const errors: string[] = [];
   const originalOut = process.stdout.write.bind(process.stdout);
   const originalErr = process.stderr.write.bind(process.stderr);
-  // Only string chunks are ours; the test runner's own (binary) reports may pass through meanwhile.
-  process.stdout.write = ((chunk: string | Uint8Array) => (typeof chunk === 'string' ? written.push(chunk) : 0) >= 0);
-  process.stderr.write = ((chunk: string | Uint8Array) => (typeof chunk === 'string' ? errors.push(chunk) : 0) >= 0);
+  // Only string chunks are ours; the test runner's own (binary) reports pass through to the real stream
+  // (dropping them lost the previous test's result: the runner counted 2 of this file's 3 tests).
+  process.stdout.write = ((chunk: string | Uint8Array) => (typeof chunk === 'string' ? written.push(chunk) >= 0 : originalOut(chunk)));
+  process.stderr.write = ((chunk: string | Uint8Array) => (typeof chunk === 'string' ? errors.push(chunk) >= 0 : originalErr(chunk)));
   const previousExitCode = process.exitCode;
   try {
     await program.parseAsync(['node', 'safemed', 'guard', 'eval', '--input', input, '--split', 'test', '--fast-only', '--json']);
