@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
@@ -323,4 +323,14 @@ test('an upstream answering with headers over 16 KB is a 502 upstream_malformed 
   assert.equal(response.status, 502);
   assert.equal(body.error.code, 'upstream_malformed');
   assert.equal(chats, 1, 'not retried');
+});
+
+test('llama backend: more threads than CPUs is a clear error before llama.cpp starts them (--threads 5000 started 5,000 threads and hung the machine)', async () => {
+  const cpus = availableParallelism();
+  await assert.rejects(createBackend(`llama:${await tinyModelPath()}`, { threads: cpus + 1, contextSize: 1024 }), (error) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, new RegExp(`llama threads must be at most ${cpus}, the CPUs this process may use \\(got ${cpus + 1}\\)`));
+    assert.match(error.fix ?? '', /--threads/);
+    return true;
+  });
 });

@@ -52,9 +52,18 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
       fix: `Use --context-size ${DEFAULT_LLAMA_CONTEXT_SIZE} or more.`,
     });
   }
-  const threads = options.threads ?? availableParallelism();
+  const cpus = availableParallelism();
+  const threads = options.threads ?? cpus;
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new ConfigError(`llama threads must be a positive integer (got ${threads}).`, { key: 'threads', fix: `Use --threads ${availableParallelism()}.` });
+    throw new ConfigError(`llama threads must be a positive integer (got ${threads}).`, { key: 'threads', fix: `Use --threads ${cpus}.` });
+  }
+  // More threads than CPUs only make llama.cpp slower, and --threads 5000 (a typo) started 5,000 threads:
+  // a 20-token answer took over 30 s, the machine's load average reached 4,000, SIGTERM did not stop it.
+  if (threads > cpus) {
+    throw new ConfigError(`llama threads must be at most ${cpus}, the CPUs this process may use (got ${threads}): more threads than CPUs make llama.cpp slower, not faster.`, {
+      key: 'threads',
+      fix: `Use --threads ${cpus} or fewer (on a busy machine 1-2 is often fastest).`,
+    });
   }
   const loaded = await loadLlamaModel(path, options.logger ? { logger: options.logger } : {});
   const { llama, model, summary } = loaded;
