@@ -115,8 +115,8 @@ export function registerAuditCommand(program: Command): void {
       output.on('error', onError);
       let count = 0;
       let lastId: number | undefined;
+      const records = trail.export(since ? { since } : {})[Symbol.iterator]();
       try {
-        const records = trail.export(since ? { since } : {})[Symbol.iterator]();
         for (;;) {
           if (failure) break;
           let next: IteratorResult<{ id: number }>;
@@ -136,6 +136,8 @@ export function registerAuditCommand(program: Command): void {
           count += 1;
         }
       } finally {
+        // an export stopped early (a closed pipe) still holds its statement: end it before closing
+        records.return?.();
         trail.close();
       }
       if (failure) {
