@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditRecord } from '../audit/audit-record.js';
 import { openAuditTrail, type AuditTrail } from '../audit/audit-trail.js';
 import { ConfigError } from '../core/errors.js';
+import type { ConsoleThreadReply } from './create-console-thread.js';
 import { auditTimings, matchesAuditFilter, summarizeVerdicts, toAuditListItem, type AuditFilter } from './filter-audit-records.js';
 
 export interface AuditReaderData {
@@ -23,13 +24,8 @@ export type AuditReaderRequest =
   | { id: number; op: 'next' }
   | { id: number; op: 'cancel' };
 
-/** `missing`: no trail file yet; `damaged`: the trail cannot be read (SQLite or a record's JSON). */
-export type AuditReaderFailureKind = 'missing' | 'damaged';
-
-export type AuditReaderReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: true; page: string; done: boolean }
-  | { id: number; ok: false; kind: AuditReaderFailureKind; message: string };
+/** Replies: `{id, ok: true, value}` or, for an export, `{id, ok: true, page, done}`; failures as ConsoleThreadReply. */
+export type AuditReaderReply = ConsoleThreadReply;
 
 const { path } = workerData as AuditReaderData;
 let trail: AuditTrail | undefined;

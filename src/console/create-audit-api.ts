@@ -8,7 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientError } from '../serve/error-response.js';
-import { AuditReadError, createAuditReader } from './create-audit-reader.js';
+import { createAuditReader } from './create-audit-reader.js';
+import { ConsoleReadError } from './create-console-thread.js';
 import { auditFilterSchema, type AuditFilter } from './filter-audit-records.js';
 import { sendJson } from './send-json.js';
 
@@ -29,7 +30,7 @@ function parseFilter(query: URLSearchParams): AuditFilter {
 
 /** A trail that cannot be read: 404 when there is none yet, else a 500 that says what is wrong and what to run. */
 function readFailure(error: unknown, response: ServerResponse, path: string): number {
-  if (!(error instanceof AuditReadError)) throw error;
+  if (!(error instanceof ConsoleReadError)) throw error;
   if (error.kind === 'missing') throw clientError(404, 'not_configured', `No audit trail yet at ${path}: it is created by the first request.`);
   return sendJson(response, 500, {
     error: {

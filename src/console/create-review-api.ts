@@ -8,13 +8,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ConfigError } from '../core/errors.js';
-import type { PipelineRecord } from '../data/data-record.js';
+import { ConfigError, DataFormatError } from '../core/errors.js';
 import { qcCriteria } from '../data/qc/qc-criteria.js';
 import { openReviewQueue, type ReviewItem, type ReviewQueue } from '../data/review/index.js';
 import { clientError } from '../serve/error-response.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import { ConsoleReadError, createConsoleThread } from './create-console-thread.js';
+import { struckCriteria } from './list-review-items.js';
 import { readConsoleJson } from './read-console-json.js';
+import type { ReviewReaderData, ReviewReaderRequest } from './review-reader-worker.js';
 import { sendJson } from './send-json.js';
 
 const listQuerySchema = z.object({
@@ -40,13 +42,6 @@ const decisionSchemas = {
   reject: z.object({ reviewer, reason: z.string().trim().min(1, 'say why the item is rejected').max(20_000) }),
 };
 
-/** The criteria that struck an item (a judge scored it below pass, or the judges disagreed). */
-function struckCriteria(record: PipelineRecord): string[] {
-  const criteria = new Set<string>();
-  for (const strike of record.strikes) if (strike.kind === 'criterion_below_pass' || strike.kind === 'judge_disagreement') criteria.add(strike.criterion);
-  return [...criteria];
-}
-
 function criteriaOf(item: ReviewItem) {
   const rubric = item.original.qc?.rubric ?? (item.original.kind === 'ethics' ? 'ethics' : 'cot');
   try {
@@ -67,28 +62,22 @@ export function createReviewApi(options: { path: string }) {
     }
     return queue;
   };
+  // The list, the log and the chain check read the whole queue: in a thread of their own (review-reader-worker.ts).
+  const thread = createConsoleThread('review-reader-worker', { path: options.path } satisfies ReviewReaderData, 'review queue');
+  const read = (request: ReviewReaderRequest): Promise<unknown> =>
+    thread.admit(async () => (await thread.ask(request)).value).catch((error: unknown) => {
+      if (!(error instanceof ConsoleReadError)) throw error;
+      if (error.kind === 'missing') throw clientError(404, 'not_configured', `${error.message} Run \`safemed data qc\` with this queue file first.`);
+      throw new DataFormatError(`The review queue ${options.path} cannot be read: ${error.message}`, { file: options.path });
+    });
   const handle = async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams, signal: AbortSignal): Promise<number> => {
     if (route === 'review' && request.method === 'GET') {
       const parsed = listQuerySchema.safeParse(Object.fromEntries(query));
       if (!parsed.success) throw clientError(400, 'invalid_filter', `Invalid review filter: ${parsed.error.issues[0]?.message ?? 'bad value'}.`);
       const { status, criterion } = parsed.data;
-      const reviewQueue = open();
-      const summaries = reviewQueue.list(status === 'all' ? { limit: 2000 } : { status, limit: 2000 });
-      const items = summaries
-        .map((summary) => {
-          const item = reviewQueue.show(summary.id);
-          return { ...summary, criteria: struckCriteria(item.original), mean: item.original.qc?.mean ?? {} };
-        })
-        .filter((item) => criterion === undefined || criterion === '' || item.criteria.includes(criterion))
-        .sort((left, right) => right.strikes - left.strikes || left.id.localeCompare(right.id));
-      const allCriteria = [...new Set(items.flatMap((item) => item.criteria))].sort();
-      return sendJson(response, 200, { items, counts: reviewQueue.counts(), criteria: allCriteria });
+      return sendJson(response, 200, await read({ id: thread.nextId(), op: 'list', status, criterion }));
     }
-    if (route === 'review/log' && request.method === 'GET') {
-      const reviewQueue = open();
-      const log = reviewQueue.log();
-      return sendJson(response, 200, { entries: log.slice(-50).reverse(), total: log.length, verify: reviewQueue.verify() });
-    }
+    if (route === 'review/log' && request.method === 'GET') return sendJson(response, 200, await read({ id: thread.nextId(), op: 'log' }));
     const match = /^review\/item\/([^/]+)(?:\/(accept|edit|reject))?$/u.exec(route);
     if (!match) throw clientError(404, 'not_found', 'Unknown console route.');
     let id: string;
@@ -123,7 +112,13 @@ export function createReviewApi(options: { path: string }) {
       const data = decisionSchemas.reject.parse(body);
       item = reviewQueue.reject(id, { reviewer: data.reviewer, reason: data.reason });
     }
-    return sendJson(response, 200, { item, verify: reviewQueue.verify() });
+    return sendJson(response, 200, { item, verify: await read({ id: thread.nextId(), op: 'verify' }) });
   };
-  return { handle, close: () => queue?.close() };
+  return {
+    handle,
+    close: () => {
+      queue?.close();
+      void thread.close();
+    },
+  };
 }

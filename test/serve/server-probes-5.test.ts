@@ -20,6 +20,8 @@ import { createOpenAICompatibleBackend } from '../../src/backends/openai-compati
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { BackendError, ConfigError } from '../../src/core/errors.js';
 import { tinyModelPath } from '../support/tiny-model.js';
+import { writeReviewQueue } from '../console/console-fixtures.js';
+import { openReviewQueue } from '../../src/data/review/index.js';
 import { startTestServer } from './start-test-server.js';
 
 type After = { after(fn: () => unknown): void };
@@ -333,4 +335,38 @@ test('llama backend: more threads than CPUs is a clear error before llama.cpp st
     assert.match(error.fix ?? '', /--threads/);
     return true;
   });
+});
+
+test("the console's review list, log and decisions do not hold the server's event loop on a large queue (each decision's answer carries the whole log's check)", async (t) => {
+  const reviewDb = writeReviewQueue();
+  t.after(() => { rmSync(reviewDb, { force: true }); });
+  const queue = openReviewQueue({ path: reviewDb });
+  const base = queue.show('cot-001').original;
+  for (let batch = 0; batch < 8; batch += 1) {
+    queue.enqueue(Array.from({ length: 1000 }, (_, index) => ({ ...base, id: `gen-${batch}-${String(index).padStart(4, '0')}`, question: `${base.question} (${batch}-${index})` })));
+  }
+  queue.close();
+  const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, reviewDb, guardEnabled: false });
+  t.after(() => { routes.close(); });
+  const { url } = await startTestServer(t, { extraRoutes: [routes] });
+  assert.equal((await fetch(`${url}/console/api/review?status=rejected`)).status, 200); // the thread starts: not measured
+  const calls: Array<[string, () => Promise<Response>]> = [
+    ['list', () => fetch(`${url}/console/api/review?status=all`)],
+    ['log', () => fetch(`${url}/console/api/review/log`)],
+    ['accept', () => fetch(`${url}/console/api/review/item/gen-3-0003/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reviewer: 'dr-lee' }) })],
+  ];
+  for (const [name, call] of calls) {
+    const { value, longestGapMs, callMs } = await withLoopWatch(async () => {
+      const response = await call();
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    });
+    assert.equal(value.status, 200, `${name}: ${JSON.stringify(value.json).slice(0, 200)}`);
+    assert.ok(longestGapMs < callMs / 2, `${name}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
+    if (name === 'list') assert.equal((value.json.items as unknown[]).length, 2000);
+    if (name === 'log') assert.equal((value.json.verify as { ok: boolean }).ok, true);
+    if (name === 'accept') {
+      assert.equal((value.json.item as { status: string }).status, 'accepted');
+      assert.equal((value.json.verify as { ok: boolean }).ok, true);
+    }
+  }
 });
