@@ -80,3 +80,15 @@ test('ordinary text with numbers, capitals or spelling words is not read as a ci
     for (const kind of ['character_codes', 'braille', 'spelling_alphabet', 'letter_numbers', 'base32', 'rot47']) assert.ok(!kinds.includes(kind as never), `${kind}: ${text}`);
   }
 });
+
+test('English written without its vowels is read back as words; ordinary text is not', async () => {
+  const disemvowel = (text: string) => text.replace(/\B[aeiou]/gi, '');
+  for (const request of requests) {
+    const plain = await previewGuardDecision([{ role: 'user', content: request }], { assess: fastPath });
+    const { verdict } = await previewGuardDecision([{ role: 'user', content: disemvowel(request) }], { assess: fastPath });
+    assert.ok(RANK[verdict.action] >= RANK.steer, `${disemvowel(request)}: ${verdict.action} ${verdict.risk.toFixed(2)} (plain ${plain.verdict.action})`);
+  }
+  for (const text of ['Why do my gums bleed when I brush? My dentist is away till Thursday.', 'Try my gym: why fly by?', 'BP 120/80, HR 72, SpO2 98%, RR 16, GCS 15, Hb 12']) {
+    assert.ok(!decodeObfuscation(text).some((variant) => variant.kind === 'disemvowelled'), text);
+  }
+});

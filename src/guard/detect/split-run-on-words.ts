@@ -71,6 +71,12 @@ export function prepareRunOnWords(): void {
   wordCosts ??= readWordCosts();
 }
 
+/** The listed English words, most frequent first (read on first use). */
+export function listedEnglishWords(): string[] {
+  wordCosts ??= readWordCosts();
+  return [...wordCosts.costs.keys()];
+}
+
 /** The likeliest words of a lower-case run, and how many of its letters no word covers. */
 export function splitRun(run: string): { words: string[]; unknown: number; costPerLetter: number } {
   wordCosts ??= readWordCosts();
