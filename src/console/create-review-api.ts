@@ -13,6 +13,7 @@ import { qcCriteria } from '../data/qc/qc-criteria.js';
 import { openReviewQueue, type ReviewItem, type ReviewQueue } from '../data/review/index.js';
 import { clientError } from '../serve/error-response.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import { checkReviewQueueFile } from './check-review-queue-file.js';
 import { ConsoleReadError, createConsoleThread } from './create-console-thread.js';
 import { struckCriteria } from './list-review-items.js';
 import { readConsoleJson } from './read-console-json.js';
@@ -52,11 +53,14 @@ function criteriaOf(item: ReviewItem) {
 }
 
 export function createReviewApi(options: { path: string }) {
+  checkReviewQueueFile(options.path); // at start-up: serve refuses another database instead of writing into it
   let queue: ReviewQueue | undefined;
   const open = (): ReviewQueue => {
     try {
+      if (queue === undefined) checkReviewQueueFile(options.path);
       queue ??= openReviewQueue({ path: options.path, mustExist: true });
     } catch (error) {
+      if (error instanceof ConfigError && error.key === 'consoleReviewDb') throw clientError(409, 'not_a_review_queue', `${error.message} ${error.fix ?? ''}`);
       if (error instanceof ConfigError) throw clientError(404, 'not_configured', `${error.message} Run \`safemed data qc\` with this queue file first.`);
       throw error;
     }
@@ -64,12 +68,14 @@ export function createReviewApi(options: { path: string }) {
   };
   // The list, the log and the chain check read the whole queue: in a thread of their own (review-reader-worker.ts).
   const thread = createConsoleThread('review-reader-worker', { path: options.path } satisfies ReviewReaderData, 'review queue');
-  const read = (request: ReviewReaderRequest): Promise<unknown> =>
-    thread.admit(async () => (await thread.ask(request)).value).catch((error: unknown) => {
+  const read = (request: ReviewReaderRequest): Promise<unknown> => {
+    open(); // checked (and opened) here before the thread opens it
+    return thread.admit(async () => (await thread.ask(request)).value).catch((error: unknown) => {
       if (!(error instanceof ConsoleReadError)) throw error;
       if (error.kind === 'missing') throw clientError(404, 'not_configured', `${error.message} Run \`safemed data qc\` with this queue file first.`);
       throw new DataFormatError(`The review queue ${options.path} cannot be read: ${error.message}`, { file: options.path });
     });
+  };
   const handle = async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams, signal: AbortSignal): Promise<number> => {
     if (route === 'review' && request.method === 'GET') {
       const parsed = listQuerySchema.safeParse(Object.fromEntries(query));

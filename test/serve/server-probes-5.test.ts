@@ -19,6 +19,7 @@ import { createBackend } from '../../src/backends/registry.js';
 import { createOpenAICompatibleBackend } from '../../src/backends/openai-compatible/create-openai-compatible-backend.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { BackendError, ConfigError } from '../../src/core/errors.js';
+import Database from 'better-sqlite3';
 import { tinyModelPath } from '../support/tiny-model.js';
 import { writeReviewQueue } from '../console/console-fixtures.js';
 import { openReviewQueue } from '../../src/data/review/index.js';
@@ -369,4 +370,22 @@ test("the console's review list, log and decisions do not hold the server's even
       assert.equal((value.json.verify as { ok: boolean }).ok, true);
     }
   }
+});
+
+test('the console refuses a --console-review-db that is another database instead of adding the review tables to it (the audit trail got review_items, review_log, review_head)', (t) => {
+  const auditDb = join(temporaryFolder(t), 'audit.db');
+  writeTrail(auditDb, 3);
+  assert.throws(() => createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, reviewDb: auditDb, guardEnabled: false }), (error) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(error.key, 'consoleReviewDb');
+    assert.match(error.message, /is not a review queue: it holds other tables \(audit_records/);
+    return true;
+  });
+  const database = new Database(auditDb, { readonly: true });
+  const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
+  database.close();
+  assert.deepEqual(tables, ['audit_head', 'audit_pending', 'audit_records']);
+  // a queue file that does not exist yet is left to the console's 404 (written later by `safemed data qc`)
+  const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, reviewDb: join(temporaryFolder(t), 'queue.db'), guardEnabled: false });
+  routes.close();
 });
