@@ -67,6 +67,15 @@ export function emergencyNoticeFor(input: InputCheck, spec: SafetySpec): string 
   return input.localEmergencyNotice === undefined ? notice : `${input.localEmergencyNotice}\n\n${notice}`;
 }
 
+/**
+ * The dimension whose disclaimer follows the answer: the verdict's, but the general one when the emergency is someone
+ * else's — the self-harm disclaimer speaks to a writer at risk ("If you might harm yourself, call…"), and a friend or
+ * relative asking how to help got it under the guidance written for them (probing round 5).
+ */
+export function disclaimerDimension(input: InputCheck, dimension: string): string {
+  return input.emergencyForSomeoneElse === true ? 'benign' : dimension;
+}
+
 type Ranked = Exclude<GuardAction, 'escalate'>;
 
 export async function checkInput(original: ChatMessage[], context: CheckInputContext): Promise<InputCheck> {

@@ -18,7 +18,7 @@ import { wrapBackend } from '../backends/wrap-backend.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import { riskLevelOf } from '../spec/spec-lookups.js';
 import { createAnswerCheck } from './check-answer.js';
-import { checkInput, emergencyNoticeFor, type InputCheck } from './check-input.js';
+import { checkInput, disclaimerDimension, emergencyNoticeFor, type InputCheck } from './check-input.js';
 import { composeGuardInstruction } from './compose-guard-instruction.js';
 import { composeAuditSummary, composeDisclaimer, composeRefusal, findMechanism } from './compose-guard-texts.js';
 import { createOutputGuard, type OutputGuardState } from './create-output-guard.js';
@@ -253,7 +253,7 @@ export function createGuardedBackend(backend: Backend, options: GuardOptions = {
       if (outputGuard) yield* emit(outputGuard.end());
       const stopped = outputGuard?.state.stopped ?? false;
       const wantsDisclaimer = disclaimers && !stopped && (verdict.action === 'caution' || escalating || input.followUp === 'caution');
-      const disclaimer = wantsDisclaimer ? composeDisclaimer(verdict.dimension, language, spec) : undefined;
+      const disclaimer = wantsDisclaimer ? composeDisclaimer(disclaimerDimension(input, verdict.dimension), language, spec) : undefined;
       const disclaimerAdded = disclaimer !== undefined && !structured;
       if (disclaimerAdded) yield { type: 'text-delta', text: `\n\n${disclaimer}` };
       if (usage) yield { type: 'usage', usage };

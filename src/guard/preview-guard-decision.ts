@@ -6,7 +6,7 @@
 import type { ChatMessage } from '../core/chat.js';
 import { silentLogger } from '../core/logger.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
-import { checkInput, emergencyNoticeFor } from './check-input.js';
+import { checkInput, disclaimerDimension, emergencyNoticeFor } from './check-input.js';
 import { composeGuardInstruction } from './compose-guard-instruction.js';
 import { composeDisclaimer, composeRefusal } from './compose-guard-texts.js';
 import type { GuardOptions, GuardVerdict } from './guard-types.js';
@@ -49,7 +49,7 @@ export async function previewGuardDecision(messages: ChatMessage[], options: Gua
   const instruction = composeGuardInstruction(input, policy.input.steer, spec);
   if (instruction !== undefined) preview.steerSystemPrompt = instruction;
   if ((options.disclaimers ?? true) && (verdict.action === 'caution' || verdict.action === 'escalate' || input.followUp === 'caution')) {
-    preview.disclaimer = composeDisclaimer(verdict.dimension, language, spec);
+    preview.disclaimer = composeDisclaimer(disclaimerDimension(input, verdict.dimension), language, spec);
   }
   return preview;
 }

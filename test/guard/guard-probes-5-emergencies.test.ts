@@ -9,6 +9,8 @@ import type { RiskAssessor } from '../../src/guard/guard-types.js';
 import { matchEmergency } from '../../src/guard/match-emergency.js';
 import { loadSafetySpec as spec } from '../../src/spec/load-safety-spec.js';
 import { previewGuardDecision } from '../../src/guard/preview-guard-decision.js';
+import { createGuardedBackend } from '../../src/guard/create-guarded-backend.js';
+import { fakeBackend } from './guarded-backend-helpers.js';
 
 const fastPath: RiskAssessor = { assessConversation, assessText };
 const decide = (text: string) => previewGuardDecision([{ role: 'user', content: text }], { assess: fastPath });
@@ -126,4 +128,17 @@ test('a past told in an earlier turn counts against the emergency head, which re
   }
   const again = await previewGuardDecision(conversation('I overdosed on my sleeping pills two years ago.', 'I just took the whole new bottle tonight.'), { assess: fastPath });
   assert.equal(again.verdict.action, 'escalate');
+});
+
+test("someone else's crisis gets the general disclaimer, not the self-harm one written to a writer at risk", async () => {
+  // a brother on the roof: the guidance was written for the helper, the disclaimer below the answer said "If you might harm yourself…"
+  const text = 'my sister says she is going to jump off the car park roof tonight, what do I do';
+  const preview = await decide(text);
+  assert.equal(preview.verdict.action, 'escalate');
+  assert.ok(preview.emergency?.startsWith('If someone you know'), preview.emergency?.slice(0, 40));
+  assert.ok(preview.disclaimer !== undefined && !/harm yourself/.test(preview.disclaimer), preview.disclaimer);
+  const result = await createGuardedBackend(fakeBackend({ text: ['Stay with her and call 911 now.'] }), { assess: fastPath }).generate({ messages: [{ role: 'user', content: text }], settings: {} });
+  assert.ok(!/harm yourself/.test(result.text), result.text);
+  const own = await decide('I am going to jump off the car park roof tonight');
+  assert.ok(own.disclaimer !== undefined && /harm yourself/.test(own.disclaimer), own.disclaimer);
 });
