@@ -3,6 +3,7 @@
  * "unexpected error: <Node error code>" instead of one line naming the setting and the fix.
  */
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { PassThrough } from 'node:stream';
 import { runChat } from '../../src/cli/chat/run-chat.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { loadConfigFile } from '../../src/serve/load-config-file.js';
+import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { tinyModelPath } from '../support/tiny-model.js';
 import { runCli } from './serve-cli-helpers.js';
@@ -71,4 +73,20 @@ test('serve --config: a file over 1 MB or a device is refused with one line (/de
   const small = join(folder, 'safemed.yaml');
   writeFileSync(small, 'model: llama:tiny.gguf\nport: 8001\n');
   assert.deepEqual(loadConfigFile(small), { model: 'llama:tiny.gguf', port: 8001 });
+});
+
+test('serve exits when its console cannot start (a --console-review-db that is another database): the backend, guard and audit threads kept it running after the error', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-cli-probes-5-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const otherDb = join(folder, 'other.db');
+  openAuditTrail({ path: otherDb }).close(); // an audit trail where the review queue should be
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', `llama:${await tinyModelPath()}`, '--threads', '1', '--port', '0',
+    '--audit-db', join(folder, 'audit.db'), '--console-review-db', otherDb], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(killer);
+  assert.equal(code, 2, `still running after the error (killed): ${stderr.slice(-400)}`);
+  assert.match(stderr, /other\.db is not a review queue/);
 });

@@ -12,6 +12,7 @@ import { checkBackendTarget } from '../../serve/check-upstream.js';
 import { openAuditTrail, type AuditTrail } from '../../audit/audit-trail.js';
 import { createPhiRedactor } from '../../guard/redact-phi.js';
 import { createAuditWorker, type AuditWorker } from '../../serve/create-audit-worker.js';
+import type { ConsoleRoutes } from '../../console/create-console-routes.js';
 import { decideConsoleAccess } from '../../console/decide-console-access.js';
 import { createSafemedServer } from '../../serve/create-safemed-server.js';
 import { loadConfigFile } from '../../serve/load-config-file.js';
@@ -90,19 +91,29 @@ async function runServe(settings: ServeSettings): Promise<void> {
   }
   if (recovered > 0) logger.warn('requests interrupted by the last stop were recorded with status 0', { count: recovered });
   const consoleAccess = decideConsoleAccess({ setting: settings.console, host: settings.host, apiKeyCount: settings.apiKey.length });
-  // The console's modules (audit reader, review queue, reports) load only when it is on.
-  const consoleRoutes = consoleAccess.enabled
-    ? (await import('../../console/create-console-routes.js')).createConsoleRoutes({
-        servedModelName: settings.servedModelName,
-        authRequired: settings.apiKey.length > 0,
-        ...(settings.audit ? { auditDb: settings.auditDb } : {}),
-        ...(settings.consoleRuns !== undefined ? { runsDir: settings.consoleRuns } : {}),
-        ...(settings.consoleReviewDb !== undefined ? { reviewDb: settings.consoleReviewDb } : {}),
-        ...(guard.options !== undefined ? { guard: guard.options } : {}),
-        guardEnabled: guard.enabled,
-        logger,
-      })
-    : undefined;
+  // The console's modules (audit reader, review queue, reports) load only when it is on. A console that
+  // cannot start (a --console-review-db that is another database) stops start-up: the backend, the guard's
+  // and the audit trail's threads are closed first — left open, they kept the process alive after the error.
+  let consoleRoutes: ConsoleRoutes | undefined;
+  try {
+    consoleRoutes = consoleAccess.enabled
+      ? (await import('../../console/create-console-routes.js')).createConsoleRoutes({
+          servedModelName: settings.servedModelName,
+          authRequired: settings.apiKey.length > 0,
+          ...(settings.audit ? { auditDb: settings.auditDb } : {}),
+          ...(settings.consoleRuns !== undefined ? { runsDir: settings.consoleRuns } : {}),
+          ...(settings.consoleReviewDb !== undefined ? { reviewDb: settings.consoleReviewDb } : {}),
+          ...(guard.options !== undefined ? { guard: guard.options } : {}),
+          guardEnabled: guard.enabled,
+          logger,
+        })
+      : undefined;
+  } catch (error) {
+    await audit?.close();
+    auditTrail?.close();
+    await backend.close();
+    throw error;
+  }
   const server = createSafemedServer({
     ...(consoleRoutes ? { extraRoutes: [consoleRoutes] } : {}),
     backend,
