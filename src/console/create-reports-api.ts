@@ -24,11 +24,11 @@ export interface ReportsApiOptions {
   runsDir?: string;
 }
 
-function pickRuns(runsDir: string, query: URLSearchParams, kind: ReportRun['kind']): ReportRun[] {
+async function pickRuns(runsDir: string, query: URLSearchParams, kind: ReportRun['kind']): Promise<ReportRun[]> {
   const wanted = query.getAll('run');
   if (wanted.length === 0) throw clientError(400, 'invalid_request', 'Name at least one run: ?run=<id>.', 'run');
   if (wanted.length > 12) throw clientError(400, 'invalid_request', 'At most 12 runs at once.', 'run');
-  const runs = findReportRuns(runsDir).filter((run) => run.kind === kind);
+  const runs = (await findReportRuns(runsDir)).filter((run) => run.kind === kind);
   return wanted.map((id) => {
     const run = runs.find((candidate) => candidate.id === id);
     if (!run) throw clientError(404, 'not_found', `No ${kind} run ${JSON.stringify(id.slice(0, 100))} under the runs folder.`, 'run');
@@ -59,12 +59,12 @@ export function createReportsApi(options: ReportsApiOptions) {
     if (request.method !== 'GET') throw clientError(405, 'method_not_allowed', 'Use GET.');
     const runsDir = options.runsDir;
     if (route === 'reports') {
-      const runs = runsDir === undefined ? [] : findReportRuns(runsDir).map((run) => ({ id: run.id, kind: run.kind, name: run.name, created: run.created, complete: run.complete }));
+      const runs = runsDir === undefined ? [] : (await findReportRuns(runsDir)).map((run) => ({ id: run.id, kind: run.kind, name: run.name, created: run.created, complete: run.complete }));
       return sendJson(response, 200, { configured: runsDir !== undefined, runs });
     }
     if (runsDir === undefined) throw clientError(404, 'not_configured', 'No runs folder: start serve with --console-runs <dir>.');
     if (route === 'reports/eval') {
-      const runs = pickRuns(runsDir, query, 'eval');
+      const runs = await pickRuns(runsDir, query, 'eval');
       const key = `eval:${runs.map(versionOf).join('\n')}`;
       let body = cache.get(key);
       if (body === undefined) {
@@ -90,7 +90,7 @@ export function createReportsApi(options: ReportsApiOptions) {
       return sendJson(response, 200, body);
     }
     if (route === 'reports/redteam') {
-      const runs = pickRuns(runsDir, query, 'redteam');
+      const runs = await pickRuns(runsDir, query, 'redteam');
       const spec = loadSafetySpec();
       const result = [];
       for (const run of runs) {

@@ -21,7 +21,7 @@ import { createConsoleRoutes } from '../../src/console/create-console-routes.js'
 import { BackendError, ConfigError } from '../../src/core/errors.js';
 import Database from 'better-sqlite3';
 import { tinyModelPath } from '../support/tiny-model.js';
-import { writeReviewQueue } from '../console/console-fixtures.js';
+import { writeReviewQueue, writeRunsFolder } from '../console/console-fixtures.js';
 import { openReviewQueue } from '../../src/data/review/index.js';
 import { startTestServer } from './start-test-server.js';
 
@@ -388,4 +388,23 @@ test('the console refuses a --console-review-db that is another database instead
   // a queue file that does not exist yet is left to the console's 404 (written later by `safemed data qc`)
   const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, reviewDb: join(temporaryFolder(t), 'queue.db'), guardEnabled: false });
   routes.close();
+});
+
+test("the console's reports list does not hold the server's event loop while it walks a large runs folder (--console-runs pointed at a big tree)", async (t) => {
+  const runsDir = writeRunsFolder();
+  t.after(() => { rmSync(runsDir, { recursive: true, force: true }); });
+  // 40 × 40 empty folders two levels down, after the runs (folders are walked in name order)
+  for (let outer = 0; outer < 40; outer += 1) {
+    for (let inner = 0; inner < 40; inner += 1) mkdirSync(join(runsDir, 'z-filler', `f${outer}`, `g${inner}`), { recursive: true });
+  }
+  const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, runsDir, guardEnabled: false });
+  t.after(() => { routes.close(); });
+  const { url } = await startTestServer(t, { extraRoutes: [routes] });
+  const { value, longestGapMs, callMs } = await withLoopWatch(async () => {
+    const response = await fetch(`${url}/console/api/reports`);
+    return { status: response.status, json: (await response.json()) as { runs: Array<{ id: string }> } };
+  });
+  assert.equal(value.status, 200);
+  assert.deepEqual(value.json.runs.map((run) => run.id).sort(), ['eval/baseline', 'eval/qwen3-32b', 'eval/safemed-r1', 'redteam/guarded', 'redteam/raw']);
+  assert.ok(longestGapMs < callMs / 2, `the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
 });
