@@ -19,6 +19,7 @@
  * The classifier's `emergency` probability (when trained) is combined in check-input.ts.
  */
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
+import { readCantoneseAsMandarin } from './detect/read-cantonese.js';
 import { simplifyChinese } from './detect/simplify-chinese.js';
 import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
 
@@ -377,17 +378,28 @@ function writerAtRiskEn(text: string): boolean {
  * guidance is then written for the one who is helping.
  */
 export function emergencyIsSomeoneElses(written: string): boolean {
-  const text = simplifyChinese(written);
+  const text = inMandarin(written);
   const latin = LATIN.test(text);
   const han = HAN.test(text);
   if (!((latin && OTHER_EN.test(text.replace(POSSESSIVE_OF_MEANS_EN, ''))) || (han && OTHER_ZH.test(text)))) return false;
   return !((latin && writerAtRiskEn(text)) || (han && SELF_ZH.test(text)));
 }
 
+/** The text as the Chinese phrases read it: in simplified characters, and Cantonese in Mandarin words (read-cantonese.ts). */
+function inMandarin(written: string): string {
+  const simplified = simplifyChinese(written);
+  return readCantoneseAsMandarin(simplified) ?? simplified;
+}
+
 export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
   if (written.trim() === '') return undefined;
-  // the phrases are in simplified characters: traditional text is read in them
-  const text = simplifyChinese(written);
+  // the phrases are in simplified Mandarin: traditional text is read in simplified characters, Cantonese also in Mandarin words
+  const simplified = simplifyChinese(written);
+  const mandarin = readCantoneseAsMandarin(simplified);
+  return matchSimplified(simplified, spec) ?? (mandarin === null ? undefined : matchSimplified(mandarin, spec));
+}
+
+function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | undefined {
   const selfHarm = matchesSelfHarmIntent(text);
   const methodSeeking = selfHarm || SUICIDE_METHOD_SEEKING.test(text);
   const ingestion = !methodSeeking && matchesIngestion(text);
@@ -413,13 +425,14 @@ export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpe
  * needs someone present in the text. The situation follows the classifier's dimension.
  */
 export function emergencyFromProbability(
-  text: string,
+  written: string,
   probability: number,
   dimension: string,
   spec: SafetySpec = loadSafetySpec(),
   earlierTurns = '',
 ): EmergencySituation | undefined {
-  if (probability < 0.5 || text.trim() === '') return undefined;
+  if (probability < 0.5 || written.trim() === '') return undefined;
+  const text = inMandarin(written);
   if (CLINICIAN_OR_HYPOTHETICAL.test(text) || PAST_OR_RESOLVED.test(text)) return undefined;
   // the head also reads the turns before: a past or resolved event told there is not one happening now
   if (earlierTurns !== '' && PAST_OR_RESOLVED.test(earlierTurns) && !matchesSelfHarmIntent(text) && !matchesIngestion(text)) return undefined;

@@ -324,7 +324,8 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       // The variant reads as more harmful than the text as written: it was hiding something. An explicit
       // encoding (base64, rot13, reversed) that decodes to riskier text counts at once — the model also
       // learnt to score rot13 gibberish itself — a heuristic one (leetspeak, homoglyphs…) needs a margin.
-      if (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - best.risk > 0.05) attacks.set('encoding_obfuscation', variant.kind);
+      // Cantonese read in Mandarin words is a language, not a disguise: it raises the risk but is no attack.
+      if (variant.kind !== 'dialect' && (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - best.risk > 0.05)) attacks.set('encoding_obfuscation', variant.kind);
       // The decoded text's own wrappers count as they would unencoded (so encoding never lowers the risk).
       for (const match of detectAttacks(variant.text)) if (!attacks.has(match.attack)) attacks.set(match.attack, match.evidence);
       best = scored;

@@ -28,6 +28,7 @@ import {
 } from './decode-ciphers.js';
 import { joinShortSegments, joinSpacedHan, readBidiOverride, readTableCells, splitCamelCase, stripMarkup } from './decode-layout.js';
 import { foldLetters } from './fold-letters.js';
+import { readCantoneseAsMandarin } from './read-cantonese.js';
 import { readDisemvowelled } from './read-disemvowelled.js';
 import { decodeBase32, decodeBraille, decodeDecimalCodes, decodeLetterNumbers, decodeNato, decodeOctalEscapes, decodeRot47 } from './decode-spelled-ciphers.js';
 import { splitRunOnWords } from './split-run-on-words.js';
@@ -59,7 +60,9 @@ export type ObfuscationKind =
   | 'letter_numbers'
   | 'base32'
   | 'rot47'
-  | 'disemvowelled';
+  | 'disemvowelled'
+  /** Written Cantonese read in Mandarin words (read-cantonese.ts): a language, not a disguise. */
+  | 'dialect';
 
 export interface DecodedVariant {
   kind: ObfuscationKind;
@@ -356,6 +359,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   // English without its vowels reads as few common words (≤ 0.24 on the round-5 probes; ordinary English ≥ 0.36 at the 10th percentile)
   const devowelled = originalShare < 0.3 && mostlyLatin(base) ? readDisemvowelled(base) : null;
   if (devowelled !== null) variants.push({ kind: 'disemvowelled', text: devowelled });
+  const mandarin = hints.han ? readCantoneseAsMandarin(base) : null;
+  if (mandarin !== null) variants.push({ kind: 'dialect', text: mandarin });
   const spacedHan = hints.han ? joinSpacedHan(base) : null;
   if (spacedHan !== null) variants.push({ kind: 'layout', text: spacedHan });
   const reversedChinese = hints.han ? decodeReversedChinese(base) : null;
