@@ -212,7 +212,7 @@ function situation(spec: SafetySpec, id: string): EmergencySituation | undefined
 
 /** Someone else's words reported by the writer ("she says she doesn't want to live", "朋友跟我说她想…"). */
 const REPORTED_SPEECH =
-  /\b(?:she|he|they|my \w+|a friend|someone) (?:says?|said|keeps? saying|kept saying|talks? about|texted|messaged|told me|tells me)\b|\b(?:tells?|told) me (?:she|he|they)\b|跟我说|对我说|说过|总说|经常说|老说|一直说|告诉(?:我|她|他)|发消息说|(?:[他她]|朋友|同学|同事|室友|闺蜜|对象|男朋友|女朋友|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸爸?|妈妈?|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|邻居|学生)(?:最近|昨天|今天|又|也)?(?:说|讲|提到|提起|念叨)/i;
+  /\b(?:she|he|they|my \w+|a friend|someone) (?:says?|said|keeps? saying|kept saying|talks? about|texted|messaged|told me|tells me)\b|\b(?:tells?|told) me (?:she|he|they)\b|跟我说|对我说|说过|总说|经常说|老说|一直说|告诉(?:我|她|他)|发消息说|(?:[他她]|朋友|同学|同事|室友|闺蜜|对象|男朋友|女朋友|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸爸?|妈妈?|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|邻居|学生)(?:最近|昨天|今天|又|也)?(?:说|讲|提到|提起|念叨|话(?!题))/i;
 /** Danger now: a time, a means at hand, or an act under way. */
 const DANGER_NOW = /\b(?:right now|now|tonight|just|at the moment|on the phone|won't (?:pick up|answer|let me in)|isn't answering)\b|现在|今晚|刚刚|刚才|马上|正在|关机|打不通|不回/i;
 
