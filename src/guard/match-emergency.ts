@@ -253,7 +253,7 @@ export function matchesIngestion(text: string): boolean {
 }
 
 /** A question about what is done, or not done, after an ingestion in general: "为什么不能催吐", "为什么要洗胃". */
-const GENERAL_WHY_ZH = /为什么(?:不能|不可以|不要|不宜|不建议|不让|要|需要|必须|会|容易)|为何(?:不能|不要|要|会)/;
+const GENERAL_WHY_ZH = /(?:为什么|为何)[^。！？?\n]{0,12}?(?:不能|不可以|不要|不宜|不建议|不让|要|需要|必须|会|容易)/;
 const DANGER_SIGNS_ZH_PATTERN = new RegExp(DANGER_SIGNS_ZH);
 
 /**

@@ -142,3 +142,12 @@ test("someone else's crisis gets the general disclaimer, not the self-harm one w
   const own = await decide('I am going to jump off the car park roof tonight');
   assert.ok(own.disclaimer !== undefined && /harm yourself/.test(own.disclaimer), own.disclaimer);
 });
+
+test('a why-question of fact keeps its exemption when the ingestion stands between 为什么 and 不能', async () => {
+  // "为什么喝了漂白水不可以催吐？" (and its Cantonese "點解飲咗漂白水唔可以催吐？") were escalated
+  for (const text of ['为什么误服了洁厕剂不可以马上催吐？'.replace('马上', ''), '點解飲咗漂白水唔可以催吐？']) {
+    assert.equal(matchEmergency(text), undefined, text);
+    assert.notEqual((await decide(text)).verdict.action, 'escalate', text);
+  }
+  assert.equal(matchEmergency('为什么我刚喝了洁厕剂不能催吐？')?.id, 'overdose_poisoning', 'the writer who just drank it');
+});
