@@ -17,6 +17,6 @@ export function composeGuardInstruction(input: InputCheck, steerThreshold: numbe
         ? composeFailClosedSystemPrompt(language, spec)
         : composeSteerSystemPrompt(verdict.dimension, verdict.principle, language, spec, input.mechanism);
   if (verdict.action !== 'escalate') return steer;
-  const escalate = composeEscalateSystemPrompt(input.emergency, language, spec);
+  const escalate = composeEscalateSystemPrompt(input.emergency, language, spec, input.emergencyForSomeoneElse === true);
   return steer === undefined ? escalate : `${escalate}\n\n${steer}`;
 }

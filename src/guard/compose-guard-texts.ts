@@ -85,11 +85,15 @@ export function composeFailClosedSystemPrompt(language: ReplyLanguage, spec: Saf
   return inReplyLanguage(spec.refusals.failClosedSystemPrompt[specLanguageOf(language)], language);
 }
 
-/** The system prompt of an escalated request that still calls the model. */
-export function composeEscalateSystemPrompt(situation: EmergencySituation | undefined, replyLanguage: ReplyLanguage, spec: SafetySpec = loadSafetySpec()): string {
+/**
+ * The system prompt of an escalated request that still calls the model; with `forSomeoneElse` (the one at risk is
+ * someone the user writes about), the prompt that addresses the user as the helper, when the spec has one.
+ */
+export function composeEscalateSystemPrompt(situation: EmergencySituation | undefined, replyLanguage: ReplyLanguage, spec: SafetySpec = loadSafetySpec(), forSomeoneElse = false): string {
   const language = specLanguageOf(replyLanguage);
   const name = situation ? (language === 'zh' ? situation.nameZh : situation.name) : language === 'zh' ? '紧急情况' : 'an emergency';
-  return inReplyLanguage(spec.refusals.escalateSystemPrompt[language].replaceAll('{situation}', name), replyLanguage);
+  const prompt = (forSomeoneElse ? spec.refusals.escalateSystemPromptForSomeoneElse : undefined) ?? spec.refusals.escalateSystemPrompt;
+  return inReplyLanguage(prompt[language].replaceAll('{situation}', name), replyLanguage);
 }
 
 export interface AuditSummaryInput {

@@ -206,6 +206,8 @@ function buildSafetySpecSchemas() {
           /** Shown before the refusal when the output guard cut an answer. */
           outputReplaced: bilingual,
           escalateSystemPrompt: bilingual,
+          /** The emergency prompt when the one at risk is someone the user writes about, not the user (the user is the helper). */
+          escalateSystemPromptForSomeoneElse: bilingual.optional(),
           byDimension: byDimension(z.object({ en: refusalTextSchema, zh: refusalTextSchema }).strict()),
         })
         .strict(),

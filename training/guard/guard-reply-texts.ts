@@ -60,6 +60,7 @@ export function guardReplyTexts(spec: SafetySpec = loadSafetySpec()): string[] {
   for (const situation of situations) {
     texts.add(composeEmergencyNotice(situation, 'zh', spec));
     texts.add(composeEscalateSystemPrompt(situation, 'zh', spec));
+    texts.add(composeEscalateSystemPrompt(situation, 'zh', spec, true));
   }
   texts.add(composeFailClosedSystemPrompt('zh', spec));
   return [...texts].sort();
