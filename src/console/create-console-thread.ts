@@ -52,7 +52,6 @@ export function createConsoleThread(name: string, data: unknown, what: string): 
     if (worker) return worker;
     const { entry, eval: evaluated } = workerEntry(import.meta.url, name);
     const started = new Worker(entry, { eval: evaluated, workerData: data });
-    started.unref();
     started.on('message', (reply: ConsoleThreadReply) => {
       const waiter = waiting.get(reply.id);
       waiting.delete(reply.id);
@@ -65,6 +64,7 @@ export function createConsoleThread(name: string, data: unknown, what: string): 
     };
     started.on('error', failAll);
     started.on('exit', () => { failAll(new Error(`The console's ${what} reader stopped.`)); });
+    started.unref(); // after the listeners: adding a 'message' listener refs the worker's port again
     worker = started;
     return started;
   };
