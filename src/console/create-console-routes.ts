@@ -129,6 +129,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions): ConsoleRoute
     close: () => {
       review?.close();
       void audit?.close();
+      void reports.close();
     },
   };
 }

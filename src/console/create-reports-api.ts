@@ -17,6 +17,8 @@ import { heatmapCells } from '../redteam/write-redteam-report.js';
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import { clientError } from '../serve/error-response.js';
 import { findReportRuns, type ReportRun } from './find-report-runs.js';
+import type { ChartRenderRequest } from './chart-render-worker.js';
+import { createConsoleThread } from './create-console-thread.js';
 import { sendJson } from './send-json.js';
 
 export interface ReportsApiOptions {
@@ -46,6 +48,9 @@ function svgDataUrl(svg: string): string {
 }
 
 export function createReportsApi(options: ReportsApiOptions) {
+  // Charts are drawn in a thread of their own (vega and resvg load there, on the first chart).
+  const charts = createConsoleThread('chart-render-worker', undefined, 'charts');
+  const draw = (request: ChartRenderRequest): Promise<string> => charts.admit(async () => (await charts.ask(request)).value as string);
   // Drawn reports and heatmaps, kept while the server runs (bounded: the oldest go first).
   const cache = new Map<string, unknown>();
   const remember = (key: string, value: unknown) => {
@@ -55,7 +60,7 @@ export function createReportsApi(options: ReportsApiOptions) {
       cache.delete(oldest);
     }
   };
-  return async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): Promise<number> => {
+  const handle = async (request: IncomingMessage, response: ServerResponse, route: string, query: URLSearchParams): Promise<number> => {
     if (request.method !== 'GET') throw clientError(405, 'method_not_allowed', 'Use GET.');
     const runsDir = options.runsDir;
     if (route === 'reports') {
@@ -75,15 +80,13 @@ export function createReportsApi(options: ReportsApiOptions) {
           seen.set(summary.model, count + 1);
           if (count > 0) summary.model = `${summary.model} (${runs[index]?.id ?? String(index)})`;
         });
-        // vega and resvg load only when a chart is first drawn.
-        const { renderRadar } = await import('../eval/report/render-radar.js');
-        const radar = await renderRadar(buildRadarData(summaries));
+        const radar = await draw({ id: charts.nextId(), op: 'radar', data: buildRadarData(summaries) });
         body = {
           runs: runs.map((run) => run.id),
           models: summaries.map((summary) => summary.model),
           tables: [buildKnowledgeTable(summaries), buildSafetyTable(summaries)],
           warnings: coverageWarnings(benchmarkCoverage(summaries)),
-          radar: svgDataUrl(radar.svg),
+          radar: svgDataUrl(radar),
         };
         remember(key, body);
       }
@@ -101,10 +104,7 @@ export function createReportsApi(options: ReportsApiOptions) {
         if (heatmap === undefined) {
           let svg: string;
           if (existsSync(file)) svg = readFileSync(file, 'utf8');
-          else {
-            const { renderAsrHeatmap } = await import('../redteam/render-asr-heatmap.js');
-            svg = (await renderAsrHeatmap(heatmapCells(summary, spec), `Attack success rate — ${summary.target}`)).svg;
-          }
+          else svg = await draw({ id: charts.nextId(), op: 'heatmap', cells: heatmapCells(summary, spec), title: `Attack success rate — ${summary.target}` });
           heatmap = svgDataUrl(svg);
           remember(heatmapKey, heatmap);
         }
@@ -115,4 +115,5 @@ export function createReportsApi(options: ReportsApiOptions) {
     }
     throw clientError(404, 'not_found', 'Unknown console route.');
   };
+  return Object.assign(handle, { close: () => charts.close() });
 }

@@ -408,3 +408,23 @@ test("the console's reports list does not hold the server's event loop while it 
   assert.deepEqual(value.json.runs.map((run) => run.id).sort(), ['eval/baseline', 'eval/qwen3-32b', 'eval/safemed-r1', 'redteam/guarded', 'redteam/raw']);
   assert.ok(longestGapMs < callMs / 2, `the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
 });
+
+test("the console's report charts are drawn without holding the server's event loop (vega + resvg, 100-400 ms per uncached chart)", async (t) => {
+  const runsDir = writeRunsFolder();
+  t.after(() => { rmSync(runsDir, { recursive: true, force: true }); });
+  const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, runsDir, guardEnabled: false });
+  t.after(() => { routes.close(); });
+  const { url } = await startTestServer(t, { extraRoutes: [routes] });
+  assert.equal((await fetch(`${url}/console/api/session`)).status, 200); // loads the safety spec once (as the page does first): not measured
+  // every combination and order of runs is a new chart
+  for (const runs of [['eval/baseline', 'eval/qwen3-32b', 'eval/safemed-r1'], ['eval/safemed-r1', 'eval/baseline'], ['redteam/raw', 'redteam/guarded']]) {
+    const kind = runs[0]?.split('/')[0] ?? '';
+    const { value, longestGapMs, callMs } = await withLoopWatch(async () => {
+      const response = await fetch(`${url}/console/api/reports/${kind}?${runs.map((run) => `run=${encodeURIComponent(run)}`).join('&')}`);
+      return { status: response.status, text: await response.text() };
+    });
+    assert.equal(value.status, 200, value.text.slice(0, 200));
+    assert.match(value.text, /data:image\/svg\+xml;base64,/);
+    assert.ok(longestGapMs < callMs / 2, `${runs.join(',')}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
+  }
+});
