@@ -60,8 +60,10 @@ test('guard eval --guard-llm: the LLM guard\'s verdicts count, its calls and fai
   const withGuard = await runCli([...base, '--guard-llm', `openai:${upstream.baseURL}`, '--guard-llm-mode', 'always', '--concurrency', '2']);
   assert.equal(withGuard.code, 0, withGuard.stderr);
   const report = JSON.parse(withGuard.stdout) as Report;
-  assert.equal(report.llmGuard?.calls, 4, 'asked for every record (mode always)');
-  assert.equal(report.llmGuard?.failures, 1, 'the unparsable answer');
+  const llm = report.llmGuard;
+  assert.ok(llm, 'the report counts the LLM guard');
+  assert.equal(llm.calls, 4, 'asked for every record (mode always)');
+  assert.equal(llm.failures, 1, 'the unparsable answer');
   // the marked question is flagged by the LLM guard's verdict, the garbled one by the closed fail mode
   assert.equal(report.benignFlagged['kind:consumer']?.hits, 2);
 
