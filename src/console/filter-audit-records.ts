@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AuditRecord } from '../audit/audit-record.js';
 import { toSafemedResponseObject } from '../serve/safemed-response-object.js';
+import { parseIsoDate } from './parse-iso-date.js';
 
 const optionalText = z
   .string()
@@ -16,8 +17,8 @@ const optionalText = z
 const optionalDate = optionalText.pipe(
   z
     .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date or time, e.g. 2026-11-27 or 2026-11-27T08:00:00Z')
-    .transform((value) => new Date(value))
+    .refine((value) => parseIsoDate(value) !== undefined, 'must be a date or time, e.g. 2026-11-27 or 2026-11-27T08:00:00Z')
+    .transform((value) => parseIsoDate(value) ?? new Date(Number.NaN))
     .optional(),
 );
 

@@ -13,6 +13,7 @@ import { runChat } from '../../src/cli/chat/run-chat.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { loadConfigFile } from '../../src/serve/load-config-file.js';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
+import { auditFilterSchema } from '../../src/console/filter-audit-records.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { tinyModelPath } from '../support/tiny-model.js';
 import { runCli } from './serve-cli-helpers.js';
@@ -89,4 +90,20 @@ test('serve exits when its console cannot start (a --console-review-db that is a
   clearTimeout(killer);
   assert.equal(code, 2, `still running after the error (killed): ${stderr.slice(-400)}`);
   assert.match(stderr, /other\.db is not a review queue/);
+});
+
+test('audit export --since and the console\'s from/to take ISO dates of real days only ("12" was 1 December 2001, "Nov 1" 1 November 2001, 2026-02-30 the 2nd of March)', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-cli-probes-5-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const db = join(folder, 'audit.db');
+  openAuditTrail({ path: db }).close();
+  for (const since of ['12', 'Nov 1', '2026-02-30', '2026-11-27T25:00']) {
+    const run = await runCli(['audit', 'export', '--db', db, '--since', since]);
+    assert.equal(run.code, 2, `${since}: ${run.stderr}`);
+    assert.match(run.stderr, /is not a date \(an ISO date of a real day\)/);
+    assert.equal(auditFilterSchema.safeParse({ from: since }).success, false, since);
+  }
+  const ok = await runCli(['audit', 'export', '--db', db, '--since', '2026-11-27T08:00:00Z']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(auditFilterSchema.parse({ from: '2024-02-29', to: '2026-11-27 08:00:00Z' }).to?.toISOString(), '2026-11-27T08:00:00.000Z');
 });

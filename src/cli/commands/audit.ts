@@ -1,15 +1,16 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
+import { parseIsoDate } from '../../console/parse-iso-date.js';
 import { ConfigError, DataFormatError } from '../../core/errors.js';
 
 const DEFAULT_DB = '.safemed/audit.db';
 
 function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new ConfigError(`--since "${value}" is not a date.`, { key: 'since', fix: 'Use an ISO date such as 2026-11-24 or 2026-11-24T10:00:00Z.' });
+  const date = parseIsoDate(value);
+  if (date === undefined) {
+    throw new ConfigError(`--since "${value}" is not a date (an ISO date of a real day).`, { key: 'since', fix: 'Use an ISO date such as 2026-11-24 or 2026-11-24T10:00:00Z.' });
   }
   return date;
 }
