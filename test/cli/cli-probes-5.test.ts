@@ -13,6 +13,13 @@ import { runChat } from '../../src/cli/chat/run-chat.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { loadConfigFile } from '../../src/serve/load-config-file.js';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildServeBackend } from '../../src/cli/serve/run-serve-command.js';
+import { resolveSettings } from '../../src/core/config.js';
+import { createLogger } from '../../src/core/logger.js';
+import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import { auditFilterSchema } from '../../src/console/filter-audit-records.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
 import { tinyModelPath } from '../support/tiny-model.js';
@@ -106,4 +113,42 @@ test('audit export --since and the console\'s from/to take ISO dates of real day
   const ok = await runCli(['audit', 'export', '--db', db, '--since', '2026-11-27T08:00:00Z']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(auditFilterSchema.parse({ from: '2024-02-29', to: '2026-11-27 08:00:00Z' }).to?.toISOString(), '2026-11-27T08:00:00.000Z');
+});
+
+test('serve --model hf:… says it is downloading the model, and how far it is, before it listens (a multi-GB download was minutes of silence)', async (t) => {
+  const model = readFileSync(await tinyModelPath());
+  const hub = createServer((_request, response) => {
+    response.writeHead(200, { 'content-length': model.length });
+    // in pieces, so progress has something to report
+    let offset = 0;
+    const next = () => {
+      if (offset >= model.length) return void response.end();
+      response.write(model.subarray(offset, offset + 16_384), next);
+      offset += 16_384;
+    };
+    next();
+  });
+  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { hub.closeAllConnections(); hub.close(() => { resolve(); }); }));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'safemed-cli-probes-5-'));
+  t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
+  const saved = { endpoint: process.env.SAFEMED_HF_ENDPOINT, cache: process.env.SAFEMED_CACHE_DIR };
+  process.env.SAFEMED_HF_ENDPOINT = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
+  process.env.SAFEMED_CACHE_DIR = cacheDir;
+  t.after(() => {
+    if (saved.endpoint === undefined) delete process.env.SAFEMED_HF_ENDPOINT;
+    else process.env.SAFEMED_HF_ENDPOINT = saved.endpoint;
+    if (saved.cache === undefined) delete process.env.SAFEMED_CACHE_DIR;
+    else process.env.SAFEMED_CACHE_DIR = saved.cache;
+  });
+  const lines: Array<{ message: string; percent?: number }> = [];
+  const logger = createLogger({ write: (line) => { lines.push(JSON.parse(line) as { message: string; percent?: number }); } });
+  const settings = resolveSettings(serveSettingsSchema, SERVE_SETTING_SOURCES, { flags: { model: 'hf:someone/tiny-GGUF/tiny.gguf', threads: '1', contextSize: '1024' }, env: {}, file: {} });
+  const backend = await buildServeBackend(settings, logger);
+  t.after(() => backend.close());
+  const messages = lines.map((line) => line.message);
+  assert.ok(messages.includes('downloading hf:someone/tiny-GGUF/tiny.gguf before serving it'), JSON.stringify(messages));
+  assert.ok(lines.some((line) => line.message === 'downloading hf:someone/tiny-GGUF/tiny.gguf' && typeof line.percent === 'number'), JSON.stringify(lines));
+  assert.ok(messages.includes('downloaded hf:someone/tiny-GGUF/tiny.gguf'), JSON.stringify(messages));
+  assert.ok(lines.length <= 12, `at most one line per 10 %: ${lines.length}`);
 });

@@ -47,8 +47,36 @@ export async function buildServeBackend(settings: ServeSettings, logger: Logger)
     ...(settings.upstreamModel !== undefined ? { model: settings.upstreamModel } : {}),
     ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
     ...(settings.contextSize !== undefined ? { contextSize: settings.contextSize } : {}),
+    // an hf: model not yet in the cache is downloaded before the server listens: say so, and how far it is
+    // (a multi-GB download was minutes of silence before 'listening')
+    onProgress: logDownloadProgress(logger),
   });
   return withModelCardDefaults(backend, settings.systemPrompt === undefined ? {} : { systemPrompt: settings.systemPrompt });
+}
+
+/** Logs an hf: download when it starts, at most every 10 % (or 10 s without a known size) and when it is done. */
+export function logDownloadProgress(logger: Logger, now: () => number = Date.now): (event: { label: string; done: number; total?: number }) => void {
+  let started = false;
+  let lastTenth = 0;
+  let lastAt = 0;
+  return (event) => {
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    if (!started) {
+      started = true;
+      lastAt = now();
+      logger.info(`downloading ${event.label} before serving it`, { totalMb: event.total === undefined ? null : mb(event.total) });
+      return;
+    }
+    const tenth = event.total ? Math.floor((event.done / event.total) * 10) : 0;
+    const due = event.total ? tenth > lastTenth : now() - lastAt >= 10_000;
+    if (!due && event.done !== event.total) return;
+    lastTenth = tenth;
+    lastAt = now();
+    logger.info(event.done === event.total ? `downloaded ${event.label}` : `downloading ${event.label}`, {
+      doneMb: mb(event.done),
+      ...(event.total ? { percent: Math.floor((event.done / event.total) * 100) } : {}),
+    });
+  };
 }
 
 /** Longest upstream Retry-After `serve` waits out itself before retrying (docs/serve.md "Errors"). */
