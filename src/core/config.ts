@@ -13,6 +13,12 @@ export interface SettingSource {
   flag: string;
   /** Environment variable, e.g. `SAFEMED_PORT`. */
   env: string;
+  /**
+   * The variable set but empty counts as an empty value (validated like one), not as unset. For settings
+   * whose absence weakens security (the API key: an empty `SAFEMED_API_KEY=` from a missing secret gave an
+   * open server).
+   */
+  emptyEnvIsAValue?: boolean;
 }
 
 export interface ResolveSettingsInput {
@@ -46,7 +52,7 @@ export function resolveSettings<Schema extends z.ZodObject<z.ZodRawShape>>(
     if (fromFlag !== undefined) {
       merged[source.key] = fromFlag;
       origin.set(source.key, source.flag);
-    } else if (fromEnv !== undefined && fromEnv !== '') {
+    } else if (fromEnv !== undefined && (fromEnv !== '' || source.emptyEnvIsAValue === true)) {
       merged[source.key] = fromEnv;
       origin.set(source.key, `$${source.env}`);
     } else if (fromFile !== undefined) {

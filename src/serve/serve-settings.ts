@@ -54,7 +54,7 @@ export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'host', flag: '--host', env: 'SAFEMED_HOST' },
   { key: 'port', flag: '--port', env: 'SAFEMED_PORT' },
   { key: 'servedModelName', flag: '--served-model-name', env: 'SAFEMED_SERVED_MODEL_NAME' },
-  { key: 'apiKey', flag: '--api-key', env: 'SAFEMED_API_KEY' },
+  { key: 'apiKey', flag: '--api-key', env: 'SAFEMED_API_KEY', emptyEnvIsAValue: true },
   { key: 'upstreamApiKey', flag: '--upstream-api-key', env: 'SAFEMED_UPSTREAM_API_KEY' },
   { key: 'upstreamModel', flag: '--upstream-model', env: 'SAFEMED_UPSTREAM_MODEL' },
   { key: 'reasoningField', flag: '--reasoning-field', env: 'SAFEMED_REASONING_FIELD' },

@@ -60,6 +60,13 @@ test('bad settings name their source', (t) => {
   writeFileSync(broken, 'port: [1\n');
   assert.throws(() => loadConfigFile(broken), (error: unknown) => error instanceof ConfigError && error.message.includes('not valid YAML'));
   assert.throws(() => loadConfigFile(join(folder, 'missing.yaml')), (error: unknown) => error instanceof ConfigError && error.message.includes('ENOENT'));
+  // SAFEMED_API_KEY set but empty (a missing secret in a .env or a compose file) is refused, not an open server;
+  // other empty variables still count as unset.
+  assert.throws(
+    () => resolve({ model: 'llama:x.gguf' }, { SAFEMED_API_KEY: '' }),
+    (error: unknown) => error instanceof ConfigError && error.message.includes('$SAFEMED_API_KEY') && /is empty/.test(error.message),
+  );
+  assert.equal(resolve({ model: 'llama:x.gguf' }, { SAFEMED_PORT: '' }).port, 8000);
 });
 
 test('timeouts, connection cap and answer size are settings with safe defaults (flag > env > file)', () => {
