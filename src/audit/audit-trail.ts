@@ -52,6 +52,8 @@ export interface AuditTrail {
   synchronousLevel(): 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' | 'unknown';
   verify(): AuditVerifyResult;
   export(options?: { since?: Date }): Iterable<AuditRecord>;
+  /** One record by its id (the primary key: no walk of the trail); undefined when there is none. */
+  record(id: number): AuditRecord | undefined;
   count(): number;
   close(): void;
 }
@@ -473,6 +475,10 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
       return (function* () {
         for (const row of rows) yield rowToRecord(row);
       })();
+    },
+    record: (id) => {
+      const row = database.prepare<[number], AuditRow>('SELECT * FROM audit_records WHERE id = ?').get(id);
+      return row === undefined ? undefined : rowToRecord(row);
     },
     count: () => (database.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM audit_records').get()?.count ?? 0),
     close: () => {

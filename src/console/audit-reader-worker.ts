@@ -61,11 +61,9 @@ function list(filter: AuditFilter): unknown {
 }
 
 function one(recordId: number): unknown {
-  for (const record of open().export()) {
-    if (record.id !== recordId) continue;
-    return { record, summary: summarizeVerdicts(record) ?? null, timings: auditTimings(record) };
-  }
-  return null;
+  // by primary key: on 100,000 records the walk it replaced took ~1 s (probing round 5)
+  const record = open().record(recordId);
+  return record === undefined ? null : { record, summary: summarizeVerdicts(record) ?? null, timings: auditTimings(record) };
 }
 
 function nextPage(id: number): void {

@@ -62,6 +62,9 @@ test('a fresh trail chains records, verifies, uses WAL and synchronous=FULL, and
   const exported = [...audit.export()];
   assert.deepEqual(exported, [first, second]);
   assert.deepEqual([...audit.export({ since: new Date(Date.UTC(2026, 0, 1, 0, 0, 2)) })].map((record) => record.id), [2]);
+  // one record by id (the console's record page), as export reads it
+  assert.deepEqual(audit.record(second.id), second);
+  assert.equal(audit.record(99), undefined);
   audit.close();
   const raw = new Database(path, { readonly: true });
   assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
