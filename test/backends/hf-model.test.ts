@@ -97,8 +97,16 @@ test('hf: downloads over loopback with progress into the cache, then reuses the 
 test('hf: a cached file is used offline; malformed targets are ConfigErrors', async () => {
   const cacheDir = await mkdtemp(join(tmpdir(), 'safemed-hf-'));
   await mkdir(join(cacheDir, 'u', 'r', 'sub'), { recursive: true });
-  await writeFile(join(cacheDir, 'u', 'r', 'sub', 'm.gguf'), 'cached');
+  await writeFile(join(cacheDir, 'u', 'r', 'sub', 'm.gguf'), 'GGUF cached');
   assert.equal(await resolveHfModel('u/r/sub/m.gguf', { cacheDir, env: { SAFEMED_HF_ENDPOINT: 'http://127.0.0.1:1' } }), join(cacheDir, 'u', 'r', 'sub', 'm.gguf'));
+  // a cached login page (saved before downloads checked their first bytes) is named with the fix, not returned
+  await writeFile(join(cacheDir, 'u', 'r', 'sub', 'page.gguf'), '<!doctype html><title>Sign in</title>');
+  await assert.rejects(resolveHfModel('u/r/sub/page.gguf', { cacheDir, env: { SAFEMED_HF_ENDPOINT: 'http://127.0.0.1:1' } }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /is not a GGUF file: it starts with "<!do"/);
+    assert.match(error.fix ?? '', /Delete .*page\.gguf/);
+    return true;
+  });
   assert.deepEqual(parseHfTarget('u/r/sub/m.gguf'), { user: 'u', repo: 'r', file: 'sub/m.gguf' });
   for (const bad of ['u/m.gguf', 'u/r/m.bin', 'u/r/../m.gguf']) assert.throws(() => parseHfTarget(bad), ConfigError);
 });

@@ -96,7 +96,9 @@ test("the console's audit list, record, export and verify do not hold the server
       return { status: response.status, text: await response.text() };
     });
     assert.equal(value.status, 200, `${name}: ${value.text.slice(0, 200)}`);
-    assert.ok(longestGapMs < callMs / 2, `${name}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
+    // A walk on the server's thread is most of the call; a gap under 50 ms (the /health bound) is scheduling noise
+    // on a fast call (the record is read by its id since: a 13 ms call had a 7 ms gap).
+    assert.ok(longestGapMs < Math.max(callMs / 2, 50), `${name}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
     if (name === 'verify') assert.equal((JSON.parse(value.text) as { checked: number }).checked, 30_000);
     if (name === 'export') assert.equal(value.text.split('\n').length - 1, 30_000);
     if (name === 'list') assert.equal((JSON.parse(value.text) as { matched: number }).matched, 30_000);
@@ -362,7 +364,9 @@ test("the console's review list, log and decisions do not hold the server's even
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     });
     assert.equal(value.status, 200, `${name}: ${JSON.stringify(value.json).slice(0, 200)}`);
-    assert.ok(longestGapMs < callMs / 2, `${name}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
+    // A walk on the server's thread is most of the call; a gap under 50 ms (the /health bound) is scheduling noise
+    // on a fast call (the record is read by its id since: a 13 ms call had a 7 ms gap).
+    assert.ok(longestGapMs < Math.max(callMs / 2, 50), `${name}: the event loop stood still ${longestGapMs.toFixed(0)} ms of the call's ${callMs.toFixed(0)} ms`);
     if (name === 'list') assert.equal((value.json.items as unknown[]).length, 2000);
     if (name === 'log') assert.equal((value.json.verify as { ok: boolean }).ok, true);
     if (name === 'accept') {

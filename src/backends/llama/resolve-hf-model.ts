@@ -5,7 +5,7 @@
  * that tells the user to fetch the file elsewhere and use `llama:<path>`.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackendError, ConfigError } from '../../core/errors.js';
@@ -76,6 +76,27 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * A cached file must start like a GGUF: a download by an older version (before the first-bytes check) could have
+ * cached a login page or a proxy's answer under the model's name, which llama.cpp then failed to load on every run.
+ */
+async function checkCachedGguf(path: string, target: string): Promise<void> {
+  const file = await open(path, 'r');
+  let head: Buffer;
+  try {
+    const buffer = Buffer.alloc(GGUF_MAGIC.length);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+  if (head.equals(GGUF_MAGIC)) return;
+  throw new ConfigError(`The cached copy of hf:${target} (${path}) is not a GGUF file: it starts with ${JSON.stringify(head.toString('latin1'))} (a login page or a proxy's answer saved by an earlier download?).`, {
+    key: 'hf-cache',
+    fix: `Delete ${path} and run again to download it afresh.`,
+  });
+}
+
 /** Why a connection failed, always starting with "network unreachable" so users recognise an offline machine. */
 function reasonOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -96,7 +117,10 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
   const env = options.env ?? process.env;
   const cacheDir = options.cacheDir ?? defaultModelCacheDir(env);
   const destination = join(cacheDir, reference.user, reference.repo, ...reference.file.split('/'));
-  if (await exists(destination)) return destination;
+  if (await exists(destination)) {
+    await checkCachedGguf(destination, target);
+    return destination;
+  }
 
   const endpoint = hfEndpointOf(options.hfEndpoint ?? env.SAFEMED_HF_ENDPOINT);
   const url = `${endpoint}/${reference.user}/${reference.repo}/resolve/main/${reference.file.split('/').map(encodeURIComponent).join('/')}`;
