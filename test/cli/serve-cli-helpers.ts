@@ -38,6 +38,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const [code] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]; // the 'exit' event's arguments
+  // 'close', not 'exit': it comes after the output streams ended, so stdout is whole (a JSON report is parsed)
+  const [code] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
   return { code, stdout, stderr };
 }
