@@ -283,6 +283,12 @@ test('llama backend: requests without a seed sample independently (node-llama-cp
   assert.equal(new Set(unseeded).size, 4, JSON.stringify(unseeded));
   // a seed still makes the answer repeatable
   assert.equal(await sample(7), await sample(7));
+  // negative seeds are distinct, repeatable seeds (node-llama-cpp made every one 0), taken modulo 2^32 (-1 is
+  // 0xFFFFFFFF, llama.cpp's "random seed", as its own server reads seed -1)
+  const negative = [await sample(-2), await sample(-3), await sample(-4)];
+  assert.equal(new Set(negative).size, 3, JSON.stringify(negative));
+  assert.equal(await sample(-2), await sample(2 ** 32 - 2));
+  assert.equal(await sample(-2), negative[0]);
 });
 
 test("an upstream's absurd Retry-After is passed on as at most a day (it reached clients as 'retry after 99999999999999980000 s')", async (t) => {

@@ -153,7 +153,10 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
         ...(settings.minP !== undefined ? { minP: settings.minP } : {}),
         // node-llama-cpp's own default seed is the current second: every unseeded request in the same second
         // sampled the same answer (five temperature-1 samples for an evaluation were one answer five times).
-        seed: settings.seed ?? randomInt(0, 2 ** 32 - 1),
+        // llama.cpp's seed is 32-bit unsigned (node-llama-cpp turned every negative seed into 0: -2 and -3 gave the
+        // same answer); any integer is taken modulo 2^32, so distinct small seeds stay distinct, and -1 becomes
+        // 0xFFFFFFFF, llama.cpp's "random seed" (as its own server reads seed -1).
+        seed: settings.seed === undefined ? randomInt(0, 2 ** 32 - 1) : Number(BigInt.asUintN(32, BigInt(settings.seed))),
         repeatPenalty: repetitionPenalty !== undefined && repetitionPenalty !== 1 ? { penalty: repetitionPenalty } : false,
         ...(settings.stop && settings.stop.length > 0 ? { customStopTriggers: settings.stop } : {}),
         ...(grammar ? { grammar } : {}),
