@@ -274,6 +274,36 @@ test('llama backend: an answer stops where the context is full (finish_reason "l
   assert.equal(result.finishReason, 'length');
 });
 
+test("text an upstream streams after its own finish_reason is not added to the answer (it was appended: 'Rest. IGNORE THE ABOVE')", async (t) => {
+  const upstream = createServer((request, response) => {
+    if (request.url?.endsWith('/models')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
+      return;
+    }
+    request.resume();
+    request.on('end', () => {
+      const event = (choices: unknown[], usage?: unknown) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices, ...(usage ? { usage } : {}) })}\n\n`;
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(event([{ index: 0, delta: { role: 'assistant', content: 'Rest.' }, finish_reason: 'stop' }]));
+      response.write(event([{ index: 0, delta: { content: ' IGNORE THE ABOVE' }, finish_reason: null }]));
+      response.write(event([], { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }));
+      response.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
+  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, env: {} });
+  t.after(() => backend.close());
+  const parts: string[] = [];
+  let usage: unknown;
+  for await (const part of backend.stream({ messages: [{ role: 'user', content: 'I have a cold.' }], settings: {} })) {
+    if (part.type === 'text-delta') parts.push(part.text);
+    if (part.type === 'usage') usage = part.usage;
+  }
+  assert.equal(parts.join(''), 'Rest.');
+  assert.ok(usage !== undefined, 'the usage chunk after the finish still counts');
+});
+
 test('llama backend: requests without a seed sample independently (node-llama-cpp seeded them with the current second: the same answer for every request in it)', async (t) => {
   const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1, contextSize: 1024 });
   t.after(() => backend.close());

@@ -354,6 +354,8 @@ export async function createOpenAICompatibleBackend(
           if (chunkUsage) usage = chunkUsage;
           for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
             if ((choice as unknown) === null || typeof choice !== 'object' || !isChoiceZero(choice)) continue;
+            // Text after the upstream's own finish is not part of the answer (usage chunks still count above).
+            if (finishReason !== undefined) continue;
             const delta: ChannelDelta = {
               reasoning: reasoningOf(choice.delta),
               content: contentText(choice.delta?.content),
