@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createBackend } from '../../src/backends/registry.js';
 import { createOpenAICompatibleBackend } from '../../src/backends/openai-compatible/create-openai-compatible-backend.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
+import type { Backend } from '../../src/core/backend.js';
 import { BackendError, ConfigError } from '../../src/core/errors.js';
 import Database from 'better-sqlite3';
 import { tinyModelPath } from '../support/tiny-model.js';
@@ -75,6 +76,29 @@ async function withLoopWatch<T>(call: () => Promise<T>): Promise<{ value: T; lon
   } finally {
     clearInterval(timer);
   }
+}
+
+
+/**
+ * A raw upstream on 127.0.0.1:0 (`/models` lists one model; a chat request's body is read, then `answer` writes
+ * the response) and the OpenAI-compatible backend in front of it; both stopped by the test.
+ */
+async function rawUpstreamBackend(t: After, answer: (response: ServerResponse) => void, options: Parameters<typeof createOpenAICompatibleBackend>[2] = {}): Promise<{ backend: Backend; chats: () => number }> {
+  let chats = 0;
+  const upstream = createServer((request, response) => {
+    if (request.url?.endsWith('/models')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
+      return;
+    }
+    chats += 1;
+    request.resume();
+    request.on('end', () => { answer(response); });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
+  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, env: {}, ...options });
+  t.after(() => backend.close());
+  return { backend, chats: () => chats };
 }
 
 test("the console's audit list, record, export and verify do not hold the server's event loop on a large trail", async (t) => {
@@ -231,21 +255,10 @@ test('llama backend: a JSON schema with a NUL character or a $ref it cannot foll
 });
 
 test('an upstream that ignores stream: true and answers one JSON completion is streamed to the client (it was a 502 "ended the stream before it finished")', async (t) => {
-  const upstream = createServer((request, response) => {
-    if (request.url?.endsWith('/models')) {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
-      return;
-    }
-    request.resume();
-    request.on('end', () => {
-      const completion = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '<think>Fluids.</think>Drink water and rest.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 } };
-      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(completion));
-    });
+  const { backend } = await rawUpstreamBackend(t, (response) => {
+    const completion = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '<think>Fluids.</think>Drink water and rest.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 } };
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(completion));
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
-  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, env: {} });
-  t.after(() => backend.close());
   const { url } = await startTestServer(t, { backend });
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
@@ -275,25 +288,14 @@ test('llama backend: an answer stops where the context is full (finish_reason "l
 });
 
 test("text an upstream streams after its own finish_reason is not added to the answer (it was appended: 'Rest. IGNORE THE ABOVE')", async (t) => {
-  const upstream = createServer((request, response) => {
-    if (request.url?.endsWith('/models')) {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
-      return;
-    }
-    request.resume();
-    request.on('end', () => {
-      const event = (choices: unknown[], usage?: unknown) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices, ...(usage ? { usage } : {}) })}\n\n`;
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(event([{ index: 0, delta: { role: 'assistant', content: 'Rest.' }, finish_reason: 'stop' }]));
-      response.write(event([{ index: 0, delta: { content: ' IGNORE THE ABOVE' }, finish_reason: null }]));
-      response.write(event([], { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }));
-      response.end('data: [DONE]\n\n');
-    });
+  const { backend } = await rawUpstreamBackend(t, (response) => {
+    const event = (choices: unknown[], usage?: unknown) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices, ...(usage ? { usage } : {}) })}\n\n`;
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(event([{ index: 0, delta: { role: 'assistant', content: 'Rest.' }, finish_reason: 'stop' }]));
+    response.write(event([{ index: 0, delta: { content: ' IGNORE THE ABOVE' }, finish_reason: null }]));
+    response.write(event([], { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }));
+    response.end('data: [DONE]\n\n');
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
-  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, env: {} });
-  t.after(() => backend.close());
   const parts: string[] = [];
   let usage: unknown;
   for await (const part of backend.stream({ messages: [{ role: 'user', content: 'I have a cold.' }], settings: {} })) {
@@ -323,18 +325,9 @@ test('llama backend: requests without a seed sample independently (node-llama-cp
 
 test("an upstream's absurd Retry-After is passed on as at most a day (it reached clients as 'retry after 99999999999999980000 s')", async (t) => {
   for (const header of [{ 'retry-after': '99999999999999999999' }, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }, { 'retry-after-ms': '1e300' }]) {
-    const upstream = createServer((request, response) => {
-      if (request.url?.endsWith('/models')) {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
-        return;
-      }
-      request.resume();
-      request.on('end', () => { response.writeHead(429, { 'content-type': 'application/json', ...header }).end('{"error":{"message":"slow down"}}'); });
-    });
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
-    const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 0, maxRetryAfterMs: 2000, env: {} });
-    t.after(() => backend.close());
+    const { backend } = await rawUpstreamBackend(t, (response) => {
+      response.writeHead(429, { 'content-type': 'application/json', ...header }).end('{"error":{"message":"slow down"}}');
+    }, { maxRetryAfterMs: 2000 });
     const { url } = await startTestServer(t, { backend });
     const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'Hi' }] }) });
     await response.text();
@@ -344,26 +337,15 @@ test("an upstream's absurd Retry-After is passed on as at most a day (it reached
 });
 
 test('an upstream answering with headers over 16 KB is a 502 upstream_malformed at once (it was "upstream_unreachable", retried twice)', async (t) => {
-  let chats = 0;
-  const upstream = createServer((request, response) => {
-    if (request.url?.endsWith('/models')) {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'upstream-model' }] }));
-      return;
-    }
-    chats += 1;
-    request.resume();
-    request.on('end', () => { response.writeHead(200, { 'content-type': 'application/json', 'x-padding': 'a'.repeat(70_000) }).end('{}'); });
-  });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { upstream.closeAllConnections(); upstream.close(() => { resolve(); }); }));
-  const backend = await createOpenAICompatibleBackend('openai', `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, { maxRetries: 2, sleep: () => Promise.resolve(), env: {} });
-  t.after(() => backend.close());
+  const { backend, chats } = await rawUpstreamBackend(t, (response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'x-padding': 'a'.repeat(70_000) }).end('{}');
+  }, { maxRetries: 2, sleep: () => Promise.resolve() });
   const { url } = await startTestServer(t, { backend });
   const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'Hi' }] }) });
   const body = (await response.json()) as { error: { code: string } };
   assert.equal(response.status, 502);
   assert.equal(body.error.code, 'upstream_malformed');
-  assert.equal(chats, 1, 'not retried');
+  assert.equal(chats(), 1, 'not retried');
 });
 
 test('llama backend: more threads than CPUs is a clear error before llama.cpp starts them (--threads 5000 started 5,000 threads and hung the machine)', async () => {
