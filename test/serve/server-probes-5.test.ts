@@ -78,7 +78,6 @@ async function withLoopWatch<T>(call: () => Promise<T>): Promise<{ value: T; lon
   }
 }
 
-
 /**
  * A raw upstream on 127.0.0.1:0 (`/models` lists one model; a chat request's body is read, then `answer` writes
  * the response) and the OpenAI-compatible backend in front of it; both stopped by the test.
