@@ -24,38 +24,43 @@ test('a run of letters is split into its likeliest words; ordinary long words an
   assert.equal(splitRunOnWords('token qxzvbnmkjhgfdswrtplkjh'), null);
 });
 
-test('requests refused or steered as written keep that action typed without spaces (train split)', async () => {
-  const records = readCorpus({ generated: false, emergencyHead: false }).filter((record) => record.split === 'train' && record.language === 'en' && record.kind === 'plain' && record.text !== undefined);
+/**
+ * Every `every`-th train-split English record that `match` picks, up to `limit` whose action as written is a
+ * seed: how many keep a kept action typed without spaces, and those that lose it.
+ */
+async function squashedSample(
+  match: (record: { label: string; kind: string }) => boolean,
+  every: number,
+  limit: number,
+  isSeed: (action: string) => boolean,
+  isKept: (action: string) => boolean,
+): Promise<{ checked: number; kept: number; lost: string[] }> {
+  const records = readCorpus({ generated: false, emergencyHead: false }).filter((record) => record.split === 'train' && record.language === 'en' && record.text !== undefined && match(record));
   let checked = 0;
   let kept = 0;
   const lost: string[] = [];
   for (const [index, record] of records.entries()) {
-    if (index % 7 !== 0 || checked >= 40) continue;
+    if (index % every !== 0 || checked >= limit) continue;
     const text = record.text as string;
-    const action = await actionOf(text);
-    if (action !== 'steer' && action !== 'block') continue;
+    if (!isSeed(await actionOf(text))) continue;
     checked += 1;
     const squashed = await actionOf(squash(text));
-    if (squashed === 'steer' || squashed === 'block' || squashed === 'escalate') kept += 1;
+    if (isKept(squashed)) kept += 1;
     else lost.push(`${squashed}: ${squash(text).slice(0, 80)}`);
   }
+  return { checked, kept, lost };
+}
+
+test('requests refused or steered as written keep that action typed without spaces (train split)', async () => {
+  const refused = (action: string) => action === 'steer' || action === 'block';
+  const { checked, kept, lost } = await squashedSample((record) => record.kind === 'plain', 7, 40, refused, (action) => refused(action) || action === 'escalate');
   assert.ok(checked >= 30, `only ${String(checked)} flagged seeds`);
   assert.ok(kept >= checked * 0.9, `${String(kept)} of ${String(checked)} kept; lost:\n${lost.join('\n')}`);
 });
 
 test('emergencies typed without spaces are still escalated (train split)', async () => {
-  const records = readCorpus({ generated: false, emergencyHead: false }).filter((record) => record.split === 'train' && record.language === 'en' && record.label === 'emergency' && record.text !== undefined);
-  let checked = 0;
-  let kept = 0;
-  const lost: string[] = [];
-  for (const [index, record] of records.entries()) {
-    if (index % 5 !== 0 || checked >= 30) continue;
-    const text = record.text as string;
-    if ((await actionOf(text)) !== 'escalate') continue;
-    checked += 1;
-    if ((await actionOf(squash(text))) === 'escalate') kept += 1;
-    else lost.push(squash(text).slice(0, 80));
-  }
+  const escalated = (action: string) => action === 'escalate';
+  const { checked, kept, lost } = await squashedSample((record) => record.label === 'emergency', 5, 30, escalated, escalated);
   assert.ok(checked >= 20, `only ${String(checked)} escalated seeds`);
   assert.ok(kept >= checked * 0.85, `${String(kept)} of ${String(checked)} kept; lost:\n${lost.join('\n')}`);
 });
