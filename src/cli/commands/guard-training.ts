@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { GuardFlags } from '../create-guard-from-flags.js';
+import { collect, progressMode } from '../long-run-flags.js';
 import { DataFormatError, InvalidRequestError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/chat.js';
 import type { EvaluationRecord, GuardDecisionAction } from '../../guard/classifier/evaluate-corpus.js';
@@ -152,9 +153,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
     return { action: check.verdict.action, dimension: check.verdict.dimension };
   };
   const assess = flags.fastOnly === true ? assessConversation : (messages: ChatMessage[]) => assessConversationRefined(messages);
-  const progressMode = flags.progress ?? (process.stderr.isTTY ? 'bars' : 'lines');
-  if (!['bars', 'lines', 'none'].includes(progressMode)) throw new InvalidRequestError(`--progress must be bars, lines or none, got "${progressMode}".`, { param: 'progress', fix: 'Pass --progress bars, lines or none.' });
-  const progress = createProgressReporter({ mode: progressMode === 'none' ? 'silent' : (progressMode as 'bars' | 'lines') });
+  const progress = createProgressReporter({ mode: progressMode(flags.progress) });
   progress.start('guard eval', records.length, 0);
   let evaluation: Awaited<ReturnType<typeof evaluateCorpus>>;
   try {
@@ -181,10 +180,6 @@ async function runEval(flags: EvalFlags): Promise<void> {
 function wholeNumberFlag(flag: string, value: string): number {
   if (!/^[1-9]\d{0,3}$/.test(value)) throw new InvalidRequestError(`${flag} must be a whole number from 1 to 9999, got "${value}".`, { param: flag.slice(2), fix: `Pass e.g. ${flag} 8.` });
   return Number(value);
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** Adds `train` and `eval` to the `safemed guard` command group. */
