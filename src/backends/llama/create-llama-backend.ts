@@ -13,6 +13,7 @@ import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, Genera
 import { BackendError, ConfigError, InvalidRequestError, TimeoutError } from '../../core/errors.js';
 import { collectReasoning, createReasoningSplitter } from '../reasoning-normalizer.js';
 import { checkGrammarSchema } from './check-grammar-schema.js';
+import { toGrammarSchema } from './to-grammar-schema.js';
 import { checkPromptSize } from './check-prompt-size.js';
 import { createPartChannel } from './create-part-channel.js';
 import { createSerialLock } from './create-serial-lock.js';
@@ -86,8 +87,15 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
   const grammarFor = (settings: GenerationSettings): Promise<LlamaGrammar> | undefined => {
     const format = settings.responseFormat;
     if (!format || format.type === 'text') return undefined;
-    const key = format.type === 'json_object' ? 'json' : JSON.stringify(format.json_schema.schema);
-    if (format.type === 'json_schema') checkGrammarSchema(format.json_schema.schema, key);
+    let key = 'json';
+    let schema: Record<string, unknown> | undefined;
+    if (format.type === 'json_schema') {
+      // bounded before it is walked, then in the form the grammar builder reads (to-grammar-schema.ts)
+      checkGrammarSchema(format.json_schema.schema, JSON.stringify(format.json_schema.schema));
+      schema = toGrammarSchema(format.json_schema.schema, format.json_schema.strict === true);
+      key = JSON.stringify(schema);
+      checkGrammarSchema(schema, key);
+    }
     let grammar = grammars.get(key);
     if (grammar) {
       // most recently used last: the oldest is the first key of the Map
@@ -95,9 +103,9 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
       grammars.set(key, grammar);
     } else {
       grammar =
-        format.type === 'json_object'
+        schema === undefined
           ? llama.getGrammarFor('json')
-          : llama.createGrammarForJsonSchema(format.json_schema.schema as GbnfJsonSchema as never).catch((error: unknown) => {
+          : llama.createGrammarForJsonSchema(schema as GbnfJsonSchema as never).catch((error: unknown) => {
               grammars.delete(key);
               throw new InvalidRequestError(`This JSON schema cannot be turned into a llama.cpp grammar: ${error instanceof Error ? error.message : String(error)}`, {
                 param: 'response_format',

@@ -1,0 +1,76 @@
+/**
+ * Issue 8, sixth probing round: the OpenAI API surface real clients send, the CLI around serve and its
+ * operator faults. One test per defect; each fails on the code before its fix. Real sockets on 127.0.0.1:0,
+ * the tiny GGUF for the llama backend.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createBackend } from '../../src/backends/registry.js';
+import type { Backend } from '../../src/core/backend.js';
+import type { ResponseFormat } from '../../src/core/chat.js';
+import { InvalidRequestError } from '../../src/core/errors.js';
+import { tinyModelPath } from '../support/tiny-model.js';
+
+type After = { after(fn: () => unknown): void };
+
+async function tinyBackend(t: After): Promise<Backend> {
+  const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1, contextSize: 1024 });
+  t.after(() => backend.close());
+  return backend;
+}
+
+function schemaFormat(schema: Record<string, unknown>, strict: boolean): ResponseFormat {
+  return { type: 'json_schema', json_schema: { name: 'answer', schema, strict } };
+}
+
+test('the llama backend answers a JSON schema as written: anyOf, allOf, no type, type lists and unknown formats are not forced to null or "" (probing round 6)', async (t) => {
+  const backend = await tinyBackend(t);
+  const ask = async (schema: Record<string, unknown>, strict: boolean, seed: number) => {
+    const result = await backend.generate({
+      messages: [{ role: 'user', content: 'Give JSON' }],
+      settings: { seed, temperature: 1, maxTokens: 400, responseFormat: schemaFormat(schema, strict) },
+    });
+    return JSON.parse(result.text) as unknown;
+  };
+  for (const seed of [1, 2, 3]) {
+    // every Pydantic Optional[...] field is an anyOf: it was always answered null, which the schema forbids
+    const union = (await ask({ type: 'object', properties: { a: { anyOf: [{ type: 'integer' }, { type: 'boolean' }] } }, required: ['a'] }, true, seed)) as { a: unknown };
+    assert.ok(typeof union.a === 'number' || typeof union.a === 'boolean', `anyOf answered ${JSON.stringify(union)}`);
+    const wrapped = (await ask({ allOf: [{ type: 'object', properties: { b: { type: 'boolean' } } }] }, true, seed)) as { b: unknown };
+    assert.equal(typeof wrapped.b, 'boolean', `allOf answered ${JSON.stringify(wrapped)}`);
+    const untyped = (await ask({ properties: { c: { type: 'boolean' } } }, true, seed)) as { c: unknown };
+    assert.equal(typeof untyped.c, 'boolean', `a schema without type answered ${JSON.stringify(untyped)}`);
+    const either = await ask({ type: ['object', 'null'], properties: { d: { enum: ['x', 'y'] } } }, true, seed);
+    assert.ok(either === null || ['x', 'y'].includes((either as { d: string }).d), `a type list answered ${JSON.stringify(either)}`);
+  }
+  // an unknown format forced the empty string; without strict it is left out (any string)
+  const lengths = [];
+  for (const seed of [1, 2, 3]) lengths.push(((await ask({ type: 'object', properties: { e: { type: 'string', format: 'email', maxLength: 20 } } }, false, seed)) as { e: string }).e.length);
+  assert.ok(lengths.some((length) => length > 0), `format: email answered only "" (${lengths.join(', ')})`);
+});
+
+test('a strict JSON schema with a keyword the llama grammar cannot enforce is a 400 naming it; without strict it is answered (probing round 6)', async (t) => {
+  const backend = await tinyBackend(t);
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ type: 'object', properties: { code: { type: 'string', pattern: '^[0-9]{3}$' } } }, 'schema.properties.code.pattern'],
+    [{ type: 'object', properties: { mail: { type: 'string', format: 'email' } } }, 'schema.properties.mail.format'],
+    [{ type: 'object', properties: { dose: { type: 'integer', minimum: 5, maximum: 7 } } }, 'schema.properties.dose.minimum'],
+    [{ type: 'array', items: { type: 'integer' }, uniqueItems: true }, 'schema.uniqueItems'],
+  ];
+  for (const [schema, path] of cases) {
+    await assert.rejects(
+      backend.generate({ messages: [{ role: 'user', content: 'Give JSON' }], settings: { maxTokens: 20, responseFormat: schemaFormat(schema, true) } }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidRequestError, String(error));
+        assert.equal(error.status, 400);
+        assert.equal(error.code, 'unsupported_schema');
+        assert.equal(error.param, 'response_format');
+        assert.match(error.message, new RegExp(path.replace(/[.[\]$]/g, '\\$&')));
+        assert.match(error.message, /"strict": false/);
+        return true;
+      },
+    );
+    const loose = await backend.generate({ messages: [{ role: 'user', content: 'Give JSON' }], settings: { maxTokens: 20, responseFormat: schemaFormat(schema, false) } });
+    assert.equal(typeof loose.text, 'string');
+  }
+});
