@@ -48,8 +48,8 @@ export interface UpstreamResponse {
   body: IncomingMessage;
   /** Reads the whole body as UTF-8 text. */
   text(): Promise<string>;
-  /** Reads the whole body and parses it (a SyntaxError when it is not JSON). */
-  json(): Promise<unknown>;
+  /** Reads the whole body (at most `limitBytes`, default MAX_UPSTREAM_BODY_BYTES) and parses it (a SyntaxError when it is not JSON). */
+  json(limitBytes?: number): Promise<unknown>;
 }
 
 export interface UpstreamResponseHandle {
@@ -130,7 +130,7 @@ export const MAX_UPSTREAM_BODY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Collects a response body; rejects when the stream errors or closes before its end, or when it grows
- * past `limit` bytes (error code `upstream_body_too_large`).
+ * past `limit` bytes (error code `answer_too_large`).
  */
 function readBody(body: IncomingMessage, limit = MAX_UPSTREAM_BODY_BYTES): Promise<string> {
   return new Promise<string>((resolve, reject) => {
@@ -186,7 +186,7 @@ function toUpstreamResponse(message: IncomingMessage): UpstreamResponse {
     headers: message.headers,
     body: message,
     text: () => readBody(message),
-    json: async () => JSON.parse(await readBody(message)) as unknown,
+    json: async (limitBytes?: number) => JSON.parse(await readBody(message, limitBytes)) as unknown,
   };
 }
 

@@ -21,6 +21,26 @@ export interface ServerSessionOptions {
   settings: GenerationSettings;
   /** Per-attempt time limit until headers, then between chunks (default 600 s). */
   timeoutMs?: number;
+  /** Largest answer + reasoning (characters) read from the server (default MAX_CHAT_ANSWER_CHARS). */
+  maxAnswerChars?: number;
+}
+
+/**
+ * Largest answer + reasoning taken from a server, as `serve --max-answer-size`'s default. A hostile or
+ * broken server streaming without end was kept whole in memory (300 MB streamed: 450 MB resident, and
+ * the conversation history kept it for the next question) (probing round 6).
+ */
+export const MAX_CHAT_ANSWER_CHARS = 4 * 1024 * 1024;
+/** Largest non-streamed body read: the answer's characters as JSON-escaped UTF-8, with room for the rest. */
+const bodyLimitFor = (maxAnswerChars: number) => 6 * maxAnswerChars + 64 * 1024;
+
+function answerTooLarge(baseUrl: string, limit: number): BackendError {
+  return new BackendError(`The server at ${baseUrl} sent an answer longer than ${limit} characters; the rest was not read.`, {
+    url: baseUrl,
+    status: 502,
+    code: 'answer_too_large',
+    fix: 'Ask for a shorter answer (--max-tokens), or check --server: it must point at `safemed serve` or another OpenAI-compatible API.',
+  });
 }
 
 const usageSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
@@ -111,10 +131,12 @@ export async function createServerSession(options: ServerSessionOptions): Promis
       throw explain(error, baseUrl);
     }
   };
+  const maxAnswerChars = options.maxAnswerChars ?? MAX_CHAT_ANSWER_CHARS;
   const readJson = async (handle: UpstreamResponseHandle, what: string): Promise<unknown> => {
     try {
-      return await handle.response.json();
+      return await handle.response.json(bodyLimitFor(maxAnswerChars));
     } catch (error) {
+      if (error instanceof BackendError && error.code === 'answer_too_large') throw answerTooLarge(baseUrl, maxAnswerChars);
       throw error instanceof SyntaxError ? malformed(baseUrl, what, error) : handle.failure(error);
     } finally {
       handle.done();
@@ -142,6 +164,7 @@ export async function createServerSession(options: ServerSessionOptions): Promis
       const [choice] = parsed.data.choices;
       if (!choice) throw malformed(baseUrl, 'an answer');
       const split = normalizeChannels({ content: choice.message.content ?? null, reasoning: reasoningOf(choice.message) });
+      if (split.answer.length + split.reasoning.length > maxAnswerChars) throw answerTooLarge(baseUrl, maxAnswerChars);
       callbacks.onReasoning(split.reasoning);
       callbacks.onAnswer(split.answer);
       return {
@@ -156,6 +179,7 @@ export async function createServerSession(options: ServerSessionOptions): Promis
     const normalizer = createChannelNormalizer();
     const result: ChatAnswer = { reasoning: '', answer: '', usage: null, finish_reason: null };
     let finished = false;
+    let size = 0;
     try {
       for await (const data of readSseEvents(handle.response.body)) {
         handle.touch();
@@ -173,6 +197,8 @@ export async function createServerSession(options: ServerSessionOptions): Promis
         if (!chunk.success) throw malformed(baseUrl, 'a stream event', chunk.error);
         if (chunk.data.error) throw new BackendError(`The server at ${baseUrl} reported an error mid-answer: ${chunk.data.error.message ?? 'unknown'}.`, { url: baseUrl, status: 502 });
         for (const choice of chunk.data.choices ?? []) {
+          size += (choice.delta?.content?.length ?? 0) + (reasoningOf(choice.delta)?.length ?? 0);
+          if (size > maxAnswerChars) throw answerTooLarge(baseUrl, maxAnswerChars);
           emit(normalizer.push({ content: choice.delta?.content ?? null, reasoning: reasoningOf(choice.delta) }), callbacks, result);
           if (choice.finish_reason) result.finish_reason = choice.finish_reason;
         }

@@ -1,0 +1,68 @@
+/**
+ * Issue 8, sixth probing round: `safemed chat --server` against a hostile server. Each test fails on the
+ * code before its fix. Real sockets on 127.0.0.1:0.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServerSession } from '../../src/cli/chat/ask-server.js';
+import { BackendError } from '../../src/core/errors.js';
+
+type After = { after(fn: () => unknown): void };
+
+/** A server that answers every chat request with `answer` (streamed or not); counts the bytes it got out. */
+async function startHostileServer(t: After, answer: (response: ServerResponse, stream: boolean) => void) {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+    request.on('end', () => {
+      const stream = (JSON.parse(body) as { stream?: boolean }).stream === true;
+      answer(response, stream);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const callbacks = { onReasoning: () => undefined, onAnswer: () => undefined };
+
+test('chat --server stops reading an answer longer than its limit instead of keeping all of it (probing round 6)', async (t) => {
+  const limit = 10_000;
+  let streamed = 0;
+  const url = await startHostileServer(t, (response, stream) => {
+    if (!stream) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ choices: [{ index: 0, message: { content: 'z'.repeat(2_000_000) }, finish_reason: 'stop' }] }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'y'.repeat(1000) } }] })}\n\n`;
+    // 20 MB in all, then [DONE]: the old client read all of it and returned a 20,000,000-character answer
+    const write = () => {
+      while (streamed < 20_000 && !response.destroyed) {
+        streamed += 1;
+        if (!response.write(event)) {
+          response.once('drain', write);
+          return;
+        }
+      }
+      if (!response.destroyed) response.end('data: [DONE]\n\n');
+    };
+    write();
+  });
+  for (const stream of [true, false]) {
+    const session = await createServerSession({ server: url, apiKey: undefined, servedModelName: 'm', stream, settings: {}, maxAnswerChars: limit });
+    t.after(() => session.close());
+    await assert.rejects(session.ask([{ role: 'user', content: 'hi' }], callbacks, new AbortController().signal), (error: unknown) => {
+      assert.ok(error instanceof BackendError, String(error));
+      assert.equal(error.code, 'answer_too_large');
+      assert.match(error.message, /longer than 10000 characters; the rest was not read/);
+      assert.match(error.fix ?? '', /--max-tokens/);
+      return true;
+    });
+  }
+  // the stream was cut long before its end (the socket buffers hold a few hundred KB at most)
+  assert.ok(streamed < 20_000, `the client read all ${streamed} events`);
+});
