@@ -243,9 +243,15 @@ function readChineseWords(): ReadonlySet<number> {
   }
 }
 
+/** A sentence-final mark (Chinese or Latin) — Chinese text ends its sentences with one and never opens with one. */
+const SENTENCE_FINAL = /[。？！?!]/;
+
 /**
  * Chinese written backwards: read backwards, it has at least 2 common two-character words and more than
- * twice as many as read forwards (one pass over the character pairs, both ways at once).
+ * twice as many as read forwards (one pass over the character pairs, both ways at once); or it opens with a
+ * sentence-final mark, does not end with one, and has more of them backwards than forwards (the question mark of
+ * "？来人没也来下摔他让…" is where the sentence ended). A doubled character (爷爷, 谢谢) reads the same both ways
+ * and counts for neither: it made a reversed request with a grandfather in it read as forwards (probing round 6).
  */
 function decodeReversedChinese(text: string): string | null {
   if (text.length > 600) return null;
@@ -255,11 +261,14 @@ function decodeReversedChinese(text: string): string | null {
   for (let index = 0; index + 1 < text.length; index += 1) {
     const first = text.charCodeAt(index);
     const second = text.charCodeAt(index + 1);
-    if (first < 0x3400 || second < 0x3400) continue;
+    if (first < 0x3400 || second < 0x3400 || first === second) continue;
     if (chineseWords.has(first * 0x10000 + second)) forward += 1;
     if (chineseWords.has(second * 0x10000 + first)) backward += 1;
   }
-  return backward >= 2 && backward >= 2 * forward + 1 ? Array.from(text).reverse().join('') : null;
+  const trimmed = text.trim();
+  const endsAtItsStart = trimmed.length > 1 && SENTENCE_FINAL.test(trimmed.charAt(0)) && !SENTENCE_FINAL.test(trimmed.charAt(trimmed.length - 1));
+  const reversed = (backward >= 2 && backward >= 2 * forward + 1) || (endsAtItsStart && backward > forward);
+  return reversed ? Array.from(text).reverse().join('') : null;
 }
 
 /** At least 12 Latin letters, and at least four times as many as Chinese characters (one pass over the codes). */
