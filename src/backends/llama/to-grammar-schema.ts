@@ -10,8 +10,8 @@
  * - `"type": ["object", "null"]` could only be `null`; `{"type": "object"}` only `{}`;
  * - `pattern`, `minimum`/`maximum`, `multipleOf`, `not`, `uniqueItems`… were ignored: `minimum: 5` gave 1.
  * Now: `anyOf` is the same union as `oneOf`; a one-schema `allOf` is that schema; a missing type is read
- * from the keywords (`properties` → object, `items` → array, none → any JSON); type lists are split;
- * `definitions` (draft 7) are `$defs`. A keyword the grammar cannot enforce is a 400 naming it when the
+ * from the keywords (`properties` → object, `items` → array, none → any JSON); type lists are split.
+ * A keyword the grammar cannot enforce is a 400 naming it when the
  * client asked for `strict: true` (the answer would not be checked against it), and left out otherwise
  * (best effort, as OpenAI's non-strict mode).
  */
@@ -70,11 +70,6 @@ function convert(value: unknown, path: string, strict: boolean): unknown {
     if (strict) throw notEnforced(`${path}.format`, `format ${JSON.stringify(String(node.format)).slice(0, 40)}`);
     delete node.format;
   }
-  if (has(node, 'definitions')) {
-    node.$defs = { ...(isObject(node.definitions) ? node.definitions : {}), ...(isObject(node.$defs) ? node.$defs : {}) };
-    delete node.definitions;
-  }
-  if (typeof node.$ref === 'string' && node.$ref.startsWith('#/definitions/')) node.$ref = `#/$defs/${node.$ref.slice('#/definitions/'.length)}`;
   const merged = onlyOfAllOf(node, path, strict);
   if (merged !== undefined) return convert(merged, path, strict);
   anyOfToOneOf(node, path, strict);
