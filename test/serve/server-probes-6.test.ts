@@ -5,6 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createBackend } from '../../src/backends/registry.js';
 import type { Backend } from '../../src/core/backend.js';
 import type { ResponseFormat } from '../../src/core/chat.js';
@@ -12,6 +17,28 @@ import { InvalidRequestError } from '../../src/core/errors.js';
 import { tinyModelPath } from '../support/tiny-model.js';
 
 type After = { after(fn: () => unknown): void };
+
+function temporaryFolder(t: After): string {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-probes-6-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  return folder;
+}
+
+/** Runs a module (`@src/` = this checkout's src) in a child process, killed after `limitMs`. */
+async function runScript(t: After, script: string, limitMs: number): Promise<{ stdout: string; stderr: string; code: number | null; ms: number }> {
+  const file = join(temporaryFolder(t), 'script.mts');
+  writeFileSync(file, script.replaceAll('@src/', pathToFileURL(join(process.cwd(), 'src')).href + '/'));
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { stdout, stderr, code, ms: Date.now() - started };
+}
 
 async function tinyBackend(t: After): Promise<Backend> {
   const backend = await createBackend(`llama:${await tinyModelPath()}`, { threads: 1, contextSize: 1024 });
@@ -73,4 +100,27 @@ test('a strict JSON schema with a keyword the llama grammar cannot enforce is a 
     const loose = await backend.generate({ messages: [{ role: 'user', content: 'Give JSON' }], settings: { maxTokens: 20, responseFormat: schemaFormat(schema, false) } });
     assert.equal(typeof loose.text, 'string');
   }
+});
+
+test('serve --config on a FIFO nobody writes is a clear error after a wait, not a hang; a FIFO written in time is read (probing round 6)', async (t) => {
+  const folder = temporaryFolder(t);
+  const fifo = join(folder, 'settings.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const script = `
+    import { loadConfigFile } from '@src/serve/load-config-file.ts';
+    try { loadConfigFile(${JSON.stringify(fifo)}, 500); process.stdout.write('read'); }
+    catch (error) { process.stdout.write(JSON.stringify({ message: error.message, fix: error.fix, key: error.key })); }
+  `;
+  const silent = await runScript(t, script, 8000);
+  assert.equal(silent.code, 0, `killed after ${silent.ms} ms (the open waited for a writer): ${silent.stderr.slice(0, 300)}`);
+  const error = JSON.parse(silent.stdout) as { message: string; fix: string; key: string };
+  assert.equal(error.key, 'config');
+  assert.match(error.message, /settings\.fifo: a pipe that gave no settings within 1 s/);
+  assert.match(error.fix, /Write the settings into the pipe/);
+  // a writer that comes a little later is read
+  const writer = spawn('sh', ['-c', `sleep 0.2; printf 'port: 0\\n' > ${JSON.stringify(fifo)}`]);
+  const writerDone = new Promise((resolve) => writer.on('close', resolve));
+  const written = await runScript(t, script.replace(', 500)', ', 5000)'), 8000);
+  await writerDone;
+  assert.equal(written.stdout, 'read', written.stderr.slice(0, 300));
 });
