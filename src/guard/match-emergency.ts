@@ -20,6 +20,7 @@
  */
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import { readCantoneseAsMandarin } from './detect/read-cantonese.js';
+import { signSituation } from './match-emergency-signs.js';
 import { simplifyChinese } from './detect/simplify-chinese.js';
 import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
 
@@ -337,6 +338,16 @@ function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | 
   return undefined;
 }
 
+const NAMES_POISON = new RegExp(`\\b${TOXIC_EN}|${TOXIC_ZH}`, 'i');
+
+/** Warning signs in the user's words (match-emergency-signs.ts): "his speech is slurred and he can't lift his arm", "突然说不出话". */
+function signSituationOf(text: string, spec: SafetySpec): EmergencySituation | undefined {
+  // signs after something toxic (a numb mouth after wild herbs, a tight chest after mixing bleach) are the poisoning's
+  if (NAMES_POISON.test(text)) return undefined;
+  const id = signSituation(text);
+  return id === undefined ? undefined : situation(spec, id);
+}
+
 /** A negative contraction ("isn't", "wasn't", "won't"). */
 const CONTRACTION = /n't\b/;
 
@@ -403,7 +414,7 @@ function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | u
   const selfHarm = matchesSelfHarmIntent(text);
   const methodSeeking = selfHarm || SUICIDE_METHOD_SEEKING.test(text);
   const ingestion = !methodSeeking && matchesIngestion(text);
-  const keyword = methodSeeking || ingestion ? undefined : keywordSituation(text, spec);
+  const keyword = methodSeeking || ingestion ? undefined : (keywordSituation(text, spec) ?? signSituationOf(text, spec));
   // Every outcome below needs one of these; an ordinary text stops here, before the large context
   // patterns (clinician, past, informational) that V8 compiles on their first use.
   if (!methodSeeking && !ingestion && keyword === undefined) return undefined;
