@@ -16,6 +16,7 @@ import { createAnswerCheck } from './check-answer.js';
 import { conversationForAssessment, hasNonUserText } from './conversation-for-assessment.js';
 import { decodeObfuscation } from './detect/decode-obfuscation.js';
 import { asDisplayed } from './detect/fold-letters.js';
+import { readEmojiWords } from './detect/read-emoji-words.js';
 import { unreadLanguage, type UnreadLanguage } from './detect/unread-language.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
@@ -205,6 +206,13 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     emergency ??= matchEmergency(shown, context.spec);
     healthTopic ||= isHealthTopic(shown);
     if (emergency !== undefined && healthTopic) break;
+  }
+  // Emoji that stand for words ("吃哪几种常见的💊一起吃💀得最快") are read as words by the matcher too, whatever the
+  // risk (an emoji is not a disguise the classifier's boost would lift above the steer point), and before the emergency
+  // head, whose situation follows the dimension head ("i swallowed all my 💊" got the crisis text; probing round 6).
+  if (emergency === undefined && userText.length <= DISGUISED_EMERGENCY_MAX_CHARS) {
+    const emojiWords = readEmojiWords(asDisplayed(userText));
+    if (emojiWords !== null) emergency = matchEmergency(emojiWords, context.spec);
   }
   // The emergency head reads the last turns together, so a past told in the turn before counts too: "I took 40
   // paracetamol years ago and survived." / "Does that kind of overdose damage the liver long-term?" was escalated

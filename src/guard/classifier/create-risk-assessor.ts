@@ -72,6 +72,9 @@ function decodedCandidates(text: string): DecodedVariant[] {
   return candidates;
 }
 
+/** Readings that are not a disguise: they raise the risk by what they read, without the encoding boost. */
+const NOT_A_DISGUISE: ReadonlySet<string> = new Set(['dialect', 'emoji_words']);
+
 /** Below this calibrated risk the dimension is reported as `benign`. */
 const DIMENSION_FLOOR = 0.25;
 /** The emergency head also reads each segment and pair of segments (see emergencyOf), counting one only at or above this probability (dev: 0.9 and 0.97 escalated more ordinary texts). */
@@ -324,8 +327,9 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
       // The variant reads as more harmful than the text as written: it was hiding something. An explicit
       // encoding (base64, rot13, reversed) that decodes to riskier text counts at once — the model also
       // learnt to score rot13 gibberish itself — a heuristic one (leetspeak, homoglyphs…) needs a margin.
-      // Cantonese read in Mandarin words is a language, not a disguise: it raises the risk but is no attack.
-      if (variant.kind !== 'dialect' && (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - best.risk > 0.05)) attacks.set('encoding_obfuscation', variant.kind);
+      // Cantonese read in Mandarin words is a language, not a disguise, and emoji read as words are also decoration:
+      // they raise the risk but are no attack.
+      if (!NOT_A_DISGUISE.has(variant.kind) && (EXPLICIT_ENCODINGS.has(variant.kind) || scored.risk - best.risk > 0.05)) attacks.set('encoding_obfuscation', variant.kind);
       // The decoded text's own wrappers count as they would unencoded (so encoding never lowers the risk).
       for (const match of detectAttacks(variant.text)) if (!attacks.has(match.attack)) attacks.set(match.attack, match.evidence);
       best = scored;

@@ -29,6 +29,7 @@ import {
 import { joinShortSegments, joinSpacedHan, readBidiOverride, readTableCells, splitCamelCase, stripMarkup } from './decode-layout.js';
 import { foldLetters } from './fold-letters.js';
 import { readCantoneseAsMandarin } from './read-cantonese.js';
+import { readEmojiWords } from './read-emoji-words.js';
 import { readDisemvowelled } from './read-disemvowelled.js';
 import { decodeBase32, decodeBraille, decodeDecimalCodes, decodeLetterNumbers, decodeNato, decodeOctalEscapes, decodeRot47 } from './decode-spelled-ciphers.js';
 import { splitRunOnWords } from './split-run-on-words.js';
@@ -62,7 +63,9 @@ export type ObfuscationKind =
   | 'rot47'
   | 'disemvowelled'
   /** Written Cantonese read in Mandarin words (read-cantonese.ts): a language, not a disguise. */
-  | 'dialect';
+  | 'dialect'
+  /** Emoji read as the words they stand for (read-emoji-words.ts): emoji are also decoration, so no disguise either. */
+  | 'emoji_words';
 
 export interface DecodedVariant {
   kind: ObfuscationKind;
@@ -368,6 +371,8 @@ export function decodeObfuscation(text: string): DecodedVariant[] {
   // English without its vowels reads as few common words (≤ 0.24 on the round-5 probes; ordinary English ≥ 0.36 at the 10th percentile)
   const devowelled = originalShare < 0.3 && mostlyLatin(base) ? readDisemvowelled(base) : null;
   if (devowelled !== null) variants.push({ kind: 'disemvowelled', text: devowelled });
+  const emojiWords = readEmojiWords(base);
+  if (emojiWords !== null) variants.push({ kind: 'emoji_words', text: emojiWords });
   const mandarin = hints.han ? readCantoneseAsMandarin(base) : null;
   if (mandarin !== null) variants.push({ kind: 'dialect', text: mandarin });
   const spacedHan = hints.han ? joinSpacedHan(base) : null;
