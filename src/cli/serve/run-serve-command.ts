@@ -2,6 +2,7 @@
  * `safemed serve` once its flags are parsed: settings (flag > env > file > default), the backend
  * (scheme backend + model-card defaults), the guard, the audit trail and the console, then the server.
  */
+import { writeSync } from 'node:fs';
 import { createBackend } from '../../backends/registry.js';
 import { withModelCardDefaults } from '../../backends/with-model-card-defaults.js';
 import type { Backend } from '../../core/backend.js';
@@ -82,8 +83,35 @@ export function logDownloadProgress(logger: Logger, now: () => number = Date.now
 /** Longest upstream Retry-After `serve` waits out itself before retrying (docs/serve.md "Errors"). */
 const SERVE_MAX_RETRY_AFTER_MS = 2_000;
 
+/**
+ * Where the server's log lines go: stderr, for as long as it takes them. A log on a full disk (ENOSPC), a
+ * closed reader (`serve 2>&1 | head`: EPIPE) or a gone terminal (EIO) made the first log line after it an
+ * unhandled 'error' event: the server died with every request in flight (probing round 6: `2>/dev/full`
+ * exited 1 right after "listening"). Now a line that cannot be written is dropped and serving goes on; once
+ * the stream has failed, lines are written straight to its file descriptor, so logging resumes when the
+ * disk has room again. stdout (the listening line) gets the same treatment.
+ */
+export function keepServingWhenOutputFails(stream: NodeJS.WriteStream = process.stderr, fd = 2): (line: string) => void {
+  let failed = false;
+  stream.on('error', () => {
+    failed = true;
+  });
+  return (line) => {
+    if (!failed && !stream.destroyed) {
+      stream.write(line + '\n');
+      return;
+    }
+    try {
+      writeSync(fd, line + '\n');
+    } catch {
+      // still full (or nobody reads): this line is lost, the server is not
+    }
+  };
+}
+
 async function runServe(settings: ServeSettings): Promise<void> {
-  const logger = createLogger({ level: settings.logLevel });
+  const logger = createLogger({ level: settings.logLevel, write: keepServingWhenOutputFails(process.stderr, 2) });
+  const print = keepServingWhenOutputFails(process.stdout, 1);
   // The classifier runs in its own thread unless --guard-thread main (create-assessor-worker.ts).
   const assess = settings.guard && settings.guardThread === 'worker' ? (await import('../../guard/create-assessor-worker.js')).createAssessorWorker() : undefined;
   const guard = await createGuardFromSettings(settings, {
@@ -220,9 +248,9 @@ async function runServe(settings: ServeSettings): Promise<void> {
     }
     throw error;
   }
-  process.stdout.write(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})\n`);
+  print(`safemed serve: listening on ${address.url} (model "${settings.servedModelName}" via ${backend.uri})`);
   logger.info('listening', { url: address.url, servedModelName: settings.servedModelName, backend: backend.uri, audit: audit?.path ?? auditTrail?.path ?? 'off', guard: guard.enabled ? 'on' : 'off' });
-  if (consoleRoutes) process.stdout.write(`safemed serve: web console at ${address.url}/console/\n`);
+  if (consoleRoutes) print(`safemed serve: web console at ${address.url}/console/`);
   else if (settings.console === 'off') logger.info(`console off: ${consoleAccess.reason ?? ''}`);
   else logger.warn(`console off: ${consoleAccess.reason ?? ''}`);
   if (settings.apiKey.length === 0) {

@@ -1,0 +1,64 @@
+/**
+ * Issue 8, sixth probing round: `safemed serve` as an unlucky operator runs it (its log on a full disk,
+ * the terminal it was started in closed). Each test fails on the code before its fix. The real CLI in a
+ * child process, on 127.0.0.1 in front of a scripted upstream.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startScriptedUpstream } from '../support/scripted-upstream.js';
+
+type After = { after(fn: () => unknown): void };
+
+function temporaryFolder(t: After): string {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-serve-probes-6-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  return folder;
+}
+
+/** Spawns `safemed serve` with its stderr on `stderrFd`; resolves with the URL once stdout says it listens. */
+async function spawnServeWithStderr(t: After, args: string[], stderrFd: number | 'pipe') {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], { stdio: ['ignore', 'pipe', stderrFd] });
+  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(({ code }) => { reject(new Error(`serve exited (${code}) before listening`)); });
+  });
+  return { child, url, exited, stderr: () => stderr };
+}
+
+async function ask(url: string): Promise<number> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'safemed-r1', messages: [{ role: 'user', content: 'What is a normal resting heart rate?' }] }),
+  });
+  await response.text();
+  return response.status;
+}
+
+test('serve keeps serving when its log cannot be written (stderr on a full disk): it died at its first log line (probing round 6)', { skip: !existsSync('/dev/full') }, async (t) => {
+  const upstream = await startScriptedUpstream(() => ({ content: 'About 60 to 100 beats a minute.' }));
+  t.after(() => upstream.close());
+  const full = openSync('/dev/full', 'w'); // every write: ENOSPC
+  t.after(() => { closeSync(full); });
+  const db = join(temporaryFolder(t), 'audit.db');
+  const serve = await spawnServeWithStderr(t, ['--model', `openai:${upstream.baseURL}`, '--port', '0', '--audit-db', db, '--guard', 'off'], full);
+  // the old server had already exited with 1 here, at the "listening" log line
+  for (let index = 0; index < 3; index += 1) assert.equal(await ask(serve.url), 200);
+  assert.equal(serve.child.exitCode, null, 'the server exited');
+  serve.child.kill('SIGTERM');
+  assert.deepEqual(await serve.exited, { code: 0, signal: null });
+});
