@@ -10,7 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createBackend } from '../../src/backends/registry.js';
+import { createServerSession } from '../../src/cli/chat/ask-server.js';
+import { createLogger } from '../../src/core/logger.js';
 import type { Backend } from '../../src/core/backend.js';
 import type { ResponseFormat } from '../../src/core/chat.js';
 import { InvalidRequestError } from '../../src/core/errors.js';
@@ -123,4 +127,43 @@ test('serve --config on a FIFO nobody writes is a clear error after a wait, not 
   const written = await runScript(t, script.replace(', 500)', ', 5000)'), 8000);
   await writerDone;
   assert.equal(written.stdout, 'read', written.stderr.slice(0, 300));
+});
+
+test('credentials in an upstream URL (https://user:secret@gateway/v1) are sent as basic auth and never shown in the uri, errors or logs (probing round 6)', async (t) => {
+  const seen: Array<string | undefined> = [];
+  let fail = false;
+  const upstream = createServer((request, response) => {
+    seen.push(request.headers.authorization);
+    request.resume();
+    request.on('end', () => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url?.endsWith('/models')) return response.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }));
+      if (fail) {
+        response.statusCode = 500;
+        return response.end(JSON.stringify({ error: { message: 'overloaded' } }));
+      }
+      response.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => { upstream.closeAllConnections(); upstream.close(); });
+  const port = (upstream.address() as AddressInfo).port;
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+  const backend = await createBackend(`openai:http://alice:s3cret@127.0.0.1:${port}/v1`, { logger, maxRetries: 1, sleep: () => Promise.resolve() });
+  t.after(() => backend.close());
+  assert.equal(backend.uri, `openai:http://127.0.0.1:${port}/v1`);
+  const answer = await backend.generate({ messages: [{ role: 'user', content: 'hi' }], settings: {} });
+  assert.equal(answer.text, 'ok');
+  const basic = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
+  assert.ok(seen.length > 0 && seen.every((header) => header === basic), JSON.stringify(seen));
+  fail = true;
+  const error = await backend.generate({ messages: [{ role: 'user', content: 'hi' }], settings: {} }).then(() => undefined, (caught: unknown) => caught as Error & { url?: string });
+  assert.ok(error, 'the upstream 500 was not an error');
+  assert.doesNotMatch(`${error.message} ${error.url ?? ''} ${lines.join('\n')}`, /s3cret|alice/);
+  // safemed chat --server likewise
+  const session = await createServerSession({ server: 'http://bob:hunter2@127.0.0.1:1', apiKey: undefined, servedModelName: 'm', stream: false, settings: {} });
+  t.after(() => session.close());
+  const unreachable = await session.ask([{ role: 'user', content: 'hi' }], { onReasoning: () => undefined, onAnswer: () => undefined }, new AbortController().signal).then(() => undefined, (caught: unknown) => caught as Error);
+  assert.match(String(unreachable?.message), /Cannot reach the server at http:\/\/127\.0\.0\.1:1\/v1/);
 });

@@ -9,7 +9,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackendError, ConfigError } from '../../core/errors.js';
-import { defaultSleep, sendUpstreamRequest, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
+import { defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
 
 export interface ResolveHfModelOptions {
   /** Default: $SAFEMED_CACHE_DIR, else ~/.cache/safemed/models. */
@@ -124,14 +124,15 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
 
   const endpoint = hfEndpointOf(options.hfEndpoint ?? env.SAFEMED_HF_ENDPOINT);
   const url = `${endpoint}/${reference.user}/${reference.repo}/resolve/main/${reference.file.split('/').map(encodeURIComponent).join('/')}`;
+  const shown = withoutCredentials(url); // messages never show the password of a `user:password@` endpoint
   const failure = (reason: string, cause?: unknown, status?: number) =>
     new BackendError(`Cannot download hf:${target} (${reason}).`, {
-      url,
+      url: shown,
       ...(status !== undefined ? { status } : {}),
       retryable: status === undefined || status >= 500,
       code: 'download_failed',
       cause,
-      fix: `Download ${url} elsewhere and run with llama:<path-to-file.gguf> (or copy it to ${destination}).`,
+      fix: `Download ${shown} elsewhere and run with llama:<path-to-file.gguf> (or copy it to ${destination}).`,
     });
 
   // The project's one upstream transport (redirects to the CDN followed, the token dropped off-origin).
@@ -170,7 +171,7 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
       new ConfigError(`Cannot write the download to ${partial} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {
         key: 'cacheDir',
         cause: error,
-        fix: `Free disk space, or point --cache-dir / $SAFEMED_CACHE_DIR at a folder you can write to (or download ${url} elsewhere and run with llama:<path-to-file.gguf>).`,
+        fix: `Free disk space, or point --cache-dir / $SAFEMED_CACHE_DIR at a folder you can write to (or download ${shown} elsewhere and run with llama:<path-to-file.gguf>).`,
       });
     try {
       await mkdir(dirname(destination), { recursive: true });

@@ -13,7 +13,7 @@ import { buildChatBody, type StructuredOutputsForm } from './build-chat-body.js'
 import { choiceZeroOf, contentText, isChoiceZero } from './choice-zero.js';
 import { createPromptBodyEncoder, joinPrompt, PROMPT_SLOT, type PreparedPrompt, type PromptPreparing } from './prepared-prompt.js';
 import { readSseEvents } from './read-sse-events.js';
-import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type Sleep, type UpstreamResponseHandle } from './send-upstream-request.js';
+import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, withoutCredentials, type Sleep, type UpstreamResponseHandle } from './send-upstream-request.js';
 
 export interface OpenAICompatibleBackendOptions extends BackendOptions {
   /** Defaults: `structured_outputs` for `vllm:`, `response_format` for `openai:`. Use `guided` for vLLM < 0.12. */
@@ -52,7 +52,7 @@ export function normalizeBaseUrl(target: string, scheme: string): string {
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`"${scheme}:${target}" must use http or https.`, { key: 'backend', fix: `Use ${scheme}:http://host:8000/v1.` });
+    throw new ConfigError(`"${scheme}:${withoutCredentials(target)}" must use http or https.`, { key: 'backend', fix: `Use ${scheme}:http://host:8000/v1.` });
   }
   const path = url.pathname.replace(/\/+$/, '');
   url.pathname = path === '' ? '/v1' : path;
@@ -102,6 +102,8 @@ export async function createOpenAICompatibleBackend(
   options: OpenAICompatibleBackendOptions = {},
 ): Promise<Backend> {
   const baseUrl = normalizeBaseUrl(target, flavour);
+  // for messages, logs and the backend's uri: never the password of a `user:password@` URL
+  const shownUrl = withoutCredentials(baseUrl);
   const env = options.env ?? process.env;
   const apiKey = options.apiKey ?? env.SAFEMED_UPSTREAM_API_KEY ?? env.OPENAI_API_KEY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -117,7 +119,7 @@ export async function createOpenAICompatibleBackend(
 
   /** `body`: an object sent as JSON, or a Buffer holding the JSON already (a prepared prompt's). */
   const request = async (path: string, method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined, requestId?: string) => {
-    if (closed) throw new BackendError(`The ${flavour}:${baseUrl} backend is closed.`, { url: baseUrl });
+    if (closed) throw new BackendError(`The ${flavour}:${shownUrl} backend is closed.`, { url: shownUrl });
     return sendUpstreamRequest({
       url: `${baseUrl}${path}`,
       method,
@@ -210,8 +212,8 @@ export async function createOpenAICompatibleBackend(
       const listing = (await handle.response.json()) as { data?: Array<{ id?: unknown }> };
       const id = listing.data?.[0]?.id;
       if (typeof id !== 'string') {
-        throw new BackendError(`Upstream ${baseUrl}/models lists no model.`, {
-          url: baseUrl,
+        throw new BackendError(`Upstream ${shownUrl}/models lists no model.`, {
+          url: shownUrl,
           fix: 'Pass the model name with --model.',
         });
       }
@@ -233,7 +235,7 @@ export async function createOpenAICompatibleBackend(
     } catch (error) {
       const failure = handle.failure(error);
       if (failure instanceof BackendError && failure.code === 'upstream_disconnected' && error instanceof SyntaxError) {
-        throw new BackendError(`Upstream ${baseUrl} returned a body that is not JSON.`, { url: baseUrl, status: 502, code: 'upstream_malformed', cause: error });
+        throw new BackendError(`Upstream ${shownUrl} returned a body that is not JSON.`, { url: shownUrl, status: 502, code: 'upstream_malformed', cause: error });
       }
       throw failure;
     }
@@ -243,7 +245,7 @@ export async function createOpenAICompatibleBackend(
   function completionOf(body: unknown): GenerateResult {
     const choices: unknown = body !== null && typeof body === 'object' ? (body as { choices?: unknown }).choices : undefined;
     const first = choiceZeroOf(choices);
-    if (first === undefined) throw new BackendError(`Upstream ${baseUrl} returned no choices.`, { url: baseUrl, status: 502, code: 'upstream_malformed' });
+    if (first === undefined) throw new BackendError(`Upstream ${shownUrl} returned no choices.`, { url: shownUrl, status: 502, code: 'upstream_malformed' });
     const choice = first as { message?: Record<string, unknown>; finish_reason?: unknown };
     const content = contentText(choice.message?.content);
     const split = normalizeChannels({ content, reasoning: reasoningOf(choice.message) });
@@ -327,8 +329,8 @@ export async function createOpenAICompatibleBackend(
           try {
             chunk = JSON.parse(data) as typeof chunk;
           } catch (error) {
-            throw new BackendError(`Upstream ${baseUrl} sent a malformed stream event (not JSON): ${data.slice(0, 80)}`, {
-              url: baseUrl,
+            throw new BackendError(`Upstream ${shownUrl} sent a malformed stream event (not JSON): ${data.slice(0, 80)}`, {
+              url: shownUrl,
               status: 502,
               code: 'upstream_malformed',
               cause: error,
@@ -336,16 +338,16 @@ export async function createOpenAICompatibleBackend(
             });
           }
           if ((chunk as unknown) === null || typeof chunk !== 'object') {
-            throw new BackendError(`Upstream ${baseUrl} sent a stream event that is not a JSON object: ${data.slice(0, 80)}`, {
-              url: baseUrl,
+            throw new BackendError(`Upstream ${shownUrl} sent a stream event that is not a JSON object: ${data.slice(0, 80)}`, {
+              url: shownUrl,
               status: 502,
               code: 'upstream_malformed',
               fix: 'Check that the base URL points at an OpenAI-compatible server.',
             });
           }
           if (chunk.error) {
-            throw new BackendError(`Upstream ${baseUrl} reported an error mid-stream: ${chunk.error.message ?? 'unknown'}`, {
-              url: baseUrl,
+            throw new BackendError(`Upstream ${shownUrl} reported an error mid-stream: ${chunk.error.message ?? 'unknown'}`, {
+              url: shownUrl,
               status: 502,
               code: 'upstream_error',
             });
@@ -365,8 +367,8 @@ export async function createOpenAICompatibleBackend(
           }
         }
         if (!sawDone && finishReason === undefined) {
-          throw new BackendError(`Upstream ${baseUrl} ended the stream before it finished.`, {
-            url: baseUrl,
+          throw new BackendError(`Upstream ${shownUrl} ended the stream before it finished.`, {
+            url: shownUrl,
             status: 502,
             code: 'upstream_disconnected',
           });
@@ -398,7 +400,7 @@ export async function createOpenAICompatibleBackend(
   };
 
   const backend: Backend & PromptPreparing = {
-    uri: `${flavour}:${target}`,
+    uri: `${flavour}:${withoutCredentials(target)}`,
     modelId,
     capabilities,
     generate,
@@ -406,7 +408,7 @@ export async function createOpenAICompatibleBackend(
     stream: (generateRequest) => stream(generateRequest),
     close: () => {
       closed = true;
-      for (const controller of inFlight) controller.abort(new BackendError('The backend was closed.', { url: baseUrl }));
+      for (const controller of inFlight) controller.abort(new BackendError('The backend was closed.', { url: shownUrl }));
       inFlight.clear();
       agent.destroy();
       return Promise.resolve();

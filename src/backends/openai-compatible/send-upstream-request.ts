@@ -251,13 +251,44 @@ function connectionError(url: string, error: unknown): BackendError {
   });
 }
 
+/**
+ * `url` without the `user:password@` it may hold, for messages and logs. An upstream behind basic auth is
+ * often given as `https://user:secret@gateway/v1`: the password was printed in the "listening" line, the
+ * JSON log and every upstream error (probing round 6). Unchanged when it is not a URL.
+ */
+export function withoutCredentials(url: string): string {
+  if (!url.includes('@')) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    const shown = parsed.toString();
+    return url.endsWith('/') || !shown.endsWith('/') ? shown : shown.slice(0, -1);
+  } catch {
+    return url;
+  }
+}
+
+/** The `Authorization: Basic` header a URL's `user:password@` stands for (the request URL then goes without them). */
+function basicAuthorization(target: URL): string | undefined {
+  if (target.username === '' && target.password === '') return undefined;
+  return `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+}
+
 export async function sendUpstreamRequest(options: SendUpstreamRequestOptions): Promise<UpstreamResponseHandle> {
-  const { url, signal } = options;
+  const { signal } = options;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
-  const target = new URL(url);
+  const target = new URL(options.url);
+  // credentials in the URL become the header Node would have sent; the URL in messages and logs goes without them
+  const basic = basicAuthorization(target);
+  target.username = '';
+  target.password = '';
+  const url = withoutCredentials(options.url);
+  const given = basic !== undefined && !Object.keys(options.headers).some((name) => name.toLowerCase() === 'authorization') ? { ...options.headers, authorization: basic } : options.headers;
   const payload = options.payload ?? (options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8'));
   const headers: Record<string, string | number> =
-    payload === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers, 'content-length': payload.length };
+    payload === undefined ? given : { 'content-type': 'application/json', ...given, 'content-length': payload.length };
   for (let attempt = 0; ; attempt += 1) {
     if (signal?.aborted) throw abortedError(signal);
     let abortReason: Error | undefined; // set exactly when `aborted` is

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { normalizeBaseUrl } from '../../backends/openai-compatible/create-openai-compatible-backend.js';
 import { readSseEvents } from '../../backends/openai-compatible/read-sse-events.js';
-import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, type UpstreamResponseHandle } from '../../backends/openai-compatible/send-upstream-request.js';
+import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../../backends/openai-compatible/send-upstream-request.js';
 import { createChannelNormalizer, normalizeChannels } from '../../backends/reasoning-normalizer.js';
 import type { ChatMessage, GenerationSettings, StreamPart } from '../../core/chat.js';
 import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
@@ -110,6 +110,8 @@ export async function createServerSession(options: ServerSessionOptions): Promis
     throw new ConfigError(`--server "${options.server}" is not an http(s) URL.`, { key: 'server', fix: 'Example: --server http://127.0.0.1:8000' });
   }
   const baseUrl = normalizeBaseUrl(options.server, 'server');
+  // messages never show the password of a `user:password@` URL
+  const shownUrl = withoutCredentials(baseUrl);
   const agent = createUpstreamAgent(baseUrl);
   const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
   const timeoutMs = options.timeoutMs ?? 600_000;
@@ -128,7 +130,7 @@ export async function createServerSession(options: ServerSessionOptions): Promis
         agent,
       });
     } catch (error) {
-      throw explain(error, baseUrl);
+      throw explain(error, shownUrl);
     }
   };
   const maxAnswerChars = options.maxAnswerChars ?? MAX_CHAT_ANSWER_CHARS;
@@ -136,8 +138,8 @@ export async function createServerSession(options: ServerSessionOptions): Promis
     try {
       return await handle.response.json(bodyLimitFor(maxAnswerChars));
     } catch (error) {
-      if (error instanceof BackendError && error.code === 'answer_too_large') throw answerTooLarge(baseUrl, maxAnswerChars);
-      throw error instanceof SyntaxError ? malformed(baseUrl, what, error) : handle.failure(error);
+      if (error instanceof BackendError && error.code === 'answer_too_large') throw answerTooLarge(shownUrl, maxAnswerChars);
+      throw error instanceof SyntaxError ? malformed(shownUrl, what, error) : handle.failure(error);
     } finally {
       handle.done();
     }
@@ -146,7 +148,7 @@ export async function createServerSession(options: ServerSessionOptions): Promis
   let model = options.servedModelName;
   if (model === undefined) {
     const listed = modelsSchema.safeParse(await readJson(await send('/models', 'GET', undefined, AbortSignal.timeout(10_000)), 'a model list'));
-    if (!listed.success) throw malformed(baseUrl, 'a model list');
+    if (!listed.success) throw malformed(shownUrl, 'a model list');
     model = listed.data.data[0]?.id ?? 'safemed-r1';
   }
   const requestBody = (messages: ChatMessage[], stream: boolean) => ({
@@ -160,11 +162,11 @@ export async function createServerSession(options: ServerSessionOptions): Promis
   const ask: Ask = async (messages, callbacks, signal) => {
     if (!options.stream) {
       const parsed = completionSchema.safeParse(await readJson(await send('/chat/completions', 'POST', requestBody(messages, false), signal), 'an answer'));
-      if (!parsed.success) throw malformed(baseUrl, 'an answer', parsed.error);
+      if (!parsed.success) throw malformed(shownUrl, 'an answer', parsed.error);
       const [choice] = parsed.data.choices;
-      if (!choice) throw malformed(baseUrl, 'an answer');
+      if (!choice) throw malformed(shownUrl, 'an answer');
       const split = normalizeChannels({ content: choice.message.content ?? null, reasoning: reasoningOf(choice.message) });
-      if (split.answer.length + split.reasoning.length > maxAnswerChars) throw answerTooLarge(baseUrl, maxAnswerChars);
+      if (split.answer.length + split.reasoning.length > maxAnswerChars) throw answerTooLarge(shownUrl, maxAnswerChars);
       callbacks.onReasoning(split.reasoning);
       callbacks.onAnswer(split.answer);
       return {
@@ -191,14 +193,14 @@ export async function createServerSession(options: ServerSessionOptions): Promis
         try {
           json = JSON.parse(data);
         } catch (error) {
-          throw malformed(baseUrl, 'a stream event', error);
+          throw malformed(shownUrl, 'a stream event', error);
         }
         const chunk = chunkSchema.safeParse(json);
-        if (!chunk.success) throw malformed(baseUrl, 'a stream event', chunk.error);
-        if (chunk.data.error) throw new BackendError(`The server at ${baseUrl} reported an error mid-answer: ${chunk.data.error.message ?? 'unknown'}.`, { url: baseUrl, status: 502 });
+        if (!chunk.success) throw malformed(shownUrl, 'a stream event', chunk.error);
+        if (chunk.data.error) throw new BackendError(`The server at ${shownUrl} reported an error mid-answer: ${chunk.data.error.message ?? 'unknown'}.`, { url: shownUrl, status: 502 });
         for (const choice of chunk.data.choices ?? []) {
           size += (choice.delta?.content?.length ?? 0) + (reasoningOf(choice.delta)?.length ?? 0);
-          if (size > maxAnswerChars) throw answerTooLarge(baseUrl, maxAnswerChars);
+          if (size > maxAnswerChars) throw answerTooLarge(shownUrl, maxAnswerChars);
           emit(normalizer.push({ content: choice.delta?.content ?? null, reasoning: reasoningOf(choice.delta) }), callbacks, result);
           if (choice.finish_reason) result.finish_reason = choice.finish_reason;
         }
