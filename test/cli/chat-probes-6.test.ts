@@ -1,11 +1,15 @@
 /**
- * Issue 8, sixth probing round: `safemed chat --server` against a hostile server. Each test fails on the
- * code before its fix. Real sockets on 127.0.0.1:0.
+ * Issue 8, sixth probing round: `safemed chat --server` against a hostile server, `model pull` against a
+ * stalling one. Each test fails on the code before its fix. Real sockets on 127.0.0.1:0.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
 import { BackendError } from '../../src/core/errors.js';
 
@@ -65,4 +69,25 @@ test('chat --server stops reading an answer longer than its limit instead of kee
   }
   // the stream was cut long before its end (the socket buffers hold a few hundred KB at most)
   assert.ok(streamed < 20_000, `the client read all ${streamed} events`);
+});
+
+test('model pull: a download that stalls after its headers says it stalled, not "no answer within the connect timeout" (probing round 6)', async (t) => {
+  // a server that sends a GGUF's first bytes and then nothing
+  const stall = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000000' });
+    response.write('GGUF');
+  });
+  await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve));
+  t.after(() => { stall.closeAllConnections(); stall.close(); });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'safemed-pull-6-'));
+  t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
+  await assert.rejects(
+    resolveHfModel('hf:someone/model/tiny.gguf', { cacheDir, hfEndpoint: `http://127.0.0.1:${(stall.address() as AddressInfo).port}`, idleTimeoutMs: 300 }),
+    (error: unknown) => {
+      assert.ok(error instanceof BackendError, String(error));
+      assert.match(error.message, /interrupted after 4 bytes: the server sent nothing for 0\.3 s/);
+      assert.doesNotMatch(error.message, /connect timeout/);
+      return true;
+    },
+  );
 });

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BackendError, ConfigError } from '../../core/errors.js';
+import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
 import { defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
 
 export interface ResolveHfModelOptions {
@@ -217,7 +217,10 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
         }
       } catch (error) {
         if (error instanceof BackendError || error instanceof ConfigError) throw error;
-        throw failure(`interrupted after ${done} bytes: ${reasonOf(handle.failure(error))}`, error);
+        const failed = handle.failure(error);
+        // the timer runs as an idle timeout once the headers are in: a stalled download is not a connect timeout
+        const stalled = failed instanceof TimeoutError || failed.name === 'TimeoutError';
+        throw failure(`interrupted after ${done} bytes: ${stalled ? `the server sent nothing for ${(options.idleTimeoutMs ?? 60_000) / 1000} s` : reasonOf(failed)}`, error);
       }
       if (head.length < GGUF_MAGIC.length) throw failure(`the server sent ${done} bytes, too few for a GGUF file`);
       await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => {
