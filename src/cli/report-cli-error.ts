@@ -1,11 +1,16 @@
 import { SafemedError, InvalidRequestError, ConfigError, DataFormatError } from '../core/errors.js';
+import { toTerminalText } from './terminal-text.js';
 
 /**
  * Prints an error as one clear line plus its fix, and returns the exit code.
  * User errors (bad flags, files, config) exit 2; backend and internal failures exit 1.
  * A stack trace is printed only for unexpected errors, and only with SAFEMED_DEBUG=1.
+ * Messages can quote what a server sent (`chat --server`: an upstream's error message; a file's text):
+ * their control characters are shown as `\x1b`, never acted on — a hostile server's 400 could retitle the
+ * terminal, clear it and print a fake line in colour (probing round 6).
  */
-export function reportCliError(error: unknown, write: (line: string) => void = (line) => process.stderr.write(line + '\n')): number {
+export function reportCliError(error: unknown, print: (line: string) => void = (line) => process.stderr.write(line + '\n')): number {
+  const write = (line: string) => { print(toTerminalText(line)); };
   if (error instanceof SafemedError) {
     write(`safemed: ${error.message}`);
     if (error.fix) write(`  fix: ${error.fix}`);

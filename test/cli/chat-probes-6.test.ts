@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
+import { reportCliError } from '../../src/cli/report-cli-error.js';
 import { BackendError } from '../../src/core/errors.js';
 
 type After = { after(fn: () => unknown): void };
@@ -90,4 +91,20 @@ test('model pull: a download that stalls after its headers says it stalled, not 
       return true;
     },
   );
+});
+
+test('chat --server: a hostile server\'s error message reaches the terminal with its control characters shown, not acted on (probing round 6)', async (t) => {
+  const evil = '\u001b]0;PWNED\u0007\u001b[2J\u001b[31mFAKE: all good\u001b[0m\u009b2J';
+  const url = await startHostileServer(t, (response) => {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: { message: evil } }));
+  });
+  const session = await createServerSession({ server: url, apiKey: undefined, servedModelName: 'm', stream: false, settings: {} });
+  t.after(() => session.close());
+  const error = await session.ask([{ role: 'user', content: 'hi' }], callbacks, new AbortController().signal).then(() => undefined, (caught: unknown) => caught);
+  const lines: string[] = [];
+  assert.equal(reportCliError(error, (line) => lines.push(line)), 1);
+  const printed = lines.join('\n');
+  assert.match(printed, /answered 400: \\x1b\]0;PWNED\\x07\\x1b\[2J/);
+  assert.doesNotMatch(printed, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u, JSON.stringify(printed));
 });
