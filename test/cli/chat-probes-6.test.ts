@@ -1,13 +1,14 @@
 /**
  * Issue 8, sixth probing round: `safemed chat --server` against a hostile server, `model pull` against a
- * stalling one. Each test fails on the code before its fix. Real sockets on 127.0.0.1:0.
+ * stalling one and run twice at once. Each test fails on the code before its fix. Real sockets on 127.0.0.1:0.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
@@ -107,4 +108,39 @@ test('chat --server: a hostile server\'s error message reaches the terminal with
   const printed = lines.join('\n');
   assert.match(printed, /answered 400: \\x1b\]0;PWNED\\x07\\x1b\[2J/);
   assert.doesNotMatch(printed, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u, JSON.stringify(printed));
+});
+
+test('model pull: two pulls of one model at once download it once and both get the file; a lock left by a dead process is taken over (probing round 6)', async (t) => {
+  const gguf = Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(200_000, 7)]);
+  let requests = 0;
+  const server = createServer((_request, response) => {
+    requests += 1;
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(gguf.length) });
+    let offset = 0;
+    const step = () => {
+      if (offset >= gguf.length) return void response.end();
+      response.write(gguf.subarray(offset, offset + 20_000));
+      offset += 20_000;
+      setTimeout(step, 10);
+    };
+    step();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const hfEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const cacheDir = mkdtempSync(join(tmpdir(), 'safemed-pull-6-'));
+  t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
+  // the old code: both wrote one .partial file; the second rename failed with ENOENT
+  const paths = await Promise.all([resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint }), resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint })]);
+  assert.equal(paths[0], paths[1]);
+  assert.equal(requests, 1);
+  assert.ok(readFileSync(paths[0]).equals(gguf));
+  assert.deepEqual(readdirSync(join(cacheDir, 'u', 'r')), ['m.gguf'], 'no lock or partial file left');
+  // a lock whose process is gone does not hold the next pull
+  const gone = spawnSync(process.execPath, ['-e', '']).pid;
+  writeFileSync(join(cacheDir, 'u', 'r', 'n.gguf.lock'), `${hostname()}:${gone}`);
+  const started = Date.now();
+  await resolveHfModel('u/r/n.gguf', { cacheDir, hfEndpoint });
+  assert.ok(Date.now() - started < 5000);
+  assert.deepEqual(readdirSync(join(cacheDir, 'u', 'r')).sort(), ['m.gguf', 'n.gguf']);
 });

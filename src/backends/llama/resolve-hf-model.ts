@@ -9,6 +9,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
+import { acquireDownloadLock } from './download-lock.js';
 import { defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
 
 export interface ResolveHfModelOptions {
@@ -121,7 +122,30 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
     await checkCachedGguf(destination, target);
     return destination;
   }
+  // one download per file: another process pulling it is waited for (download-lock.ts)
+  const lock = await acquireDownloadLock(destination, { signal: options.signal });
+  if (lock === undefined) {
+    await checkCachedGguf(destination, target);
+    return destination;
+  }
+  try {
+    if (await exists(destination)) {
+      await checkCachedGguf(destination, target);
+      return destination;
+    }
+    return await download(target, reference, destination, env, options);
+  } finally {
+    await lock.release();
+  }
+}
 
+async function download(
+  target: string,
+  reference: HfModelReference,
+  destination: string,
+  env: Record<string, string | undefined>,
+  options: ResolveHfModelOptions,
+): Promise<string> {
   const endpoint = hfEndpointOf(options.hfEndpoint ?? env.SAFEMED_HF_ENDPOINT);
   const url = `${endpoint}/${reference.user}/${reference.repo}/resolve/main/${reference.file.split('/').map(encodeURIComponent).join('/')}`;
   const shown = withoutCredentials(url); // messages never show the password of a `user:password@` endpoint
