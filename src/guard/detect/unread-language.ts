@@ -12,13 +12,14 @@
  * - for Latin-script text, a language's function words: at least 2, at least 30 % of the words, and more
  *   than twice the English function words.
  * Both are read over the whole text, then over each sentence or line of 4 words or more;
- * - Chinese written in pinyin (pinyin.ts), when the text has almost no English function words.
+ * - Chinese written in pinyin (pinyin.ts), when the text has almost no English function words, or Chinese with a
+ *   run of its words written in pinyin ("…一直给我开qiang kao tong？").
  */
 import { fileURLToPath } from 'node:url';
 import { resolvePackagePath } from '../../core/package-paths.js';
 import { defineLazyDataFile, moduleFile } from '../../spec/define-data-file.js';
 import type { UnreadLanguagesData } from '../read-guard-language-data.js';
-import { looksLikePinyin } from './pinyin.js';
+import { looksLikePinyin, pinyinInChinese } from './pinyin.js';
 
 export interface UnreadLanguage {
   /** ISO 639-1 code for a Latin-script language, else the Unicode script's name. */
@@ -38,6 +39,7 @@ interface Tables {
 let tables: Tables | undefined;
 
 const PINYIN: UnreadLanguage = { code: 'pinyin', name: 'Chinese written in pinyin' };
+const PINYIN_IN_CHINESE: UnreadLanguage = { code: 'pinyin', name: 'Chinese with words written in pinyin' };
 
 function unreadLanguagesPath(): string {
   return resolvePackagePath('assets', 'guard', 'unread-languages.yaml');
@@ -132,6 +134,7 @@ export function unreadLanguage(text: string): UnreadLanguage | null {
   const sample = text.length > 4000 ? `${text.slice(0, 2000)} ${text.slice(-2000)}` : text;
   const byScript = scriptLanguage(sample, known, 3);
   if (byScript !== null) return byScript;
+  if (pinyinInChinese(sample)) return PINYIN_IN_CHINESE;
   const whole = new WordCounts(known.languages.length);
   const segment = new WordCounts(known.languages.length);
   let found: UnreadLanguage | null = null;
