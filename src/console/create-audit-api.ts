@@ -91,11 +91,12 @@ export function createAuditApi(options: { path: string }): AuditApi {
           request.resume();
           return sendJson(response, 200, await reader.verify());
         }
-        const one = /^audit\/(\d{1,15})$/u.exec(route);
+        // any run of digits is a record id (`audit/99999999999999999999` was "Unknown console route.")
+        const one = /^audit\/(\d+)$/u.exec(route);
         if (one && request.method === 'GET') {
           const id = Number(one[1]);
-          const found = await reader.one(id);
-          if (found === null) throw clientError(404, 'not_found', `No audit record #${String(id)}.`);
+          const found = Number.isSafeInteger(id) ? await reader.one(id) : null;
+          if (found === null) throw clientError(404, 'not_found', `No audit record #${(one[1] ?? '').slice(0, 20)}.`);
           return sendJson(response, 200, found);
         }
       } catch (error) {

@@ -22,14 +22,24 @@ const optionalDate = optionalText.pipe(
     .optional(),
 );
 
+/** One of `values`, or nothing (absent or empty); a wrong value is named with the values it may take ("Invalid input." before). */
+function optionalChoice<T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), z.enum(values, { error: `must be one of ${values.join(', ')}` }).optional());
+}
+
 export const auditFilterSchema = z.object({
   from: optionalDate,
   to: optionalDate,
-  action: z.enum(['allow', 'caution', 'steer', 'block', 'escalate', 'none']).optional().or(z.literal('').transform(() => undefined)),
-  risk: z.enum(['low', 'medium', 'high']).optional().or(z.literal('').transform(() => undefined)),
+  action: optionalChoice(['allow', 'caution', 'steer', 'block', 'escalate', 'none'] as const),
+  risk: optionalChoice(['low', 'medium', 'high'] as const),
   dimension: optionalText,
   model: optionalText,
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/u, 'must be a whole number from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000'))
+    .default(100),
 });
 
 export type AuditFilter = z.infer<typeof auditFilterSchema>;

@@ -12,13 +12,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { createBackend } from '../../src/backends/registry.js';
+import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Backend } from '../../src/core/backend.js';
 import type { ResponseFormat } from '../../src/core/chat.js';
 import { InvalidRequestError } from '../../src/core/errors.js';
 import { tinyModelPath } from '../support/tiny-model.js';
+import { startTestServer } from './start-test-server.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -166,4 +169,33 @@ test('credentials in an upstream URL (https://user:secret@gateway/v1) are sent a
   t.after(() => session.close());
   const unreachable = await session.ask([{ role: 'user', content: 'hi' }], { onReasoning: () => undefined, onAnswer: () => undefined }, new AbortController().signal).then(() => undefined, (caught: unknown) => caught as Error);
   assert.match(String(unreachable?.message), /Cannot reach the server at http:\/\/127\.0\.0\.1:1\/v1/);
+});
+
+test('the console names what a filter may be and reads any run of digits as a record id (probing round 6)', async (t) => {
+  const auditDb = join(temporaryFolder(t), 'audit.db');
+  const at = new Date(Date.UTC(2026, 10, 1));
+  const trail = openAuditTrail({ path: auditDb });
+  trail.appendMany([{
+    requestId: 'req_000000000000000000000001', receivedAt: at, firstTokenAt: at, finishedAt: at, model: 'tiny', servedModelName: 'safemed-r1',
+    stream: false, user: null, messages: [{ role: 'user', content: 'Hi' }], reasoning: '', answer: 'Hello.', finishReason: 'stop',
+    usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [], status: 200, error: null,
+  }]);
+  trail.close();
+  const routes = createConsoleRoutes({ servedModelName: 'safemed-r1', authRequired: false, auditDb, guardEnabled: false });
+  t.after(() => { routes.close(); });
+  const { url } = await startTestServer(t, { extraRoutes: [routes] });
+  const get = async (path: string) => {
+    const response = await fetch(`${url}/console/api/${path}`);
+    return { status: response.status, error: ((await response.json()) as { error?: { message: string; code: string } }).error };
+  };
+  // "Invalid filter risk: Invalid input." said nothing of what it may be
+  assert.deepEqual(await get('audit?risk=2'), { status: 400, error: { message: 'Invalid filter risk: must be one of low, medium, high.', type: 'invalid_request_error', param: 'risk', code: 'invalid_filter' } });
+  assert.match((await get('audit?action=allowed')).error?.message ?? '', /^Invalid filter action: must be one of allow, caution, steer, block, escalate, none\.$/);
+  for (const limit of ['abc', '0', '1001', '1e3', '-1', '']) {
+    assert.equal((await get(`audit?limit=${limit}`)).error?.message, 'Invalid filter limit: must be a whole number from 1 to 1000.', `limit=${limit}`);
+  }
+  assert.equal((await get('audit?limit=1&risk=&action=')).status, 200);
+  // a record id with 16 digits or more was "Unknown console route."
+  assert.deepEqual(await get('audit/99999999999999999999'), { status: 404, error: { message: 'No audit record #99999999999999999999.', type: 'invalid_request_error', param: null, code: 'not_found' } });
+  assert.equal((await get('audit/1')).status, 200);
 });
