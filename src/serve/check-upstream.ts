@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { normalizeBaseUrl } from '../backends/openai-compatible/create-openai-compatible-backend.js';
-import { defaultSleep, sendUpstreamRequest } from '../backends/openai-compatible/send-upstream-request.js';
+import { defaultSleep, sendUpstreamRequest, withoutCredentials } from '../backends/openai-compatible/send-upstream-request.js';
 import { BackendError, ConfigError, TimeoutError, describeError } from '../core/errors.js';
 
 export interface CheckBackendTargetOptions {
@@ -28,6 +28,8 @@ export async function checkBackendTarget(uri: string, options: CheckBackendTarge
   }
   if (scheme !== 'openai' && scheme !== 'vllm') return;
   const baseUrl = normalizeBaseUrl(target, scheme);
+  // What messages show: never the password of a URL with credentials (openai:http://user:secret@host/v1).
+  const shownUrl = withoutCredentials(baseUrl);
   const timeoutMs = options.timeoutMs ?? 5000;
   // The project's one upstream transport (send-upstream-request.ts), without retries: a start-up check.
   let status: number;
@@ -48,25 +50,25 @@ export async function checkBackendTarget(uri: string, options: CheckBackendTarge
     if (error instanceof BackendError && error.status !== undefined && error.code === 'upstream_error') status = error.status;
     else {
       const cause = error instanceof TimeoutError ? 'no answer' : ((error as { cause?: { code?: string } }).cause?.code ?? describeError(error));
-      throw new BackendError(`Cannot reach the upstream at ${baseUrl} (GET /models: ${cause}, ${timeoutMs} ms timeout).`, {
-        url: baseUrl,
+      throw new BackendError(`Cannot reach the upstream at ${shownUrl} (GET /models: ${cause}, ${timeoutMs} ms timeout).`, {
+        url: shownUrl,
         cause: error,
         fix: `Start the upstream server, or correct --model ${scheme}:<base-url>.`,
       });
     }
   }
   if (status === 401 || status === 403) {
-    throw new BackendError(`The upstream at ${baseUrl} refused the API key (HTTP ${status}).`, {
-      url: baseUrl,
+    throw new BackendError(`The upstream at ${shownUrl} refused the API key (HTTP ${status}).`, {
+      url: shownUrl,
       status,
       fix: 'Pass the upstream key with --upstream-api-key or $SAFEMED_UPSTREAM_API_KEY.',
     });
   }
   if (status < 200 || status >= 300) {
-    throw new BackendError(`The upstream at ${baseUrl} answered GET /models with HTTP ${status}.`, {
-      url: baseUrl,
+    throw new BackendError(`The upstream at ${shownUrl} answered GET /models with HTTP ${status}.`, {
+      url: shownUrl,
       status,
-      fix: `Check that ${baseUrl} is an OpenAI-compatible API (the base URL usually ends in /v1).`,
+      fix: `Check that ${shownUrl} is an OpenAI-compatible API (the base URL usually ends in /v1).`,
     });
   }
 }

@@ -14,6 +14,7 @@ import { HEALTHY, watchAuditHealth } from './watch-audit-health.js';
 import { handleChatCompletion, type ChatHandlerContext, type ChatOutcome } from './handle-chat-completion.js';
 import { createWriteWatch } from './create-write-watch.js';
 import { requestTarget } from './request-target.js';
+import { createModelsRoute, MODEL_ROUTE, routeKeyOf } from './models-route.js';
 import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_MEMBERS, isJsonContentType } from './read-json-body.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 
@@ -94,6 +95,7 @@ const CLIENT_REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const ROUTES: Record<string, string> = {
   '/v1/chat/completions': 'POST',
   '/v1/models': 'GET',
+  [MODEL_ROUTE]: 'GET',
   '/health': 'GET',
   '/metrics': 'GET',
 };
@@ -169,10 +171,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
     logger.warn('client stopped reading; connection closed (--write-timeout)', { ...(typeof requestId === 'string' ? { requestId } : {}) });
   });
   const created = Math.floor(clock.now() / 1000);
-  const modelsBody = JSON.stringify({
-    object: 'list',
-    data: [{ id: options.servedModelName, object: 'model', created, owned_by: 'safemed', root: options.backend.modelId }],
-  });
+  const models = createModelsRoute(options.servedModelName, options.backend.modelId, created);
   let audit: AuditWriter | undefined;
   if (options.audit) {
     if (isAuditWriter(options.audit)) audit = options.audit;
@@ -204,7 +203,7 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
   const extraRouteFor = (path: string): ExtraRoute | undefined =>
     extraRoutes.find((extra) => path === extra.prefix || path.startsWith(`${extra.prefix}/`));
   /** The metrics and log label of a path: a known route, an extra route's prefix, or `unknown` (bounded label values). */
-  const routeLabelOf = (path: string): string => (ROUTES[path] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : path);
+  const routeLabelOf = (path: string): string => (ROUTES[routeKeyOf(path)] === undefined ? (extraRouteFor(path)?.prefix ?? 'unknown') : routeKeyOf(path));
   // DNS rebinding: a web page whose name the attacker points at 127.0.0.1 is "same origin" with a
   // key-less local server, so the 415 check does not stop it. Such a server answers only requests that
   // name this machine in their Host header (non-browser clients and proxies on this machine do).
@@ -256,18 +255,15 @@ export function createSafemedServer(options: SafemedServerOptions): SafemedServe
       response.setHeader('www-authenticate', WWW_AUTHENTICATE);
       throw clientError(401, 'invalid_api_key', 'Missing or invalid API key: send "Authorization: Bearer <key>".');
     }
-    const method = ROUTES[path];
+    const routeKey = routeKeyOf(path);
+    const method = ROUTES[routeKey];
     if (method === undefined) throw clientError(404, 'not_found', 'Unknown route.');
     if (request.method !== method && !(method === 'GET' && request.method === 'HEAD')) {
       response.setHeader('allow', method === 'GET' ? 'GET, HEAD' : method);
       throw clientError(405, 'method_not_allowed', `This method is not allowed here; use ${method}.`);
     }
     if (path === '/v1/chat/completions') return handleChatCompletion(chatContext, request, response, requestId, clientRequestId, receivedAt);
-    if (path === '/v1/models') {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(modelsBody) });
-      response.end(modelsBody);
-      return 200;
-    }
+    if (path === '/v1/models' || routeKey === MODEL_ROUTE) return models.answer(path, response);
     if (path === '/health') {
       const health = watched?.health() ?? HEALTHY;
       response.writeHead(health.status, health.headers);

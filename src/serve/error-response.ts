@@ -53,6 +53,14 @@ function upstreamCode(error: BackendError, fallback: string): string {
   return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : fallback;
 }
 
+/**
+ * Failures that the same request would meet again: the official OpenAI SDKs retry every 408/409/429/5xx twice
+ * unless told `x-should-retry: false`, which ran a 4 MB answer that is cut off (or the gateway's own 600 s
+ * timeout) three times. Upstream timeouts, 5xx and unreachable upstreams stay retryable.
+ */
+const DETERMINISTIC_FAILURES = new Set(['answer_too_large', 'upstream_event_too_large', 'upstream_redirected']);
+const NO_RETRY: Readonly<Record<string, string>> = { 'x-should-retry': 'false' };
+
 function mapBackendError(error: BackendError): ErrorResponse {
   const status = error.status;
   if (status !== undefined && UPSTREAM_CLIENT_ERRORS[status] !== undefined) {
@@ -69,11 +77,11 @@ function mapBackendError(error: BackendError): ErrorResponse {
     };
   }
   const upstream = status !== undefined ? ` (upstream status ${status})` : '';
-  const message =
-    error.code === 'answer_too_large' || error.code === 'upstream_event_too_large'
-      ? error.message
-      : `The model backend failed${upstream}; the cause is in the server log.`;
-  return { status: 502, body: { error: { message: cut(message), type: 'upstream_error', param: null, code: error.code } } };
+  const tooLarge = error.code === 'answer_too_large' || error.code === 'upstream_event_too_large';
+  const message = tooLarge ? error.message : `The model backend failed${upstream}; the cause is in the server log.`;
+  const mapped: ErrorResponse = { status: 502, body: { error: { message: cut(message), type: 'upstream_error', param: null, code: error.code } } };
+  if (DETERMINISTIC_FAILURES.has(error.code)) mapped.headers = { ...NO_RETRY };
+  return mapped;
 }
 
 /**
@@ -90,8 +98,13 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     };
   }
   if (error instanceof TimeoutError || isAbortError(error)) {
-    const message = error instanceof TimeoutError && error.context.clientFacing === true ? error.message : 'The model backend did not answer in time.';
-    return { status: 504, body: { error: { message: cut(message), type: 'timeout_error', param: null, code: 'timeout' } } };
+    // The gateway's own --timeout (clientFacing) would run out again on a retry; an upstream's may not, and a
+    // request cut by a shutdown (retryable) may be answered by the restarted server.
+    const own = error instanceof TimeoutError && error.context.clientFacing === true;
+    const message = own ? error.message : 'The model backend did not answer in time.';
+    const mapped: ErrorResponse = { status: 504, body: { error: { message: cut(message), type: 'timeout_error', param: null, code: 'timeout' } } };
+    if (own && error.context.retryable !== true) mapped.headers = { ...NO_RETRY };
+    return mapped;
   }
   if (error instanceof BackendError) return mapBackendError(error);
   if (error instanceof AuditUnavailableError) {

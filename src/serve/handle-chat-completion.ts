@@ -132,7 +132,7 @@ export async function handleChatCompletion(
       ); },
     context.requestTimeoutMs,
   );
-  const onShutdown = () => { controller.abort(new TimeoutError('The server shut down before the answer was complete.', { context: { clientFacing: true } })); };
+  const onShutdown = () => { controller.abort(new TimeoutError('The server shut down before the answer was complete.', { context: { clientFacing: true, retryable: true } })); };
   context.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
   let clientGone = false;
   const onClose = () => {

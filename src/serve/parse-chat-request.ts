@@ -20,7 +20,7 @@ const ROLES: readonly ChatRole[] = ['system', 'developer', 'user', 'assistant', 
  * held the event loop for 100-200 ms in zod alone. Other OpenAI fields (tool_calls, metadata...) are
  * ignored, as documented.
  */
-const contentPart = z.object({ type: z.string(), text: z.unknown().optional() });
+const contentPart = z.object({ type: z.string(), text: z.unknown().optional(), refusal: z.unknown().optional() });
 
 const message = z.object({
   role: z.string(),
@@ -74,6 +74,10 @@ const body = z
     response_format: responseFormat.nullable().optional(),
     n: z.number().int().nullable().optional(),
     user: z.string().nullable().optional(),
+    // Read only to refuse what this server cannot do (see refuseUnsupported); `tools` themselves are ignored.
+    tool_choice: z.unknown().optional(),
+    logprobs: z.boolean().nullable().optional(),
+    top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   });
 
 function pathToParam(path: readonly PropertyKey[]): string {
@@ -85,17 +89,23 @@ function pathToParam(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Joins text parts; rejects images, audio and files with a clear 400. */
-function contentToText(content: unknown, index: number): string {
+/**
+ * Joins text parts; rejects images, audio and files with a clear 400. An assistant turn may hold a `refusal`
+ * part (a client replaying a refused structured answer, as the OpenAI SDK types allow): read as its text.
+ */
+function contentToText(content: unknown, index: number, role: string): string {
   if (content === undefined || content === null) return '';
   if (typeof content === 'string') return content;
-  const parts = content as Array<{ type: string; text?: unknown }>;
+  const parts = content as Array<{ type: string; text?: unknown; refusal?: unknown }>;
   const texts: string[] = [];
   for (const [partIndex, part] of parts.entries()) {
     const param = `messages[${index}].content[${partIndex}]`;
     if (part.type === 'text') {
       if (typeof part.text !== 'string') throw clientError(400, 'invalid_type', `${param}.text must be a string.`, `${param}.text`);
       texts.push(part.text);
+    } else if (part.type === 'refusal' && role === 'assistant') {
+      if (typeof part.refusal !== 'string') throw clientError(400, 'invalid_type', `${param}.refusal must be a string.`, `${param}.refusal`);
+      texts.push(part.refusal);
     } else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') {
       throw clientError(400, 'unsupported_content', `${param} is an image; this server accepts text only.`, param);
     } else {
@@ -124,6 +134,7 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
   if (request.n !== undefined && request.n !== null && request.n !== 1) {
     throw clientError(400, 'unsupported_parameter', `n=${request.n} is not supported; this server returns exactly one choice (n=1).`, 'n');
   }
+  refuseUnsupported(request);
   if (request.messages.length === 0) {
     throw clientError(400, 'empty_messages', 'messages must contain at least one message.', 'messages');
   }
@@ -136,7 +147,7 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
         `messages[${index}].role`,
       );
     }
-    const converted: ChatMessage = { role: item.role as ChatRole, content: contentToText(item.content, index) };
+    const converted: ChatMessage = { role: item.role as ChatRole, content: contentToText(item.content, index, item.role) };
     if (item.name !== undefined) converted.name = item.name;
     return converted;
   });
@@ -162,6 +173,28 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
     includeUsage: request.stream_options?.include_usage === true,
     user: request.user ?? undefined,
   };
+}
+
+/**
+ * What a client relies on and this server cannot give is a 400 naming the parameter, not a silent default:
+ * a forced tool call (`tool_choice` "required" or a named function: agent loops then fail far from the cause)
+ * and log probabilities (OpenAI answers 400 for a model without them). `tools` with `tool_choice` "auto",
+ * "none" or absent are ignored (the model answers in text, which such clients handle).
+ */
+function refuseUnsupported(request: z.infer<typeof body>): void {
+  const toolChoice = request.tool_choice;
+  if (toolChoice !== undefined && toolChoice !== null && toolChoice !== 'auto' && toolChoice !== 'none') {
+    throw clientError(
+      400,
+      'unsupported_parameter',
+      'tool_choice: this server does not call tools; send tool_choice "none" or "auto", or leave it out (the model answers in text).',
+      'tool_choice',
+    );
+  }
+  if (request.logprobs === true || (request.top_logprobs != null && request.top_logprobs > 0)) {
+    const param = request.logprobs === true ? 'logprobs' : 'top_logprobs';
+    throw clientError(400, 'unsupported_parameter', `${param}: this server does not return log probabilities; leave it out or set it to false/0.`, param);
+  }
 }
 
 /**
