@@ -16,6 +16,7 @@ import { prepareRunOnWords } from './detect/split-run-on-words.js';
 import type { RiskAssessment } from './classifier/risk-assessment.js';
 import { detectLanguage } from './detect/detect-language.js';
 import { asDisplayed } from './detect/fold-letters.js';
+import { wrappedPayloads } from './detect/wrapped-payload.js';
 import { createSentenceEncoderWorker, type SentenceEncoder, type SentenceEncoderWorker, type SentenceEncoderWorkerOptions } from './classifier/sentence-encoder.js';
 
 export type { RiskAssessment } from './classifier/risk-assessment.js';
@@ -150,9 +151,13 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   const { riskBand, emergencyBand, text } = bands;
   options.signal?.throwIfAborted();
   let embedding: Float32Array | undefined;
+  let payloadEmbedding: Float32Array | undefined;
+  // A request inside a wrapper is also read as the payload the wrapper delimits (the riskiest by the fast path), so
+  // wrapping it does not hide it from the encoder (wrapped-payload.ts).
+  const payload = riskBand ? riskiestPayload(text, options.assessor ?? assessor(), head.band.low) : undefined;
   try {
     const encoder = options.encoder ?? encoderThread();
-    [embedding] = await encoder.embed([text], { urgent: emergencyBand });
+    [embedding, payloadEmbedding] = await encoder.embed(payload === undefined ? [text] : [text, payload], { urgent: emergencyBand });
   } catch (error) {
     return { ...assessment, reasons: [...assessment.reasons, `sentence encoder unavailable (${error instanceof Error ? error.message : String(error)}); fast-path risk kept`] };
   }
@@ -160,7 +165,9 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
   if (embedding === undefined) return assessment;
   let refined = assessment;
   const risk = riskBand ? Math.round(encoderRisk(head, embedding) * 10_000) / 10_000 : 0;
-  if (risk > refined.risk) refined = { ...refined, risk, reasons: [`sentence encoder: risk ${risk.toFixed(2)} (uncertain band)`, ...refined.reasons] };
+  const payloadRisk = payloadEmbedding === undefined ? 0 : Math.round(encoderRisk(head, payloadEmbedding) * 10_000) / 10_000;
+  if (risk > refined.risk && risk >= payloadRisk) refined = { ...refined, risk, reasons: [`sentence encoder: risk ${risk.toFixed(2)} (uncertain band)`, ...refined.reasons] };
+  else if (payloadRisk > refined.risk) refined = { ...refined, risk: payloadRisk, reasons: [`sentence encoder: risk ${payloadRisk.toFixed(2)} of the wrapped part (uncertain band)`, ...refined.reasons] };
   const emergency = emergencyBand ? Math.round(encoderEmergency(head, embedding) * 10_000) / 10_000 : 0;
   if (emergency > refined.emergency) refined = { ...refined, emergency, reasons: [`sentence encoder: emergency probability ${emergency.toFixed(2)} (uncertain band)`, ...refined.reasons] };
   if (refined === assessment) return assessment;
@@ -169,6 +176,16 @@ export async function refineAssessment(assessment: RiskAssessment, messages: Cha
     return { ...refined, ...harm };
   }
   return refined;
+}
+
+/** The wrapped payload (wrapped-payload.ts) the fast path finds riskiest, when its risk reaches the encoder band's floor. */
+function riskiestPayload(text: string, current: RiskAssessor, floor: number): string | undefined {
+  let best: { piece: string; risk: number } | undefined;
+  for (const piece of wrappedPayloads(text)) {
+    const risk = current.assessText(piece).risk;
+    if (best === undefined || risk > best.risk) best = { piece, risk };
+  }
+  return best !== undefined && best.risk >= floor ? best.piece : undefined;
 }
 
 /** Which of the encoder's bands a fast-path assessment is in, and the text the encoder would read; undefined when none. */
