@@ -79,8 +79,7 @@ function convert(value: unknown, path: string, strict: boolean): unknown {
     if (inferred === undefined) return { ...annotations(node), ...ANY_JSON() };
     node.type = inferred;
   }
-  if (node.type === 'object' && !has(node, 'properties') && !has(node, 'additionalProperties')) node.additionalProperties = true;
-  return convertChildren(node, path, strict);
+  return convertChildren(objectDefaults(node), path, strict);
 }
 
 /** `anyOf` → `oneOf` (both are a union to a grammar). */
@@ -118,18 +117,34 @@ function inferType(node: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** `type: ["object", "null"]`: one alternative per type the builder only reads alone. */
+/**
+ * `type: ["object", "null"]`: one alternative per type the builder only reads alone. The children are
+ * converted once and shared by the alternatives (converting them per alternative doubled the work at each
+ * nested level: a 770-character schema took 300 ms).
+ */
 function splitTypes(node: Record<string, unknown>, path: string, strict: boolean): unknown {
   const types = (node.type as unknown[]).map(String);
   const primitives = types.filter((type) => PRIMITIVE_TYPES.has(type));
-  const others = types.filter((type) => !PRIMITIVE_TYPES.has(type));
-  if (others.length === 0 && !(primitives.includes('string') && STRING_KEYWORDS.some((key) => has(node, key)))) return convertChildren(node, path, strict);
-  const alternatives: unknown[] = [];
-  for (const type of others) alternatives.push(convert({ ...node, type }, path, strict));
-  if (primitives.includes('string')) alternatives.push(convert({ ...node, type: 'string' }, path, strict));
+  const shaped = types.filter((type) => type === 'object' || type === 'array');
+  if (shaped.length === 0 && !(primitives.includes('string') && STRING_KEYWORDS.some((key) => has(node, key)))) return convertChildren(node, path, strict);
+  const converted = convertChildren(node, path, strict);
+  // each alternative holds only its own type's keywords, so each converted child appears once in the result
+  const only = (type: string, keywords: string[]) => {
+    const alternative: Record<string, unknown> = { type };
+    for (const key of keywords) if (has(converted, key)) alternative[key] = converted[key];
+    return alternative;
+  };
+  const alternatives: unknown[] = shaped.map((type) => objectDefaults(only(type, type === 'object' ? OBJECT_KEYWORDS : ARRAY_KEYWORDS)));
+  if (primitives.includes('string')) alternatives.push(only('string', STRING_KEYWORDS));
   const rest = primitives.filter((type) => type !== 'string');
   if (rest.length > 0) alternatives.push({ type: rest });
   return { ...annotations(node), oneOf: alternatives };
+}
+
+/** `{"type": "object"}` alone is any object in JSON Schema; the builder read it as `{}` only. */
+function objectDefaults(node: Record<string, unknown>): Record<string, unknown> {
+  if (node.type === 'object' && !has(node, 'properties') && !has(node, 'additionalProperties')) node.additionalProperties = true;
+  return node;
 }
 
 function convertChildren(node: Record<string, unknown>, path: string, strict: boolean): Record<string, unknown> {
