@@ -1,10 +1,11 @@
 /**
  * Issue 8, sixth probing round: `safemed chat --server` against a hostile server, `model pull` against a
- * stalling one and run twice at once. Each test fails on the code before its fix. Real sockets on 127.0.0.1:0.
+ * stalling one and run twice at once, TLS servers nobody trusts. Each test fails on the code before its fix. Real sockets on 127.0.0.1:0.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,4 +144,28 @@ test('model pull: two pulls of one model at once download it once and both get t
   await resolveHfModel('u/r/n.gguf', { cacheDir, hfEndpoint });
   assert.ok(Date.now() - started < 5000);
   assert.deepEqual(readdirSync(join(cacheDir, 'u', 'r')).sort(), ['m.gguf', 'n.gguf']);
+});
+
+test('a server whose TLS certificate is not trusted is said so, with the fix (it was "Cannot reach the server" / "network unreachable") (probing round 6)', { skip: spawnSync('openssl', ['version']).status !== 0 }, async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'safemed-tls-6-'));
+  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
+  const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+  assert.equal(made.status, 0, made.stderr.toString());
+  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const port = (server.address() as AddressInfo).port;
+  const untrusted = (error: unknown) => {
+    assert.ok(error instanceof BackendError, String(error));
+    assert.match(error.message, /The TLS certificate of https:\/\/localhost:\d+\/\S+ is not signed by a certificate authority this machine trusts \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    assert.match(error.fix ?? '', /NODE_EXTRA_CA_CERTS/);
+    return true;
+  };
+  await assert.rejects(createServerSession({ server: `https://localhost:${port}`, apiKey: undefined, servedModelName: undefined, stream: false, settings: {} }), untrusted);
+  const cacheDir = join(folder, 'cache');
+  await assert.rejects(resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint: `https://localhost:${port}` }), untrusted);
 });

@@ -184,6 +184,10 @@ async function download(
       const hint = status === 401 || status === 403 ? 'access denied; set $HF_TOKEN' : status === 404 ? 'no such file' : 'server error';
       throw failure(`HTTP ${status}, ${hint}`, undefined, status);
     }
+    if (error instanceof BackendError && error.code === 'upstream_certificate') {
+      // the server was reached: its certificate is not trusted (it said "network unreachable")
+      throw new BackendError(`Cannot download hf:${target}: ${error.message}`, { url: shown, status: 502, retryable: false, code: 'download_failed', cause: error, ...(error.fix ? { fix: error.fix } : {}) });
+    }
     throw failure(reasonOf(connect.signal.aborted ? connect.signal.reason : error), error);
   } finally {
     clearTimeout(connectTimer);

@@ -227,6 +227,30 @@ function statusError(url: string, status: number, details: { message: string; co
   });
 }
 
+/**
+ * Node's codes for a server certificate it does not trust. The server was reached and answers the same
+ * way every time: it was "Cannot reach upstream … (DEPTH_ZERO_SELF_SIGNED_CERT)", retried, and `chat`
+ * and `model pull` said to start the server or that the network was unreachable (probing round 6).
+ */
+export const TLS_CERTIFICATE_ERRORS: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_REVOKED',
+  'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'HOSTNAME_MISMATCH',
+]);
+
+/** The certificate of `url` is not trusted: what it is and how to trust it. */
+export function certificateError(url: string, code: string, cause: unknown): BackendError {
+  const what = code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH' ? 'is for another host name' : code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not signed by a certificate authority this machine trusts';
+  return new BackendError(`The TLS certificate of ${url} ${what} (${code}).`, {
+    url,
+    status: 502,
+    retryable: false,
+    code: 'upstream_certificate',
+    cause,
+    fix: 'Use the host name the certificate names, or give Node the certificate authority that signed it: NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
+  });
+}
+
 function connectionError(url: string, error: unknown): BackendError {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('HPE_')) {
@@ -241,6 +265,7 @@ function connectionError(url: string, error: unknown): BackendError {
       fix: 'Check that the base URL points at an OpenAI-compatible server (and not at a proxy that adds huge headers).',
     });
   }
+  if (typeof code === 'string' && TLS_CERTIFICATE_ERRORS.has(code)) return certificateError(url, code, error);
   return new BackendError(`Cannot reach upstream ${url} (${describe(error)}).`, {
     url,
     status: 502,
