@@ -169,3 +169,15 @@ test('a server whose TLS certificate is not trusted is said so, with the fix (it
   const cacheDir = join(folder, 'cache');
   await assert.rejects(resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint: `https://localhost:${port}` }), untrusted);
 });
+
+test('model pull behind a proxy variable it does not use says so in the fix (probing round 6)', async (t) => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'safemed-pull-6-'));
+  t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
+  const pull = (env: Record<string, string>) => resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint: `http://127.0.0.1:${port}`, env }).then(() => undefined, (error: unknown) => error as BackendError);
+  assert.match((await pull({ HTTPS_PROXY: 'http://proxy.example:3128' }))?.fix ?? '', /\$HTTPS_PROXY is set, but SafeMed connects directly .*download the file through the proxy\.$/);
+  assert.doesNotMatch((await pull({}))?.fix ?? '', /PROXY/);
+});

@@ -98,6 +98,15 @@ async function checkCachedGguf(path: string, target: string): Promise<void> {
   });
 }
 
+/**
+ * Behind a proxy, a download fails like an offline machine: Node 20 connects directly whatever
+ * $HTTPS_PROXY says. Said in the fix when such a variable is set (probing round 6).
+ */
+function proxyNote(env: Record<string, string | undefined>): string {
+  const name = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].find((key) => (env[key] ?? '') !== '');
+  return name === undefined ? '' : ` $${name} is set, but SafeMed connects directly (it does not use proxy variables): download the file through the proxy.`;
+}
+
 /** Why a connection failed, always starting with "network unreachable" so users recognise an offline machine. */
 function reasonOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -156,7 +165,7 @@ async function download(
       retryable: status === undefined || status >= 500,
       code: 'download_failed',
       cause,
-      fix: `Download ${shown} elsewhere and run with llama:<path-to-file.gguf> (or copy it to ${destination}).`,
+      fix: `Download ${shown} elsewhere and run with llama:<path-to-file.gguf> (or copy it to ${destination}).${status === undefined ? proxyNote(env) : ''}`,
     });
 
   // The project's one upstream transport (redirects to the CDN followed, the token dropped off-origin).
