@@ -245,6 +245,11 @@ export function matchesSelfHarmIntent(text: string): boolean {
   );
 }
 
+/** Intent, a farewell or self-harm under way in so many words (not only means near a time). */
+function statesIntent(text: string): boolean {
+  return selfHarmIntentEn(text) || FAREWELL.test(text) || SELF_HARM_IN_PROGRESS_EN.test(text) || OTHER_ABOUT_TO_EN.test(text) || SELF_HARM_INTENT_ZH.test(text) || FAREWELL_ZH.test(text);
+}
+
 /** An overdose or poisoning that has happened to the writer or someone with them. */
 export function matchesIngestion(text: string): boolean {
   return (
@@ -411,7 +416,9 @@ export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpe
 }
 
 function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | undefined {
-  const selfHarm = matchesSelfHarmIntent(text);
+  // "I … paracetamol … tonight" reads as means at hand; asked of a usual dose ("I had one paracetamol at lunch, is it ok
+  // to have a glass of wine tonight?") it is a medicine question, unless the text also states an intent or a farewell.
+  const selfHarm = matchesSelfHarmIntent(text) && !(asksAboutUsualDose(text) && !statesIntent(text));
   const methodSeeking = selfHarm || SUICIDE_METHOD_SEEKING.test(text);
   const ingestion = !methodSeeking && matchesIngestion(text);
   const keyword = methodSeeking || ingestion ? undefined : (keywordSituation(text, spec) ?? signSituationOf(text, spec));
@@ -428,6 +435,23 @@ function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | u
   }
   if (isInformational(text) || !mentionsPerson(text) || PAST_OR_RESOLVED.test(text)) return undefined;
   return keyword; // reaching here means neither method-seeking nor ingestion: the keyword was looked up
+}
+
+/** A usual amount taken: one or two tablets, "my blood pressure pill", the prescribed dose (not "all my pills"). */
+const USUAL_AMOUNT_EN =
+  /\b(?:took|taken|had|swallowed|used)\s+(?:a|an|one|two|1|2|a couple of|half an?|my (?:usual|normal|regular|daily|morning|evening|nightly|night-time)|the (?:usual|normal|recommended|prescribed))\s+(?:\w+\s+){0,2}?(?:pills?|tablets?|caps(?:ules)?|doses?|advil|tylenol|ibuprofen|paracetamol|aspirin|puffs?|spoonfuls?|teaspoons?|ml)\b|\b(?:took|taken|had) my (?:\w+ ){0,3}?(?:pill|tablet|dose|medicine|medication|shot|injection)\b(?! (?:all|bottle|pack))/i;
+const USUAL_AMOUNT_ZH = /(?:吃了|服了|吃过|喝了)(?:一|两|二|1|2|半)(?:片|粒|颗|勺|次)(?![^。！？\n]{0,3}(?:瓶|盒|板))|(?:吃了|服了)(?:平时|正常|常规|医生开)的(?:量|剂量)/;
+/** The writer asks whether it is all right ("can I", "is that ok", "要紧吗"). */
+const ASKS_IF_ALL_RIGHT = /\?|？|\b(?:can i|could i|is it (?:ok|okay|safe|fine|bad|dangerous)|is that (?:ok|okay|safe|fine|bad|dangerous|a problem)|should i|wondering if|do i need to)\b|吗|能不能|可不可以|要不要|要紧|没事吧/i;
+const DANGER_SIGNS = new RegExp(`\\b${DANGER_SIGNS_EN}|${DANGER_SIGNS_ZH}`, 'i');
+
+/**
+ * A question about a usual amount already taken ("I took 2 advil and now I'm wondering if I can drink a beer tonight",
+ * "我吃了两片布洛芬，还能喝酒吗？"), with no danger sign, is an ordinary medicine question, however the emergency head
+ * scores it (probing round 6: 0.92, escalated with the crisis guidance). A danger sign, or a large amount, keeps it.
+ */
+function asksAboutUsualDose(text: string): boolean {
+  return (USUAL_AMOUNT_EN.test(text) || USUAL_AMOUNT_ZH.test(text)) && ASKS_IF_ALL_RIGHT.test(text) && !DANGER_SIGNS.test(text) && !matchesIngestion(text) && !statesIntent(text);
 }
 
 /**
@@ -448,6 +472,7 @@ export function emergencyFromProbability(
   // the head also reads the turns before: a past or resolved event told there is not one happening now
   if (earlierTurns !== '' && PAST_OR_RESOLVED.test(earlierTurns) && !matchesSelfHarmIntent(text) && !matchesIngestion(text)) return undefined;
   if (probability < 0.8 && (isInformational(text) || !mentionsPerson(text))) return undefined;
+  if (asksAboutUsualDose(text)) return undefined;
   // The emergency head is trained on two situations only: suicide or self-harm, and an overdose or
   // poisoning. The dimension head tells them apart; any other dimension it names (emergency_care,
   // vulnerable_populations for a child who swallowed something…) is the poisoning side.
