@@ -7,25 +7,27 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHfModel } from '../../src/backends/llama/resolve-hf-model.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
+import { runChat } from '../../src/cli/chat/run-chat.js';
 import { reportCliError } from '../../src/cli/report-cli-error.js';
 import { BackendError } from '../../src/core/errors.js';
 
 type After = { after(fn: () => unknown): void };
 
 /** A server that answers every chat request with `answer` (streamed or not); counts the bytes it got out. */
-async function startHostileServer(t: After, answer: (response: ServerResponse, stream: boolean) => void) {
+async function startHostileServer(t: After, answer: (response: ServerResponse, stream: boolean, messages: number) => void) {
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
     request.on('end', () => {
-      const stream = (JSON.parse(body) as { stream?: boolean }).stream === true;
-      answer(response, stream);
+      const parsed = JSON.parse(body) as { stream?: boolean; messages?: unknown[] };
+      answer(response, parsed.stream === true, parsed.messages?.length ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -180,4 +182,31 @@ test('model pull behind a proxy variable it does not use says so in the fix (pro
   const pull = (env: Record<string, string>) => resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint: `http://127.0.0.1:${port}`, env }).then(() => undefined, (error: unknown) => error as BackendError);
   assert.match((await pull({ HTTPS_PROXY: 'http://proxy.example:3128' }))?.fix ?? '', /\$HTTPS_PROXY is set, but SafeMed connects directly .*download the file through the proxy\.$/);
   assert.doesNotMatch((await pull({}))?.fix ?? '', /PROXY/);
+});
+
+test('a chat session reports a failed answer and goes on with the conversation so far; the exit says it failed (probing round 6)', async (t) => {
+  let calls = 0;
+  const sizes: number[] = [];
+  const url = await startHostileServer(t, (response, _stream, messages) => {
+    calls += 1;
+    sizes.push(messages);
+    response.setHeader('content-type', 'application/json');
+    if (calls <= 2) {
+      response.statusCode = 503;
+      return void response.end(JSON.stringify({ error: { message: 'overloaded' } }));
+    }
+    response.end(JSON.stringify({ choices: [{ index: 0, message: { content: `answer ${calls}` }, finish_reason: 'stop' }] }));
+  });
+  // the transport retries a 503 once (calls 1 and 2 fail): the first question fails for good, the next ones are answered
+  const out: string[] = [];
+  const errors: string[] = [];
+  const io = { input: Readable.from(['first\nsecond\nthird\n']), write: (text: string) => { out.push(text); }, interactive: false, styled: false, writeError: (text: string) => { errors.push(text); } };
+  const session = runChat(undefined, { server: url, servedModelName: 'm', stream: false, guard: 'off' }, io);
+  await assert.rejects(session, /1 of 3 answers failed/);
+  assert.match(errors.join(''), /answered 503: overloaded/);
+  const printed = out.join('');
+  assert.match(printed, /answer 3/);
+  assert.match(printed, /answer 4/);
+  // the failed question is not in the conversation: second alone, then second, its answer and third
+  assert.deepEqual(sizes, [1, 1, 1, 3]);
 });

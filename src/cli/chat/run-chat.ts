@@ -4,7 +4,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { ChatMessage, GenerationSettings } from '../../core/chat.js';
-import { ConfigError, isAbortError } from '../../core/errors.js';
+import { ConfigError, SafemedError, isAbortError } from '../../core/errors.js';
+import { reportCliError } from '../report-cli-error.js';
 import { parseNumberFlag } from '../parse-number-flag.js';
 import type { ChatAnswer, ChatSession } from './chat-session-types.js';
 import { createChatPrinter } from './create-chat-printer.js';
@@ -66,6 +67,8 @@ export interface ChatIo {
   styled: boolean;
   /** Where an interactive session's line editor echoes and shows its `you>` prompt (default: stdout). */
   promptOutput?: NodeJS.WritableStream;
+  /** Where a session reports an answer that failed, and goes on (default: stderr). */
+  writeError?: (text: string) => void;
 }
 
 const terminalIo = (): ChatIo => ({
@@ -93,6 +96,14 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
 
   const turn = async (text: string): Promise<void> => {
     history.push({ role: 'user', content: text });
+    try {
+      await answerTurn();
+    } catch (error) {
+      history.pop(); // the question that got no answer is not part of the conversation
+      throw error;
+    }
+  };
+  const answerTurn = async (): Promise<void> => {
     const controller = new AbortController();
     current = controller;
     let answer: ChatAnswer | undefined;
@@ -132,14 +143,28 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
     lines.setPrompt('you> ');
     if (isTTY) write('SafeMed chat — /exit or Ctrl-D to leave, Ctrl-C stops an answer.\n');
     if (isTTY) lines.prompt();
+    // A failed answer (the server's 429 or 502, a dropped connection) is reported and the session goes on
+    // with the conversation so far: it ended the whole session, and the questions piped after it went
+    // unasked (probing round 6). The exit code still says that something failed.
+    let failures = 0;
+    let asked = 0;
     for await (const line of lines) {
       const text = line.trim();
       if (text === '/exit' || text === '/quit') break;
-      if (text !== '') await turn(text);
+      if (text !== '') {
+        asked += 1;
+        try {
+          await turn(text);
+        } catch (error) {
+          failures += 1;
+          reportCliError(error, (message) => { (io.writeError ?? ((out: string) => void process.stderr.write(out)))(`${message}\n`); });
+        }
+      }
       if (input.ended && isTTY) break;
       if (isTTY) lines.prompt();
     }
     lines.close();
+    if (failures > 0) throw new SafemedError('chat_failed', `${failures} of ${asked} answers failed (each error is above).`);
   } finally {
     await session.close();
   }
