@@ -20,12 +20,17 @@ import { BackendError } from '../../src/core/errors.js';
 
 type After = { after(fn: () => unknown): void };
 
-/** A server that answers every chat request with `answer` (streamed or not); counts the bytes it got out. */
+/** A server that answers every chat request with `answer` (streamed or not), and GET /models with a 404. */
 async function startHostileServer(t: After, answer: (response: ServerResponse, stream: boolean, messages: number) => void) {
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
     request.on('end', () => {
+      if (request.method === 'GET') {
+        // no model list
+        response.writeHead(404, { 'content-type': 'application/json' });
+        return void response.end(JSON.stringify({ error: { message: 'Not Found' } }));
+      }
       const parsed = JSON.parse(body) as { stream?: boolean; messages?: unknown[] };
       answer(response, parsed.stream === true, parsed.messages?.length ?? 0);
     });
@@ -209,4 +214,32 @@ test('a chat session reports a failed answer and goes on with the conversation s
   assert.match(printed, /answer 4/);
   // the failed question is not in the conversation: second alone, then second, its answer and third
   assert.deepEqual(sizes, [1, 1, 1, 3]);
+});
+
+test('chat --server: a server that answers a stream request with one JSON completion is read, a cut stream is an error, a missing model list names --served-model-name (probing round 6)', async (t) => {
+  let mode: 'json' | 'cut' = 'json';
+  const url = await startHostileServer(t, (response) => {
+    if (mode === 'json') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return void response.end(JSON.stringify({ choices: [{ index: 0, message: { content: '<think>Fluids.</think>Drink water.' }, finish_reason: 'stop' }] }));
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Take 5' } }] })}\n\n`);
+  });
+  const session = await createServerSession({ server: url, apiKey: undefined, servedModelName: 'm', stream: true, settings: {} });
+  t.after(() => session.close());
+  const ask = () => session.ask([{ role: 'user', content: 'hi' }], callbacks, new AbortController().signal);
+  // it was read as an event stream without events: an empty answer, exit 0
+  const answer = await ask();
+  assert.deepEqual([answer.reasoning, answer.answer, answer.finish_reason], ['Fluids.', 'Drink water.', 'stop']);
+  mode = 'cut';
+  await assert.rejects(ask(), /ended the answer before it finished/);
+  // a server without GET /models: the fix named --model (the backend URI flag)
+  const listless = await startHostileServer(t, () => undefined);
+  await assert.rejects(createServerSession({ server: `${listless}/nothing-here`, apiKey: undefined, servedModelName: undefined, stream: true, settings: {} }), (error: unknown) => {
+    assert.ok(error instanceof BackendError, String(error));
+    assert.match(error.message, /does not list its models \(HTTP 404 on \/models\)/);
+    assert.match(error.fix ?? '', /--served-model-name/);
+    return true;
+  });
 });

@@ -94,6 +94,14 @@ function explain(error: unknown, baseUrl: string): unknown {
       fix: 'Pass the key the server was started with: --api-key <key> or $SAFEMED_API_KEY.',
     });
   }
+  if (error.status === 404 && (error.url ?? '').endsWith('/models')) {
+    return new BackendError(`The server at ${baseUrl} does not list its models (HTTP 404 on /models).`, {
+      url: baseUrl,
+      status: 404,
+      cause: error,
+      fix: 'Name the model with --served-model-name <name>, or check --server (the base URL usually ends in /v1).',
+    });
+  }
   if (error.code === 'upstream_unreachable') {
     return new BackendError(`Cannot reach the server at ${baseUrl}.`, {
       url: baseUrl,
@@ -159,25 +167,31 @@ export async function createServerSession(options: ServerSessionOptions): Promis
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
 
+  /** One whole completion (a non-streamed answer, or a server that answered a stream request with one). */
+  const completionAnswer = (json: unknown, callbacks: ChatCallbacks): ChatAnswer => {
+    const parsed = completionSchema.safeParse(json);
+    if (!parsed.success) throw malformed(shownUrl, 'an answer', parsed.error);
+    const [choice] = parsed.data.choices;
+    if (!choice) throw malformed(shownUrl, 'an answer');
+    const split = normalizeChannels({ content: choice.message.content ?? null, reasoning: reasoningOf(choice.message) });
+    if (split.answer.length + split.reasoning.length > maxAnswerChars) throw answerTooLarge(shownUrl, maxAnswerChars);
+    callbacks.onReasoning(split.reasoning);
+    callbacks.onAnswer(split.answer);
+    return {
+      reasoning: split.reasoning,
+      answer: split.answer,
+      usage: parsed.data.usage ?? null,
+      finish_reason: choice.finish_reason ?? null,
+      ...(parsed.data.safemed !== undefined ? { safemed: parsed.data.safemed } : {}),
+    };
+  };
+
   const ask: Ask = async (messages, callbacks, signal) => {
-    if (!options.stream) {
-      const parsed = completionSchema.safeParse(await readJson(await send('/chat/completions', 'POST', requestBody(messages, false), signal), 'an answer'));
-      if (!parsed.success) throw malformed(shownUrl, 'an answer', parsed.error);
-      const [choice] = parsed.data.choices;
-      if (!choice) throw malformed(shownUrl, 'an answer');
-      const split = normalizeChannels({ content: choice.message.content ?? null, reasoning: reasoningOf(choice.message) });
-      if (split.answer.length + split.reasoning.length > maxAnswerChars) throw answerTooLarge(shownUrl, maxAnswerChars);
-      callbacks.onReasoning(split.reasoning);
-      callbacks.onAnswer(split.answer);
-      return {
-        reasoning: split.reasoning,
-        answer: split.answer,
-        usage: parsed.data.usage ?? null,
-        finish_reason: choice.finish_reason ?? null,
-        ...(parsed.data.safemed !== undefined ? { safemed: parsed.data.safemed } : {}),
-      };
-    }
+    if (!options.stream) return completionAnswer(await readJson(await send('/chat/completions', 'POST', requestBody(messages, false), signal), 'an answer'), callbacks);
     const handle = await send('/chat/completions', 'POST', requestBody(messages, true), signal);
+    // A server (or a proxy) that ignores `stream: true` answers with one JSON completion: it was read as an
+    // event stream with no events, and chat printed nothing and exited 0 (probing round 6).
+    if (/^\s*application\/json/iu.test(handle.response.headers['content-type'] ?? '')) return completionAnswer(await readJson(handle, 'an answer'), callbacks);
     const normalizer = createChannelNormalizer();
     const result: ChatAnswer = { reasoning: '', answer: '', usage: null, finish_reason: null };
     let finished = false;
@@ -208,6 +222,10 @@ export async function createServerSession(options: ServerSessionOptions): Promis
         if (chunk.data.safemed !== undefined) result.safemed ??= chunk.data.safemed;
       }
       emit(normalizer.end(), callbacks, result);
+      // neither [DONE] nor a finish_reason: the answer was cut off, not complete
+      if (!finished && result.finish_reason === null) {
+        throw new BackendError(`The server at ${shownUrl} ended the answer before it finished (no finish_reason, no [DONE]).`, { url: shownUrl, status: 502, code: 'upstream_disconnected' });
+      }
     } catch (error) {
       if (signal.aborted) throw new TimeoutError('The answer was stopped.', { cause: error });
       throw error instanceof BackendError ? error : handle.failure(error);
