@@ -48,6 +48,8 @@ export async function checkBackendTarget(uri: string, options: CheckBackendTarge
     handle.done();
   } catch (error) {
     if (error instanceof BackendError && error.status !== undefined && error.code === 'upstream_error') status = error.status;
+    // An untrusted certificate is not an upstream that is down: the transport's message names it and the fix.
+    else if (error instanceof BackendError && error.code === 'upstream_certificate') throw error;
     else {
       const cause = error instanceof TimeoutError ? 'no answer' : ((error as { cause?: { code?: string } }).cause?.code ?? describeError(error));
       throw new BackendError(`Cannot reach the upstream at ${shownUrl} (GET /models: ${cause}, ${timeoutMs} ms timeout).`, {

@@ -60,6 +60,8 @@ function upstreamCode(error: BackendError, fallback: string): string {
  */
 const DETERMINISTIC_FAILURES = new Set(['answer_too_large', 'upstream_event_too_large', 'upstream_redirected']);
 const NO_RETRY: Readonly<Record<string, string>> = { 'x-should-retry': 'false' };
+/** A 429 asking for a longer wait is not retried by the SDK inside `create()` (it would sleep up to a day there). */
+const MAX_SDK_RETRY_WAIT_SECONDS = 60;
 
 function mapBackendError(error: BackendError): ErrorResponse {
   const status = error.status;
@@ -70,9 +72,10 @@ function mapBackendError(error: BackendError): ErrorResponse {
   if (status === 429) {
     const retryAfterMs = error.context.retryAfterMs;
     const seconds = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 1;
+    // The OpenAI SDK sleeps whatever Retry-After says, unbounded: over a minute, the client decides (it sees both).
     return {
       status: 429,
-      headers: { 'retry-after': String(seconds) },
+      headers: seconds > MAX_SDK_RETRY_WAIT_SECONDS ? { 'retry-after': String(seconds), ...NO_RETRY } : { 'retry-after': String(seconds) },
       body: { error: { message: `The model server is rate limiting; retry after ${seconds} s.`, type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } },
     };
   }
