@@ -1,16 +1,18 @@
 /**
- * Issue 8, sixth probing round: `safemed serve` as an unlucky operator runs it (its log on a full disk,
- * the terminal it was started in closed). Each test fails on the code before its fix. The real CLI in a
- * child process, on 127.0.0.1 in front of a scripted upstream.
+ * Issue 8, sixth probing round: `safemed serve` and `audit export` as an unlucky operator runs them (a log
+ * on a full disk, an export written over the trail). Each test fails on the code before its fix. The real
+ * CLI in a child process, on 127.0.0.1 in front of a scripted upstream.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { startScriptedUpstream } from '../support/scripted-upstream.js';
+import { runCli } from './serve-cli-helpers.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -61,4 +63,33 @@ test('serve keeps serving when its log cannot be written (stderr on a full disk)
   assert.equal(serve.child.exitCode, null, 'the server exited');
   serve.child.kill('SIGTERM');
   assert.deepEqual(await serve.exited, { code: 0, signal: null });
+});
+
+test('audit export refuses an --output that is the audit database itself or another SQLite database (it emptied the trail) (probing round 6)', async (t) => {
+  const folder = temporaryFolder(t);
+  const db = join(folder, 'audit.db');
+  const at = new Date(Date.UTC(2026, 10, 1));
+  const trail = openAuditTrail({ path: db });
+  trail.appendMany([{
+    requestId: 'req_000000000000000000000001', receivedAt: at, firstTokenAt: at, finishedAt: at, model: 'tiny', servedModelName: 'safemed-r1',
+    stream: false, user: null, messages: [{ role: 'user', content: 'Hi' }], reasoning: '', answer: 'Hello.', finishReason: 'stop',
+    usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, verdicts: [], status: 200, error: null,
+  }]);
+  trail.close();
+  symlinkSync(db, join(folder, 'link.db'));
+  copyFileSync(db, join(folder, 'other.db'));
+  for (const output of [db, join(folder, 'link.db')]) {
+    const refused = await runCli(['audit', 'export', '--db', db, '--output', output]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /is the audit database itself .*: the export would erase the trail it reads\./);
+  }
+  const other = await runCli(['audit', 'export', '--db', db, '--output', join(folder, 'other.db')]);
+  assert.equal(other.code, 2, other.stderr);
+  assert.match(other.stderr, /is an SQLite database; the export would overwrite it/);
+  const verified = await runCli(['audit', 'verify', '--db', db]);
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.match(verified.stdout, /^OK: 1 records, chain intact/);
+  const exported = await runCli(['audit', 'export', '--db', db, '--output', join(folder, 'audit.jsonl')]);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal(readFileSync(join(folder, 'audit.jsonl'), 'utf8').trim().split('\n').length, 1);
 });

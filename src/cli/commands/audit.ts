@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, statSync, type Stats, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { parseIsoDate } from '../../console/parse-iso-date.js';
@@ -13,6 +13,53 @@ function parseSince(value: string | undefined): Date | undefined {
     throw new ConfigError(`--since "${value}" is not a date (an ISO date of a real day).`, { key: 'since', fix: 'Use an ISO date such as 2026-11-24 or 2026-11-24T10:00:00Z.' });
   }
   return date;
+}
+
+/**
+ * An --output that is the audit database (or its -wal/-shm/-journal), or another SQLite database: the export
+ * opened it for writing first, so `audit export --db x.db --output x.db` emptied the trail (then reported it
+ * "damaged"), and a review queue named by mistake was overwritten (probing round 6).
+ */
+function checkOutputTarget(output: string, db: string): void {
+  let target: Stats;
+  try {
+    target = statSync(output);
+  } catch {
+    return; // a new file
+  }
+  for (const file of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) {
+    let stats: Stats;
+    try {
+      stats = statSync(file);
+    } catch {
+      continue;
+    }
+    if (stats.dev === target.dev && stats.ino === target.ino) {
+      throw new ConfigError(`--output ${output} is the audit database itself (${file}): the export would erase the trail it reads.`, {
+        key: 'output',
+        fix: 'Pass --output <another file>, e.g. audit.jsonl, or leave it out to write to stdout.',
+      });
+    }
+  }
+  if (!target.isFile()) return;
+  const head = Buffer.alloc(16);
+  let length = 0;
+  try {
+    const file = openSync(output, 'r');
+    try {
+      length = readSync(file, head, 0, head.length, 0);
+    } finally {
+      closeSync(file);
+    }
+  } catch {
+    return; // unreadable: openOutput says what is wrong with it
+  }
+  if (length === 16 && head.toString('latin1') === 'SQLite format 3\u0000') {
+    throw new ConfigError(`--output ${output} is an SQLite database; the export would overwrite it with JSON lines.`, {
+      key: 'output',
+      fix: 'Pass --output <a new file>, e.g. audit.jsonl (delete the database first if you really mean to replace it).',
+    });
+  }
 }
 
 /** The --output file, opened before anything is read: a folder or an unwritable path is one clear line, not "unexpected error". */
@@ -100,8 +147,10 @@ export function registerAuditCommand(program: Command): void {
     .option('--output <file>', 'write to a file instead of stdout')
     .action(async (options: { db?: string; since?: string; output?: string }) => {
       const since = parseSince(options.since);
+      const db = options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB;
+      if (options.output) checkOutputTarget(options.output, db);
       const { openAuditTrail } = await import('../../audit/audit-trail.js');
-      const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true });
+      const trail = openAuditTrail({ path: db, mustExist: true });
       let output: NodeJS.WritableStream;
       try {
         output = options.output ? await openOutput(options.output) : process.stdout;
