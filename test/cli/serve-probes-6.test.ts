@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
@@ -92,4 +92,21 @@ test('audit export refuses an --output that is the audit database itself or anot
   const exported = await runCli(['audit', 'export', '--db', db, '--output', join(folder, 'audit.jsonl')]);
   assert.equal(exported.code, 0, exported.stderr);
   assert.equal(readFileSync(join(folder, 'audit.jsonl'), 'utf8').trim().split('\n').length, 1);
+});
+
+test('model make-tiny replaces an earlier tiny model but not any other file (it wrote over an audit database or a real model) (probing round 6)', async (t) => {
+  const folder = temporaryFolder(t);
+  const other = join(folder, 'audit.db');
+  writeFileSync(other, 'SQLite format 3\u0000 and the rest of a database');
+  const refused = await runCli(['model', 'make-tiny', other]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /exists and is not a GGUF file; make-tiny will not write over it\./);
+  assert.match(readFileSync(other, 'latin1'), /^SQLite format 3/);
+  const real = join(folder, 'real.gguf');
+  writeFileSync(real, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(9 * 1024 * 1024)]));
+  const big = await runCli(['model', 'make-tiny', real]);
+  assert.equal(big.code, 2, big.stderr);
+  assert.match(big.stderr, /is a 9\.00 MiB GGUF model, not a tiny one/);
+  const tiny = join(folder, 'tiny.gguf');
+  for (const seed of ['1', '2']) assert.equal((await runCli(['model', 'make-tiny', tiny, '--seed', seed])).code, 0);
 });

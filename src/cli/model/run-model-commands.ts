@@ -3,6 +3,7 @@
  * GGUF, fetch an `hf:` model into the cache.
  */
 import cliProgress from 'cli-progress';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GgufSummary } from '../../backends/llama/inspect-gguf-file.js';
 import { writeTinyGguf } from '../../backends/tiny-gguf.js';
@@ -64,9 +65,45 @@ export function createDownloadProgress(stream: NodeJS.WriteStream = process.stde
   };
 }
 
+/** Largest existing file make-tiny replaces: a tiny model is ~0.5 MB, a real one is gigabytes. */
+const MAX_REPLACED_TINY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * make-tiny replaces an earlier tiny model (scripts re-run it) and nothing else: it wrote over any file it
+ * was given — an audit database, a real 4 GB model — without a word (probing round 6).
+ */
+function checkTinyTarget(path: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return; // a new file (or a path whose folder is wrong: the write says so)
+  }
+  if (!stats.isFile()) return;
+  const head = Buffer.alloc(4);
+  let length = 0;
+  try {
+    const file = openSync(path, 'r');
+    try {
+      length = readSync(file, head, 0, 4, 0);
+    } finally {
+      closeSync(file);
+    }
+  } catch {
+    return;
+  }
+  const gguf = length === 4 && head.toString('latin1') === 'GGUF';
+  if (stats.size === 0 || (gguf && stats.size <= MAX_REPLACED_TINY_BYTES)) return;
+  throw new ConfigError(`${path} exists and is ${gguf ? `a ${formatBytes(stats.size)} GGUF model, not a tiny one` : 'not a GGUF file'}; make-tiny will not write over it.`, {
+    key: 'out',
+    fix: 'Pass a new path, e.g. `safemed model make-tiny ./tiny.gguf` (delete the file first if you really mean to replace it).',
+  });
+}
+
 export async function runMakeTiny(out: string, options: { seed: string }): Promise<void> {
   const seed = parseSeed(options.seed);
   const path = resolve(out);
+  checkTinyTarget(path);
   try {
     await writeTinyGguf(path, { seed });
   } catch (error) {
