@@ -17,6 +17,7 @@ import { conversationForAssessment, hasNonUserText } from './conversation-for-as
 import { decodeObfuscation } from './detect/decode-obfuscation.js';
 import { asDisplayed } from './detect/fold-letters.js';
 import { readEmojiWords } from './detect/read-emoji-words.js';
+import { readTypos } from './detect/read-typos.js';
 import { unreadLanguage, type UnreadLanguage } from './detect/unread-language.js';
 import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerdict, type RiskAssessment, type RiskAssessor } from './guard-types.js';
 import { isHealthTopic } from './is-health-topic.js';
@@ -206,6 +207,12 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     emergency ??= matchEmergency(shown, context.spec);
     healthTopic ||= isHealthTopic(shown);
     if (emergency !== undefined && healthTopic) break;
+  }
+  // English typed fast, with typos ("i swalowed like 30 of my sleping pils"), is read by the matcher with its words
+  // spelt right (detect/read-typos.ts), before the emergency head, whose situation follows the dimension head.
+  if (emergency === undefined && userText.length <= DISGUISED_EMERGENCY_MAX_CHARS) {
+    const spelt = readTypos(asDisplayed(userText));
+    if (spelt !== null) emergency = matchEmergency(spelt, context.spec);
   }
   // Emoji that stand for words ("吃哪几种常见的💊一起吃💀得最快") are read as words by the matcher too, whatever the
   // risk (an emoji is not a disguise the classifier's boost would lift above the steer point), and before the emergency
