@@ -48,6 +48,17 @@ const wholeNumber = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => {
     .pipe(z.coerce.number<string | number>().int(expected).min(minimum, expected).max(maximum, expected));
 };
 
+/**
+ * What an HTTP client can send in `Authorization: Bearer <key>`: visible ASCII. A key copied with a
+ * Unicode dash or a no-break space started a server no client could authenticate to (the SDK throws
+ * before sending); an upstream key read from a .env file with Windows line ends (`key\r`) made every
+ * upstream call fail as "Cannot reach the upstream (ERR_INVALID_CHAR) … Start the upstream server"
+ * (probing round 6). Surrounding whitespace is trimmed; anything else is refused at start-up.
+ */
+const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/u;
+const headerSafeKey = (key: string) => HEADER_SAFE_KEY.test(key);
+const NOT_HEADER_SAFE = 'holds a character an HTTP header cannot carry (a space, a control character or a non-ASCII character such as a typographic dash): check how it was copied';
+
 /** Every `safemed serve` setting: flag > env > config file > default (see resolveSettings). */
 export const SERVE_SETTING_SOURCES: SettingSource[] = [
   { key: 'model', flag: '--model', env: 'SAFEMED_MODEL' },
@@ -92,8 +103,13 @@ export const serveSettingsSchema = z.object({
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((key) => key.trim()).filter((key) => key !== ''))
     // `--api-key "$KEY"` with KEY unset asked for a key and got an open server: a key given but empty fails.
     .refine((keys) => keys.length > 0, 'is empty (an unset variable?); pass a key, or leave the setting out for an open server')
+    .refine((keys) => keys.every(headerSafeKey), NOT_HEADER_SAFE)
     .default([]),
-  upstreamApiKey: z.string().optional(),
+  upstreamApiKey: z
+    .string()
+    .transform((key) => key.trim())
+    .refine(headerSafeKey, NOT_HEADER_SAFE)
+    .optional(),
   upstreamModel: z.string().optional(),
   reasoningField: z.enum(['reasoning_content', 'reasoning']).default('reasoning_content'),
   bodyLimit: z

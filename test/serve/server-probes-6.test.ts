@@ -18,9 +18,11 @@ import { toGrammarSchema } from '../../src/backends/llama/to-grammar-schema.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
 import { createLogger } from '../../src/core/logger.js';
+import { resolveSettings } from '../../src/core/config.js';
+import { SERVE_SETTING_SOURCES, serveSettingsSchema } from '../../src/serve/serve-settings.js';
 import type { Backend } from '../../src/core/backend.js';
 import type { ResponseFormat } from '../../src/core/chat.js';
-import { InvalidRequestError } from '../../src/core/errors.js';
+import { ConfigError, InvalidRequestError } from '../../src/core/errors.js';
 import { tinyModelPath } from '../support/tiny-model.js';
 import { startTestServer } from './start-test-server.js';
 
@@ -209,4 +211,34 @@ test('the console names what a filter may be and reads any run of digits as a re
   // a record id with 16 digits or more was "Unknown console route."
   assert.deepEqual(await get('audit/99999999999999999999'), { status: 404, error: { message: 'No audit record #99999999999999999999.', type: 'invalid_request_error', param: null, code: 'not_found' } });
   assert.equal((await get('audit/1')).status, 200);
+});
+
+test('API keys an HTTP header cannot carry are refused by name at start-up; a trailing CR or space is trimmed (probing round 6)', async (t) => {
+  const settings = (env: Record<string, string>) => resolveSettings(serveSettingsSchema, SERVE_SETTING_SOURCES, { flags: { model: 'vllm:http://gpu:8000/v1' }, env, file: {} });
+  // a .env file with Windows line ends: every upstream call failed as "Cannot reach the upstream (ERR_INVALID_CHAR)"
+  assert.equal(settings({ SAFEMED_UPSTREAM_API_KEY: 'sk-abc\r' }).upstreamApiKey, 'sk-abc');
+  for (const env of [{ SAFEMED_API_KEY: 'abc\u2013def' }, { SAFEMED_API_KEY: 'abc def' }, { SAFEMED_UPSTREAM_API_KEY: 'sk\u00a0abc' }]) {
+    assert.throws(() => settings(env), (error: unknown) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, /holds a character an HTTP header cannot carry/);
+      assert.doesNotMatch(error.message, /abc/, 'the key is not echoed');
+      return true;
+    });
+  }
+  // the backend's own variables (OPENAI_API_KEY) and chat --api-key likewise
+  const seen: Array<string | undefined> = [];
+  const upstream = createServer((request, response) => {
+    seen.push(request.headers.authorization);
+    request.resume();
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => { upstream.closeAllConnections(); upstream.close(); });
+  const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+  const backend = await createBackend(`openai:${base}`, { env: { OPENAI_API_KEY: 'sk-abc\r\n' } });
+  t.after(() => backend.close());
+  assert.deepEqual(seen, ['Bearer sk-abc']);
+  await assert.rejects(createBackend(`openai:${base}`, { env: { OPENAI_API_KEY: 'sk\u2013abc' } }), /\$OPENAI_API_KEY holds a character an HTTP header cannot carry/);
+  await assert.rejects(createServerSession({ server: base, apiKey: 'abc\u2013def', servedModelName: 'm', stream: false, settings: {} }), /--api-key \(or \$SAFEMED_API_KEY\) holds a character/);
 });

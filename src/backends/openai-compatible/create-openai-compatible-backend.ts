@@ -40,6 +40,23 @@ interface LinkedSignal {
 const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_RETRIES = 2;
 
+/**
+ * An API key as an HTTP header can carry it: surrounding whitespace trimmed (a `.env` file with Windows line
+ * ends gave `key\r`), anything but visible ASCII refused by name — it failed every call as "Cannot reach
+ * upstream (ERR_INVALID_CHAR)" (probing round 6). Empty is no key.
+ */
+export function checkHeaderKey(key: string | undefined, name: string): string | undefined {
+  const trimmed = key?.trim();
+  if (trimmed === undefined || trimmed === '') return undefined;
+  if (!/^[\x21-\x7e]+$/u.test(trimmed)) {
+    throw new ConfigError(`${name} holds a character an HTTP header cannot carry (a space, a control character or a non-ASCII character such as a typographic dash).`, {
+      key: 'apiKey',
+      fix: 'Copy the key again as plain text (check the file or variable it comes from).',
+    });
+  }
+  return trimmed;
+}
+
 /** `http://host:8000` → `http://host:8000/v1`; a base URL with a path is kept as given. */
 export function normalizeBaseUrl(target: string, scheme: string): string {
   let url: URL;
@@ -105,7 +122,7 @@ export async function createOpenAICompatibleBackend(
   // for messages, logs and the backend's uri: never the password of a `user:password@` URL
   const shownUrl = withoutCredentials(baseUrl);
   const env = options.env ?? process.env;
-  const apiKey = options.apiKey ?? env.SAFEMED_UPSTREAM_API_KEY ?? env.OPENAI_API_KEY;
+  const apiKey = checkHeaderKey(options.apiKey ?? env.SAFEMED_UPSTREAM_API_KEY ?? env.OPENAI_API_KEY, options.apiKey !== undefined ? 'the upstream API key' : env.SAFEMED_UPSTREAM_API_KEY !== undefined ? '$SAFEMED_UPSTREAM_API_KEY' : '$OPENAI_API_KEY');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const structuredOutputs = options.structuredOutputs ?? (flavour === 'vllm' ? 'structured_outputs' : 'response_format');

@@ -5,7 +5,7 @@
  * `<think>…</think><answer>…</answer>` is split like SafeMed's own `reasoning_content`.
  */
 import { z } from 'zod';
-import { normalizeBaseUrl } from '../../backends/openai-compatible/create-openai-compatible-backend.js';
+import { checkHeaderKey, normalizeBaseUrl } from '../../backends/openai-compatible/create-openai-compatible-backend.js';
 import { readSseEvents } from '../../backends/openai-compatible/read-sse-events.js';
 import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../../backends/openai-compatible/send-upstream-request.js';
 import { createChannelNormalizer, normalizeChannels } from '../../backends/reasoning-normalizer.js';
@@ -121,7 +121,8 @@ export async function createServerSession(options: ServerSessionOptions): Promis
   // messages never show the password of a `user:password@` URL
   const shownUrl = withoutCredentials(baseUrl);
   const agent = createUpstreamAgent(baseUrl);
-  const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  const apiKey = checkHeaderKey(options.apiKey, '--api-key (or $SAFEMED_API_KEY)'); // it was "Cannot reach the server"
+  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const timeoutMs = options.timeoutMs ?? 600_000;
   const send = async (path: string, method: 'GET' | 'POST', body: unknown, signal: AbortSignal | undefined): Promise<UpstreamResponseHandle> => {
     try {
