@@ -243,3 +243,20 @@ test('chat --server: a server that answers a stream request with one JSON comple
     return true;
   });
 });
+
+test('model pull: $HF_TOKEN with a trailing CR is trimmed, one an HTTP header cannot carry is named (it was "network unreachable: ERR_INVALID_CHAR") (probing round 6)', async (t) => {
+  const seen: Array<string | undefined> = [];
+  const server = createServer((request, response) => {
+    seen.push(request.headers.authorization);
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '8' });
+    response.end('GGUFtiny');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const hfEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const cacheDir = mkdtempSync(join(tmpdir(), 'safemed-pull-6-'));
+  t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
+  await resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint, env: { HF_TOKEN: 'hf_abc\r' } });
+  assert.deepEqual(seen, ['Bearer hf_abc']);
+  await assert.rejects(resolveHfModel('u/r/n.gguf', { cacheDir, hfEndpoint, env: { HF_TOKEN: 'hf\u2013abc' } }), /\$HF_TOKEN holds a character an HTTP header cannot carry/);
+});

@@ -9,6 +9,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
+import { checkHeaderKey } from '../openai-compatible/create-openai-compatible-backend.js';
 import { acquireDownloadLock } from './download-lock.js';
 import { defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
 
@@ -173,7 +174,8 @@ async function download(
   const connect = new AbortController();
   const connectTimer = setTimeout(() => { connect.abort(Object.assign(new Error('connect timeout'), { name: 'TimeoutError' })); }, options.connectTimeoutMs ?? 10_000);
   const headers: Record<string, string> = {};
-  if (env.HF_TOKEN) headers.authorization = `Bearer ${env.HF_TOKEN}`;
+  const token = checkHeaderKey(env.HF_TOKEN, '$HF_TOKEN'); // `token\r` from a .env file was "network unreachable: ERR_INVALID_CHAR"
+  if (token) headers.authorization = `Bearer ${token}`;
   const partial = `${destination}.partial`;
   let handle: UpstreamResponseHandle;
   try {
