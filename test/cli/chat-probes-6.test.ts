@@ -139,9 +139,12 @@ test('model pull: two pulls of one model at once download it once and both get t
   const cacheDir = mkdtempSync(join(tmpdir(), 'safemed-pull-6-'));
   t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
   // the old code: both wrote one .partial file; the second rename failed with ENOENT
-  const paths = await Promise.all([resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint }), resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint })]);
+  const waits: string[] = [];
+  const onWait = (event: { label: string; holder: string }) => { waits.push(`${event.label} ${event.holder}`); };
+  const paths = await Promise.all([resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint, onWait }), resolveHfModel('u/r/m.gguf', { cacheDir, hfEndpoint, onWait })]);
   assert.equal(paths[0], paths[1]);
   assert.equal(requests, 1);
+  assert.deepEqual(waits, [`hf:u/r/m.gguf ${hostname()}:${process.pid}`], 'the one that waits says so');
   assert.ok(readFileSync(paths[0]).equals(gguf));
   assert.deepEqual(readdirSync(join(cacheDir, 'u', 'r')), ['m.gguf'], 'no lock or partial file left');
   // a lock whose process is gone does not hold the next pull

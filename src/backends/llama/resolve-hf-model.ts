@@ -24,6 +24,8 @@ export interface ResolveHfModelOptions {
   idleTimeoutMs?: number;
   env?: Record<string, string | undefined>;
   onProgress?: (event: { label: string; done: number; total?: number }) => void;
+  /** Called once when another process is downloading the same file and this one waits for it (`holder`: `<host>:<pid>`). */
+  onWait?: (event: { label: string; holder: string }) => void;
   signal?: AbortSignal;
 }
 
@@ -133,7 +135,10 @@ export async function resolveHfModel(target: string, options: ResolveHfModelOpti
     return destination;
   }
   // one download per file: another process pulling it is waited for (download-lock.ts)
-  const lock = await acquireDownloadLock(destination, { signal: options.signal });
+  const lock = await acquireDownloadLock(destination, {
+    signal: options.signal,
+    ...(options.onWait ? { onWait: (holder: string) => options.onWait?.({ label: `hf:${target}`, holder }) } : {}),
+  });
   if (lock === undefined) {
     await checkCachedGguf(destination, target);
     return destination;

@@ -129,7 +129,11 @@ export async function runModelPull(uri: string, options: { cacheDir?: string }):
   const { resolveHfModel } = await import('../../backends/llama/resolve-hf-model.js');
   const progress = createDownloadProgress();
   try {
-    const path = await resolveHfModel(uri.slice(3), { onProgress: progress.onProgress, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+    const path = await resolveHfModel(uri.slice(3), {
+      onProgress: progress.onProgress,
+      onWait: (event) => { process.stderr.write(`another process (${event.holder}) is downloading ${event.label}; waiting for it\n`); },
+      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    });
     progress.stop();
     process.stdout.write(`${path}\n`);
   } finally {

@@ -51,6 +51,8 @@ export async function buildServeBackend(settings: ServeSettings, logger: Logger)
     // an hf: model not yet in the cache is downloaded before the server listens: say so, and how far it is
     // (a multi-GB download was minutes of silence before 'listening')
     onProgress: logDownloadProgress(logger),
+    // another replica on the same cache is downloading it: say why start-up waits
+    onWait: (event: { label: string; holder: string }) => { logger.info(`waiting for another process downloading ${event.label}`, { holder: event.holder }); },
   });
   return withModelCardDefaults(backend, settings.systemPrompt === undefined ? {} : { systemPrompt: settings.systemPrompt });
 }
