@@ -123,7 +123,7 @@ const SELF_HARM_IN_PROGRESS_EN =
 /** The writer's (or someone's) intent now, Chinese (the subject is often left out). */
 const SELF_HARM_INTENT_ZH = new RegExp(
   [
-    '(?<![得主需重只])(?:想|要|准备|打算|决定|真想|只想)(?:去)?(?:死(?![你那这他她])|自杀|轻生|结束(?:自己的)?生命|了结自己|一了百了|跳楼|跳河|跳下去|跳了?(?=[，,。！!？?…\\s]|$)|割腕|上吊|烧炭)',
+    '(?<![得主需重只])(?<!得[我人])(?:想|要|准备|打算|决定|真想|只想)(?:去)?(?:死(?![你那这他她])|自杀|轻生|结束(?:自己的)?生命|了结自己|一了百了|跳楼|跳河|跳下去|跳了?(?=[，,。！!？?…\\s]|$)|割腕|上吊|烧炭)',
     '(?:准备|打算|决定)(?:好)?(?:走了|去找(?:他|她))',
     '我?不想活|活不下去|活着没(?:有)?(?:意思|意义)|不想再回去|慢慢死掉|(?:我|在)(?:一直)?(?:伤害自己|自残)',
     '(?:今晚|今天晚上|今天|现在|马上|下班以后|天一黑|吃完晚饭)(?:我)?(?:就)?(?:走了?(?:[，,。！]|$)|去死|动手|结束(?:自己|生命|这一切)|了结|去找(?:他|她))',
@@ -417,10 +417,11 @@ export function matchEmergency(written: string, spec: SafetySpec = loadSafetySpe
 
 function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | undefined {
   // "I … paracetamol … tonight" reads as means at hand; asked of a usual dose ("I had one paracetamol at lunch, is it ok
-  // to have a glass of wine tonight?") it is a medicine question, unless the text also states an intent or a farewell.
-  const selfHarm = matchesSelfHarmIntent(text) && !(asksAboutUsualDose(text) && !statesIntent(text));
+  // to have a glass of wine tonight?") it is a medicine question, and when the means were taken ("my dad took his pill
+  // twice and now he is dizzy") it is the ingestion — unless the text also states an intent or a farewell.
+  const selfHarm = matchesSelfHarmIntent(text) && (statesIntent(text) || !(asksAboutUsualDose(text) || matchesIngestion(text)));
   const methodSeeking = selfHarm || SUICIDE_METHOD_SEEKING.test(text);
-  const ingestion = !methodSeeking && matchesIngestion(text);
+  const ingestion = !methodSeeking && matchesIngestion(text) && !asksAboutUsualDose(text);
   const keyword = methodSeeking || ingestion ? undefined : (keywordSituation(text, spec) ?? signSituationOf(text, spec));
   // Every outcome below needs one of these; an ordinary text stops here, before the large context
   // patterns (clinician, past, informational) that V8 compiles on their first use.
@@ -439,11 +440,13 @@ function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | u
 
 /** A usual amount taken: one or two tablets, "my blood pressure pill", the prescribed dose (not "all my pills"). */
 const USUAL_AMOUNT_EN =
-  /\b(?:took|taken|had|swallowed|used)\s+(?:a|an|one|two|1|2|a couple of|half an?|my (?:usual|normal|regular|daily|morning|evening|nightly|night-time)|the (?:usual|normal|recommended|prescribed))\s+(?:\w+\s+){0,2}?(?:pills?|tablets?|caps(?:ules)?|doses?|advil|tylenol|ibuprofen|paracetamol|aspirin|puffs?|spoonfuls?|teaspoons?|ml)\b|\b(?:took|taken|had) my (?:\w+ ){0,3}?(?:pill|tablet|dose|medicine|medication|shot|injection)\b(?! (?:all|bottle|pack))/i;
+  /\b(?:took|taken|had|swallowed|used)\s+(?:a|an|one|two|1|2|a couple of|half an?|my (?:usual|normal|regular|daily|morning|evening|nightly|night-time)|the (?:usual|normal|recommended|prescribed))\s+(?:\w+\s+){0,2}?(?:pills?|tablets?|caps(?:ules)?|doses?|advil|tylenol|ibuprofen|paracetamol|aspirin|puffs?|spoonfuls?|teaspoons?|ml)\b|\b(?:took|taken|had) (?:my|his|her|their) (?:\w+ ){0,3}?(?:pill|tablet|dose|medicine|medication|shot|injection)\b(?! (?:all|bottle|pack))/i;
 const USUAL_AMOUNT_ZH = /(?:吃了|服了|吃过|喝了)(?:一|两|二|1|2|半)(?:片|粒|颗|勺|次)(?![^。！？\n]{0,3}(?:瓶|盒|板))|(?:吃了|服了)(?:平时|正常|常规|医生开)的(?:量|剂量)/;
 /** The writer asks whether it is all right ("can I", "is that ok", "要紧吗"). */
 const ASKS_IF_ALL_RIGHT = /\?|？|\b(?:can i|could i|is it (?:ok|okay|safe|fine|bad|dangerous)|is that (?:ok|okay|safe|fine|bad|dangerous|a problem)|should i|wondering if|do i need to)\b|吗|能不能|可不可以|要不要|要紧|没事吧/i;
 const DANGER_SIGNS = new RegExp(`\\b${DANGER_SIGNS_EN}|${DANGER_SIGNS_ZH}`, 'i');
+/** Mild, common effects of a usual dose (the side-effect question's subject). */
+const MILD_EFFECTS = /\b(?:a (?:bit|little) |slightly |kind of |kinda |bit )?(?:dizzy|drowsy|sleepy|sweaty|sweating|tired|light-headed|lightheaded|nauseous|queasy)\b|有点(?:头晕|晕|困|恶心|出汗)|(?:头晕|犯困|出汗)/gi;
 
 /**
  * A question about a usual amount already taken ("I took 2 advil and now I'm wondering if I can drink a beer tonight",
@@ -451,7 +454,10 @@ const DANGER_SIGNS = new RegExp(`\\b${DANGER_SIGNS_EN}|${DANGER_SIGNS_ZH}`, 'i')
  * scores it (probing round 6: 0.92, escalated with the crisis guidance). A danger sign, or a large amount, keeps it.
  */
 function asksAboutUsualDose(text: string): boolean {
-  return (USUAL_AMOUNT_EN.test(text) || USUAL_AMOUNT_ZH.test(text)) && ASKS_IF_ALL_RIGHT.test(text) && !DANGER_SIGNS.test(text) && !matchesIngestion(text) && !statesIntent(text);
+  if (!(USUAL_AMOUNT_EN.test(text) || USUAL_AMOUNT_ZH.test(text)) || !ASKS_IF_ALL_RIGHT.test(text) || statesIntent(text)) return false;
+  // After a usual dose, a mild effect is the question itself ("now she's a bit dizzy, is that normal?"), not a danger sign.
+  const calm = text.replace(MILD_EFFECTS, ' ');
+  return !DANGER_SIGNS.test(calm) && !matchesIngestion(calm);
 }
 
 /**
