@@ -242,3 +242,27 @@ test('API keys an HTTP header cannot carry are refused by name at start-up; a tr
   await assert.rejects(createBackend(`openai:${base}`, { env: { OPENAI_API_KEY: 'sk\u2013abc' } }), /\$OPENAI_API_KEY holds a character an HTTP header cannot carry/);
   await assert.rejects(createServerSession({ server: base, apiKey: 'abc\u2013def', servedModelName: 'm', stream: false, settings: {} }), /--api-key \(or \$SAFEMED_API_KEY\) holds a character/);
 });
+
+test('an upstream model name the upstream does not list is a start-up warning naming --upstream-model (probing round 6)', async (t) => {
+  const upstream = createServer((request, response) => {
+    request.resume();
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ object: 'list', data: [{ id: 'real-model' }, { id: 'other-model' }] }));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => { upstream.closeAllConnections(); upstream.close(); });
+  const uri = `openai:http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+  const lines: string[] = [];
+  const logger = createLogger({ write: (line) => lines.push(line) });
+  for (const model of ['typo-model', 'real-model']) {
+    const backend = await createBackend(uri, { model, logger });
+    await backend.close();
+  }
+  // serve started without a word, and every request was a 404 model_not_found for a client that sent the right name
+  assert.equal(lines.length, 1, lines.join('\n'));
+  const warning = JSON.parse(lines[0] ?? '{}') as { level: string; message: string; listed: string[]; fix: string };
+  assert.equal(warning.level, 'warn');
+  assert.match(warning.message, /does not list the model "typo-model"/);
+  assert.deepEqual(warning.listed, ['real-model', 'other-model']);
+  assert.match(warning.fix, /--upstream-model/);
+});

@@ -215,13 +215,41 @@ export async function createOpenAICompatibleBackend(
   };
 
   const resolveModel = async (): Promise<string> => {
-    if (options.model) return options.model;
+    if (options.model) {
+      await warnWhenNotListed(options.model);
+      return options.model;
+    }
     try {
       return await listFirstModel();
     } catch (error) {
       agent.destroy();
       throw error;
     }
+  };
+  /**
+   * A model name the upstream does not list (`--upstream-model` with a typo) started serve without a word, and
+   * every request was then a 404 `model_not_found` for a client that had sent the right name (probing round 6).
+   * A warning, not an error: some gateways (LiteLLM wildcards, aliases) serve names they do not list.
+   */
+  const warnWhenNotListed = async (model: string): Promise<void> => {
+    if (!options.logger) return;
+    let ids: string[];
+    try {
+      const handle = await request('/models', 'GET', undefined, AbortSignal.timeout(5000));
+      try {
+        const listing = (await handle.response.json()) as { data?: Array<{ id?: unknown }> };
+        ids = Array.isArray(listing.data) ? listing.data.map((entry) => entry.id).filter((id): id is string => typeof id === 'string') : [];
+      } finally {
+        handle.done();
+      }
+    } catch {
+      return; // no model list (or none in time): nothing to compare with
+    }
+    if (ids.length === 0 || ids.includes(model)) return;
+    options.logger.warn(`the upstream does not list the model "${model}": every request will fail if it does not serve it under that name`, {
+      listed: ids.slice(0, 20),
+      fix: 'Check --upstream-model ($SAFEMED_UPSTREAM_MODEL), or leave it out to use the first model the upstream lists.',
+    });
   };
   const listFirstModel = async (): Promise<string> => {
     const handle = await request('/models', 'GET', undefined, undefined);
@@ -231,7 +259,7 @@ export async function createOpenAICompatibleBackend(
       if (typeof id !== 'string') {
         throw new BackendError(`Upstream ${shownUrl}/models lists no model.`, {
           url: shownUrl,
-          fix: 'Pass the model name with --model.',
+          fix: "Name the upstream's model: --upstream-model <name> for serve, the backend's model option in code.",
         });
       }
       return id;
