@@ -13,6 +13,19 @@ export interface Logger {
   child(context: Record<string, unknown>): Logger;
 }
 
+/**
+ * Characters JSON.stringify leaves raw that a reader of the log would not see as text: C1 controls (a terminal
+ * that honours 8-bit C1 acts on them when the log is `cat`ed), the line and paragraph separators, and the bidi
+ * overrides and isolates (they reorder what a log viewer shows). Only inside strings, so escaping keeps the JSON.
+ */
+const HIDDEN_IN_LOGS = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeHidden(line: string): string {
+  HIDDEN_IN_LOGS.lastIndex = 0;
+  if (!HIDDEN_IN_LOGS.test(line)) return line;
+  return line.replace(HIDDEN_IN_LOGS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface LoggerOptions {
@@ -32,7 +45,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const log = (level: LogLevel, message: string, context?: Record<string, unknown>): void => {
     if (levelOrder[level] < minimum) return;
-    write(JSON.stringify({ time: now().toISOString(), level, message, ...base, ...context }));
+    write(escapeHidden(JSON.stringify({ time: now().toISOString(), level, message, ...base, ...context })));
   };
   return {
     debug: (message, context) => { log('debug', message, context); },
