@@ -4,6 +4,14 @@ import { normalizeBaseUrl } from '../backends/openai-compatible/create-openai-co
 import { defaultSleep, sendUpstreamRequest, withoutCredentials } from '../backends/openai-compatible/send-upstream-request.js';
 import { BackendError, ConfigError, TimeoutError, describeError } from '../core/errors.js';
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/** Behind a proxy an upstream looks down: Node connects directly whatever $HTTPS_PROXY says. Said when one is set. */
+function proxyNote(env: Record<string, string | undefined>): string {
+  const name = PROXY_VARIABLES.find((key) => (env[key] ?? '') !== '');
+  return name === undefined ? '' : ` $${name} is set, but SafeMed connects to the upstream directly (it does not use proxy variables): give an address reachable without the proxy.`;
+}
+
 export interface CheckBackendTargetOptions {
   apiKey?: string;
   /** For the upstream check (default 5 s). */
@@ -55,7 +63,7 @@ export async function checkBackendTarget(uri: string, options: CheckBackendTarge
       throw new BackendError(`Cannot reach the upstream at ${shownUrl} (GET /models: ${cause}, ${timeoutMs} ms timeout).`, {
         url: shownUrl,
         cause: error,
-        fix: `Start the upstream server, or correct --model ${scheme}:<base-url>.`,
+        fix: `Start the upstream server, or correct --model ${scheme}:<base-url>.${proxyNote(process.env)}`,
       });
     }
   }

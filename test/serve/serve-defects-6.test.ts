@@ -156,3 +156,18 @@ test('the start-up check says an upstream certificate is untrusted (not "Cannot 
     return true;
   });
 });
+
+test('the start-up check names a proxy variable it does not use when the upstream cannot be reached', async () => {
+  const saved = process.env['HTTPS_PROXY'];
+  process.env['HTTPS_PROXY'] = 'http://proxy.example:3128';
+  try {
+    await assert.rejects(checkBackendTarget('openai:http://127.0.0.1:1/v1', { timeoutMs: 2000 }), (error: unknown) => {
+      assert.ok(error instanceof BackendError);
+      assert.match(error.fix ?? '', /\$HTTPS_PROXY is set, but SafeMed connects to the upstream directly/);
+      return true;
+    });
+  } finally {
+    if (saved === undefined) delete process.env['HTTPS_PROXY'];
+    else process.env['HTTPS_PROXY'] = saved;
+  }
+});
