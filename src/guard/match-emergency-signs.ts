@@ -23,6 +23,8 @@ interface Sign {
 interface Signs {
   onset: RegExp;
   signs: Sign[];
+  /** Any site or phrase of any sign: a text without one has no sign (a cheap first look). */
+  anySite: RegExp;
 }
 
 const DATA_FILE = ['src', 'spec', 'data', 'emergency-signs.txt'] as const;
@@ -60,6 +62,7 @@ function readSigns(): Signs {
   }
   const onset: string[] = [];
   const found: Sign[] = [];
+  const sites: string[] = [];
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '' || line.startsWith('#')) continue;
     const columns = line.split('\t');
@@ -69,17 +72,20 @@ function readSigns(): Signs {
       const [, language = '', words = ''] = columns;
       onset.push(alternatives(words, language === 'en'));
     } else if (kind === 'sign' && columns.length === 6) {
-      const [, situation = '', name = '', language = '', sites = '', deficits = ''] = columns;
+      const [, situation = '', name = '', language = '', siteWords = '', deficits = ''] = columns;
       if (language !== 'en' && language !== 'zh') throw malformed();
-      const site = alternatives(sites, language === 'en');
+      const site = alternatives(siteWords, language === 'en');
       const deficit = alternatives(deficits, language === 'en');
+      sites.push(site);
       found.push({ situation, name, pattern: new RegExp(`${site}${GAP[language]}${deficit}|${deficit}${GAP[language]}${site}`, 'i') });
     } else if (kind === 'phrase' && columns.length === 5) {
       const [, situation = '', name = '', language = '', phrases = ''] = columns;
-      found.push({ situation, name, pattern: new RegExp(alternatives(phrases, language === 'en'), 'i') });
+      const phrase = alternatives(phrases, language === 'en');
+      sites.push(phrase);
+      found.push({ situation, name, pattern: new RegExp(phrase, 'i') });
     } else throw malformed();
   }
-  return { onset: new RegExp(onset.join('|'), 'i'), signs: found };
+  return { onset: new RegExp(onset.join('|'), 'i'), signs: found, anySite: new RegExp(sites.join('|'), 'i') };
 }
 
 /** A sign written with a negation just before it ("no slurred speech", "没有口角歪斜") is not a sign. */
@@ -98,7 +104,8 @@ const COMPANION = 'with-';
  */
 export function signSituation(text: string): string | undefined {
   signs ??= readSigns();
-  const { onset } = signs;
+  const { onset, anySite } = signs;
+  if (!anySite.test(text)) return undefined;
   const lower = text.toLowerCase();
   const named = new Map<string, { names: Set<string>; dated: boolean }>();
   for (const sentence of lower.split(SENTENCE_END)) {

@@ -16,7 +16,8 @@ import { listedEnglishWords } from './split-run-on-words.js';
 interface Vocabulary {
   english: ReadonlySet<string>;
   /** The matcher's words, in the file's order (the first wins a tie). */
-  targets: ReadonlyMap<string, number>;
+  targets: readonly string[];
+  targetSet: ReadonlySet<string>;
 }
 
 let vocabulary: Vocabulary | undefined;
@@ -30,43 +31,42 @@ function readVocabulary(): Vocabulary {
     throw new ConfigError(`Cannot read the guard's emergency word list ${path}`, { cause: error, fix: 'Restore src/spec/data/emergency-typo-words.txt from git.' });
   }
   const words = lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
-  return { english: new Set(listedEnglishWords()), targets: new Map(words.map((word, rank) => [word, rank])) };
+  return { english: new Set(listedEnglishWords()), targets: words, targetSet: new Set(words) };
 }
 
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** Whether `word` becomes `target` by one edit: a letter dropped, added or changed, or two neighbours swapped. */
+function oneEditApart(word: string, target: string): boolean {
+  const difference = word.length - target.length;
+  if (difference > 1 || difference < -1) return false;
+  let start = 0;
+  while (start < word.length && start < target.length && word.charCodeAt(start) === target.charCodeAt(start)) start += 1;
+  let wordEnd = word.length;
+  let targetEnd = target.length;
+  while (wordEnd > start && targetEnd > start && word.charCodeAt(wordEnd - 1) === target.charCodeAt(targetEnd - 1)) {
+    wordEnd -= 1;
+    targetEnd -= 1;
+  }
+  const wordRest = wordEnd - start;
+  const targetRest = targetEnd - start;
+  if (wordRest <= 1 && targetRest <= 1) return wordRest + targetRest > 0;
+  // two neighbours swapped: "wierd" / "weird"
+  return wordRest === 2 && targetRest === 2 && word.charAt(start) === target.charAt(start + 1) && word.charAt(start + 1) === target.charAt(start);
+}
 
 /** The first listed word one edit away from `word`, or undefined. */
-function nearestWord(word: string, known: ReadonlyMap<string, number>): string | undefined {
-  let best: string | undefined;
-  let bestRank = Number.POSITIVE_INFINITY;
-  const consider = (candidate: string): void => {
-    const rank = known.get(candidate);
-    if (rank !== undefined && rank < bestRank) {
-      best = candidate;
-      bestRank = rank;
-    }
-  };
-  for (let index = 0; index <= word.length; index += 1) {
-    const head = word.slice(0, index);
-    const tail = word.slice(index);
-    if (tail.length > 0) consider(head + tail.slice(1));
-    if (tail.length > 1) consider(head + tail.charAt(1) + tail.charAt(0) + tail.slice(2));
-    for (const letter of LETTERS) {
-      consider(head + letter + tail);
-      if (tail.length > 0) consider(head + letter + tail.slice(1));
-    }
-  }
-  return best;
+function nearestWord(word: string, targets: readonly string[]): string | undefined {
+  for (const target of targets) if (oneEditApart(word, target)) return target;
+  return undefined;
 }
 
 /** The text with the matcher's words read back from their typos; null when none was found. */
 export function readTypos(text: string): string | null {
   if (!/[a-z]{4}/i.test(text)) return null;
   vocabulary ??= readVocabulary();
-  const { english, targets } = vocabulary;
+  const { english, targets, targetSet } = vocabulary;
   const read = text.replace(/[A-Za-z]{4,20}/g, (written) => {
     const word = written.toLowerCase();
-    if (english.has(word) || targets.has(word)) return written;
+    if (english.has(word) || targetSet.has(word)) return written;
     return nearestWord(word, targets) ?? written;
   });
   // a replaced word is never the word it replaces, so an unchanged text had no typo the list could read
