@@ -63,8 +63,40 @@ const NO_RETRY: Readonly<Record<string, string>> = { 'x-should-retry': 'false' }
 /** A 429 asking for a longer wait is not retried by the SDK inside `create()` (it would sleep up to a day there). */
 const MAX_SDK_RETRY_WAIT_SECONDS = 60;
 
+/**
+ * An upstream's "the prompt does not fit the context" 400, as vLLM, SGLang, llama.cpp's server and OpenAI word it:
+ * clients (LangChain, agent loops) trim the conversation on OpenAI's `context_length_exceeded`, so it keeps that
+ * code and a message built here — only the context size is read from the upstream text, never its words.
+ */
+const CONTEXT_CODES = new Set(['context_length_exceeded', 'exceed_context_size_error']);
+const CONTEXT_TEXT = /maximum context length is \d+ tokens|longer than the model's context length|exceeds? the available context size|context length exceeded/i;
+const CONTEXT_SIZE = /maximum context length is (\d{1,9}) tokens|model's context length \((\d{1,9}) tokens\)/i;
+
+function contextLengthExceeded(error: BackendError): ErrorResponse | undefined {
+  const code = error.context.upstreamCode;
+  if (!(typeof code === 'string' && CONTEXT_CODES.has(code)) && !CONTEXT_TEXT.test(error.message)) return undefined;
+  const size = CONTEXT_SIZE.exec(error.message);
+  const tokens = size?.[1] ?? size?.[2];
+  const holds = tokens === undefined ? '' : `: its context holds ${tokens} tokens`;
+  return {
+    status: 400,
+    body: {
+      error: {
+        message: `The conversation does not fit the model${holds}. Shorten the conversation or lower max_tokens.`,
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    },
+  };
+}
+
 function mapBackendError(error: BackendError): ErrorResponse {
   const status = error.status;
+  if (status === 400 || status === 413 || status === 422) {
+    const tooLong = contextLengthExceeded(error);
+    if (tooLong) return tooLong;
+  }
   if (status !== undefined && UPSTREAM_CLIENT_ERRORS[status] !== undefined) {
     const type = status === 401 || status === 403 ? 'upstream_auth_error' : 'invalid_request_error';
     return { status, body: { error: { message: UPSTREAM_CLIENT_ERRORS[status], type, param: null, code: upstreamCode(error, 'upstream_rejected') } } };

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBackend } from '../../src/backends/registry.js';
 import { BackendError } from '../../src/core/errors.js';
 import { checkBackendTarget } from '../../src/serve/check-upstream.js';
 import { toErrorResponse } from '../../src/serve/error-response.js';
@@ -170,4 +171,46 @@ test('the start-up check names a proxy variable it does not use when the upstrea
     if (saved === undefined) delete process.env['HTTPS_PROXY'];
     else process.env['HTTPS_PROXY'] = saved;
   }
+});
+
+test("an upstream's context-length 400 (vLLM, SGLang, llama.cpp's server, OpenAI) reaches the client as 400 context_length_exceeded, without the upstream's words", async (t) => {
+  const bodies = [
+    { object: 'error', message: "This model's maximum context length is 2048 tokens. However, you requested 2100 tokens (2000 in the messages, 100 in the completion). Internal host gpu-7.corp", type: 'BadRequestError', param: null, code: 400 },
+    { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 5000, n_ctx: 4096 } },
+    { error: { message: "The input (5000 tokens) is longer than the model's context length (4096 tokens).", type: 'BadRequestError', code: 400 } },
+    { error: { message: 'Please reduce the length of the messages.', type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' } },
+  ];
+  let next = 0;
+  const upstream = createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    if (request.url?.endsWith('/models')) {
+      response.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }));
+      return;
+    }
+    request.resume();
+    response.statusCode = 400;
+    response.end(JSON.stringify(bodies[next++ % bodies.length]));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  t.after(() => { upstream.closeAllConnections(); upstream.close(); });
+  const base = `http://127.0.0.1:${String((upstream.address() as AddressInfo).port)}/v1`;
+  const { url } = await startTestServer(t, { backend: await createBackend(`openai:${base}`, { maxRetries: 0 }) });
+  const expected = ['its context holds 2048 tokens', '', 'its context holds 4096 tokens', ''];
+  for (const holds of expected) {
+    const answer = await postChat(url, { messages: [{ role: 'user', content: 'a long conversation' }] });
+    assert.equal(answer.status, 400);
+    const error = answer.json.error as { code: string; param: string; message: string };
+    assert.equal(error.code, 'context_length_exceeded');
+    assert.equal(error.param, 'messages');
+    assert.match(error.message, /^The conversation does not fit the model/);
+    if (holds !== '') assert.ok(error.message.includes(holds), error.message);
+    assert.doesNotMatch(error.message, /gpu-7|try increasing|Please reduce/);
+  }
+  // Another upstream 400 keeps the generic message.
+  bodies.length = 0;
+  bodies.push({ error: { message: 'stop: at most 4 sequences', type: 'invalid_request_error', code: 400 } });
+  next = 0;
+  const other = await postChat(url, { messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(other.status, 400);
+  assert.notEqual((other.json.error as { code: string }).code, 'context_length_exceeded');
 });
