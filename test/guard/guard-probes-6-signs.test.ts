@@ -55,3 +55,9 @@ test('one sign needs an onset word in its own sentence; a companion sign counts 
   assert.equal(signSituation('出了一身冷汗，喘不过气'), undefined);
   assert.equal(signSituation('胸口疼，出了一身冷汗'), 'chest_pain_stroke');
 });
+
+test('a hand clutching the chest with a cold sweat is a heart-attack sign (the crisis text came from the head)', () => {
+  assert.equal(matchEmergency('my uncle is clutching his chest and sweating like crazy, he says it feels heavy')?.id, 'chest_pain_stroke');
+  assert.equal(matchEmergency('我爸捂着胸口，满头大汗，说不上话')?.id, 'chest_pain_stroke');
+  assert.equal(matchEmergency('she was clutching her chest in the photo, laughing'), undefined);
+});
