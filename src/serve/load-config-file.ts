@@ -67,7 +67,11 @@ export function loadConfigFile(path: string | undefined, pipeWaitMs = CONFIG_PIP
   } catch (error) {
     throw new ConfigError(`Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
       key: 'config',
-      fix: (error as { fix?: string }).fix ?? 'Pass --config <path to an existing YAML file>.',
+      fix:
+        (error as { fix?: string }).fix ??
+        ((error as NodeJS.ErrnoException).code === 'EACCES'
+          ? 'Make it readable by the user serve runs as (chmod a+r, or chown it), or pass another --config.'
+          : 'Pass --config <path to an existing YAML file>.'),
     });
   }
   let parsed: unknown;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
@@ -109,4 +109,41 @@ test('model make-tiny replaces an earlier tiny model but not any other file (it 
   assert.match(big.stderr, /is a 9\.00 MiB GGUF model, not a tiny one/);
   const tiny = join(folder, 'tiny.gguf');
   for (const seed of ['1', '2']) assert.equal((await runCli(['model', 'make-tiny', tiny, '--seed', seed])).code, 0);
+});
+
+test('files the user may not read and ports below 1024 are named as permission problems with the fix (probing round 6)', { skip: process.platform !== 'linux' }, async (t) => {
+  const folder = temporaryFolder(t);
+  chmodSync(folder, 0o755);
+  const model = join(folder, 'model.gguf');
+  const config = join(folder, 'safemed.yaml');
+  writeFileSync(model, 'GGUF not really');
+  writeFileSync(config, 'port: 0\n');
+  chmodSync(model, 0o000);
+  chmodSync(config, 0o000);
+  // as root the files would be readable: run the CLI as nobody then
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const run = async (args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { ...asUser, env: { ...process.env, HOME: folder } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const [code] = (await once(child, 'close')) as [number | null];
+    return { code, stderr };
+  };
+  // it was "unexpected error: EACCES: permission denied, open …"
+  const info = await run(['model', 'info', model]);
+  assert.equal(info.code, 2, info.stderr);
+  assert.match(info.stderr, /Cannot read the model file .*model\.gguf \(permission denied\)\.\n {2}fix: Make it readable by the user safemed runs as/);
+  const served = await run(['serve', '--model', `llama:${model}`, '--port', '0', '--no-audit', '--guard', 'off']);
+  assert.equal(served.code, 2, served.stderr);
+  assert.match(served.stderr, /permission denied/);
+  // it said "Pass --config <path to an existing YAML file>" for a file that exists
+  const configured = await run(['serve', '--model', `llama:${model}`, '--config', config]);
+  assert.equal(configured.code, 2, configured.stderr);
+  assert.match(configured.stderr, /EACCES\.\n {2}fix: Make it readable by the user serve runs as/);
+  // a port below 1024 without the privilege: it said "Pick another --port, or stop the process using it"
+  const upstream = await startScriptedUpstream(() => ({ content: 'ok' }));
+  t.after(() => upstream.close());
+  const low = await run(['serve', '--model', `openai:${upstream.baseURL}`, '--port', '1', '--no-audit', '--guard', 'off', '--console', 'off']);
+  assert.equal(low.code, 2, low.stderr);
+  assert.match(low.stderr, /Cannot listen on 127\.0\.0\.1:1 \(EACCES: permission denied\)\.\n {2}fix: Ports below 1024 need root or CAP_NET_BIND_SERVICE/);
 });

@@ -34,7 +34,18 @@ export async function inspectGgufFile(path: string, options: { signal?: AbortSig
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`The model file ${path} does not exist or cannot be read.`, { key: 'model', cause: error, fix: FIX_DOWNLOAD });
   }
-  const magic = await readMagic(path);
+  let magic: string;
+  try {
+    magic = await readMagic(path);
+  } catch (error) {
+    // a file the user running safemed may not read (EACCES) was "unexpected error: EACCES: permission denied" (probing round 6)
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`Cannot read the model file ${path} (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}).`, {
+      key: 'model',
+      cause: error,
+      fix: code === 'EACCES' || code === 'EPERM' ? `Make it readable by the user safemed runs as (uid ${process.getuid?.() ?? '?'}): chmod a+r, or chown it.` : FIX_DOWNLOAD,
+    });
+  }
   if (magic !== 'GGUF') {
     throw new ConfigError(`${path} is not a GGUF file (it does not start with "GGUF").`, { key: 'model', fix: FIX_DOWNLOAD });
   }

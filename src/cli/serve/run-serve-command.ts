@@ -238,7 +238,9 @@ async function runServe(settings: ServeSettings): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       const { ConfigError } = await import('../../core/errors.js');
-      throw new ConfigError(`Cannot listen on ${settings.host}:${settings.port} (${code}).`, { key: 'port', fix: 'Pick another --port, or stop the process using it.' });
+      // EACCES is not a port in use: ports below 1024 need privileges (it said "stop the process using it")
+      const fix = code === 'EACCES' ? 'Ports below 1024 need root or CAP_NET_BIND_SERVICE: pick a --port from 1024 up (8000 is the default), or put a reverse proxy in front.' : 'Pick another --port, or stop the process using it.';
+      throw new ConfigError(`Cannot listen on ${settings.host}:${settings.port} (${code === 'EACCES' ? 'EACCES: permission denied' : 'EADDRINUSE: the port is in use'}).`, { key: 'port', fix });
     }
     // A --host that does not resolve, or is not an address of this machine, was "unexpected error: getaddrinfo ENOTFOUND …".
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EAI_NONAME') {
