@@ -61,3 +61,7 @@ test('a hand clutching the chest with a cold sweat is a heart-attack sign (the c
   assert.equal(matchEmergency('我爸捂着胸口，满头大汗，说不上话')?.id, 'chest_pain_stroke');
   assert.equal(matchEmergency('she was clutching her chest in the photo, laughing'), undefined);
 });
+
+test('stroke signs written in Cantonese are read through its Mandarin words', () => {
+  for (const text of ['我阿爸突然講嘢唔清楚，右手舉唔起', '阿媽頭先突然口歪咗，講唔到嘢']) assert.equal(matchEmergency(text)?.id, 'chest_pain_stroke', text);
+});
