@@ -266,3 +266,29 @@ test('an upstream model name the upstream does not list is a start-up warning na
   assert.deepEqual(warning.listed, ['real-model', 'other-model']);
   assert.match(warning.fix, /--upstream-model/);
 });
+
+test('a JSON-schema bound that is not a number is a 400, and the schema\'s text never reaches stderr (llama.cpp printed the grammar) (probing round 6)', async (t) => {
+  const marker = 'Mary Smith born 1960-03-04';
+  const schemas = [
+    { type: 'object', properties: { [marker]: { type: 'string', maxLength: 'x' } } },
+    { type: 'array', items: { enum: [marker] }, maxItems: 'x' },
+    { type: 'object', properties: { [marker]: { type: 'string', minLength: true } } },
+  ];
+  const script = `
+    import { createBackend } from '@src/backends/registry.ts';
+    const backend = await createBackend('llama:' + ${JSON.stringify(await tinyModelPath())}, { threads: 1, contextSize: 1024 });
+    const results = [];
+    for (const schema of ${JSON.stringify(schemas)}) {
+      try {
+        await backend.generate({ messages: [{ role: 'user', content: 'Hi' }], settings: { maxTokens: 2, responseFormat: { type: 'json_schema', json_schema: { name: 'a', schema } } } });
+        results.push('answered');
+      } catch (error) { results.push(error.code + ': ' + error.message); }
+    }
+    await backend.close();
+    process.stdout.write(JSON.stringify(results));
+  `;
+  const { stdout, stderr, code } = await runScript(t, script, 60_000);
+  assert.equal(code, 0, stderr.slice(0, 1500));
+  for (const result of JSON.parse(stdout) as string[]) assert.match(result, /^unsupported_schema: The JSON schema's (maxLength|maxItems|minLength) is a (string|boolean); it must be a number\.$/);
+  assert.ok(!stderr.includes('Mary Smith'), `client text on stderr: ${stderr.slice(0, 300)}`);
+});

@@ -13,6 +13,7 @@
  *   it inside llama.cpp, which refuses it and prints all of it first;
  * - a `$ref` that does not name a `$defs` entry in scope (`#/definitions/x`, `#`, a missing name):
  *   node-llama-cpp printed the reference with console.warn and silently accepted any JSON in its place.
+ * Probing round 6: a bound that is not a number (`maxLength: "x"`) printed the grammar too.
  */
 import { InvalidRequestError } from '../../core/errors.js';
 
@@ -44,6 +45,14 @@ export function checkGrammarSchema(schema: unknown, json: string): void {
       const record = value as Record<string, unknown>;
       for (const keyword of REPETITION_KEYWORDS) {
         const count = record[keyword];
+        // a bound that is not a number (`maxLength: "x"`) made llama.cpp refuse the grammar and print all of
+        // it — property names and enum values, client text — to stderr (probing round 6)
+        if (count !== undefined && count !== null && (typeof count !== 'number' || !Number.isFinite(count))) {
+          throw new InvalidRequestError(`The JSON schema's ${keyword} is ${typeof count === 'number' ? String(count) : `a ${typeof count}`}; it must be a number.`, {
+            param: 'response_format',
+            code: 'unsupported_schema',
+          });
+        }
         if (typeof count === 'number' && count > MAX_GRAMMAR_REPETITIONS) {
           throw new InvalidRequestError(
             `The JSON schema's ${keyword} is ${count}; the llama backend's grammar holds at most ${MAX_GRAMMAR_REPETITIONS} repetitions (leave the bound out, or lower it).`,
