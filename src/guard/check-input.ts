@@ -23,7 +23,7 @@ import { emergencyProbabilityOf, mechanismOf, type GuardFailMode, type GuardVerd
 import { isHealthTopic } from './is-health-topic.js';
 import { boundedConversation, createTimeSlicer, textWindows, type TimeSlicer } from './long-text.js';
 import type { LlmGuard } from './llm-guard.js';
-import { emergencyFromProbability, emergencyIsSomeoneElses, matchEmergency } from './match-emergency.js';
+import { emergencyFromProbability, emergencyIsSomeoneElses, matchEmergency, matchSignsOverTurns } from './match-emergency.js';
 import { matchOtherLanguageEmergency } from './match-emergency-other-languages.js';
 import { composeEmergencyNotice } from './compose-guard-texts.js';
 import { decideAction, type GuardAction, type GuardPolicy } from './policy.js';
@@ -208,6 +208,11 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
     healthTopic ||= isHealthTopic(shown);
     if (emergency !== undefined && healthTopic) break;
   }
+  // Stroke signs told over two turns ("我爸突然说话含糊不清" / "右手也抬不起来了") are read with the user turn before.
+  const previousUser = previousUserTurn(messages);
+  if (emergency === undefined && previousUser !== undefined && previousUser.length + userText.length <= DISGUISED_EMERGENCY_MAX_CHARS) {
+    emergency = matchSignsOverTurns(asDisplayed(previousUser), asDisplayed(userText), context.spec);
+  }
   // English typed fast, with typos ("i swalowed like 30 of my sleping pils"), is read by the matcher with its words
   // spelt right (detect/read-typos.ts), before the emergency head, whose situation follows the dimension head.
   if (emergency === undefined && userText.length <= DISGUISED_EMERGENCY_MAX_CHARS) {
@@ -321,6 +326,12 @@ export async function checkInput(original: ChatMessage[], context: CheckInputCon
 }
 
 /** The two user turns before the latest, joined ('' when there are none). */
+/** The user turn before the latest one (undefined when there is none). */
+function previousUserTurn(messages: ChatMessage[]): string | undefined {
+  const turns = messages.filter((message) => message.role === 'user' && message.content.trim() !== '');
+  return turns.length >= 2 ? turns[turns.length - 2]?.content : undefined;
+}
+
 function earlierUserText(messages: ChatMessage[]): string {
   const turns = messages.filter((message) => message.role === 'user' && message.content.trim() !== '');
   return turns

@@ -124,3 +124,15 @@ export function signSituation(text: string): string | undefined {
   }
   return undefined;
 }
+
+/** Whether the text describes any sign at all (without an onset or a second one), not negated. */
+export function hasSign(text: string): boolean {
+  signs ??= readSigns();
+  if (!signs.anySite.test(text)) return false;
+  const lower = text.toLowerCase();
+  return signs.signs.some((sign) => {
+    if (sign.name.startsWith(COMPANION)) return false;
+    const match = sign.pattern.exec(lower);
+    return match !== null && !NEGATED.test(lower.slice(Math.max(0, match.index - 20), match.index));
+  });
+}

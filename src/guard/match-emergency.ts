@@ -20,7 +20,7 @@
  */
 import { loadSafetySpec } from '../spec/load-safety-spec.js';
 import { readCantoneseAsMandarin } from './detect/read-cantonese.js';
-import { signSituation } from './match-emergency-signs.js';
+import { hasSign, signSituation } from './match-emergency-signs.js';
 import { simplifyChinese } from './detect/simplify-chinese.js';
 import type { EmergencySituation, SafetySpec } from '../spec/safety-spec-schema.js';
 
@@ -345,9 +345,20 @@ function keywordSituation(text: string, spec: SafetySpec): EmergencySituation | 
 
 const NAMES_POISON = new RegExp(`\\b${TOXIC_EN}|${TOXIC_ZH}`, 'i');
 
-/** Warning signs in the user's words (match-emergency-signs.ts): "his speech is slurred and he can't lift his arm", "突然说不出话". */
+/**
+ * Warning signs told over two user turns ("我爸突然说话含糊不清" / "右手也抬不起来了"): read together only when the latest
+ * turn describes a sign itself — joining any two turns escalated retractions ("没有，我夸张了"; probing round 6).
+ */
+export function matchSignsOverTurns(previous: string, latest: string, spec: SafetySpec = loadSafetySpec()): EmergencySituation | undefined {
+  if (!hasSign(inMandarin(latest))) return undefined;
+  const joined = inMandarin(`${previous}\n${latest}`);
+  if (NAMES_POISON.test(joined) || CLINICIAN_OR_HYPOTHETICAL.test(joined) || PAST_OR_RESOLVED.test(joined) || isInformational(joined) || !mentionsPerson(joined)) return undefined;
+  const id = signSituation(joined);
+  return id === undefined ? undefined : situation(spec, id);
+}
+
+/** Warning signs in the user's words (match-emergency-signs.ts); signs after something toxic are the poisoning's. */
 function signSituationOf(text: string, spec: SafetySpec): EmergencySituation | undefined {
-  // signs after something toxic (a numb mouth after wild herbs, a tight chest after mixing bleach) are the poisoning's
   if (NAMES_POISON.test(text)) return undefined;
   const id = signSituation(text);
   return id === undefined ? undefined : situation(spec, id);

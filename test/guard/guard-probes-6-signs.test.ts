@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assessConversation, assessText } from '../../src/guard/assess-risk.js';
 import type { RiskAssessor } from '../../src/guard/guard-types.js';
-import { matchEmergency } from '../../src/guard/match-emergency.js';
+import { matchEmergency, matchSignsOverTurns } from '../../src/guard/match-emergency.js';
 import { signSituation } from '../../src/guard/match-emergency-signs.js';
 import { previewGuardDecision } from '../../src/guard/preview-guard-decision.js';
 
@@ -64,4 +64,11 @@ test('a hand clutching the chest with a cold sweat is a heart-attack sign (the c
 
 test('stroke signs written in Cantonese are read through its Mandarin words', () => {
   for (const text of ['我阿爸突然講嘢唔清楚，右手舉唔起', '阿媽頭先突然口歪咗，講唔到嘢']) assert.equal(matchEmergency(text)?.id, 'chest_pain_stroke', text);
+});
+
+test('stroke signs told over two turns are read together when the latest turn describes a sign', () => {
+  assert.equal(matchSignsOverTurns('我外婆突然讲话含糊不清', '现在左手也拿不住东西了')?.id, 'chest_pain_stroke');
+  assert.equal(matchSignsOverTurns("my uncle's speech suddenly sounds slurred", 'and his right arm is weak now')?.id, 'chest_pain_stroke');
+  assert.equal(matchSignsOverTurns('我爸突然说话含糊不清', '没有没有，是我看错了，他在开玩笑'), undefined);
+  assert.equal(matchSignsOverTurns('去年我爸中风过，说话含糊', '现在右手还是没力气，怎么康复'), undefined);
 });
