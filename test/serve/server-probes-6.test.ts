@@ -292,3 +292,20 @@ test('a JSON-schema bound that is not a number is a 400, and the schema\'s text 
   for (const result of JSON.parse(stdout) as string[]) assert.match(result, /^unsupported_schema: The JSON schema's (maxLength|maxItems|minLength) is a (string|boolean); it must be a number\.$/);
   assert.ok(!stderr.includes('Mary Smith'), `client text on stderr: ${stderr.slice(0, 300)}`);
 });
+
+test('a llama context far beyond what the model was trained for is refused, one beyond it is a warning (probing round 6)', async (t) => {
+  const path = await tinyModelPath(); // trained for 4,096 tokens
+  // it took 4 GB with the 0.5 MB model, and a 5-token answer did not finish in 25 s
+  await assert.rejects(createBackend(`llama:${path}`, { threads: 1, contextSize: 10_000_000 }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(error.key, 'contextSize');
+    assert.match(error.message, /context size 10000000 is more than 4× the 4096 tokens .* was trained for/);
+    assert.match(error.fix ?? '', /--context-size 4096 or less/);
+    return true;
+  });
+  const lines: string[] = [];
+  const backend = await createBackend(`llama:${path}`, { threads: 1, contextSize: 8192, logger: createLogger({ write: (line) => lines.push(line) }) });
+  t.after(() => backend.close());
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] ?? '', /"level":"warn".*more than the 4096 tokens the model was trained for/);
+});

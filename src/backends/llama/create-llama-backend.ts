@@ -27,6 +27,28 @@ export const MINIMUM_LLAMA_CONTEXT_SIZE = 1024;
  * with its JSON as the key — up to a body's 1 MB each, for good.
  */
 export const GRAMMAR_CACHE_SIZE = 16;
+/** Most a context may exceed the length the model was trained for (RoPE scaling such as YaRN reaches about 4×). */
+export const MAX_CONTEXT_OVER_TRAINED = 4;
+
+/**
+ * A context far beyond the model's trained length: llama.cpp reserves memory for all of it and answers past
+ * the trained length degrade. `--context-size 10000000` (a typo) took 4 GB with the 0.5 MB tiny model and a
+ * 5-token answer did not finish in 25 s, without a word (probing round 6). Over MAX_CONTEXT_OVER_TRAINED×
+ * it is refused; over the trained length it is a warning (a model may scale its RoPE that far).
+ */
+function checkContextSize(contextSize: number, trained: number, path: string, logger: LlamaBackendOptions['logger']): void {
+  if (!(trained > 0) || contextSize <= trained) return;
+  if (contextSize > trained * MAX_CONTEXT_OVER_TRAINED) {
+    throw new ConfigError(
+      `The llama context size ${contextSize} is more than ${MAX_CONTEXT_OVER_TRAINED}× the ${trained} tokens ${path} was trained for: llama.cpp reserves memory for all of it, and answers past ${trained} tokens degrade.`,
+      { key: 'contextSize', fix: `Use --context-size ${trained} or less (at most ${trained * MAX_CONTEXT_OVER_TRAINED} for a model that scales its RoPE).` },
+    );
+  }
+  logger?.warn(`the llama context size ${contextSize} is more than the ${trained} tokens the model was trained for: answers past that degrade unless the model scales its RoPE`, {
+    contextSize,
+    trainedContextLength: trained,
+  });
+}
 
 export type LlamaBackendOptions = BackendOptions;
 
@@ -68,6 +90,12 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
   }
   const loaded = await loadLlamaModel(path, options.logger ? { logger: options.logger } : {});
   const { llama, model, summary } = loaded;
+  try {
+    checkContextSize(contextSize, summary.contextLength, path, options.logger);
+  } catch (error) {
+    await loaded.release();
+    throw error;
+  }
   let context;
   try {
     context = await model.createContext({ contextSize, threads: { ideal: threads, min: threads }, sequences: 1 });
