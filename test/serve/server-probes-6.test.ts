@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
 import { createBackend } from '../../src/backends/registry.js';
 import { toGrammarSchema } from '../../src/backends/llama/to-grammar-schema.js';
+import { usableCpus } from '../../src/backends/llama/usable-cpus.js';
 import { createConsoleRoutes } from '../../src/console/create-console-routes.js';
 import { createServerSession } from '../../src/cli/chat/ask-server.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -308,4 +309,20 @@ test('a llama context far beyond what the model was trained for is refused, one 
   t.after(() => backend.close());
   assert.equal(lines.length, 1);
   assert.match(lines[0] ?? '', /"level":"warn".*more than the 4096 tokens the model was trained for/);
+});
+
+test('llama threads follow a container\'s CPU quota, not only the host\'s CPUs (probing round 6)', () => {
+  const files = (entries: Record<string, string>) => (path: string) => {
+    const text = entries[path];
+    if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    return text;
+  };
+  // docker run --cpus 2 on a 64-core host: availableParallelism() stays 64, and so did the default thread count
+  assert.equal(usableCpus(files({ '/sys/fs/cgroup/cpu.max': '200000 100000\n' }), 64), 2);
+  assert.equal(usableCpus(files({ '/sys/fs/cgroup/cpu.max': '150000 100000' }), 64), 2);
+  assert.equal(usableCpus(files({ '/sys/fs/cgroup/cpu.max': 'max 100000' }), 64), 64);
+  assert.equal(usableCpus(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '50000', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' }), 8), 1);
+  assert.equal(usableCpus(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' }), 8), 8);
+  assert.equal(usableCpus(files({}), 8), 8);
+  assert.equal(usableCpus(files({ '/sys/fs/cgroup/cpu.max': '800000 100000' }), 4), 4, 'a quota above the CPUs the process may use changes nothing');
 });

@@ -5,7 +5,6 @@
  * reasoning normaliser. Requests on one backend are serialised on its context sequence.
  */
 import { randomInt } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import type { ChatHistoryItem, LlamaChatResponseChunk, LlamaGrammar, GbnfJsonSchema } from 'node-llama-cpp';
 import { LlamaChat } from 'node-llama-cpp';
 import type { Backend, BackendOptions } from '../../core/backend.js';
@@ -13,6 +12,7 @@ import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, Genera
 import { BackendError, ConfigError, InvalidRequestError, TimeoutError } from '../../core/errors.js';
 import { collectReasoning, createReasoningSplitter } from '../reasoning-normalizer.js';
 import { checkGrammarSchema } from './check-grammar-schema.js';
+import { usableCpus } from './usable-cpus.js';
 import { toGrammarSchema } from './to-grammar-schema.js';
 import { checkPromptSize } from './check-prompt-size.js';
 import { createPartChannel } from './create-part-channel.js';
@@ -75,7 +75,7 @@ export async function createLlamaBackend(path: string, options: LlamaBackendOpti
       fix: `Use --context-size ${DEFAULT_LLAMA_CONTEXT_SIZE} or more.`,
     });
   }
-  const cpus = availableParallelism();
+  const cpus = usableCpus(); // the affinity mask's CPUs, capped by a container's CPU quota
   const threads = options.threads ?? cpus;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new ConfigError(`llama threads must be a positive integer (got ${threads}).`, { key: 'threads', fix: `Use --threads ${cpus}.` });
