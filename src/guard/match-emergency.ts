@@ -451,13 +451,13 @@ function matchSimplified(text: string, spec: SafetySpec): EmergencySituation | u
 
 /** A usual amount taken: one or two tablets, "my blood pressure pill", the prescribed dose (not "all my pills"). */
 const USUAL_AMOUNT_EN =
-  /\b(?:took|taken|had|swallowed|used)\s+(?:a|an|one|two|1|2|a couple of|half an?|my (?:usual|normal|regular|daily|morning|evening|nightly|night-time)|the (?:usual|normal|recommended|prescribed))\s+(?:\w+\s+){0,2}?(?:pills?|tablets?|caps(?:ules)?|doses?|advil|tylenol|ibuprofen|paracetamol|aspirin|puffs?|spoonfuls?|teaspoons?|ml)\b|\b(?:took|taken|had) (?:my|his|her|their) (?:\w+ ){0,3}?(?:pill|tablet|dose|medicine|medication|shot|injection)\b(?! (?:all|bottle|pack))/i;
-const USUAL_AMOUNT_ZH = /(?:吃了|服了|吃过|喝了)(?:一|两|二|1|2|半)(?:片|粒|颗|勺|次)(?![^。！？\n]{0,3}(?:瓶|盒|板))|(?:吃了|服了)(?:平时|正常|常规|医生开)的(?:量|剂量)/;
+  /\b(?:took|taken|had|swallowed|used)\s+(?:a|an|one|two|1|2|a couple of|half an?|my (?:usual|normal|regular|daily|morning|evening|nightly|night-time)|the (?:usual|normal|recommended|prescribed))\s+(?:\w+\s+){0,2}?(?:pills?|tablets?|caps(?:ules)?|doses?|advil|tylenol|ibuprofen|paracetamol|aspirin|puffs?|spoonfuls?|teaspoons?|ml)\b|\b(?:took|taken|had) (?:my|his|her|their) (?:\w+ ){0,3}?(?:pill|tablet|dose|medicine|medication|meds|shot|injection|antidepressant|antibiotic|painkiller|vitamins?|inhaler)\b(?! (?:all|bottle|pack))|\b(?:took|taken|had) (?:some |a |an )?(?:melatonin|vitamins?|cold medicine|allergy (?:pill|tablet|medicine))\b/i;
+const USUAL_AMOUNT_ZH = /(?:吃了|服了|吃过|喝了)(?:一|两|二|1|2|半)(?:片|粒|颗|勺|次)(?![^。！？\n]{0,3}(?:瓶|盒|板))|(?:吃了|服了)(?:平时|正常|常规|医生开)的(?:量|剂量)|(?:吃了|服了|吃过)[^，,。！？\n]{1,6}药(?:以后|之后|后|了)/;
 /** The writer asks whether it is all right ("can I", "is that ok", "要紧吗"). */
 const ASKS_IF_ALL_RIGHT = /\?|？|\b(?:can i|could i|is it (?:ok|okay|safe|fine|bad|dangerous)|is that (?:ok|okay|safe|fine|bad|dangerous|a problem)|should i|wondering if|do i need to)\b|吗|能不能|可不可以|要不要|要紧|没事吧/i;
 const DANGER_SIGNS = new RegExp(`\\b${DANGER_SIGNS_EN}|${DANGER_SIGNS_ZH}`, 'i');
 /** Mild, common effects of a usual dose (the side-effect question's subject). */
-const MILD_EFFECTS = /\b(?:a (?:bit|little) |slightly |kind of |kinda |bit )?(?:dizzy|drowsy|sleepy|sweaty|sweating|tired|light-headed|lightheaded|nauseous|queasy)\b|有点(?:头晕|晕|困|恶心|出汗)|(?:头晕|犯困|出汗)/gi;
+const MILD_EFFECTS = /\b(?:a (?:bit|little) |slightly |kind of |kinda |bit )?(?:dizzy|drowsy|sleepy|sweaty|sweating|tired|light-headed|lightheaded|nauseous|queasy)\b|有点(?:头晕|晕|困|恶心|出汗)|(?:头晕|犯困|出汗|特别困|很困|想睡)/gi;
 
 /**
  * A question about a usual amount already taken ("I took 2 advil and now I'm wondering if I can drink a beer tonight",

@@ -39,3 +39,18 @@ test('a danger sign, a large amount or a stated intent keeps the escalation', ()
     assert.ok(matchEmergency(text) !== undefined || emergencyFromProbability(text, 0.95, 'mental_health_self_harm') !== undefined, text);
   }
 });
+
+test('a side-effect question after a medicine taken as usual is not an emergency', async () => {
+  for (const text of [
+    'I took my antibiotic this morning and now I feel a bit queasy, is that a side effect?',
+    'took melatonin after dinner and still wide awake, can i take another?',
+    '吃了过敏药以后特别困，正常吗',
+    '我食咗感冒藥之後好眼瞓，正唔正常？',
+  ]) {
+    assert.equal(matchEmergency(text), undefined, text);
+    assert.equal(emergencyFromProbability(text, 0.95, 'mental_health_self_harm'), undefined, text);
+    assert.notEqual((await previewGuardDecision([{ role: 'user', content: text }], { assess: fastPath })).verdict.action, 'escalate', text);
+  }
+  // a child who ate someone else's medicine stays an emergency
+  assert.equal(matchEmergency('孩子吃了奶奶的降压药以后特别困，正常吗')?.id, 'overdose_poisoning');
+});
