@@ -263,3 +263,22 @@ test('model pull: $HF_TOKEN with a trailing CR is trimmed, one an HTTP header ca
   assert.deepEqual(seen, ['Bearer hf_abc']);
   await assert.rejects(resolveHfModel('u/r/n.gguf', { cacheDir, hfEndpoint, env: { HF_TOKEN: 'hf\u2013abc' } }), /\$HF_TOKEN holds a character an HTTP header cannot carry/);
 });
+
+test('a chat session whose conversation outgrew the context says /reset starts a new one, and /reset does (probing round 6)', async (t) => {
+  const sizes: number[] = [];
+  const url = await startHostileServer(t, (response, _stream, messages) => {
+    sizes.push(messages);
+    response.setHeader('content-type', 'application/json');
+    if (messages >= 3) {
+      response.statusCode = 400;
+      return void response.end(JSON.stringify({ error: { message: "This model's maximum context length is 1024 tokens.", code: 'context_length_exceeded' } }));
+    }
+    response.end(JSON.stringify({ choices: [{ index: 0, message: { content: 'fine' }, finish_reason: 'stop' }] }));
+  });
+  const errors: string[] = [];
+  const io = { input: Readable.from(['first\nsecond\n/reset\nthird\n']), write: () => undefined, interactive: false, styled: false, writeError: (text: string) => { errors.push(text); } };
+  // every question after the overflow failed the same way, with "Shorten the conversation" and no way to
+  await assert.rejects(runChat(undefined, { server: url, servedModelName: 'm', stream: false, guard: 'off' }, io), /1 of 3 answers failed/);
+  assert.match(errors.join(''), /\/reset starts a new one/);
+  assert.deepEqual(sizes, [1, 3, 1]);
+});

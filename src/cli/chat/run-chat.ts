@@ -58,6 +58,12 @@ async function openSession(flags: ChatFlags, settings: GenerationSettings): Prom
 }
 
 /** Where the session reads and writes (the terminal by default; tests pass streams). */
+/** A question refused because the conversation no longer fits the model's context (in-process or from a server). */
+function isContextOverflow(error: unknown): boolean {
+  if (!(error instanceof SafemedError)) return false;
+  return error.code === 'context_length_exceeded' || error.context.upstreamCode === 'context_length_exceeded';
+}
+
 export interface ChatIo {
   input: NodeJS.ReadableStream;
   write(text: string): void;
@@ -92,6 +98,7 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
   const printer = createChatPrinter(flags.json ? () => undefined : write, io.styled);
   const history: ChatMessage[] = [];
   if (flags.server !== undefined && typeof flags.systemPrompt === 'string') history.push({ role: 'system', content: flags.systemPrompt });
+  const firstTurn = history.length;
   let current: AbortController | undefined;
 
   const turn = async (text: string): Promise<void> => {
@@ -141,7 +148,7 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
       else lines.close();
     });
     lines.setPrompt('you> ');
-    if (isTTY) write('SafeMed chat — /exit or Ctrl-D to leave, Ctrl-C stops an answer.\n');
+    if (isTTY) write('SafeMed chat — /exit or Ctrl-D to leave, /reset starts a new conversation, Ctrl-C stops an answer.\n');
     if (isTTY) lines.prompt();
     // A failed answer (the server's 429 or 502, a dropped connection) is reported and the session goes on
     // with the conversation so far: it ended the whole session, and the questions piped after it went
@@ -151,13 +158,19 @@ export async function runChat(question: string | undefined, flags: ChatFlags, io
     for await (const line of lines) {
       const text = line.trim();
       if (text === '/exit' || text === '/quit') break;
-      if (text !== '') {
+      if (text === '/reset') {
+        // a conversation past the model's context fails every question after it: start over (the system prompt stays)
+        history.splice(firstTurn);
+        if (isTTY) write('(new conversation)\n');
+      } else if (text !== '') {
         asked += 1;
         try {
           await turn(text);
         } catch (error) {
           failures += 1;
-          reportCliError(error, (message) => { (io.writeError ?? ((out: string) => void process.stderr.write(out)))(`${message}\n`); });
+          const writeError = io.writeError ?? ((out: string) => void process.stderr.write(out));
+          reportCliError(error, (message) => { writeError(`${message}\n`); });
+          if (isContextOverflow(error)) writeError('  (the conversation no longer fits the model: /reset starts a new one)\n');
         }
       }
       if (input.ended && isTTY) break;

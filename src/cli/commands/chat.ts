@@ -5,7 +5,7 @@ import type { ChatFlags } from '../chat/run-chat.js';
 export function registerChatCommand(program: Command): void {
   program
     .command('chat')
-    .description('Ask a question (one-shot) or chat interactively (no argument; /exit or Ctrl-D to leave), with the reasoning above the answer and the guard verdict under it.')
+    .description('Ask a question (one-shot) or chat interactively (no argument; /exit or Ctrl-D to leave, /reset starts a new conversation), with the reasoning above the answer and the guard verdict under it.')
     .argument('[question]', 'the question; omit it for an interactive session')
     .option('--model <uri>', 'backend URI: llama:<file.gguf>, hf:..., openai:<base-url>, vllm:<base-url>')
     .option('--server <url>', 'a running SafeMed server (or any OpenAI-compatible API), e.g. http://127.0.0.1:8000')
