@@ -245,15 +245,17 @@ export function matchesSelfHarmIntent(text: string): boolean {
   );
 }
 
+/** A child's own medicine ("my son took his ADHD medicine"), not someone else's ("his brother's pills", "my pills"). */
+const OWN_MEDICINE_EN = /\b(?:took|taken|had|used) (?:his|her|their) (?:own |usual |prescribed |regular |daily |morning |evening |night-time )?(?:[a-z]+ ){0,2}?(?:medicine|medication|meds|pills?|tablets?|dose|inhaler|vitamins?)\b/i;
 /** Intent, a farewell or self-harm under way in so many words (not only means near a time). */
 function statesIntent(text: string): boolean {
   return selfHarmIntentEn(text) || FAREWELL.test(text) || SELF_HARM_IN_PROGRESS_EN.test(text) || OTHER_ABOUT_TO_EN.test(text) || SELF_HARM_INTENT_ZH.test(text) || FAREWELL_ZH.test(text);
 }
 
 /** An overdose or poisoning that has happened to the writer or someone with them. */
-export function matchesIngestion(text: string): boolean {
+export function matchesIngestion(text: string, ownMedicineIsUsual = false): boolean {
   return (
-    (LATIN.test(text) && (ingestionEn(text) || childIngestionEn(text))) ||
+    (LATIN.test(text) && (ingestionEn(text) || (childIngestionEn(text) && !(ownMedicineIsUsual && OWN_MEDICINE_EN.test(text))))) ||
     (HAN.test(text) && (INGESTION_ZH.test(text) || INGESTION_WITH_SIGNS_ZH.test(text) || CHILD_MEDICINE_ZH.test(text)))
   );
 }
@@ -468,7 +470,7 @@ function asksAboutUsualDose(text: string): boolean {
   if (!(USUAL_AMOUNT_EN.test(text) || USUAL_AMOUNT_ZH.test(text)) || !ASKS_IF_ALL_RIGHT.test(text) || statesIntent(text)) return false;
   // After a usual dose, a mild effect is the question itself ("now she's a bit dizzy, is that normal?"), not a danger sign.
   const calm = text.replace(MILD_EFFECTS, ' ');
-  return !DANGER_SIGNS.test(calm) && !matchesIngestion(calm);
+  return !DANGER_SIGNS.test(calm) && !matchesIngestion(calm, true);
 }
 
 /**

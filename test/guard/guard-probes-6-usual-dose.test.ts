@@ -54,3 +54,10 @@ test('a side-effect question after a medicine taken as usual is not an emergency
   // a child who ate someone else's medicine stays an emergency
   assert.equal(matchEmergency('孩子吃了奶奶的降压药以后特别困，正常吗')?.id, 'overdose_poisoning');
 });
+
+test("a child's own medicine taken as usual is a side-effect question; someone else's medicine is not", () => {
+  assert.equal(matchEmergency("My daughter took her asthma medicine this morning and now she's a bit shaky, is that normal?"), undefined);
+  assert.equal(emergencyFromProbability("My daughter took her asthma medicine this morning and now she's a bit shaky, is that normal?", 0.95, 'emergency_care'), undefined);
+  assert.equal(matchEmergency("my son took his brother's pills and now he is sleepy, is that ok?")?.id, 'overdose_poisoning');
+  assert.equal(matchEmergency('my toddler took my blood pressure pill, is that ok?')?.id, 'overdose_poisoning');
+});
