@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { ConfigError, DataFormatError } from '../core/errors.js';
 import type { SafetyVerdict } from '../core/chat.js';
 import type { AuditRecord, AuditRecordInput, AuditRequestEntry, AuditVerifyResult, HashedRecord } from './audit-record.js';
+import { checkReadableAsIs, upgrade } from './audit-schema.js';
+import { openReadOnly } from './open-read-only.js';
 import { canonicalJson } from './canonical-json.js';
 import { checkAuditChain, type AuditRow } from './check-audit-chain.js';
 import { isWellFormedValue, mayHoldLoneSurrogate, toWellFormedText, toWellFormedValue } from './well-formed.js';
@@ -17,6 +19,11 @@ export interface AuditTrailOptions {
   redact?: (text: string) => string;
   /** Fail instead of creating a new database (for verify / export). */
   mustExist?: boolean;
+  /**
+   * Open without writing anything (verify / export of an evidence copy: chmod 444, a read-only mount, a file
+   * owned by the service user). Implies mustExist; nothing is created or upgraded, and every write throws.
+   */
+  readOnly?: boolean;
   /**
    * Who writes this trail's pending rows, `<host>:<pid>` (default: this process). recoverInterrupted
    * leaves the rows of another live process on this host alone. Tests pass another process's pid.
@@ -63,60 +70,9 @@ const SYNCHRONOUS_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 /** A pending-table key no request id can have (ids are printable); written and removed by sync(). */
 const SYNC_MARKER = '\u0000sync';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS audit_records (
-  id INTEGER PRIMARY KEY,
-  request_id TEXT NOT NULL,
-  received_at TEXT NOT NULL,
-  first_token_at TEXT,
-  finished_at TEXT NOT NULL,
-  model TEXT NOT NULL,
-  served_model_name TEXT NOT NULL,
-  stream INTEGER NOT NULL,
-  user TEXT,
-  messages TEXT NOT NULL,
-  reasoning TEXT NOT NULL,
-  answer TEXT NOT NULL,
-  finish_reason TEXT,
-  usage TEXT,
-  verdicts TEXT NOT NULL,
-  status INTEGER NOT NULL,
-  error TEXT,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit_pending (
-  request_id TEXT PRIMARY KEY,
-  received_at TEXT NOT NULL,
-  entry TEXT NOT NULL,
-  owner TEXT
-);
-CREATE TABLE IF NOT EXISTS audit_head (
-  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-  last_id INTEGER NOT NULL,
-  last_hash TEXT NOT NULL
-);
-`;
-
 /** sha256(prevHash + text) in hex: one call, no Hash object (crypto.hash, Node >= 20.12). */
 function chainHash(prevHash: string, text: string): string {
   return oneShotHash('sha256', prevHash + text, 'hex');
-}
-
-/**
- * Files written before this version have an index on received_at. No query uses it (`export --since`
- * scans in id order: EXPLAIN QUERY PLAN shows SCAN audit_records), and it cost every insert a second
- * b-tree and every commit one more page: it is dropped. A read-only file, or one another connection is
- * writing to past the busy timeout, keeps it until a later open (nothing else depends on it).
- */
-function dropReceivedAtIndex(database: Database.Database): void {
-  const index = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'audit_records_received_at'").get();
-  if (index === undefined) return;
-  try {
-    database.exec('DROP INDEX audit_records_received_at');
-  } catch {
-    // read-only or busy: the index stays (it only slows inserts down)
-  }
 }
 
 export function hashRecord(prevHash: string, record: HashedRecord): string {
@@ -236,7 +192,8 @@ function makeFolders(folder: string): void {
 export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   const path = resolve(options.path);
   const redact = options.redact ?? ((text: string) => text);
-  if (options.mustExist && !existsSync(path)) {
+  const readOnly = options.readOnly === true;
+  if ((options.mustExist || readOnly) && !existsSync(path)) {
     // Its write-ahead log alone is no trail: the records in it are unreadable without the main file.
     if (existsSync(`${path}-wal`)) {
       throw new ConfigError(`No audit database at ${path}: only its write-ahead log ${path}-wal is there (the main file was moved or deleted).`, {
@@ -247,7 +204,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     throw new ConfigError(`No audit database at ${path}.`, { key: 'auditDb', fix: 'Pass --db <path> (serve writes .safemed/audit.db by default).' });
   }
   try {
-    makeFolders(dirname(path));
+    if (!readOnly) makeFolders(dirname(path));
   } catch (error) {
     // e.g. a file where a folder of the path should be: Node says EEXIST, which hides what is wrong.
     throw new ConfigError(`Cannot create the folder ${dirname(path)} for the audit database: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (a part of the path is a file, or not writable).`, {
@@ -256,12 +213,17 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     });
   }
   let database: Database.Database;
+  let cleanup = (): void => undefined;
   try {
-    database = new Database(path);
+    if (readOnly) {
+      const opened = openReadOnly(path);
+      database = opened.database;
+      cleanup = opened.cleanup;
+    } else database = new Database(path);
     // A trail that must exist (verify, export) is read, never made: an empty file or another SQLite
     // database is not "0 records, chain intact", and nothing is written into it.
     const tables = database.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
-    if (!tables.some((table) => table.name === 'audit_records') && (options.mustExist || tables.length > 0)) {
+    if (!tables.some((table) => table.name === 'audit_records') && (options.mustExist || readOnly || tables.length > 0)) {
       database.close();
       throw new DataFormatError(
         `${path} is not a SafeMed audit database (${tables.length === 0 ? 'it is empty' : `it holds other tables: ${tables.slice(0, 5).map((table) => table.name).join(', ')}`}); it was left as it is.`,
@@ -271,20 +233,17 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
         },
       );
     }
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = FULL');
-    database.exec(SCHEMA);
-    dropReceivedAtIndex(database);
-    const columns = database.prepare<[], { name: string }>('PRAGMA table_info(audit_records)').all();
-    if (!columns.some((column) => column.name === 'client_request_id')) database.exec('ALTER TABLE audit_records ADD COLUMN client_request_id TEXT');
-    const pendingColumns = database.prepare<[], { name: string }>('PRAGMA table_info(audit_pending)').all();
-    if (!pendingColumns.some((column) => column.name === 'owner')) database.exec('ALTER TABLE audit_pending ADD COLUMN owner TEXT');
+    if (readOnly) checkReadableAsIs(database, path, tables);
+    else upgrade(database);
   } catch (error) {
+    cleanup();
     if (error instanceof DataFormatError) throw error;
     throw new DataFormatError(`Cannot open the audit database ${path}: ${(error as Error).message}.`, {
       file: path,
       cause: error,
-      fix: 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.',
+      fix: readOnly
+        ? 'Check that the path is a SafeMed audit database (SQLite) you may read (with its -wal file beside it, if it has one).'
+        : 'Check that the path is a SafeMed audit database (SQLite) and that it is writable.',
     });
   }
 
@@ -292,6 +251,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
   // an unlinked file and be lost at exit, with every client answered as usual. Checked before each write.
   const opened = statSync(path);
   const assertStillThere = () => {
+    if (readOnly) throw new ConfigError(`The audit database ${path} was opened read-only; nothing can be written to it.`, { key: 'auditDb' });
     const now = statSync(path, { throwIfNoEntry: false });
     const gone = now === undefined || now.ino !== opened.ino || now.dev !== opened.dev ? `${path} was deleted or replaced` : !existsSync(`${path}-wal`) ? `its write-ahead log ${path}-wal was deleted` : undefined;
     if (gone === undefined) return;
@@ -483,6 +443,7 @@ export function openAuditTrail(options: AuditTrailOptions): AuditTrail {
     count: () => (database.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM audit_records').get()?.count ?? 0),
     close: () => {
       if (database.open) database.close();
+      cleanup();
     },
   };
 }

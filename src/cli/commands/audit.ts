@@ -113,7 +113,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--db <file>', `audit database (default ${DEFAULT_DB}, or $SAFEMED_AUDIT_DB)`)
     .action(async (options: { db?: string }) => {
       const { openAuditTrail } = await import('../../audit/audit-trail.js');
-      const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true });
+      const trail = openAuditTrail({ path: options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB, mustExist: true, readOnly: true });
       try {
         let result;
         try {
@@ -150,7 +150,7 @@ export function registerAuditCommand(program: Command): void {
       const db = options.db ?? process.env.SAFEMED_AUDIT_DB ?? DEFAULT_DB;
       if (options.output) checkOutputTarget(options.output, db);
       const { openAuditTrail } = await import('../../audit/audit-trail.js');
-      const trail = openAuditTrail({ path: db, mustExist: true });
+      const trail = openAuditTrail({ path: db, mustExist: true, readOnly: true });
       let output: NodeJS.WritableStream;
       try {
         output = options.output ? await openOutput(options.output) : process.stdout;
