@@ -42,7 +42,7 @@ const UPSTREAM_CLIENT_ERRORS: Record<number, string> = {
   400: 'The model server rejected the request as invalid (HTTP 400).',
   401: "The model server refused the gateway's credentials (HTTP 401); the operator must fix the upstream key.",
   403: "The model server refused the gateway's credentials (HTTP 403); the operator must fix the upstream key.",
-  404: 'The model server does not know this model or route (HTTP 404).',
+  404: 'The model server does not serve the model or route this gateway is configured for (HTTP 404); the operator must check --model / --upstream-model.',
   413: 'The request is too large for the model server (HTTP 413).',
   422: 'The model server could not process the request (HTTP 422).',
 };
@@ -99,7 +99,10 @@ function mapBackendError(error: BackendError): ErrorResponse {
   }
   if (status !== undefined && UPSTREAM_CLIENT_ERRORS[status] !== undefined) {
     const type = status === 401 || status === 403 ? 'upstream_auth_error' : 'invalid_request_error';
-    return { status, body: { error: { message: UPSTREAM_CLIENT_ERRORS[status], type, param: null, code: upstreamCode(error, 'upstream_rejected') } } };
+    // An upstream 404 is about the gateway's own model name or base URL, never the client's `model` (checked
+    // before): its code is not passed on, so clients and the SDK do not blame their request's model.
+    const code = status === 404 ? 'upstream_model_not_found' : upstreamCode(error, 'upstream_rejected');
+    return { status, body: { error: { message: UPSTREAM_CLIENT_ERRORS[status], type, param: null, code } } };
   }
   if (status === 429) {
     const retryAfterMs = error.context.retryAfterMs;

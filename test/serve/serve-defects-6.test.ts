@@ -214,3 +214,10 @@ test("an upstream's context-length 400 (vLLM, SGLang, llama.cpp's server, OpenAI
   assert.equal(other.status, 400);
   assert.notEqual((other.json.error as { code: string }).code, 'context_length_exceeded');
 });
+
+test("an upstream 404 (a wrong --upstream-model or base URL) does not blame the client's model name", () => {
+  const mapped = toErrorResponse(new BackendError('Upstream http://x/v1 answered 404: The model `typo` does not exist.', { status: 404, code: 'upstream_error', context: { upstreamCode: 'model_not_found' } }));
+  assert.equal(mapped.status, 404);
+  assert.equal(mapped.body.error.code, 'upstream_model_not_found');
+  assert.match(mapped.body.error.message, /the operator must check --model \/ --upstream-model/);
+});
