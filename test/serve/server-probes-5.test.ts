@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { usableCpus } from '../../src/backends/llama/usable-cpus.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openAuditTrail } from '../../src/audit/audit-trail.js';
@@ -348,7 +349,7 @@ test('an upstream answering with headers over 16 KB is a 502 upstream_malformed 
 });
 
 test('llama backend: more threads than CPUs is a clear error before llama.cpp starts them (--threads 5000 started 5,000 threads and hung the machine)', async () => {
-  const cpus = availableParallelism();
+  const cpus = usableCpus();
   await assert.rejects(createBackend(`llama:${await tinyModelPath()}`, { threads: cpus + 1, contextSize: 1024 }), (error) => {
     assert.ok(error instanceof ConfigError, String(error));
     assert.match(error.message, new RegExp(`llama threads must be at most ${cpus}, the CPUs this process may use \\(got ${cpus + 1}\\)`));
