@@ -193,7 +193,8 @@ function encoderBands(head: EncoderHead, assessment: RiskAssessment, messages: C
   // Letters of other blocks that NFKC makes English (full-width Ｌａｔｉｎ) count as English for the bands: the
   // encoder reads them normalized. Only such a text is looked at again; any other keeps the fast path's language.
   const language = assessment.language === 'other' ? detectLanguage(encoderText(messages)) : assessment.language;
-  const riskBand = inEncoderBand(head, assessment.risk, language);
+  // Tested before a wrapper's boost (riskBeforeWrapper): a wrapper must never keep the encoder from reading a request.
+  const riskBand = inEncoderBand(head, assessment.risk, language) || (assessment.riskBeforeWrapper !== undefined && inEncoderBand(head, assessment.riskBeforeWrapper, language));
   const inEmergency = inEmergencyBand(head, assessment.emergency, language);
   if (!riskBand && !inEmergency) return undefined;
   const text = encoderText(messages);

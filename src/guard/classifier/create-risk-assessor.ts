@@ -351,6 +351,7 @@ export function createRiskAssessor(model: GuardModel, options: CreateRiskAssesso
     for (const [attack, evidence] of attacks) reasons.push(`${attack}: "${evidence}"`);
     if (text !== written) reasons.push('read in simplified characters (written in traditional ones)');
     const assessment: RiskAssessment = {
+      ...(boost > 0 ? { riskBeforeWrapper: Math.round(best.risk * 10_000) / 10_000 } : {}),
       risk: Math.round(risk * 10_000) / 10_000,
       dimension: harm.dimension,
       principle: harm.principle,

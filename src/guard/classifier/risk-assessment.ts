@@ -32,4 +32,10 @@ export interface RiskAssessment {
   decodedText?: string;
   /** In a conversation: the index of the message that drove the risk. */
   turnIndex?: number;
+  /**
+   * The risk before a detected wrapper's boost, when there was one: the sentence encoder's band is tested on it, so
+   * a wrapper that lifts a request above the band does not keep the encoder from reading it (the encoder can only
+   * raise the risk; without this a request the encoder blocks as written was only steered inside many wrappers).
+   */
+  riskBeforeWrapper?: number;
 }
