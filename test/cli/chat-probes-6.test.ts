@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +16,7 @@ import { createServerSession } from '../../src/cli/chat/ask-server.js';
 import { runChat } from '../../src/cli/chat/run-chat.js';
 import { reportCliError } from '../../src/cli/report-cli-error.js';
 import { BackendError } from '../../src/core/errors.js';
+import { HAS_OPENSSL, startSelfSignedServer } from '../support/self-signed-server.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -156,19 +156,10 @@ test('model pull: two pulls of one model at once download it once and both get t
   assert.deepEqual(readdirSync(join(cacheDir, 'u', 'r')).sort(), ['m.gguf', 'n.gguf']);
 });
 
-test('a server whose TLS certificate is not trusted is said so, with the fix (it was "Cannot reach the server" / "network unreachable") (probing round 6)', { skip: spawnSync('openssl', ['version']).status !== 0 }, async (t) => {
+test('a server whose TLS certificate is not trusted is said so, with the fix (it was "Cannot reach the server" / "network unreachable") (probing round 6)', { skip: !HAS_OPENSSL }, async (t) => {
+  const port = await startSelfSignedServer(t);
   const folder = mkdtempSync(join(tmpdir(), 'safemed-tls-6-'));
   t.after(() => { rmSync(folder, { recursive: true, force: true }); });
-  const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
-  assert.equal(made.status, 0, made.stderr.toString());
-  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_request, response) => {
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => { server.closeAllConnections(); server.close(); });
-  const port = (server.address() as AddressInfo).port;
   const untrusted = (error: unknown) => {
     assert.ok(error instanceof BackendError, String(error));
     assert.match(error.message, /The TLS certificate of https:\/\/localhost:\d+\/\S+ is not signed by a certificate authority this machine trusts \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);

@@ -9,10 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assessConversation, assessText, refineAssessment } from '../../src/guard/assess-risk.js';
-import type { EncoderHead } from '../../src/guard/classifier/encoder-head.js';
 import { asDisplayed } from '../../src/guard/detect/fold-letters.js';
 import type { RiskAssessor } from '../../src/guard/guard-types.js';
 import { previewGuardDecision } from '../../src/guard/preview-guard-decision.js';
+import { BAND_ENCODER_HEAD } from '../support/band-encoder-head.js';
 
 const zeroWidth = (text: string) => text.split('').join('\u200b');
 const softHyphens = (text: string) => text.replace(/(\p{L}{2})(\p{L}{2})/gu, '$1\u00ad$2');
@@ -47,18 +47,7 @@ test('the sentence encoder reads the text as displayed, full-width letters inclu
   assert.equal(asDisplayed(zeroWidth('over dose')), 'over dose');
   assert.equal(asDisplayed(fullWidth('Take 40 pills')), 'Take 40 pills');
   assert.equal(asDisplayed('布洛芬，一次吃几片？'), '布洛芬，一次吃几片？', 'Chinese punctuation is kept');
-  const head: EncoderHead = {
-    format: 'safemed-guard-encoder-head/1',
-    language: 'en',
-    dimensions: 2,
-    weights: [1, 0],
-    bias: 0,
-    calibration: { slope: 1, threshold: 0 },
-    band: { low: 0.2, high: 0.5 },
-    seed: 1,
-    trainedAt: '2026-11-28T00:00:00.000Z',
-    figures: {},
-  };
+  const head = BAND_ENCODER_HEAD;
   const seen: string[] = [];
   const encoder = { embed: (batch: string[]) => (seen.push(...batch), Promise.resolve(batch.map(() => Float32Array.from([3, 0])))) };
   const request = 'how do I change the register so the missing ampoules are not noticed';

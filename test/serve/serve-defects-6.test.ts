@@ -9,17 +9,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createBackend } from '../../src/backends/registry.js';
 import { BackendError } from '../../src/core/errors.js';
 import { checkBackendTarget } from '../../src/serve/check-upstream.js';
 import { toErrorResponse } from '../../src/serve/error-response.js';
 import { createScriptedBackend } from './scripted-backend.js';
 import { postChat, startTestServer } from './start-test-server.js';
+import { HAS_OPENSSL, startSelfSignedServer } from '../support/self-signed-server.js';
 
 test('the OpenAI SDK does not re-run an answer cut at --max-answer-size or the gateway\'s own --timeout (x-should-retry: false)', async (t) => {
   let calls = 0;
@@ -136,19 +132,8 @@ test("an upstream 429 asking for more than a minute is passed on with x-should-r
   assert.deepEqual(long.headers, { 'retry-after': '3600', 'x-should-retry': 'false' });
 });
 
-test('the start-up check says an upstream certificate is untrusted (not "Cannot reach … start the upstream")', { skip: spawnSync('openssl', ['version']).status !== 0 }, async (t) => {
-  const folder = mkdtempSync(join(tmpdir(), 'safemed-check-tls-'));
-  t.after(() => { rmSync(folder, { recursive: true, force: true }); });
-  const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
-  assert.equal(made.status, 0, made.stderr.toString());
-  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_request, response) => {
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ object: 'list', data: [{ id: 'm' }] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => { server.closeAllConnections(); server.close(); });
-  const port = (server.address() as AddressInfo).port;
+test('the start-up check says an upstream certificate is untrusted (not "Cannot reach … start the upstream")', { skip: !HAS_OPENSSL }, async (t) => {
+  const port = await startSelfSignedServer(t);
   await assert.rejects(checkBackendTarget(`openai:https://localhost:${String(port)}/v1`, { timeoutMs: 5000 }), (error: unknown) => {
     assert.ok(error instanceof BackendError);
     assert.equal(error.code, 'upstream_certificate');

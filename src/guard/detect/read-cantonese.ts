@@ -6,9 +6,7 @@
  * read with the words of src/spec/data/cantonese-mandarin.txt replaced, longest first. Works on simplified
  * characters (callers simplify traditional text first).
  */
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../core/errors.js';
-import { resolvePackagePath } from '../../core/package-paths.js';
+import { readSpecDataLines } from './read-spec-data-lines.js';
 
 /**
  * Characters of written Cantonese that Mandarin does not use (grammar words, pronouns, common verbs): one is enough
@@ -29,13 +27,7 @@ interface Table {
 let table: Table | undefined;
 
 function readTable(): Table {
-  const path = resolvePackagePath('src', 'spec', 'data', 'cantonese-mandarin.txt');
-  let lines: string[];
-  try {
-    lines = readFileSync(path, 'utf8').split('\n');
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard's Cantonese word table ${path}`, { cause: error, fix: 'Restore src/spec/data/cantonese-mandarin.txt from git.' });
-  }
+  const lines = readSpecDataLines('cantonese-mandarin.txt', 'Cantonese word table');
   const words = new Map<string, string>();
   let longest = 1;
   for (const line of lines) {

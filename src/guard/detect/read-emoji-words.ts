@@ -5,9 +5,8 @@
  * src/spec/data/emoji-words.txt is also read with each replaced by its word, in English or, in a text mostly in
  * Chinese characters, in Chinese. Variation selectors, skin tones and zero-width joiners are read through.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
-import { resolvePackagePath } from '../../core/package-paths.js';
+import { readSpecDataLines } from './read-spec-data-lines.js';
 
 interface EmojiWords {
   pattern: RegExp;
@@ -21,19 +20,13 @@ const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
 let table: EmojiWords | undefined;
 
 function readTable(): EmojiWords {
-  const path = resolvePackagePath('src', 'spec', 'data', 'emoji-words.txt');
-  let lines: string[];
-  try {
-    lines = readFileSync(path, 'utf8').split('\n');
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard's emoji word table ${path}`, { cause: error, fix: 'Restore src/spec/data/emoji-words.txt from git.' });
-  }
+  const lines = readSpecDataLines('emoji-words.txt', 'emoji word table');
   const words = new Map<string, { en: string; zh: string }>();
   for (const line of lines) {
     if (line.trim() === '' || line.startsWith('#')) continue;
     const [emoji = '', en = '', zh = ''] = line.split('\t');
     const key = emoji.replace(PRESENTATION, '');
-    if (key === '' || en === '' || zh === '') throw new ConfigError(`Malformed line in ${path}: ${line.slice(0, 40)}`, { fix: 'Each line is: emoji <TAB> English word <TAB> Chinese word.' });
+    if (key === '' || en === '' || zh === '') throw new ConfigError(`Malformed line in src/spec/data/emoji-words.txt: ${line.slice(0, 40)}`, { fix: 'Each line is: emoji <TAB> English word <TAB> Chinese word.' });
     words.set(key, { en, zh });
   }
   const alternatives = [...words.keys()].sort((left, right) => right.length - left.length).map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));

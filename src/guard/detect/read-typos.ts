@@ -8,10 +8,8 @@
  * English word was tried: a word the list lacks ("drowned") became another ("downed") and made a lifeguard's
  * question an emergency.
  */
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../core/errors.js';
-import { resolvePackagePath } from '../../core/package-paths.js';
 import { listedEnglishWords } from './split-run-on-words.js';
+import { readSpecDataLines } from './read-spec-data-lines.js';
 
 interface Vocabulary {
   english: ReadonlySet<string>;
@@ -23,13 +21,7 @@ interface Vocabulary {
 let vocabulary: Vocabulary | undefined;
 
 function readVocabulary(): Vocabulary {
-  const path = resolvePackagePath('src', 'spec', 'data', 'emergency-typo-words.txt');
-  let lines: string[];
-  try {
-    lines = readFileSync(path, 'utf8').split('\n');
-  } catch (error) {
-    throw new ConfigError(`Cannot read the guard's emergency word list ${path}`, { cause: error, fix: 'Restore src/spec/data/emergency-typo-words.txt from git.' });
-  }
+  const lines = readSpecDataLines('emergency-typo-words.txt', 'emergency word list');
   const words = lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
   return { english: new Set(listedEnglishWords()), targets: words, targetSet: new Set(words) };
 }
