@@ -1,14 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { normalizeBaseUrl } from '../backends/openai-compatible/create-openai-compatible-backend.js';
-import { defaultSleep, sendUpstreamRequest, withoutCredentials } from '../backends/openai-compatible/send-upstream-request.js';
+import { defaultSleep, proxyVariableIn, sendUpstreamRequest, withoutCredentials } from '../backends/openai-compatible/send-upstream-request.js';
 import { BackendError, ConfigError, TimeoutError, describeError } from '../core/errors.js';
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
-
-/** Behind a proxy an upstream looks down: Node connects directly whatever $HTTPS_PROXY says. Said when one is set. */
+/** Behind a proxy an upstream looks down (proxyVariableIn): said in the fix when one is set. */
 function proxyNote(env: Record<string, string | undefined>): string {
-  const name = PROXY_VARIABLES.find((key) => (env[key] ?? '') !== '');
+  const name = proxyVariableIn(env);
   return name === undefined ? '' : ` $${name} is set, but SafeMed connects to the upstream directly (it does not use proxy variables): give an address reachable without the proxy.`;
 }
 

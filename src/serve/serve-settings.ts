@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SettingSource } from '../core/config.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVED_MODEL_NAME } from '../core/defaults.js';
+import { isHeaderSafeKey } from '../core/header-safe-key.js';
 import { GUARD_SETTING_SOURCES, guardSettingsShape } from '../guard/create-guard-from-settings.js';
 
 /** `1048576`, `512kb`, `1mb`, `1MiB`, `2 MB` → bytes (k/m/g are powers of 1024). */
@@ -55,8 +56,6 @@ const wholeNumber = (minimum: number, maximum = Number.MAX_SAFE_INTEGER) => {
  * upstream call fail as "Cannot reach the upstream (ERR_INVALID_CHAR) … Start the upstream server"
  * (probing round 6). Surrounding whitespace is trimmed; anything else is refused at start-up.
  */
-const HEADER_SAFE_KEY = /^[\x21-\x7e]+$/u;
-const headerSafeKey = (key: string) => HEADER_SAFE_KEY.test(key);
 const NOT_HEADER_SAFE = 'holds a character an HTTP header cannot carry (a space, a control character or a non-ASCII character such as a typographic dash): check how it was copied';
 
 /** Every `safemed serve` setting: flag > env > config file > default (see resolveSettings). */
@@ -103,12 +102,12 @@ export const serveSettingsSchema = z.object({
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((key) => key.trim()).filter((key) => key !== ''))
     // `--api-key "$KEY"` with KEY unset asked for a key and got an open server: a key given but empty fails.
     .refine((keys) => keys.length > 0, 'is empty (an unset variable?); pass a key, or leave the setting out for an open server')
-    .refine((keys) => keys.every(headerSafeKey), NOT_HEADER_SAFE)
+    .refine((keys) => keys.every(isHeaderSafeKey), NOT_HEADER_SAFE)
     .default([]),
   upstreamApiKey: z
     .string()
     .transform((key) => key.trim())
-    .refine(headerSafeKey, NOT_HEADER_SAFE)
+    .refine(isHeaderSafeKey, NOT_HEADER_SAFE)
     .optional(),
   upstreamModel: z.string().optional(),
   reasoningField: z.enum(['reasoning_content', 'reasoning']).default('reasoning_content'),

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { BackendError, ConfigError, TimeoutError } from '../../core/errors.js';
 import { checkHeaderKey } from '../openai-compatible/create-openai-compatible-backend.js';
 import { acquireDownloadLock } from './download-lock.js';
-import { defaultSleep, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
+import { defaultSleep, proxyVariableIn, sendUpstreamRequest, withoutCredentials, type UpstreamResponseHandle } from '../openai-compatible/send-upstream-request.js';
 
 export interface ResolveHfModelOptions {
   /** Default: $SAFEMED_CACHE_DIR, else ~/.cache/safemed/models. */
@@ -101,12 +101,9 @@ async function checkCachedGguf(path: string, target: string): Promise<void> {
   });
 }
 
-/**
- * Behind a proxy, a download fails like an offline machine: Node 20 connects directly whatever
- * $HTTPS_PROXY says. Said in the fix when such a variable is set (probing round 6).
- */
+/** Behind a proxy a download fails like an offline machine (proxyVariableIn): said in the fix when one is set. */
 function proxyNote(env: Record<string, string | undefined>): string {
-  const name = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].find((key) => (env[key] ?? '') !== '');
+  const name = proxyVariableIn(env);
   return name === undefined ? '' : ` $${name} is set, but SafeMed connects directly (it does not use proxy variables): download the file through the proxy.`;
 }
 

@@ -14,6 +14,7 @@ import { choiceZeroOf, contentText, isChoiceZero } from './choice-zero.js';
 import { createPromptBodyEncoder, joinPrompt, PROMPT_SLOT, type PreparedPrompt, type PromptPreparing } from './prepared-prompt.js';
 import { readSseEvents } from './read-sse-events.js';
 import { createUpstreamAgent, defaultSleep, sendUpstreamRequest, withoutCredentials, type Sleep, type UpstreamResponseHandle } from './send-upstream-request.js';
+import { isHeaderSafeKey } from '../../core/header-safe-key.js';
 
 export interface OpenAICompatibleBackendOptions extends BackendOptions {
   /** Defaults: `structured_outputs` for `vllm:`, `response_format` for `openai:`. Use `guided` for vLLM < 0.12. */
@@ -48,7 +49,7 @@ const DEFAULT_MAX_RETRIES = 2;
 export function checkHeaderKey(key: string | undefined, name: string): string | undefined {
   const trimmed = key?.trim();
   if (trimmed === undefined || trimmed === '') return undefined;
-  if (!/^[\x21-\x7e]+$/u.test(trimmed)) {
+  if (!isHeaderSafeKey(trimmed)) {
     throw new ConfigError(`${name} holds a character an HTTP header cannot carry (a space, a control character or a non-ASCII character such as a typographic dash).`, {
       key: 'apiKey',
       fix: 'Copy the key again as plain text (check the file or variable it comes from).',

@@ -277,6 +277,15 @@ function connectionError(url: string, error: unknown): BackendError {
 }
 
 /**
+ * The proxy variable set in `env` ($HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, either case), if any. This transport
+ * connects directly whatever they say (Node 20), so behind a proxy an upstream or a download fails like an
+ * offline machine: callers name the variable in their fix (probing round 6).
+ */
+export function proxyVariableIn(env: Record<string, string | undefined>): string | undefined {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].find((key) => (env[key] ?? '') !== '');
+}
+
+/**
  * `url` without the `user:password@` it may hold, for messages and logs. An upstream behind basic auth is
  * often given as `https://user:secret@gateway/v1`: the password was printed in the "listening" line, the
  * JSON log and every upstream error (probing round 6). Unchanged when it is not a URL.
