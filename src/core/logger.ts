@@ -21,8 +21,6 @@ export interface Logger {
 const HIDDEN_IN_LOGS = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeHidden(line: string): string {
-  HIDDEN_IN_LOGS.lastIndex = 0;
-  if (!HIDDEN_IN_LOGS.test(line)) return line;
   return line.replace(HIDDEN_IN_LOGS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
